@@ -1,0 +1,54 @@
+import type { DbOrTx } from '../db/db.js';
+import type { NewToolRow, ToolRow } from '../db/types.js';
+
+export const findToolBySlug = (db: DbOrTx, slug: string): Promise<ToolRow | undefined> =>
+  db.selectFrom('tools').selectAll().where('slug', '=', slug).executeTakeFirst();
+
+export async function findToolsBySlugs(db: DbOrTx, slugs: readonly string[]): Promise<ToolRow[]> {
+  if (slugs.length === 0) return [];
+  return db.selectFrom('tools').selectAll().where('slug', 'in', slugs).execute();
+}
+
+export const findToolById = (db: DbOrTx, id: number): Promise<ToolRow | undefined> =>
+  db.selectFrom('tools').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** Newest first (then by id, so equal timestamps keep a stable order). */
+export function listTools(db: DbOrTx, opts: { categorySlug?: string; limit?: number; offset?: number } = {}): Promise<ToolRow[]> {
+  let q = db.selectFrom('tools').selectAll();
+  if (opts.categorySlug) q = q.where('categorySlug', '=', opts.categorySlug);
+  return q
+    .orderBy('createdAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(opts.limit ?? 1000)
+    .offset(opts.offset ?? 0)
+    .execute();
+}
+
+export async function countTools(db: DbOrTx, categorySlug?: string): Promise<number> {
+  let q = db.selectFrom('tools').select((eb) => eb.fn.countAll<number>().as('n'));
+  if (categorySlug) q = q.where('categorySlug', '=', categorySlug);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+export async function insertTool(db: DbOrTx, row: NewToolRow): Promise<number> {
+  const { id } = await db.insertInto('tools').values(row).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function updateTool(db: DbOrTx, id: number, row: Partial<NewToolRow>): Promise<void> {
+  await db.updateTable('tools').set(row).where('id', '=', id).execute();
+}
+
+export const allSlugs = async (db: DbOrTx): Promise<string[]> =>
+  (await db.selectFrom('tools').select('slug').orderBy('slug').execute()).map((r) => r.slug);
+
+/** Tools with no review of any kind yet, oldest first. */
+export async function toolsWithoutReviews(db: DbOrTx): Promise<ToolRow[]> {
+  return db
+    .selectFrom('tools')
+    .selectAll()
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('reviews').select('reviews.id').whereRef('reviews.toolId', '=', 'tools.id'))))
+    .orderBy('createdAt')
+    .orderBy('id')
+    .execute();
+}

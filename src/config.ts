@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { AppError } from './errors.js';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const envSchema = z.object({
+  DATABASE_URL: optionalString,
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: optionalString,
+  LLM_BASE_URL: optionalString.pipe(z.url().optional()),
+  LLM_API_KEY: optionalString,
+  LLM_MODEL: optionalString,
+  ANTHROPIC_API_KEY: optionalString,
+  SHIP_THRESHOLD: z.coerce.number().int().min(1).max(100).default(60),
+  LLM_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  CRITICS_DIR: optionalString,
+  NODE_ENV: optionalString,
+});
+
+export type Database =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string };
+
+export type Llm =
+  | { provider: 'openai-compatible'; baseURL: string; apiKey?: string; model: string }
+  | { provider: 'anthropic'; apiKey: string; model: string; baseURL?: string };
+
+export interface Config {
+  database: Database;
+  port: number;
+  publicUrl: string;
+  llm: Llm | undefined;
+  shipThreshold: number;
+  llmConcurrency: number;
+  llmTimeoutMs: number;
+  llmMaxAttempts: number;
+  criticsDir: string;
+  production: boolean;
+}
+
+export function parseDatabaseUrl(url: string | undefined): Database {
+  if (!url) return { kind: 'sqlite', file: './data/verdict.db' };
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
+  if (url.startsWith('sqlite:')) return { kind: 'sqlite', file: url.slice('sqlite:'.length).replace(/^\/\//, '') };
+  if (url.includes('://')) {
+    throw new AppError('config', `DATABASE_URL must be postgres://... or a SQLite file path, got "${url.split('://')[0]}://..."`);
+  }
+  return { kind: 'sqlite', file: url };
+}
+
+/** Reads the environment once; fails with one clear line naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AppError('config', `Invalid ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  let llm: Llm | undefined;
+  if (e.LLM_BASE_URL) {
+    if (!e.LLM_MODEL) throw new AppError('config', 'LLM_BASE_URL is set but LLM_MODEL is not: set LLM_MODEL to the model name');
+    llm = { provider: 'openai-compatible', baseURL: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL };
+  } else if (e.ANTHROPIC_API_KEY) {
+    llm = { provider: 'anthropic', apiKey: e.ANTHROPIC_API_KEY, model: e.LLM_MODEL ?? 'claude-sonnet-4-5' };
+  } else if (e.LLM_API_KEY) {
+    // An API key alone means OpenAI itself.
+    llm = { provider: 'openai-compatible', baseURL: 'https://api.openai.com/v1', apiKey: e.LLM_API_KEY, model: e.LLM_MODEL ?? 'gpt-4o-mini' };
+  }
+  const port = e.PORT;
+  return {
+    database: parseDatabaseUrl(e.DATABASE_URL),
+    port,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    llm,
+    shipThreshold: e.SHIP_THRESHOLD,
+    llmConcurrency: e.LLM_CONCURRENCY,
+    llmTimeoutMs: e.LLM_TIMEOUT_MS,
+    llmMaxAttempts: e.LLM_MAX_ATTEMPTS,
+    criticsDir: e.CRITICS_DIR ?? './critics',
+    production: e.NODE_ENV === 'production',
+  };
+}
+
+export const LLM_NOT_CONFIGURED =
+  'No LLM configured: set LLM_BASE_URL and LLM_MODEL (any OpenAI-compatible endpoint, plus LLM_API_KEY if it needs one), or ANTHROPIC_API_KEY';

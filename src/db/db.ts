@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../config.js';
+import type { DB } from './types.js';
+import { migrateToLatest } from './migrate.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Db = Kysely<DB>;
+/** Repo methods take either the database or a transaction. */
+export type DbOrTx = Kysely<DB> | Transaction<DB>;
+
+export interface Store {
+  db: Db;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+// PostgreSQL's COUNT(*) is bigint, which pg returns as a string; our counts fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** Opens the database named by config (one SQLite file by default), and migrates it to the latest schema. */
+export async function openStore(database: Database, opts: { migrate?: boolean } = {}): Promise<Store> {
+  let db: Db;
+  if (database.kind === 'postgres') {
+    db = new Kysely<DB>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 10 }) }),
+      plugins: [new CamelCasePlugin()],
+    });
+  } else {
+    if (database.file !== ':memory:') mkdirSync(dirname(database.file), { recursive: true });
+    const sqlite = new SQLite(database.file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [new CamelCasePlugin()] });
+  }
+  const store: Store = { db, dialect: database.kind, close: () => db.destroy() };
+  if (opts.migrate !== false) {
+    try {
+      await migrateToLatest(db);
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
+  }
+  return store;
+}
+
+export const nowIso = () => new Date().toISOString();

@@ -1,0 +1,20 @@
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { AppError } from '../errors.js';
+import * as m20261126_001 from './migrations/20261126_001_catalog.js';
+
+/** Listed by hand so the same code runs under tsx, from a bundle, or from compiled output. Names sort by time. */
+const migrations: Record<string, Migration> = {
+  '20261126_001_catalog': m20261126_001,
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const reason = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new AppError('migration', `Database migration ${failed?.migrationName ?? ''} failed: ${reason}`, 500);
+  }
+  return result;
+}

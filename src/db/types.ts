@@ -1,0 +1,77 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/** Table shapes as the app sees them (camelCase; CamelCasePlugin maps to snake_case columns). Timestamps are ISO-8601 text on both dialects. */
+export interface ToolsTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  tagline: string;
+  description: string;
+  category: string;
+  categorySlug: string;
+  pricingModel: 'free' | 'freemium' | 'paid' | 'open-source';
+  pricingEntry: string;
+  pricingLicense: string | null;
+  url: string;
+  repo: string | null;
+  /** JSON array of strings. */
+  tags: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PanelRunsTable {
+  id: Generated<number>;
+  toolId: number;
+  provider: string;
+  model: string;
+  promptVersion: string;
+  status: 'running' | 'done' | 'partial' | 'failed';
+  inputTokens: number;
+  outputTokens: number;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface ReviewsTable {
+  id: Generated<number>;
+  toolId: number;
+  critic: string;
+  kind: 'take' | 'abstain';
+  score: number | null;
+  verdict: 'ship' | 'skip' | null;
+  take: string | null;
+  reason: string | null;
+  /** 'human' for imported reviews, 'llm' for panel runs. */
+  source: 'human' | 'llm';
+  runId: number | null;
+  model: string | null;
+  promptVersion: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  latencyMs: number | null;
+  createdAt: string;
+}
+
+export interface PanelFailuresTable {
+  id: Generated<number>;
+  runId: number;
+  critic: string;
+  reason: string;
+  attempts: number;
+  createdAt: string;
+}
+
+export interface DB {
+  tools: ToolsTable;
+  panelRuns: PanelRunsTable;
+  reviews: ReviewsTable;
+  panelFailures: PanelFailuresTable;
+}
+
+export type ToolRow = Selectable<ToolsTable>;
+export type NewToolRow = Insertable<ToolsTable>;
+export type ReviewRow = Selectable<ReviewsTable>;
+export type NewReviewRow = Insertable<ReviewsTable>;
+export type PanelRunRow = Selectable<PanelRunsTable>;
+export type PanelFailureRow = Selectable<PanelFailuresTable>;

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+
+/** One schema per concept: these validate HTTP input, CLI arguments, import files and LLM output alike. */
+
+export const slugSchema = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lowercase letters, digits and single hyphens (e.g. "my-tool")');
+
+export const criticIdSchema = slugSchema;
+
+export const PRICING_MODELS = ['free', 'freemium', 'paid', 'open-source'] as const;
+export const pricingModelSchema = z.enum(PRICING_MODELS);
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(500);
+const line = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max)
+    .refine((s) => !/[\r\n]/.test(s), 'must be one line');
+
+export const pricingSchema = z.strictObject({
+  model: pricingModelSchema,
+  entry: line(60),
+  license: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9.+-]*$/, 'must be an SPDX licence id such as "MIT" or "Apache-2.0"')
+    .max(60)
+    .optional(),
+});
+
+export const toolFieldsSchema = z.strictObject({
+  slug: slugSchema,
+  name: line(120),
+  tagline: line(200),
+  description: z.string().trim().min(1, 'must not be empty').max(5000),
+  category: line(60),
+  pricing: pricingSchema,
+  url: httpUrl,
+  repo: httpUrl.optional(),
+  tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(20).default([]),
+});
+export type ToolFields = z.infer<typeof toolFieldsSchema>;
+
+export const VERDICTS = ['ship', 'skip'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export const DEFAULT_SHIP_THRESHOLD = 60;
+export const TAKE_MIN_WORDS = 20;
+export const TAKE_MAX_WORDS = 300;
+
+export const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
+
+/** The rule the brand rests on: ship if and only if score >= threshold. */
+export const verdictFor = (score: number, threshold = DEFAULT_SHIP_THRESHOLD): Verdict =>
+  score >= threshold ? 'ship' : 'skip';
+
+/** A critic's answer about one tool: a take or an abstention. Same shape from an LLM and in import files. */
+export function reviewBodySchema(threshold = DEFAULT_SHIP_THRESHOLD) {
+  const take = z
+    .strictObject({
+      score: z.number().int('must be a whole number').min(0).max(100),
+      verdict: z.enum(VERDICTS),
+      take: z
+        .string()
+        .trim()
+        .refine((s) => wordCount(s) >= TAKE_MIN_WORDS, `must be at least ${TAKE_MIN_WORDS} words`)
+        .refine((s) => wordCount(s) <= TAKE_MAX_WORDS, `must be at most ${TAKE_MAX_WORDS} words`),
+    })
+    .refine((r) => r.verdict === verdictFor(r.score, threshold), {
+      message: `verdict contradicts score: ship if and only if score >= ${threshold}`,
+      path: ['verdict'],
+    });
+  const abstention = z.strictObject({
+    abstain: z.literal(true),
+    reason: line(300),
+  });
+  return z.union([abstention, take]);
+}
+export type ReviewBody = z.infer<ReturnType<typeof reviewBodySchema>>;
+
+export function importReviewSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
+  // The critic id sits beside the body in import files.
+  return z
+    .looseObject({ critic: criticIdSchema })
+    .transform(({ critic, ...body }, ctx) => {
+      const parsed = reviewBodySchema(threshold).safeParse(body);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message });
+        return z.NEVER;
+      }
+      return { critic, body: parsed.data };
+    });
+}
+
+export function importToolSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
+  return toolFieldsSchema.extend({
+    reviews: z
+      .array(importReviewSchema(threshold))
+      .optional()
+      .superRefine((reviews, ctx) => {
+        const seen = new Set<string>();
+        reviews?.forEach((r, i) => {
+          if (seen.has(r.critic)) ctx.addIssue({ code: 'custom', path: [i, 'critic'], message: `critic "${r.critic}" appears twice` });
+          seen.add(r.critic);
+        });
+      }),
+  });
+}
+export type ImportTool = z.infer<ReturnType<typeof importToolSchema>>;
+
+export function importDocumentSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
+  return z.strictObject({ tools: z.array(importToolSchema(threshold)) });
+}
+
+/** Where an issue points, as users write it: `tools[3] ("cursor").reviews[1].score`. */
+export function describeIssuePath(path: readonly PropertyKey[], doc: unknown): string {
+  let out = '';
+  let node: unknown = doc;
+  for (const key of path) {
+    if (typeof key === 'number') {
+      out += `[${key}]`;
+      const item = Array.isArray(node) ? node[key] : undefined;
+      if (out.startsWith('tools[') && out.indexOf(']') === out.length - 1 && item && typeof item === 'object' && 'slug' in item) {
+        out += ` ("${String((item as { slug: unknown }).slug)}")`;
+      }
+      node = item;
+    } else {
+      out += (out ? '.' : '') + String(key);
+      node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key as string] : undefined;
+    }
+  }
+  return out || '(document)';
+}
+
+/** A critic persona: front matter of a file under critics/, plus its text. */
+export const criticSchema = z.object({
+  id: criticIdSchema,
+  name: line(60),
+  order: z.number().int().default(100),
+  motto: line(200),
+  lens: z.string().trim().min(1).max(1000),
+  excites: z.array(line(200)).min(1),
+  tiredOf: z.array(line(200)).min(1),
+  abstainsWhen: z.string().trim().min(1).max(500),
+  persona: z.string().trim().min(1).max(8000),
+});
+export type Critic = z.infer<typeof criticSchema>;

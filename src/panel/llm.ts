@@ -1,0 +1,94 @@
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { APICallError, generateObject, type LanguageModel, type ModelMessage } from 'ai';
+import { z } from 'zod';
+import type { Llm } from '../config.js';
+import { reviewBodySchema, type ReviewBody } from '../domain/schemas.js';
+
+// The SDK prints provider warnings to the console by default; they would garble the CLI's progress display.
+globalThis.AI_SDK_LOG_WARNINGS = false;
+
+export interface ReviewAnswer {
+  body: ReviewBody;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface LlmClient {
+  provider: string;
+  model: string;
+  review(req: { system: string; messages: ModelMessage[]; signal: AbortSignal }): Promise<ReviewAnswer>;
+}
+
+/** What went wrong with one call, and whether asking again may help. */
+export interface LlmFailure {
+  retryable: boolean;
+  /** Feed this back to the model when its output was invalid. */
+  invalidOutput: boolean;
+  reason: string;
+  retryAfterMs?: number;
+}
+
+export function createLlmClient(llm: Llm, threshold: number): LlmClient {
+  const model: LanguageModel =
+    llm.provider === 'anthropic'
+      ? createAnthropic({ apiKey: llm.apiKey, ...(llm.baseURL ? { baseURL: llm.baseURL } : {}) })(llm.model)
+      : createOpenAICompatible({ name: 'llm', baseURL: llm.baseURL, apiKey: llm.apiKey, supportsStructuredOutputs: true }).chatModel(llm.model);
+  // The root is an object (Anthropic's tool-based JSON mode needs one); inside it, the very schema import files use.
+  const schema = z.object({ review: reviewBodySchema(threshold) });
+  return {
+    provider: llm.provider,
+    model: llm.model,
+    async review({ system, messages, signal }) {
+      const result = await generateObject({
+        model,
+        schema,
+        schemaName: 'review',
+        system,
+        messages,
+        abortSignal: signal,
+        maxRetries: 0, // the runner retries, so that invalid output is retried too
+        temperature: 0.4,
+      });
+      return {
+        body: result.object.review,
+        inputTokens: result.usage.inputTokens ?? 0,
+        outputTokens: result.usage.outputTokens ?? 0,
+      };
+    },
+  };
+}
+
+function firstIssue(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const issues = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+    if (Array.isArray(issues) && issues[0]) {
+      const path = issues[0].path.filter((p) => p !== 'review').join('.');
+      return `${path ? path + ': ' : ''}${issues[0].message}`;
+    }
+  }
+  return undefined;
+}
+
+export function classifyFailure(err: unknown, timeoutMs: number): LlmFailure {
+  const name = (err as { name?: string })?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return { retryable: true, invalidOutput: false, reason: `timed out after ${timeoutMs} ms` };
+  if (APICallError.isInstance(err)) {
+    const status = err.statusCode;
+    const retryAfter = Number(err.responseHeaders?.['retry-after']);
+    return {
+      retryable: err.isRetryable,
+      invalidOutput: false,
+      reason: status ? `HTTP ${status}${err.message ? `: ${oneLine(err.message)}` : ''}` : `connection failed: ${oneLine(err.message)}`,
+      ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+    };
+  }
+  const issue = firstIssue(err);
+  if (issue) return { retryable: true, invalidOutput: true, reason: `invalid output: ${issue}` };
+  if (name === 'AI_NoObjectGeneratedError' || name === 'AI_JSONParseError' || name === 'AI_TypeValidationError') {
+    return { retryable: true, invalidOutput: true, reason: 'invalid output: not valid JSON of the review shape' };
+  }
+  return { retryable: false, invalidOutput: false, reason: oneLine(err instanceof Error ? err.message : String(err)) };
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 300);

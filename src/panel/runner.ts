@@ -1,0 +1,149 @@
+import pLimit from 'p-limit';
+import type { ModelMessage } from 'ai';
+import type { Db } from '../db/db.js';
+import { nowIso } from '../db/db.js';
+import type { Critic } from '../domain/schemas.js';
+import type { ToolRow } from '../db/types.js';
+import { toToolFields } from '../catalog/tool.js';
+import { insertReview } from '../catalog/reviews.repo.js';
+import { classifyFailure, type LlmClient } from './llm.js';
+import { promptVersion, repairPrompt, systemPrompt, userPrompt } from './prompt.js';
+
+export type PanelEvent =
+  | { type: 'queued' | 'running'; tool: string; critic: string }
+  | { type: 'retry'; tool: string; critic: string; attempt: number; reason: string }
+  | { type: 'done'; tool: string; critic: string; kind: 'take' | 'abstain'; score?: number; verdict?: string; tokens: number; latencyMs: number }
+  | { type: 'failed'; tool: string; critic: string; reason: string; attempts: number };
+
+export interface PanelOptions {
+  threshold: number;
+  concurrency: number;
+  timeoutMs: number;
+  maxAttempts: number;
+  /** First backoff delay; doubles with each attempt. */
+  backoffMs?: number;
+  onEvent?: (e: PanelEvent) => void;
+}
+
+export interface CriticOutcome {
+  tool: string;
+  critic: string;
+  status: 'done' | 'failed';
+  reason?: string;
+  kind?: 'take' | 'abstain';
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface PanelResult {
+  runs: { tool: string; runId: number; status: 'done' | 'partial' | 'failed' }[];
+  outcomes: CriticOutcome[];
+  inputTokens: number;
+  outputTokens: number;
+  ms: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs each critic on each tool: one LLM call per critic, concurrent up to a bound, each with a timeout.
+ * 429, 5xx, timeouts and invalid output (including a verdict that contradicts its score) are retried with
+ * backoff; past the last attempt the critic is recorded as failed with its reason. A review is written whole or not at all.
+ */
+export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[], critics: readonly Critic[], opts: PanelOptions): Promise<PanelResult> {
+  const started = Date.now();
+  const limit = pLimit(opts.concurrency);
+  const backoff = opts.backoffMs ?? 1000;
+  const emit = opts.onEvent ?? (() => {});
+
+  const perTool = await Promise.all(
+    tools.map(async (tool) => {
+      const { id: runId } = await db
+        .insertInto('panelRuns')
+        .values({ toolId: tool.id, provider: llm.provider, model: llm.model, promptVersion: critics.map(promptVersion).join(' '), status: 'running', inputTokens: 0, outputTokens: 0, startedAt: nowIso(), finishedAt: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      for (const c of critics) emit({ type: 'queued', tool: tool.slug, critic: c.id });
+      const outcomes = await Promise.all(critics.map((critic) => limit(() => reviewOne(tool, critic, runId))));
+      const failed = outcomes.filter((o) => o.status === 'failed').length;
+      const status = failed === 0 ? 'done' : failed === outcomes.length ? 'failed' : 'partial';
+      await db
+        .updateTable('panelRuns')
+        .set({ status, finishedAt: nowIso(), inputTokens: sum(outcomes, 'inputTokens'), outputTokens: sum(outcomes, 'outputTokens') })
+        .where('id', '=', runId)
+        .execute();
+      return { run: { tool: tool.slug, runId, status } as const, outcomes };
+    }),
+  );
+
+  async function reviewOne(tool: ToolRow, critic: Critic, runId: number): Promise<CriticOutcome> {
+    const system = systemPrompt(critic, opts.threshold);
+    const messages: ModelMessage[] = [{ role: 'user', content: userPrompt(toToolFields(tool)) }];
+    let inputTokens = 0;
+    let outputTokens = 0;
+    let reason = '';
+    let attempts = 0;
+    emit({ type: 'running', tool: tool.slug, critic: critic.id });
+    for (let attempt = 1; attempt <= opts.maxAttempts; attempt++) {
+      attempts = attempt;
+      const t0 = Date.now();
+      try {
+        const answer = await llm.review({ system, messages, signal: AbortSignal.timeout(opts.timeoutMs) });
+        inputTokens += answer.inputTokens;
+        outputTokens += answer.outputTokens;
+        const latencyMs = Date.now() - t0;
+        const b = answer.body;
+        await insertReview(db, {
+          toolId: tool.id,
+          critic: critic.id,
+          ...('abstain' in b
+            ? { kind: 'abstain', reason: b.reason, score: null, verdict: null, take: null }
+            : { kind: 'take', score: b.score, verdict: b.verdict, take: b.take, reason: null }),
+          source: 'llm',
+          runId,
+          model: llm.model,
+          promptVersion: promptVersion(critic),
+          inputTokens,
+          outputTokens,
+          latencyMs,
+          createdAt: nowIso(),
+        });
+        emit({
+          type: 'done',
+          tool: tool.slug,
+          critic: critic.id,
+          kind: 'abstain' in b ? 'abstain' : 'take',
+          ...('abstain' in b ? {} : { score: b.score, verdict: b.verdict }),
+          tokens: inputTokens + outputTokens,
+          latencyMs,
+        });
+        return { tool: tool.slug, critic: critic.id, status: 'done', kind: 'abstain' in b ? 'abstain' : 'take', inputTokens, outputTokens };
+      } catch (err) {
+        const f = classifyFailure(err, opts.timeoutMs);
+        reason = f.reason;
+        if (!f.retryable || attempt === opts.maxAttempts) break;
+        emit({ type: 'retry', tool: tool.slug, critic: critic.id, attempt, reason });
+        // Ask again, telling the model what was wrong, rather than storing a contradiction.
+        if (f.invalidOutput) {
+          const rejected = (err as { text?: string }).text || '(no usable answer)';
+          messages.splice(1, 2, { role: 'assistant', content: rejected }, { role: 'user', content: repairPrompt(f.reason, opts.threshold) });
+        }
+        await sleep(Math.min(f.retryAfterMs ?? backoff * 2 ** (attempt - 1), 30_000));
+      }
+    }
+    await db.insertInto('panelFailures').values({ runId, critic: critic.id, reason, attempts, createdAt: nowIso() }).execute();
+    emit({ type: 'failed', tool: tool.slug, critic: critic.id, reason, attempts });
+    return { tool: tool.slug, critic: critic.id, status: 'failed', reason, inputTokens, outputTokens };
+  }
+
+  const outcomes = perTool.flatMap((t) => t.outcomes);
+  return {
+    runs: perTool.map((t) => t.run),
+    outcomes,
+    inputTokens: sum(outcomes, 'inputTokens'),
+    outputTokens: sum(outcomes, 'outputTokens'),
+    ms: Date.now() - started,
+  };
+}
+
+const sum = (xs: CriticOutcome[], k: 'inputTokens' | 'outputTokens') => xs.reduce((a, x) => a + x[k], 0);
