@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# npm test: the strict typecheck, then every test file, saying plainly what is skipped and why.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npx tsc --noEmit -p .
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  [ "${CI:-}" = true ] && { echo "CI must run the PostgreSQL tests: TEST_DATABASE_URL is not set" >&2; exit 1; }
+  echo "note: PostgreSQL tests are skipped: TEST_DATABASE_URL is not set (.ci/run starts PostgreSQL and sets it)"
+fi
+chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  [ "${CI:-}" = true ] && { echo "CI must run the browser tests: no Chromium at $chromium" >&2; exit 1; }
+  echo "note: browser tests are skipped: no Chromium at $chromium (apt-get install chromium, or set CHROMIUM_PATH)"
+fi
+mapfile -t files < <(find src test -name '*.test.ts' -o -name '*.test.tsx' | sort)
+exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" "${files[@]}"

@@ -1,0 +1,62 @@
+import { Command, CommanderError } from 'commander';
+import { AppError } from '../errors.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { CliContext } from './context.js';
+import { registerCatalog } from './catalog.cli.js';
+import { registerReview } from './review.cli.js';
+
+/** Runs the `verdict` command. Exit status: 0 success, 1 failure, 2 bad usage. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('verdict')
+    .description('Verdict: a panel of AI critics reviews AI tools')
+    .option('--json', 'machine-readable output on stdout')
+    .option('--verbose', 'show stack traces on errors')
+    .exitOverride()
+    .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'verdict: ')) });
+  let context: CliContext | undefined;
+  const ctx = () => (context ??= new CliContext(Boolean(program.opts().json)));
+  registerCatalog(program, ctx);
+  registerReview(program, ctx);
+  program
+    .command('db')
+    .description('Database maintenance')
+    .command('migrate')
+    .description('Apply pending migrations')
+    .action(async () => {
+      const c = ctx();
+      const { db } = await c.store({ migrate: false });
+      const r = await migrateToLatest(db);
+      const applied = (r.results ?? []).map((x) => x.migrationName);
+      c.out({ applied }, () => (applied.length ? `Applied ${applied.join(', ')}` : 'Database is up to date'));
+    });
+  program.commands.forEach(function quiet(cmd) {
+    cmd.exitOverride();
+    cmd.configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'verdict: ')) });
+    cmd.commands.forEach(quiet);
+  });
+
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return 2;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit with code 0; everything else is bad usage.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    const verbose = argv.includes('--verbose');
+    if (err instanceof AppError) {
+      process.stderr.write(`verdict: ${err.message}\n`);
+      if (verbose && err.stack) process.stderr.write(err.stack + '\n');
+      return err.code === 'usage' ? 2 : 1;
+    }
+    process.stderr.write(`verdict: ${(err as Error)?.message ?? String(err)}${verbose ? '' : ' (run with --verbose for details)'}\n`);
+    if (verbose && (err as Error)?.stack) process.stderr.write((err as Error).stack + '\n');
+    return 1;
+  } finally {
+    await context?.close();
+  }
+}

@@ -1,0 +1,90 @@
+import type { Command } from 'commander';
+import { AppError, notFound } from '../errors.js';
+import { LLM_NOT_CONFIGURED } from '../config.js';
+import { findToolsBySlugs, toolsWithoutReviews } from '../catalog/tools.repo.js';
+import { unknownToolMessage } from '../catalog/catalog.service.js';
+import { createLlmClient } from '../panel/llm.js';
+import { runPanel, type PanelEvent } from '../panel/runner.js';
+import type { CliContext } from './context.js';
+import { fmtInt, plural } from './format.js';
+
+/** Live progress per critic: redrawn in place on a terminal, one line per finished call otherwise. */
+export function progressReporter(stream: NodeJS.WriteStream) {
+  const rows = new Map<string, string>();
+  let drawn = 0;
+  const tty = stream.isTTY;
+  const draw = () => {
+    if (drawn) stream.write(`\x1b[${drawn}A`);
+    for (const line of rows.values()) stream.write(`\x1b[2K${line.slice(0, (stream.columns || 80) - 1)}\n`);
+    drawn = rows.size;
+  };
+  return (e: PanelEvent) => {
+    const key = `${e.tool} ${e.critic}`;
+    const label = `${e.tool.padEnd(24)} ${e.critic.padEnd(11)}`;
+    let line: string;
+    switch (e.type) {
+      case 'queued':
+      case 'running':
+        line = `${label} ${e.type === 'queued' ? 'queued' : 'running…'}`;
+        break;
+      case 'retry':
+        line = `${label} retrying (attempt ${e.attempt + 1}): ${e.reason}`;
+        break;
+      case 'done':
+        line = `${label} done    ${e.kind === 'take' ? `${e.score} ${e.verdict}` : 'abstains'} · ${fmtInt(e.tokens)} tokens · ${(e.latencyMs / 1000).toFixed(1)}s`;
+        break;
+      case 'failed':
+        line = `${label} FAILED  ${e.reason} (${plural(e.attempts, 'attempt')})`;
+    }
+    if (tty) {
+      rows.set(key, line);
+      draw();
+    } else if (e.type === 'done' || e.type === 'failed' || e.type === 'retry') stream.write(line + '\n');
+  };
+}
+
+export function registerReview(program: Command, ctx: () => CliContext) {
+  program
+    .command('review')
+    .description('Run the critic panel on tools (one LLM call per critic) and store new review revisions')
+    .argument('[slugs...]', 'tools to review')
+    .option('--critic <id>', 'only this critic (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--unreviewed', 'also every tool that has no review yet')
+    .action(async (slugs: string[], opts: { critic: string[]; unreviewed?: boolean }) => {
+      const c = ctx();
+      if (slugs.length === 0 && !opts.unreviewed) throw new AppError('usage', 'Name at least one tool, or pass --unreviewed');
+      if (!c.config.llm) throw new AppError('config', LLM_NOT_CONFIGURED);
+      const known = c.critics;
+      const unknown = opts.critic.filter((id) => !known.some((k) => k.id === id));
+      if (unknown.length) throw new AppError('usage', `Unknown critic "${unknown[0]}" (known: ${known.map((k) => k.id).join(', ')})`);
+      const critics = opts.critic.length ? known.filter((k) => opts.critic.includes(k.id)) : known;
+
+      const { db } = await c.store();
+      const tools = await findToolsBySlugs(db, slugs);
+      for (const s of slugs) if (!tools.some((t) => t.slug === s)) throw notFound(await unknownToolMessage(db, s));
+      if (opts.unreviewed) for (const t of await toolsWithoutReviews(db)) if (!tools.some((x) => x.id === t.id)) tools.push(t);
+      if (tools.length === 0) {
+        c.out({ runs: [], outcomes: [] }, () => 'Every tool has reviews already; nothing to do.');
+        return;
+      }
+
+      const cfg = c.config;
+      const result = await runPanel(db, createLlmClient(cfg.llm!, cfg.shipThreshold), tools, critics, {
+        threshold: cfg.shipThreshold,
+        concurrency: cfg.llmConcurrency,
+        timeoutMs: cfg.llmTimeoutMs,
+        maxAttempts: cfg.llmMaxAttempts,
+        backoffMs: Number(process.env.LLM_BACKOFF_MS ?? 1000),
+        onEvent: c.json ? undefined : progressReporter(process.stderr),
+      });
+      const failed = result.outcomes.filter((o) => o.status === 'failed');
+      c.out(result, () =>
+        [
+          `Reviewed ${plural(tools.length, 'tool')} with ${plural(critics.length, 'critic')}: ${result.outcomes.length - failed.length} done, ${failed.length} failed`,
+          `Tokens: ${fmtInt(result.inputTokens)} in + ${fmtInt(result.outputTokens)} out = ${fmtInt(result.inputTokens + result.outputTokens)} · time ${(result.ms / 1000).toFixed(1)}s · model ${cfg.llm!.model}`,
+          ...failed.map((f) => `  failed: ${f.tool} / ${f.critic}: ${f.reason}`),
+        ].join('\n'),
+      );
+      if (failed.length) process.exitCode = 1;
+    });
+}

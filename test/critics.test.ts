@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCritics, parseCritic } from '../src/panel/critics.js';
+
+test('the seven shipped critics load, in order, with every field', () => {
+  const critics = loadCritics('critics');
+  assert.deepEqual(critics.map((c) => c.id), ['builder', 'skeptic', 'futurist', 'creator', 'founder', 'guardian', 'researcher']);
+  for (const c of critics) {
+    assert.ok(c.motto && c.lens && c.abstainsWhen && c.persona.length > 200, c.id);
+    assert.ok(c.excites.length >= 1 && c.tiredOf.length >= 1, c.id);
+  }
+});
+
+test('an operator can add or remove a critic without touching code', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'critics-'));
+  writeFileSync(
+    join(dir, 'ethicist.md'),
+    '---\nname: Ethicist\norder: 1\nmotto: Who pays the price?\nlens: Harm and fairness.\nexcites: [consent]\ntired_of: [dark patterns]\nabstains_when: Never.\n---\nYou are the Ethicist.\n',
+  );
+  const critics = loadCritics(dir);
+  assert.deepEqual(critics.map((c) => c.id), ['ethicist']);
+});
+
+test('a broken critic file is named with the field at fault', () => {
+  assert.throws(() => parseCritic('x', '---\nname: X\n---\nbody', 'critics/x.md'), /critics\/x\.md: motto/);
+  assert.throws(() => parseCritic('x', '---\nname: [\n---\n', 'critics/x.md'), /critics\/x\.md: front matter is not valid YAML/);
+  assert.throws(() => loadCritics('/nonexistent-dir'), /Cannot read the critics folder/);
+});
