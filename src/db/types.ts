@@ -62,7 +62,13 @@ export interface PanelFailuresTable {
   createdAt: string;
 }
 
+export interface DataVersionTable {
+  id: number;
+  version: number;
+}
+
 export interface DB {
+  dataVersion: DataVersionTable;
   tools: ToolsTable;
   panelRuns: PanelRunsTable;
   reviews: ReviewsTable;

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { loadConfig } from './config.js';
+import { openStore } from './db/db.js';
+import { AppError } from './errors.js';
+import { loadCritics } from './panel/critics.js';
+import { countTools } from './catalog/tools.repo.js';
+import { importTools, parseImport } from './catalog/import.js';
+import { createSite } from './web/site.js';
+import { startServer } from './web/server.js';
+
+/** `npm start`: the whole site on the configured database, seeded with the demo catalog when empty. */
+async function main() {
+  const config = loadConfig();
+  const critics = loadCritics(config.criticsDir);
+  const store = await openStore(config.database);
+  if (process.env.SEED_DEMO !== 'false' && (await countTools(store.db)) === 0) {
+    const doc = JSON.parse(readFileSync(new URL('../data/demo.json', import.meta.url), 'utf8'));
+    const r = await importTools(store.db, parseImport(doc, { threshold: config.shipThreshold, critics: critics.map((c) => c.id) }));
+    console.log(`Empty database: loaded the demo catalog (${r.created} tools, ${r.reviewsAdded} reviews)`);
+  }
+  const site = await createSite(store, config, critics);
+  const server = await startServer(site, config.port);
+  console.log(`Verdict is running at ${config.publicUrl} (database: ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'})`);
+  const stop = async () => {
+    site.close();
+    await server.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(`verdict: ${err instanceof AppError ? err.message : (err as Error).stack ?? String(err)}`);
+  process.exit(1);
+});

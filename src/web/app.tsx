@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../errors.js';
+import { CSS, JS } from './assets.js';
+import { errorResponse } from './errors.js';
+import { pageCache, type AppEnv } from './http.js';
+import type { Site } from './site.js';
+import { registerPages } from './routes.js';
+
+export type App = Hono<AppEnv>;
+
+const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#3b4cca"/><text x="16" y="23" font-family="system-ui,sans-serif" font-size="20" font-weight="800" fill="#fff" text-anchor="middle">V</text></svg>`;
+
+export function createApp(site: Site): App {
+  const app = new Hono<AppEnv>({ strict: true });
+
+  app.use(pageCache(site));
+
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      crossOriginResourcePolicy: 'same-site',
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+    }),
+  );
+  app.use(bodyLimit({ maxSize: 64 * 1024, onError: (c) => errorResponse(c, site, new AppError('too_large', 'That request is too large.', 413)) }));
+
+  for (const asset of [CSS, JS]) {
+    app.get(asset.path, (c) => c.body(new Uint8Array(asset.body), 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=31536000, immutable' }));
+  }
+  app.get('/favicon.svg', (c) => c.body(FAVICON, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }));
+  app.get('/favicon.ico', (c) => c.redirect('/favicon.svg', 301));
+
+  registerPages(app, site);
+
+  app.notFound((c) => errorResponse(c, site, new AppError('not_found', `There is no page at ${c.req.path}.`, 404)));
+  app.onError((err, c) => errorResponse(c, site, err));
+  return app;
+}

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+
+/** A rendered response kept in memory, valid for one data version. */
+export interface CachedPage {
+  status: number;
+  body: Buffer;
+  etag: string;
+  headers: [string, string][];
+  version: number;
+}
+
+export const etagOf = (body: Buffer | string) => `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+
+/** If-None-Match matches when any listed tag (weak or not) equals ours, or on "*". */
+export function etagMatches(ifNoneMatch: string | undefined | null, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(',').some((t) => {
+    const tag = t.trim().replace(/^W\//, '');
+    return tag === etag || tag === '*';
+  });
+}
+
+/** LRU bounded by bytes. Entries of an older data version are dropped when read. */
+export class PageCache {
+  private readonly map = new Map<string, CachedPage>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(key: string, version: number): CachedPage | undefined {
+    const page = this.map.get(key);
+    if (!page) return undefined;
+    this.map.delete(key);
+    if (page.version !== version) {
+      this.bytes -= page.body.length;
+      return undefined;
+    }
+    this.map.set(key, page); // most recently used goes last
+    return page;
+  }
+
+  set(key: string, page: CachedPage): void {
+    if (page.body.length > this.maxBytes / 4) return;
+    const old = this.map.get(key);
+    if (old) {
+      this.map.delete(key);
+      this.bytes -= old.body.length;
+    }
+    this.map.set(key, page);
+    this.bytes += page.body.length;
+    for (const [k, p] of this.map) {
+      if (this.bytes <= this.maxBytes) break;
+      this.map.delete(k);
+      this.bytes -= p.body.length;
+    }
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.bytes = 0;
+  }
+
+  get size() {
+    return { entries: this.map.size, bytes: this.bytes };
+  }
+}

@@ -1,0 +1,49 @@
+import type { CommunitySummary, PanelSummary } from '../../domain/summary.js';
+import type { ToolWithPanel } from '../../catalog/catalog.service.js';
+
+const pillClass = (label: string | null) => `pill pill-${label ? label.toLowerCase() : 'none'}`;
+
+/** "Ship · 3 ship / 1 skip" with "75%" beside it, coloured by label; "No panel takes yet" otherwise. */
+export function PanelVerdict({ summary, compact }: { summary: PanelSummary; compact?: boolean }) {
+  if (!summary.label) return <span class={pillClass(null)}>{summary.text}</span>;
+  return (
+    <span class="verdict">
+      <span class={pillClass(summary.label)}>{compact ? summary.label : summary.text}</span>{' '}
+      <span class="pct">{summary.shipPct}%</span>
+      {compact && <span class="visually-hidden"> ({summary.text})</span>}
+    </span>
+  );
+}
+
+export function CommunityVerdict({ summary }: { summary: CommunitySummary }) {
+  return <span class={pillClass(summary.label)}>{summary.text}</span>;
+}
+
+export function Avatar({ name }: { name: string }) {
+  return (
+    <span class="avatar" aria-hidden="true">
+      {[...name.trim()][0]?.toUpperCase() ?? '?'}
+    </span>
+  );
+}
+
+/** A tool in a list: name, initial, category, tagline, panel label and ship %. */
+export function ToolCard({ item, actions }: { item: ToolWithPanel; actions?: unknown }) {
+  const t = item.tool;
+  return (
+    <article class="card tool-card">
+      <Avatar name={t.name} />
+      <div>
+        <h3>
+          <a href={`/tools/${t.slug}`}>{t.name}</a>
+        </h3>
+        <span class="small muted">{t.category}</span>
+      </div>
+      <p class="tagline">{t.tagline}</p>
+      <div class="meta">
+        <PanelVerdict summary={item.summary} />
+      </div>
+      {actions ? <div class="actions">{actions}</div> : null}
+    </article>
+  );
+}

@@ -1,0 +1,34 @@
+import type { Context } from 'hono';
+import { AppError } from '../errors.js';
+import { renderPage } from './layout.js';
+import type { Site } from './site.js';
+
+const wantsJson = (c: Context) => c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').startsWith('application/json');
+
+/** One error shape: `{"error":{"code","message"}}` for the API, a friendly page for people. Never a stack trace. */
+export function errorResponse(c: Context, site: Site, err: unknown): Response {
+  const app = err instanceof AppError ? err : undefined;
+  if (!app) console.error(err);
+  const status = app?.status ?? 500;
+  const code = app?.code ?? 'internal';
+  const message = app ? app.message : 'Something went wrong on our side. Please try again in a moment.';
+  if (wantsJson(c)) return c.json({ error: { code, message } }, status as 400);
+  return c.html(errorPage(site, status, message), status as 400, { 'cache-control': 'no-store' });
+}
+
+export function errorPage(site: Site, status: number, message: string, extra?: unknown): string {
+  const title = status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : status === 429 ? 'Slow down' : 'That did not work';
+  return renderPage(
+    site,
+    { title, description: message, path: '/', noindex: true },
+    <section class="error-page">
+      <p class="muted small">Error {status}</p>
+      <h1>{title}</h1>
+      <p>{message}</p>
+      {extra}
+      <p>
+        <a href="/">Browse all tools</a> · <a href="/search">Search</a> · <a href="/critics">Meet the critics</a>
+      </p>
+    </section>,
+  );
+}

@@ -1,0 +1,52 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { etagMatches, etagOf } from './cache.js';
+import type { Site } from './site.js';
+
+/** Public pages: browsers revalidate with the ETag each time; a CDN or proxy may keep them a minute. */
+export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=30';
+
+/** Cache key of a request: path plus query, as sent. */
+export const cacheKey = (url: string) => {
+  const u = new URL(url, 'http://x');
+  return u.pathname + u.search;
+};
+
+export type AppEnv = { Variables: { cacheable?: boolean } };
+
+/** Marks a GET route's 200 responses as public and cacheable (same bytes for every visitor). */
+export const cacheable: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set('cacheable', true);
+  await next();
+};
+
+/**
+ * The outermost middleware: serves GETs from the in-memory page cache while the data version is unchanged;
+ * after a cacheable route renders a 200, stores its final bytes and headers (security headers included)
+ * with an ETag. Answers If-None-Match with 304.
+ */
+export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+    const key = cacheKey(c.req.url);
+    const version = site.version();
+    const hit = site.cache.get(key, version);
+    if (hit) return fromCache(c, hit.status, hit.body, hit.etag, hit.headers);
+    await next();
+    const res = c.res;
+    if (!c.get('cacheable') || res.status !== 200 || res.headers.has('set-cookie')) return;
+    if (!res.headers.has('cache-control')) res.headers.set('cache-control', PUBLIC_CACHE_CONTROL);
+    const body = Buffer.from(await res.arrayBuffer());
+    const etag = etagOf(body);
+    const headers: [string, string][] = [...res.headers.entries()].filter(([k]) => k !== 'content-length' && k !== 'etag');
+    headers.push(['etag', etag]);
+    site.cache.set(key, { status: 200, body, etag, headers, version });
+    c.res = undefined;
+    c.res = fromCache(c, 200, body, etag, headers);
+  };
+}
+
+function fromCache(c: Context, status: number, body: Buffer, etag: string, headers: [string, string][]): Response {
+  const h = new Headers(headers);
+  if (etagMatches(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers: h });
+  return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body), { status, headers: h });
+}

@@ -1,0 +1,117 @@
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { CSS, JS } from './assets.js';
+import type { Site } from './site.js';
+
+export interface PageMeta {
+  title: string;
+  description: string;
+  /** Path of the canonical URL, e.g. `/tools/smolvlm2`. */
+  path: string;
+  /** Path or absolute URL of the share image (PNG, 1200x630). */
+  ogImage?: string;
+  noindex?: boolean;
+  nav?: 'home' | 'compare' | 'critics' | 'categories' | 'search' | 'bookmarks';
+}
+
+const NAV: [NonNullable<PageMeta['nav']>, string, string][] = [
+  ['home', '/', 'Tools'],
+  ['compare', '/compare', 'Compare'],
+  ['critics', '/critics', 'Critics'],
+  ['categories', '/categories', 'Categories'],
+];
+
+/** Slot for the newsletter block; the community feature replaces the placeholder. */
+export let NewsletterBlock: () => Child = () => (
+  <section class="newsletter" aria-labelledby="newsletter-title">
+    <h2 id="newsletter-title">Weekly AI Tool Verdicts</h2>
+    <p class="small muted">The week's new verdicts and notable comparisons, once a week. Coming soon.</p>
+  </section>
+);
+export const setNewsletterBlock = (block: () => Child) => {
+  NewsletterBlock = block;
+};
+
+export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; children?: Child }) {
+  const base = site.config.publicUrl;
+  const url = base + meta.path;
+  const image = meta.ogImage ? (meta.ogImage.startsWith('http') ? meta.ogImage : base + meta.ogImage) : undefined;
+  const title = meta.path === '/' ? meta.title : `${meta.title} · Verdict`;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
+        <meta name="description" content={meta.description} />
+        <link rel="canonical" href={url} />
+        {meta.noindex && <meta name="robots" content="noindex" />}
+        <meta property="og:site_name" content="Verdict" />
+        <meta property="og:type" content="website" />
+        <meta property="og:title" content={meta.title} />
+        <meta property="og:description" content={meta.description} />
+        <meta property="og:url" content={url} />
+        {image && <meta property="og:image" content={image} />}
+        {image && <meta property="og:image:width" content="1200" />}
+        {image && <meta property="og:image:height" content="630" />}
+        <meta name="twitter:card" content={image ? 'summary_large_image' : 'summary'} />
+        <meta name="twitter:title" content={meta.title} />
+        <meta name="twitter:description" content={meta.description} />
+        {image && <meta name="twitter:image" content={image} />}
+        <meta name="theme-color" content="#3b4cca" />
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+        <link rel="alternate" type="application/atom+xml" title="New verdicts" href="/feed.xml" />
+        <link rel="stylesheet" href={CSS.path} />
+        <script src={JS.path} defer></script>
+      </head>
+      <body>
+        <a class="skip-link" href="#main">Skip to content</a>
+        <header class="site-header">
+          <div class="wrap">
+            <a class="brand" href="/">
+              <span class="brand-mark" aria-hidden="true">V</span>Verdict
+            </a>
+            <nav class="site-nav" aria-label="Main">
+              {NAV.map(([key, href, label]) => (
+                <a href={href} aria-current={meta.nav === key ? 'page' : undefined}>
+                  {label}
+                </a>
+              ))}
+            </nav>
+            <form class="header-search" role="search" action="/search" method="get">
+              <label class="visually-hidden" for="site-search">Search tools</label>
+              <input id="site-search" type="search" name="q" placeholder="Search tools" />
+              <button type="submit">Search</button>
+            </form>
+          </div>
+        </header>
+        <main id="main">
+          <div class="wrap">{children}</div>
+        </main>
+        <footer class="site-footer">
+          <div class="wrap cols">
+            <NewsletterBlock />
+            <div>
+              <p>
+                <strong>Verdict</strong> — a panel of AI critics reviews every AI tool, so you know which one to ship with. Verdicts never contradict their
+                scores, and nothing is pay-to-rank.
+              </p>
+            </div>
+            <ul>
+              <li><a href="/critics">Meet the critics</a></li>
+              <li><a href="/feed.xml">Atom feed</a></li>
+              <li><a href="/api/openapi.json">JSON API</a></li>
+              <li><a href="/sitemap.xml">Sitemap</a></li>
+            </ul>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+/** A whole HTML document as a string. */
+export const renderPage = (site: Site, meta: PageMeta, body: Child): string =>
+  '<!doctype html>' + String(<Layout site={site} meta={meta}>{body}</Layout>);
+
+export { raw };

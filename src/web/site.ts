@@ -1,0 +1,41 @@
+import type { Config } from '../config.js';
+import type { Store } from '../db/db.js';
+import type { Critic } from '../domain/schemas.js';
+import { PageCache } from './cache.js';
+
+/** Everything the web layer needs, built once per process. */
+export interface Site {
+  store: Store;
+  config: Config;
+  critics: Critic[];
+  cache: PageCache;
+  /** The data version last read from the database; rendered pages are valid for one version. */
+  version(): number;
+  /** Re-reads the data version now (call after a write, so this process sees it at once). */
+  refreshVersion(): Promise<number>;
+  close(): void;
+}
+
+const VERSION_POLL_MS = 250;
+
+export async function createSite(store: Store, config: Config, critics: Critic[], opts: { cacheBytes?: number } = {}): Promise<Site> {
+  let version = 0;
+  const read = async () => {
+    const row = await store.db.selectFrom('dataVersion').select('version').where('id', '=', 1).executeTakeFirst();
+    version = Number(row?.version ?? 0);
+    return version;
+  };
+  await read();
+  // Writes by other processes (the CLI, a worker, another web process) show up within one poll.
+  const timer = setInterval(() => void read().catch(() => {}), VERSION_POLL_MS);
+  timer.unref();
+  return {
+    store,
+    config,
+    critics,
+    cache: new PageCache(opts.cacheBytes ?? 64 * 1024 * 1024),
+    version: () => version,
+    refreshVersion: read,
+    close: () => clearInterval(timer),
+  };
+}
