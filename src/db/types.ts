@@ -67,7 +67,17 @@ export interface DataVersionTable {
   version: number;
 }
 
+export interface VotesTable {
+  id: Generated<number>;
+  toolId: number;
+  voterId: string;
+  vote: 'ship' | 'skip';
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface DB {
+  votes: VotesTable;
   dataVersion: DataVersionTable;
   tools: ToolsTable;
   panelRuns: PanelRunsTable;
