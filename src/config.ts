@@ -21,6 +21,12 @@ const envSchema = z.object({
   LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   CRITICS_DIR: optionalString,
   NODE_ENV: optionalString,
+  SMTP_URL: optionalString,
+  MAIL_FROM: optionalString,
+  OUTBOX_DIR: optionalString,
+  ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  WORKER: z.enum(['true', 'false']).default('true'),
 });
 
 export type Database =
@@ -42,6 +48,16 @@ export interface Config {
   llmMaxAttempts: number;
   criticsDir: string;
   production: boolean;
+  /** SMTP server for outgoing mail; without it mail is written as .eml files to outboxDir. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  outboxDir: string;
+  /** Bearer token for the admin page; the admin page is off without it. */
+  adminToken: string | undefined;
+  /** Signing key for cookies and emailed links; without it one is generated and kept in the database. */
+  secret: string | undefined;
+  /** Run the job worker inside the web process (`npm start`). */
+  worker: boolean;
 }
 
 export function parseDatabaseUrl(url: string | undefined): Database {
@@ -84,6 +100,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     llmMaxAttempts: e.LLM_MAX_ATTEMPTS,
     criticsDir: e.CRITICS_DIR ?? './critics',
     production: e.NODE_ENV === 'production',
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? 'Verdict <verdict@localhost>',
+    outboxDir: e.OUTBOX_DIR ?? './data/outbox',
+    adminToken: e.ADMIN_TOKEN,
+    secret: e.SECRET,
+    worker: e.WORKER === 'true',
   };
 }
 
