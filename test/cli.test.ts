@@ -1,0 +1,140 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freshStore, DIALECTS, type TestStore } from './helpers/db.js';
+import { startFakeLlm, criticOf, type FakeLlm } from './helpers/fake-llm.js';
+import { takeJson, toolDoc } from './helpers/fixtures.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function verdict(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['bin/verdict.js', ...args],
+      { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+for (const { dialect, skip } of DIALECTS) {
+  describe(`verdict CLI (${dialect})`, { skip }, () => {
+    let store: TestStore;
+    let env: Record<string, string>;
+    const tmp = mkdtempSync(join(tmpdir(), 'verdict-cli-'));
+    before(async () => {
+      store = await freshStore(dialect);
+      env = { DATABASE_URL: store.location };
+    });
+    after(() => store?.close());
+
+    test('import the demo catalog, then compare the two worked cases in 80 columns', async () => {
+      const imp = await verdict(['import', 'data/demo.json'], env);
+      assert.equal(imp.code, 0, imp.stderr);
+      assert.match(imp.stdout, /30 created/);
+      const again = await verdict(['import', 'data/demo.json', '--json'], env);
+      assert.deepEqual(JSON.parse(again.stdout), { created: 0, updated: 0, unchanged: 30, reviewsAdded: 0 });
+
+      const cmp = await verdict(['compare', 'karpathy-coding-skills', 'smolvlm2'], env);
+      assert.equal(cmp.code, 0, cmp.stderr);
+      for (const line of cmp.stdout.split('\n')) assert.ok([...line].length <= 80, `too wide: ${line}`);
+      assert.match(cmp.stdout, /Panel verdict\s+Ship · 3 ship \/ 1 skip\s+Ship · 4 ship \/ 0 skip/);
+      assert.match(cmp.stdout, /Panel ship %\s+75%\s+100%/);
+      assert.match(cmp.stdout, /Creator\s+80 ship ◀ pick\s+No panel take/);
+      assert.match(cmp.stdout, /Founder\s+No panel take\s+78 ship ◀ pick/);
+      assert.match(cmp.stdout, /Overall pick: SmolVLM2/);
+
+      const json = JSON.parse((await verdict(['compare', 'smolvlm2', 'karpathy-coding-skills', '--json'], env)).stdout);
+      assert.deepEqual(json.panels.map((p: { shipPct: number }) => p.shipPct), [100, 75]);
+    });
+
+    test('tools list/show and critics list, as text and --json', async () => {
+      const list = await verdict(['tools', 'list', '--json'], env);
+      assert.equal(JSON.parse(list.stdout).length, 30);
+      const show = await verdict(['tools', 'show', 'smolvlm2'], env);
+      assert.match(show.stdout, /Panel: Ship · 4 ship \/ 0 skip · 100%/);
+      assert.match(show.stdout, /Creator: No panel take/);
+      const critics = JSON.parse((await verdict(['critics', 'list', '--json'], env)).stdout);
+      assert.equal(critics.length, 7);
+    });
+
+    test('exit codes: 2 for bad usage, 1 for failures, one clear line on stderr', async () => {
+      const usage = await verdict(['compare', 'smolvlm2'], env);
+      assert.equal(usage.code, 2);
+      const unknown = await verdict(['bogus'], env);
+      assert.equal(unknown.code, 2);
+      const missing = await verdict(['tools', 'show', 'smolvm2'], env);
+      assert.equal(missing.code, 1);
+      assert.equal(missing.stderr, 'verdict: No tool "smolvm2". Did you mean: smolvlm2?\n');
+      const noLlm = await verdict(['review', 'smolvlm2'], env);
+      assert.equal(noLlm.code, 1);
+      assert.match(noLlm.stderr, /^verdict: No LLM configured: set LLM_BASE_URL and LLM_MODEL .*ANTHROPIC_API_KEY\n$/);
+      const badEnv = await verdict(['tools', 'list'], { ...env, LLM_BASE_URL: 'not a url' });
+      assert.equal(badEnv.code, 1);
+      assert.match(badEnv.stderr, /^verdict: Invalid LLM_BASE_URL/);
+    });
+
+    test('a bad import file writes nothing and names the record and the field', async () => {
+      const file = join(tmp, 'bad.json');
+      writeFileSync(file, JSON.stringify({ tools: [toolDoc('fresh-tool'), toolDoc('broken', { pricing: { model: 'gratis', entry: 'Free' } })] }));
+      const r = await verdict(['import', file], env);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^verdict: tools\[1\] \("broken"\)\.pricing\.model: /);
+      assert.ok(!r.stderr.includes('    at '), 'no stack trace');
+      const show = await verdict(['tools', 'show', 'fresh-tool'], env);
+      assert.equal(show.code, 1);
+      writeFileSync(file, '{ not json');
+      assert.match((await verdict(['import', file], env)).stderr, /is not valid JSON/);
+      assert.match((await verdict(['import', join(tmp, 'nope.json')], env)).stderr, /no such file/);
+    });
+
+    test('export writes the import format', async () => {
+      const file = join(tmp, 'export.json');
+      assert.equal((await verdict(['export', file], env)).code, 0);
+      const doc = JSON.parse(readFileSync(file, 'utf8'));
+      assert.equal(doc.tools.length, 30);
+      const smol = doc.tools.find((t: { slug: string }) => t.slug === 'smolvlm2');
+      assert.deepEqual(smol.reviews.find((r: { critic: string }) => r.critic === 'creator'), { critic: 'creator', abstain: true, reason: smol.reviews.find((r: { critic: string }) => r.critic === 'creator').reason });
+    });
+
+    test('review runs the full panel against an OpenAI-compatible endpoint, with progress and a summary', async () => {
+      let fake: FakeLlm | undefined;
+      try {
+        fake = await startFakeLlm(({ body }) => (criticOf(body) === 'researcher' ? { status: 500 } : { content: takeJson(criticOf(body) === 'skeptic' ? 40 : 77), usage: { prompt_tokens: 1000, completion_tokens: 100 } }));
+        const llmEnv = { ...env, LLM_BASE_URL: fake.url, LLM_MODEL: 'fake-model', LLM_MAX_ATTEMPTS: '2', LLM_BACKOFF_MS: '1' };
+        const r = await verdict(['review', 'smolvlm2'], llmEnv);
+        assert.equal(r.code, 1, 'a failed critic makes the command fail');
+        assert.match(r.stdout, /Reviewed 1 tool with 7 critics: 6 done, 1 failed/);
+        assert.match(r.stdout, /Tokens: 6,000 in \+ 600 out = 6,600/);
+        assert.match(r.stdout, /failed: smolvlm2 \/ researcher: HTTP 500/);
+        assert.match(r.stderr, /smolvlm2\s+builder\s+done\s+77 ship · 1,100 tokens/);
+        const one = await verdict(['review', 'smolvlm2', '--critic', 'builder', '--json'], llmEnv);
+        assert.equal(one.code, 0, one.stderr);
+        const json = JSON.parse(one.stdout);
+        assert.equal(json.outcomes.length, 1);
+        assert.equal(json.outcomes[0].critic, 'builder');
+        assert.equal(one.stderr, '', 'no progress noise with --json');
+        const bad = await verdict(['review', 'smolvlm2', '--critic', 'nobody'], llmEnv);
+        assert.equal(bad.code, 2);
+        const show = JSON.parse((await verdict(['tools', 'show', 'smolvlm2', '--json'], env)).stdout);
+        assert.equal(show.summary.text, 'Ship · 5 ship / 1 skip');
+      } finally {
+        await fake?.close();
+      }
+    });
+
+    test('db migrate is idempotent', async () => {
+      const r = await verdict(['db', 'migrate', '--json'], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(Array.isArray(JSON.parse(r.stdout).applied));
+    });
+  });
+}
