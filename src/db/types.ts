@@ -76,7 +76,65 @@ export interface VotesTable {
   updatedAt: string;
 }
 
+export interface JobsTable {
+  id: Generated<number>;
+  type: string;
+  /** JSON text. */
+  payload: string;
+  status: 'pending' | 'running' | 'done' | 'failed';
+  attempts: number;
+  maxAttempts: number;
+  runAt: string;
+  lockedBy: string | null;
+  lockedUntil: string | null;
+  lastError: string | null;
+  idempotencyKey: string | null;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+export interface DigestSubscribersTable {
+  id: Generated<number>;
+  email: string;
+  status: 'pending' | 'confirmed' | 'unsubscribed';
+  confirmSentAt: string | null;
+  confirmedAt: string | null;
+  unsubscribedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DigestIssuesTable {
+  id: Generated<number>;
+  /** ISO week, e.g. 2026-W48. */
+  week: string;
+  subject: string;
+  /** JSON of the issue's shared content. */
+  content: string;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+export interface DigestDeliveriesTable {
+  id: Generated<number>;
+  issueId: number;
+  subscriberId: number;
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+  messageId: string;
+  attempts: number;
+  claimedBy: string | null;
+  claimedUntil: string | null;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
 export interface DB {
+  jobs: JobsTable;
+  digestSubscribers: DigestSubscribersTable;
+  digestIssues: DigestIssuesTable;
+  digestDeliveries: DigestDeliveriesTable;
   votes: VotesTable;
   dataVersion: DataVersionTable;
   tools: ToolsTable;
@@ -91,3 +149,7 @@ export type ReviewRow = Selectable<ReviewsTable>;
 export type NewReviewRow = Insertable<ReviewsTable>;
 export type PanelRunRow = Selectable<PanelRunsTable>;
 export type PanelFailureRow = Selectable<PanelFailuresTable>;
+export type JobRow = Selectable<JobsTable>;
+export type DigestSubscriberRow = Selectable<DigestSubscribersTable>;
+export type DigestIssueRow = Selectable<DigestIssuesTable>;
+export type DigestDeliveryRow = Selectable<DigestDeliveriesTable>;
