@@ -4,6 +4,7 @@ import * as m20261126_001 from './migrations/20261126_001_catalog.js';
 import * as m20261126_002 from './migrations/20261126_002_data_version.js';
 import * as m20261126_003 from './migrations/20261126_003_votes.js';
 import * as m20261126_005 from './migrations/20261126_005_jobs_digest.js';
+import * as m20261126_006 from './migrations/20261126_006_community.js';
 
 /** Listed by hand so the same code runs under tsx, from a bundle, or from compiled output. Names sort by time. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '20261126_002_data_version': m20261126_002,
   '20261126_003_votes': m20261126_003,
   '20261126_005_jobs_digest': m20261126_005,
+  '20261126_006_community': m20261126_006,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -130,12 +130,73 @@ export interface DigestDeliveriesTable {
   sentAt: string | null;
 }
 
+export interface AppSettingsTable {
+  key: string;
+  value: string;
+  createdAt: string;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  createdAt: string;
+  lastSignInAt: string | null;
+}
+
+export interface VisitorsTable {
+  id: string;
+  userId: number | null;
+  createdAt: string;
+  lastSeenAt: string;
+}
+
+export interface MagicLinksTable {
+  id: Generated<number>;
+  tokenHash: string;
+  email: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+}
+
+export interface BookmarksTable {
+  id: Generated<number>;
+  ownerId: string;
+  toolId: number;
+  createdAt: string;
+}
+
+export interface SubmissionsTable {
+  id: Generated<number>;
+  name: string;
+  slug: string;
+  url: string;
+  urlKey: string;
+  tagline: string;
+  category: string;
+  pricingModel: 'free' | 'freemium' | 'paid' | 'open-source';
+  pricingEntry: string;
+  email: string | null;
+  submitterId: string | null;
+  status: 'pending' | 'approved' | 'rejected';
+  reason: string | null;
+  toolId: number | null;
+  createdAt: string;
+  decidedAt: string | null;
+}
+
 export interface DB {
   jobs: JobsTable;
   digestSubscribers: DigestSubscribersTable;
   digestIssues: DigestIssuesTable;
   digestDeliveries: DigestDeliveriesTable;
   votes: VotesTable;
+  appSettings: AppSettingsTable;
+  users: UsersTable;
+  visitors: VisitorsTable;
+  magicLinks: MagicLinksTable;
+  bookmarks: BookmarksTable;
+  submissions: SubmissionsTable;
   dataVersion: DataVersionTable;
   tools: ToolsTable;
   panelRuns: PanelRunsTable;
@@ -153,3 +214,5 @@ export type JobRow = Selectable<JobsTable>;
 export type DigestSubscriberRow = Selectable<DigestSubscribersTable>;
 export type DigestIssueRow = Selectable<DigestIssuesTable>;
 export type DigestDeliveryRow = Selectable<DigestDeliveriesTable>;
+export type SubmissionRow = Selectable<SubmissionsTable>;
+export type UserRow = Selectable<UsersTable>;
