@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { etagMatches, etagOf } from './cache.js';
 import type { Site } from './site.js';
+import { hasPersonalCookie } from '../community/visitor.js';
 
 /** Public pages: browsers revalidate with the ETag each time; a CDN or proxy may keep them a minute. */
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=30';
@@ -27,6 +28,12 @@ export const cacheable: MiddlewareHandler<AppEnv> = async (c, next) => {
 export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+    // A visitor with a community cookie sees their own votes and bookmarks: render for them, never share it.
+    if (hasPersonalCookie(c.req.header('cookie'))) {
+      await next();
+      if (c.get('cacheable') && !c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'private, no-cache');
+      return;
+    }
     const key = cacheKey(c.req.url);
     const version = site.version();
     const hit = site.cache.get(key, version);
@@ -41,12 +48,13 @@ export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
     headers.push(['etag', etag]);
     site.cache.set(key, { status: 200, body, etag, headers, version });
     c.res = undefined;
-    c.res = fromCache(c, 200, body, etag, headers);
+    c.res = fromCache(c, 200, body, etag, headers, false);
   };
 }
 
-function fromCache(c: Context, status: number, body: Buffer, etag: string, headers: [string, string][]): Response {
+function fromCache(c: Context, status: number, body: Buffer, etag: string, headers: [string, string][], hit = true): Response {
   const h = new Headers(headers);
+  h.set('x-cache', hit ? 'hit' : 'miss');
   if (etagMatches(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers: h });
   return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body), { status, headers: h });
 }

@@ -5,6 +5,7 @@ import { createApp } from './app.js';
 import { etagMatches } from './cache.js';
 import { cacheKey } from './http.js';
 import type { Site } from './site.js';
+import { hasPersonalCookie } from '../community/visitor.js';
 
 export interface RunningServer {
   url: string;
@@ -20,10 +21,11 @@ export function startServer(site: Site, port: number, host = '0.0.0.0'): Promise
   const app = createApp(site);
   const listener = getRequestListener(app.fetch);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (req.method === 'GET' && !req.headers.cookie) {
+    if (req.method === 'GET' && !hasPersonalCookie(req.headers.cookie)) {
       const hit = site.cache.get(cacheKey(req.url ?? '/'), site.version());
       if (hit) {
         for (const [k, v] of hit.headers) res.setHeader(k, v);
+        res.setHeader('x-cache', 'hit');
         if (etagMatches(req.headers['if-none-match'], hit.etag)) {
           res.statusCode = 304;
           res.end();
