@@ -7,6 +7,7 @@ import { countTools } from './catalog/tools.repo.js';
 import { importTools, parseImport } from './catalog/import.js';
 import { createSite } from './web/site.js';
 import { startServer } from './web/server.js';
+import { startWorker } from './jobs/worker.js';
 
 /** `npm start`: the whole site on the configured database, seeded with the demo catalog when empty. */
 async function main() {
@@ -21,9 +22,12 @@ async function main() {
   const site = await createSite(store, config, critics);
   const server = await startServer(site, config.port);
   console.log(`Verdict is running at ${config.publicUrl} (database: ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'})`);
+  // Panel reviews, digest sends and the schedule, in this process unless WORKER=false (then run `verdict worker`).
+  const worker = config.worker ? startWorker({ db: store.db, config, critics }) : undefined;
   const stop = async () => {
     site.close();
-    await server.close();
+    // Running jobs stop at a safe point; a job that does not stop in time is taken over once its lease expires.
+    await Promise.all([server.close(), Promise.race([worker?.stop(), new Promise((r) => setTimeout(r, 10_000).unref())])]);
     await store.close();
     process.exit(0);
   };

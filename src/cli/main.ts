@@ -4,6 +4,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { CliContext } from './context.js';
 import { registerCatalog } from './catalog.cli.js';
 import { registerReview } from './review.cli.js';
+import { registerJobs } from './jobs.cli.js';
 
 /** Runs the `verdict` command. Exit status: 0 success, 1 failure, 2 bad usage. */
 export async function main(argv: string[]): Promise<number> {
@@ -17,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
   const ctx = () => (context ??= new CliContext(Boolean(program.opts().json)));
   registerCatalog(program, ctx);
   registerReview(program, ctx);
+  registerJobs(program, ctx);
   program
     .command('db')
     .description('Database maintenance')

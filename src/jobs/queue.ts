@@ -159,17 +159,18 @@ export function backoffMs(attempt: number, baseMs: number, maxMs = 6 * 60 * 60 *
 
 /**
  * Records a failed attempt: back to pending with a later run_at while attempts remain, else failed for good.
- * `countAttempt: false` (a missing LLM configuration, say) retries later without using up an attempt.
+ * `countAttempt: false` (a missing LLM configuration, say) retries later without using up an attempt;
+ * `final: true` fails it now (retrying cannot help).
  */
 export async function failJob(
   db: DbOrTx,
   job: Pick<JobRow, 'id' | 'lockedBy' | 'attempts' | 'maxAttempts'>,
   error: string,
-  opts: { retryInMs: number; countAttempt?: boolean },
+  opts: { retryInMs: number; countAttempt?: boolean; final?: boolean },
 ): Promise<'retry' | 'failed' | 'lost'> {
   const now = new Date();
   const attempts = opts.countAttempt === false ? Math.max(0, job.attempts - 1) : job.attempts;
-  const final = attempts >= job.maxAttempts;
+  const final = opts.final === true || attempts >= job.maxAttempts;
   const r = await db
     .updateTable('jobs')
     .set({

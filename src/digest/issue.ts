@@ -1,0 +1,210 @@
+import type { DbOrTx } from '../db/db.js';
+import type { ReviewRow, ToolRow } from '../db/types.js';
+import { withPanels, type ToolWithPanel } from '../catalog/catalog.service.js';
+import { toPanelReview } from '../catalog/reviews.repo.js';
+import { summarize, type PanelLabel, type PanelSummary } from '../domain/summary.js';
+import { weekLabel, weekRange } from './week.js';
+
+/**
+ * One weekly issue's shared content: the same for every subscriber, frozen (stored as JSON) when the
+ * issue is first built, and shown at /digest/:week. Each email adds the reader's bookmarks section.
+ */
+
+export interface IssueTool {
+  slug: string;
+  name: string;
+  tagline: string;
+  category: string;
+  categorySlug: string;
+  label: PanelLabel | null;
+  shipPct: number | null;
+  meanScore: number | null;
+  /** "Ship · 3 ship / 1 skip" */
+  text: string;
+  /** True when this week brought the tool's first panel; false when an existing panel was revised. */
+  firstPanel: boolean;
+}
+
+export interface IssueComparison {
+  category: string;
+  /** The Ship side first. */
+  ship: Pick<IssueTool, 'slug' | 'name' | 'label' | 'shipPct' | 'meanScore'>;
+  skip: Pick<IssueTool, 'slug' | 'name' | 'label' | 'shipPct' | 'meanScore'>;
+  /** Canonical comparison path: slugs in alphabetical order. */
+  path: string;
+}
+
+export interface IssueContent {
+  version: 1;
+  week: string;
+  /** "23 – 29 November 2026" */
+  dates: string;
+  verdicts: IssueTool[];
+  comparisons: IssueComparison[];
+}
+
+export const DIGEST_NAME = 'Weekly AI Tool Verdicts';
+export const MAX_COMPARISONS = 5;
+
+export const comparePath = (a: string, b: string) => `/compare/${[a, b].sort().join('-vs-')}`;
+
+export function issueSubject(content: IssueContent): string {
+  const n = content.verdicts.length;
+  return `${DIGEST_NAME} · ${content.week}: ${n} new verdict${n === 1 ? '' : 's'}`;
+}
+
+export const isEmptyIssue = (content: IssueContent) => content.verdicts.length === 0;
+
+const LABEL_ORDER: Record<string, number> = { Ship: 0, Split: 1, Skip: 2, none: 3 };
+
+function toIssueTool(t: ToolWithPanel, firstPanel: boolean): IssueTool {
+  const s = t.summary;
+  return {
+    slug: t.tool.slug,
+    name: t.tool.name,
+    tagline: t.tool.tagline,
+    category: t.tool.category,
+    categorySlug: t.tool.categorySlug,
+    label: s.label,
+    shipPct: s.shipPct,
+    meanScore: s.meanScore,
+    text: s.text,
+    firstPanel,
+  };
+}
+
+/** Tools with a review revision written in [start, end). */
+async function toolsReviewedBetween(db: DbOrTx, start: string, end: string): Promise<ToolRow[]> {
+  return db
+    .selectFrom('tools')
+    .selectAll()
+    .where('id', 'in', (eb) => eb.selectFrom('reviews').select('toolId').where('createdAt', '>=', start).where('createdAt', '<', end))
+    .execute();
+}
+
+/** Builds the week's content from the database as it is now. */
+export async function buildIssueContent(db: DbOrTx, week: string): Promise<IssueContent> {
+  const { start, end } = weekRange(week);
+  const reviewed = await withPanels(db, await toolsReviewedBetween(db, start, end));
+  const hadEarlier = new Set(
+    reviewed.length === 0
+      ? []
+      : (
+          await db
+            .selectFrom('reviews')
+            .select('toolId')
+            .distinct()
+            .where('toolId', 'in', reviewed.map((t) => t.tool.id))
+            .where('createdAt', '<', start)
+            .execute()
+        ).map((r) => r.toolId),
+  );
+  const verdicts = reviewed
+    .map((t) => toIssueTool(t, !hadEarlier.has(t.tool.id)))
+    .sort(
+      (a, b) =>
+        LABEL_ORDER[a.label ?? 'none']! - LABEL_ORDER[b.label ?? 'none']! ||
+        (b.shipPct ?? -1) - (a.shipPct ?? -1) ||
+        (b.meanScore ?? -1) - (a.meanScore ?? -1) ||
+        a.name.localeCompare(b.name),
+    );
+  return { version: 1, week, dates: weekLabel(week), verdicts, comparisons: await notableComparisons(db, verdicts) };
+}
+
+/**
+ * Pairs in the same category on which the panel came down on opposite sides (Ship vs Skip), where at least
+ * one side got its verdict this week. Widest gaps first, at most two per category, so one busy category
+ * does not fill the section.
+ */
+async function notableComparisons(db: DbOrTx, verdicts: readonly IssueTool[]): Promise<IssueComparison[]> {
+  const decided = verdicts.filter((v) => v.label === 'Ship' || v.label === 'Skip');
+  if (decided.length === 0) return [];
+  const categories = [...new Set(decided.map((v) => v.categorySlug))];
+  const peers = (await withPanels(db, await db.selectFrom('tools').selectAll().where('categorySlug', 'in', categories).execute())).map((t) => toIssueTool(t, false));
+  const seen = new Set<string>();
+  const pairs: (IssueComparison & { gap: number })[] = [];
+  for (const v of decided) {
+    for (const p of peers) {
+      if (p.categorySlug !== v.categorySlug || p.slug === v.slug) continue;
+      if (!((p.label === 'Ship' && v.label === 'Skip') || (p.label === 'Skip' && v.label === 'Ship'))) continue;
+      const path = comparePath(v.slug, p.slug);
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const [ship, skip] = v.label === 'Ship' ? [v, p] : [p, v];
+      const pick = (t: IssueTool) => ({ slug: t.slug, name: t.name, label: t.label, shipPct: t.shipPct, meanScore: t.meanScore });
+      const gap = (ship.shipPct ?? 0) - (skip.shipPct ?? 0) + ((ship.meanScore ?? 0) - (skip.meanScore ?? 0)) / 100;
+      pairs.push({ category: v.category, ship: pick(ship), skip: pick(skip), path, gap });
+    }
+  }
+  pairs.sort((a, b) => b.gap - a.gap || a.path.localeCompare(b.path));
+  const perCategory = new Map<string, number>();
+  const out: IssueComparison[] = [];
+  for (const { gap: _gap, ...p } of pairs) {
+    const n = perCategory.get(p.category) ?? 0;
+    if (n >= 2) continue;
+    perCategory.set(p.category, n + 1);
+    out.push(p);
+    if (out.length >= MAX_COMPARISONS) break;
+  }
+  return out;
+}
+
+/* ---------- the reader's bookmarks: what changed this week ---------- */
+
+export interface BookmarkChange {
+  slug: string;
+  name: string;
+  before: Pick<PanelSummary, 'label' | 'shipPct' | 'text'>;
+  after: Pick<PanelSummary, 'label' | 'shipPct' | 'text'>;
+  /** Review revisions written this week. */
+  newReviews: number;
+  /** Community votes cast or changed this week. */
+  newVotes: number;
+}
+
+export interface BookmarkSection {
+  /** How many tools the reader has bookmarked. */
+  total: number;
+  /** Only the bookmarked tools with something new this week. */
+  changes: BookmarkChange[];
+}
+
+const latestPerCritic = (rows: readonly ReviewRow[]) => {
+  const byCritic = new Map<string, ReviewRow>();
+  for (const r of rows) {
+    const prev = byCritic.get(r.critic);
+    if (!prev || r.id > prev.id) byCritic.set(r.critic, r);
+  }
+  return [...byCritic.values()];
+};
+
+const brief = (s: PanelSummary) => ({ label: s.label, shipPct: s.shipPct, text: s.text });
+
+/** What changed this week about these tools: the panel's summary before and after, new reviews and votes. */
+export async function bookmarkChanges(db: DbOrTx, toolIds: readonly number[], week: string): Promise<BookmarkSection> {
+  if (toolIds.length === 0) return { total: 0, changes: [] };
+  const { start, end } = weekRange(week);
+  const tools = await db.selectFrom('tools').select(['id', 'slug', 'name']).where('id', 'in', toolIds).execute();
+  const reviews = await db.selectFrom('reviews').selectAll().where('toolId', 'in', toolIds).where('createdAt', '<', end).execute();
+  const votes = await db
+    .selectFrom('votes')
+    .select(['toolId', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('toolId', 'in', toolIds)
+    .where('updatedAt', '>=', start)
+    .where('updatedAt', '<', end)
+    .groupBy('toolId')
+    .execute();
+  const votesBy = new Map(votes.map((v) => [v.toolId, Number(v.n)]));
+  const order = new Map(toolIds.map((id, i) => [id, i]));
+  const changes: BookmarkChange[] = [];
+  for (const t of tools.sort((a, b) => order.get(a.id)! - order.get(b.id)!)) {
+    const mine = reviews.filter((r) => r.toolId === t.id);
+    const before = summarize(latestPerCritic(mine.filter((r) => r.createdAt < start)).map(toPanelReview));
+    const after = summarize(latestPerCritic(mine).map(toPanelReview));
+    const newReviews = mine.filter((r) => r.createdAt >= start).length;
+    const newVotes = votesBy.get(t.id) ?? 0;
+    if (newReviews === 0 && newVotes === 0) continue;
+    changes.push({ slug: t.slug, name: t.name, before: brief(before), after: brief(after), newReviews, newVotes });
+  }
+  return { total: tools.length, changes };
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import type { Db } from '../db/db.js';
+import { nowIso } from '../db/db.js';
+import { AppError } from '../errors.js';
+import { getSecret } from '../community/secret.js';
+import type { Mailer } from '../mail/mailer.js';
+import { confirmationEmail } from './emails.js';
+import {
+  claimConfirmationSend,
+  confirmSubscriber,
+  findSubscriber,
+  insertPendingSubscriber,
+  releaseConfirmationSend,
+  reopenSubscriber,
+  unsubscribeSubscriber,
+} from './subscribers.repo.js';
+import { BAD_LINK, confirmToken, tokenSubscriberId, unsubscribeToken, verifyConfirmToken, verifyUnsubscribeToken } from './tokens.js';
+
+export interface DigestDeps {
+  db: Db;
+  config: Config;
+  mailer: Mailer;
+}
+
+export const emailSchema = z
+  .string({ error: 'Enter your email address.' })
+  .trim()
+  .toLowerCase()
+  .min(1, 'Enter your email address.')
+  .max(254, 'That email address is too long.')
+  .pipe(z.email({ error: 'That does not look like an email address (like you@example.com).' }));
+
+export const subscribeSchema = z.object({ email: emailSchema });
+
+/** A second request within this window does not send a second confirmation email. */
+export const CONFIRM_COOLDOWN_MS = 10 * 60 * 1000;
+
+/** The same words whatever the address's state, so the form does not reveal who is subscribed. */
+export const SUBSCRIBE_MESSAGE = (email: string) =>
+  `Almost done: if ${email} is not subscribed yet, a confirmation link is on its way. Open it to start getting Weekly AI Tool Verdicts. (Already subscribed? Then there is nothing more to do.)`;
+
+export type SubscribeOutcome = 'sent' | 'cooldown' | 'already';
+
+export function parseEmail(input: unknown): string {
+  const r = subscribeSchema.safeParse(input);
+  if (!r.success) throw new AppError('invalid_email', r.error.issues[0]!.message, 400);
+  return r.data.email;
+}
+
+/**
+ * Double opt-in: records the address as pending and emails a signed, expiring confirmation link.
+ * Subscribing twice never makes two rows (unique email) nor two emails within the cooldown; a confirmed
+ * address gets no email at all.
+ */
+export async function subscribe(deps: DigestDeps, rawEmail: unknown): Promise<{ email: string; outcome: SubscribeOutcome }> {
+  const email = parseEmail({ email: rawEmail });
+  const now = nowIso();
+  await insertPendingSubscriber(deps.db, email, now);
+  await reopenSubscriber(deps.db, email, now);
+  const claimed = await claimConfirmationSend(deps.db, email, now, CONFIRM_COOLDOWN_MS);
+  if (!claimed) {
+    const row = await deps.db.selectFrom('digestSubscribers').select('status').where('email', '=', email).executeTakeFirst();
+    return { email, outcome: row?.status === 'confirmed' ? 'already' : 'cooldown' };
+  }
+  const secret = await getSecret(deps.db, deps.config);
+  const mail = confirmationEmail(deps.config, {
+    email,
+    confirmUrl: `${deps.config.publicUrl}/digest/confirm?token=${confirmToken(secret, claimed.id, email)}`,
+    unsubscribeUrl: unsubscribeUrl(deps.config, secret, claimed.id, email),
+  });
+  try {
+    await deps.mailer.send(mail);
+  } catch (err) {
+    await releaseConfirmationSend(deps.db, claimed.id, now);
+    console.error(`digest: could not send the confirmation email to ${email}: ${(err as Error).message}`);
+    throw new AppError('mail_unavailable', 'We could not send the confirmation email just now. Please try again in a few minutes.', 503);
+  }
+  return { email, outcome: 'sent' };
+}
+
+export const unsubscribeUrl = (config: Pick<Config, 'publicUrl'>, secret: string, id: number, email: string) =>
+  `${config.publicUrl}/digest/unsubscribe?token=${unsubscribeToken(secret, id, email)}`;
+
+/** Confirms a subscription from the emailed link. Forged, changed or expired links are a 400, never a change. */
+export async function confirm(deps: Pick<DigestDeps, 'db' | 'config'>, token: unknown): Promise<{ email: string; outcome: 'confirmed' | 'already' }> {
+  const t = typeof token === 'string' ? token : undefined;
+  const row = await findSubscriber(deps.db, tokenSubscriberId(t));
+  if (!row) throw new AppError('invalid_token', BAD_LINK, 400);
+  verifyConfirmToken(await getSecret(deps.db, deps.config), t!, row.email);
+  if (row.status === 'confirmed') return { email: row.email, outcome: 'already' };
+  if (row.status === 'unsubscribed') {
+    throw new AppError('unsubscribed', 'You unsubscribed after this link was sent, so it no longer works. Subscribe again if you would like the digest.', 400);
+  }
+  const changed = await confirmSubscriber(deps.db, row.id, nowIso());
+  return { email: row.email, outcome: changed ? 'confirmed' : 'already' };
+}
+
+/** Checks an unsubscribe token and returns its subscriber, without changing anything (the GET page). */
+export async function checkUnsubscribe(deps: Pick<DigestDeps, 'db' | 'config'>, token: unknown) {
+  const t = typeof token === 'string' ? token : undefined;
+  const row = await findSubscriber(deps.db, tokenSubscriberId(t));
+  if (!row) throw new AppError('invalid_token', BAD_LINK, 400);
+  verifyUnsubscribeToken(await getSecret(deps.db, deps.config), t!, row.email);
+  return row;
+}
+
+/** Unsubscribes at once: the very next send skips this address. Repeating it is harmless. */
+export async function unsubscribe(deps: Pick<DigestDeps, 'db' | 'config'>, token: unknown): Promise<{ email: string; outcome: 'unsubscribed' | 'already' }> {
+  const row = await checkUnsubscribe(deps, token);
+  const changed = await unsubscribeSubscriber(deps.db, row.id, nowIso());
+  return { email: row.email, outcome: changed ? 'unsubscribed' : 'already' };
+}

@@ -1,0 +1,209 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/db.js';
+import type { JobRow } from '../db/types.js';
+import type { Critic } from '../domain/schemas.js';
+import { createMailer, type Mailer } from '../mail/mailer.js';
+import type { LlmClient } from '../panel/llm.js';
+import { defaultHandlers, JobDeferred, JobPermanentError, type JobContext, type JobHandlers } from './handlers.js';
+import { backoffMs, claimJob, completeJob, extendLease, failExhaustedLeases, failJob, newWorkerId } from './queue.js';
+import { runSchedule } from './scheduler.js';
+
+export interface WorkerDeps {
+  db: Db;
+  config: Config;
+  critics: readonly Critic[];
+  /** Default createMailer(config). */
+  mailer?: Mailer;
+  /** Default defaultHandlers(). */
+  handlers?: JobHandlers;
+  /** Override the LLM client for panel jobs (tests). */
+  llm?: LlmClient;
+  /** Default: console.log with a `worker:` prefix. */
+  log?: (line: string) => void;
+}
+
+export interface WorkerOptions {
+  workerId?: string;
+  /** How often an idle worker looks for due jobs. */
+  pollMs?: number;
+  /** A claimed job is ours this long; it is renewed while the handler runs, so only a dead worker's lease runs out. */
+  leaseMs?: number;
+  /** Jobs run at once by this worker. */
+  concurrency?: number;
+  /** First retry delay after a failure; doubles with each attempt. */
+  backoffMs?: number;
+  /** Enqueue the daily/weekly schedule (every worker may: idempotency keys dedupe). */
+  schedule?: boolean;
+  scheduleEveryMs?: number;
+  /** First backoff of the panel's per-call LLM retries. */
+  llmBackoffMs?: number;
+}
+
+export interface Worker {
+  id: string;
+  /** Stops claiming, asks running jobs to stop at a safe point, and waits for them. */
+  stop(): Promise<void>;
+}
+
+export const JOB_DEFAULTS = { pollMs: 1000, leaseMs: 5 * 60_000, concurrency: 1, backoffMs: 30_000, scheduleEveryMs: 60_000 };
+
+export type JobOutcome = 'done' | 'retry' | 'failed' | 'lost';
+
+const defaultLog = (line: string) => console.log(`worker: ${line}`);
+
+/** Runs one claimed job: renews its lease while it runs, then records done, a retry with backoff, or failure. */
+export async function runJob(deps: WorkerDeps, job: JobRow, opts: WorkerOptions & { signal?: AbortSignal } = {}): Promise<JobOutcome> {
+  const handlers = deps.handlers ?? defaultHandlers();
+  const log = deps.log ?? defaultLog;
+  const leaseMs = opts.leaseMs ?? JOB_DEFAULTS.leaseMs;
+  const started = Date.now();
+  const workerId = job.lockedBy ?? opts.workerId ?? 'unknown';
+  const handler = handlers[job.type];
+  const tag = `job ${job.id} ${job.type}${job.idempotencyKey ? ` [${job.idempotencyKey}]` : ''}`;
+
+  const fail = async (message: string, o: Parameters<typeof failJob>[3]) => {
+    const r = await failJob(deps.db, job, message, o);
+    log(`${tag} ${r === 'retry' ? `attempt ${job.attempts}/${job.maxAttempts} failed, retrying in ${Math.round(o.retryInMs / 1000)}s` : r === 'failed' ? 'FAILED' : 'lost its lease'}: ${message}`);
+    return r;
+  };
+
+  if (!handler) return fail(`no handler for job type "${job.type}"`, { retryInMs: 0, final: true });
+  let payload: unknown;
+  try {
+    payload = handler.payload.parse(JSON.parse(job.payload));
+  } catch (err) {
+    return fail(`invalid payload: ${(err as Error).message.slice(0, 300)}`, { retryInMs: 0, final: true });
+  }
+
+  const abort = new AbortController();
+  const onStop = () => abort.abort();
+  opts.signal?.addEventListener('abort', onStop);
+  // Renew the lease well before it runs out; if another worker took the job over, say so (the handler is idempotent).
+  const heartbeat = setInterval(() => {
+    extendLease(deps.db, job.id, workerId, leaseMs)
+      .then((ok) => ok || log(`${tag} lease was taken over by another worker`))
+      .catch(() => {});
+  }, Math.max(50, Math.floor(leaseMs / 3)));
+  heartbeat.unref();
+
+  const ctx: JobContext = {
+    db: deps.db,
+    config: deps.config,
+    critics: deps.critics,
+    mailer: deps.mailer ?? createMailer(deps.config),
+    job,
+    workerId,
+    signal: abort.signal,
+    log: (m) => log(`${tag}: ${m}`),
+    llm: deps.llm,
+    llmBackoffMs: opts.llmBackoffMs,
+  };
+  try {
+    await handler.run(payload, ctx);
+    const ok = await completeJob(deps.db, job);
+    if (!ok) {
+      log(`${tag} finished, but its lease had been taken over`);
+      return 'lost';
+    }
+    log(`${tag} done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    return 'done';
+  } catch (err) {
+    const message = (err as Error)?.message ?? String(err);
+    if (err instanceof JobDeferred) return fail(message, { retryInMs: err.retryInMs, countAttempt: false });
+    if (err instanceof JobPermanentError) return fail(message, { retryInMs: 0, final: true });
+    // Interrupted by shutdown: not the job's fault, so it does not use up an attempt.
+    if (abort.signal.aborted) return fail(`interrupted by shutdown: ${message}`, { retryInMs: 0, countAttempt: false });
+    return fail(message, { retryInMs: backoffMs(job.attempts, opts.backoffMs ?? JOB_DEFAULTS.backoffMs) });
+  } finally {
+    clearInterval(heartbeat);
+    opts.signal?.removeEventListener('abort', onStop);
+  }
+}
+
+/** Claims and runs due jobs one after another until none is due (the CLI's `verdict jobs run`, and tests). */
+export async function drainJobs(deps: WorkerDeps, opts: WorkerOptions & { max?: number } = {}): Promise<{ ran: number; outcomes: JobOutcome[] }> {
+  const workerId = opts.workerId ?? newWorkerId();
+  const types = Object.keys(deps.handlers ?? defaultHandlers());
+  const outcomes: JobOutcome[] = [];
+  while (outcomes.length < (opts.max ?? Infinity)) {
+    const job = await claimJob(deps.db, { workerId, leaseMs: opts.leaseMs ?? JOB_DEFAULTS.leaseMs, types });
+    if (!job) break;
+    outcomes.push(await runJob(deps, job, { ...opts, workerId }));
+  }
+  return { ran: outcomes.length, outcomes };
+}
+
+/**
+ * The long-running worker: polls for due jobs, runs up to `concurrency` at once, and (unless told not to)
+ * enqueues the schedule every minute. Several workers, in one process or many, may share a queue.
+ */
+export function startWorker(deps: WorkerDeps, opts: WorkerOptions = {}): Worker {
+  const o = { ...JOB_DEFAULTS, ...opts };
+  const id = opts.workerId ?? newWorkerId();
+  const log = deps.log ?? defaultLog;
+  const full: WorkerDeps = { ...deps, mailer: deps.mailer ?? createMailer(deps.config), handlers: deps.handlers ?? defaultHandlers(), log };
+  const types = Object.keys(full.handlers!);
+  const stopping = new AbortController();
+  const inflight = new Set<Promise<unknown>>();
+  let lastSchedule = 0;
+  let wake: (() => void) | undefined;
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+
+  async function tick(): Promise<boolean> {
+    if (opts.schedule !== false && Date.now() - lastSchedule >= o.scheduleEveryMs) {
+      lastSchedule = Date.now();
+      await runSchedule(deps.db);
+      const n = await failExhaustedLeases(deps.db);
+      if (n) log(`${n} job${n === 1 ? '' : 's'} failed: lease expired on the last attempt`);
+    }
+    let claimed = false;
+    while (inflight.size < o.concurrency && !stopping.signal.aborted) {
+      const job = await claimJob(deps.db, { workerId: id, leaseMs: o.leaseMs, types });
+      if (!job) break;
+      claimed = true;
+      const p: Promise<unknown> = runJob(full, job, { ...o, workerId: id, signal: stopping.signal })
+        .catch((err) => log(`job ${job.id} could not be recorded: ${(err as Error).message}`))
+        .finally(() => {
+          inflight.delete(p);
+          wake?.();
+        });
+      inflight.add(p);
+    }
+    return claimed;
+  }
+
+  const loop = (async () => {
+    while (!stopping.signal.aborted) {
+      let busy = false;
+      try {
+        busy = await tick();
+      } catch (err) {
+        // The database is unreachable, say: keep the process up and try again shortly.
+        log(`could not poll the job queue: ${(err as Error).message}`);
+      }
+      if (stopping.signal.aborted) break;
+      // A free slot and jobs were due: look again at once; otherwise wait for a poll or a finished job.
+      if (!(busy && inflight.size < o.concurrency)) await pause(o.pollMs);
+    }
+    await Promise.allSettled([...inflight]);
+  })();
+
+  return {
+    id,
+    async stop() {
+      stopping.abort();
+      wake?.();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,346 @@
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { App } from '../app.js';
+import type { Site } from '../site.js';
+import { cacheable } from '../http.js';
+import { renderPage, setNewsletterBlock } from '../layout.js';
+import { AppError, notFound } from '../../errors.js';
+import { CSRF_FIELD, verifyCsrf } from '../../community/csrf.js';
+import { clientAddress, currentCommunity } from '../../community/visitor.js';
+import { RateLimiter } from '../../community/rate-limit.js';
+import { createMailer, type Mailer } from '../../mail/mailer.js';
+import { checkUnsubscribe, confirm, SUBSCRIBE_MESSAGE, subscribe, unsubscribe } from '../../digest/subscribe.service.js';
+import { parseIssue } from '../../digest/digest.service.js';
+import { findIssue, listIssues } from '../../digest/issues.repo.js';
+import { DIGEST_NAME, type IssueContent } from '../../digest/issue.js';
+import { verdictText } from '../../digest/emails.js';
+import { weekLabel, weekSchema } from '../../digest/week.js';
+
+/**
+ * The weekly digest on the site: the subscribe form (footer of every page, and /digest), double opt-in
+ * confirmation, one-click unsubscribe (RFC 8058), and the archive of sent issues.
+ */
+
+// Ids must be unique when a page shows the form twice (home body and footer): count per request.
+const formCounts = new WeakMap<object, number>();
+function nextFormId(): string {
+  const state = currentCommunity();
+  if (!state) return 'digest-email';
+  const n = (formCounts.get(state) ?? 0) + 1;
+  formCounts.set(state, n);
+  return n === 1 ? 'digest-email' : `digest-email-${n}`;
+}
+
+export function SubscribeForm({ email, error, compact }: { email?: string; error?: string; compact?: boolean }) {
+  const id = nextFormId();
+  // The request's CSRF token: the shared anonymous one on cached public pages, the visitor's own otherwise.
+  const csrf = currentCommunity()?.csrf;
+  return (
+    <form class="digest-form" method="post" action="/digest/subscribe">
+      {csrf && <input type="hidden" name={CSRF_FIELD} value={csrf} />}
+      <label for={id} class={compact ? 'visually-hidden' : undefined}>
+        Email address
+      </label>
+      <div class="digest-form-row">
+        <input
+          id={id}
+          type="email"
+          name="email"
+          required
+          maxlength={254}
+          autocomplete="email"
+          placeholder="you@example.com"
+          value={email}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+        />
+        <button type="submit">Subscribe</button>
+      </div>
+      {error && (
+        <p id={`${id}-error`} class="digest-error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function NewsletterBlock() {
+  return (
+    <section class="newsletter" aria-label={DIGEST_NAME}>
+      <h2>{DIGEST_NAME}</h2>
+      <p class="small muted">
+        The week's new verdicts and notable comparisons, once a week. Confirm by email; unsubscribe in one click. <a href="/digest">Past issues</a>
+      </p>
+      <SubscribeForm compact />
+    </section>
+  );
+}
+
+function IssueBody({ content }: { content: IssueContent }) {
+  return (
+    <>
+      <section aria-labelledby="verdicts-title">
+        <h2 id="verdicts-title">New verdicts this week ({content.verdicts.length})</h2>
+        {content.verdicts.length === 0 ? (
+          <p class="muted">No new verdicts this week.</p>
+        ) : (
+          <ul class="digest-verdicts">
+            {content.verdicts.map((t) => (
+              <li class="card">
+                <h3>
+                  <a href={`/tools/${t.slug}`}>{t.name}</a>
+                  {t.firstPanel && <span class="muted small"> · new</span>}
+                </h3>
+                <p class="small muted">
+                  {t.tagline} · <a href={`/categories/${t.categorySlug}`}>{t.category}</a>
+                </p>
+                <span class={`pill pill-${t.label ? t.label.toLowerCase() : 'none'}`}>{verdictText(t)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      {content.comparisons.length > 0 && (
+        <section aria-labelledby="comparisons-title">
+          <h2 id="comparisons-title">Notable comparisons</h2>
+          <p class="muted">Same category, opposite verdicts from the panel.</p>
+          <ul class="digest-comparisons">
+            {content.comparisons.map((p) => (
+              <li>
+                <a href={p.path}>
+                  {p.ship.name} vs {p.skip.name}
+                </a>{' '}
+                <span class="muted small">({p.category})</span>
+                <br />
+                <span class="pill pill-ship">
+                  {p.ship.name}: Ship · {p.ship.shipPct}%
+                </span>{' '}
+                <span class="pill pill-skip">
+                  {p.skip.name}: Skip · {p.skip.shipPct}%
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
+  );
+}
+
+function Message({ title, children }: { title: string; children?: Child }) {
+  return (
+    <section class="digest-message">
+      <h1>{title}</h1>
+      {children}
+    </section>
+  );
+}
+
+const isJson = (c: Context) => (c.req.header('accept') ?? '').startsWith('application/json') || (c.req.header('content-type') ?? '').startsWith('application/json');
+
+async function readBody(c: Context): Promise<Record<string, unknown>> {
+  const type = c.req.header('content-type') ?? '';
+  try {
+    if (type.startsWith('application/json')) {
+      const body = await c.req.json();
+      return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+    }
+    return await c.req.parseBody();
+  } catch {
+    throw new AppError('bad_request', 'That form could not be read. Reload the page and try again.', 400);
+  }
+}
+
+const mailers = new WeakMap<Site, Mailer>();
+/** One mailer per site (an SMTP transport keeps its settings; tests start one site per SMTP server). */
+export const mailerFor = (site: Site): Mailer => {
+  let m = mailers.get(site);
+  if (!m) mailers.set(site, (m = createMailer(site.config)));
+  return m;
+};
+
+// Subscribing sends an email to the address typed in: limit it per client address and per email, like sign-in.
+// A limiter of our own, so digest sign-ups and sign-in links do not share one budget.
+const limiters = new WeakMap<Site, RateLimiter>();
+const limiterOf = (site: Site) => {
+  let l = limiters.get(site);
+  if (!l) limiters.set(site, (l = new RateLimiter()));
+  return l;
+};
+
+const NO_STORE = { 'cache-control': 'no-store' };
+
+export function registerDigest(app: App, site: Site): void {
+  setNewsletterBlock(() => <NewsletterBlock />);
+  const deps = () => ({ db: site.store.db, config: site.config, mailer: mailerFor(site) });
+  const page = (c: Context, status: number, title: string, body: Child, path = '/digest') =>
+    c.html(renderPage(site, { title, description: `${DIGEST_NAME} from Verdict.`, path, noindex: true }, body), status as 200, NO_STORE);
+
+  app.post('/digest/subscribe', verifyCsrf, async (c) => {
+    const body = await readBody(c);
+    const raw = typeof body.email === 'string' ? body.email : '';
+    try {
+      limiterOf(site).take(
+        [
+          ['signinIp', clientAddress(c)],
+          ['signinEmail', raw.trim().toLowerCase()],
+        ],
+        'Too many subscription requests.',
+      );
+      const r = await subscribe(deps(), body.email);
+      const message = SUBSCRIBE_MESSAGE(r.email);
+      if (isJson(c)) return c.json({ ok: true, message }, 200, NO_STORE);
+      return page(
+        c,
+        200,
+        'Check your inbox',
+        <Message title="Check your inbox">
+          <p>{message}</p>
+          <p class="muted small">The link works for 3 days. Nothing arrived? Look in your spam folder, or try again in a few minutes.</p>
+          <p>
+            <a href="/">Back to the tools</a>
+          </p>
+        </Message>,
+      );
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'invalid_email') throw err;
+      if (isJson(c)) return c.json({ error: { code: err.code, message: err.message } }, 400, NO_STORE);
+      // An invalid address: show the form again with the message, not a dead end.
+      return page(
+        c,
+        400,
+        'Check the email address',
+        <Message title="Check the email address">
+          <p>Subscribe to {DIGEST_NAME}: the week's new verdicts and notable comparisons, once a week.</p>
+          <SubscribeForm email={raw.slice(0, 254)} error={err.message} />
+        </Message>,
+      );
+    }
+  });
+  app.get('/digest/subscribe', (c) => c.redirect('/digest', 303));
+
+  app.get('/digest/confirm', async (c) => {
+    const r = await confirm(deps(), c.req.query('token'));
+    return page(
+      c,
+      200,
+      r.outcome === 'confirmed' ? 'You are subscribed' : 'Already confirmed',
+      <Message title={r.outcome === 'confirmed' ? 'You are subscribed' : 'Already confirmed'}>
+        <p>
+          {r.outcome === 'confirmed' ? `Thanks! ${r.email} will get ${DIGEST_NAME} once a week.` : `${r.email} is already subscribed; there is nothing more to do.`}
+        </p>
+        <p>
+          Every email has a one-click unsubscribe link. Meanwhile: <a href="/digest">past issues</a> · <a href="/">all tools</a>
+        </p>
+      </Message>,
+    );
+  });
+
+  // GET only asks: link scanners and prefetchers follow GET links, and must not unsubscribe anyone.
+  app.get('/digest/unsubscribe', async (c) => {
+    const token = c.req.query('token');
+    const row = await checkUnsubscribe(deps(), token);
+    const done = row.status === 'unsubscribed';
+    return page(
+      c,
+      200,
+      done ? 'Unsubscribed' : 'Unsubscribe',
+      <Message title={done ? 'You are unsubscribed' : `Unsubscribe from ${DIGEST_NAME}?`}>
+        {done ? (
+          <p>{row.email} gets no more digests. Changed your mind? Subscribe again from any page.</p>
+        ) : (
+          <>
+            <p>{row.email} will get no more weekly digests. It takes effect at once.</p>
+            <form method="post" action={`/digest/unsubscribe?token=${encodeURIComponent(token ?? '')}`}>
+              <button type="submit">Unsubscribe</button>
+            </form>
+          </>
+        )}
+      </Message>,
+    );
+  });
+
+  // RFC 8058 one-click: mail providers POST `List-Unsubscribe=One-Click` to the header's URL, from their own
+  // servers, without cookies or a CSRF token: the signed token in the URL is the authorisation.
+  app.post('/digest/unsubscribe', async (c) => {
+    let token = c.req.query('token');
+    if (!token) {
+      const body = await readBody(c);
+      if (typeof body.token === 'string') token = body.token;
+    }
+    const r = await unsubscribe(deps(), token);
+    if (isJson(c)) return c.json({ ok: true, email: r.email, outcome: r.outcome }, 200, NO_STORE);
+    return page(
+      c,
+      200,
+      'Unsubscribed',
+      <Message title="You are unsubscribed">
+        <p>{r.email} gets no more digests, starting now. Changed your mind? Subscribe again from any page.</p>
+        <p>
+          <a href="/">Back to the tools</a>
+        </p>
+      </Message>,
+    );
+  });
+
+  app.get('/digest', cacheable, async (c) => {
+    const issues = await listIssues(site.store.db);
+    return c.html(
+      renderPage(
+        site,
+        { title: DIGEST_NAME, description: `${DIGEST_NAME}: the panel's new verdicts and notable comparisons, every week. Subscribe or read past issues.`, path: '/digest' },
+        <>
+          <h1>{DIGEST_NAME}</h1>
+          <p class="lede">Once a week: the tools the panel reviewed, how each came out, and pairs in the same category where the panel disagreed with itself.</p>
+          <div class="card digest-subscribe">
+            <h2>Subscribe</h2>
+            <p class="small muted">We email a link to confirm. Every issue has a one-click unsubscribe link.</p>
+            <SubscribeForm />
+          </div>
+          <h2>Past issues</h2>
+          {issues.length === 0 ? (
+            <p class="muted">No issues yet: the first one goes out after the first week of verdicts.</p>
+          ) : (
+            <ul class="digest-archive">
+              {issues.map((i) => (
+                <li>
+                  <a href={`/digest/${i.week}`}>{i.week}</a> <span class="muted small">· {weekLabel(i.week)}</span>
+                  <br />
+                  <span class="small">{i.subject}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>,
+      ),
+    );
+  });
+
+  app.get('/digest/:week', cacheable, async (c) => {
+    const week = c.req.param('week');
+    const row = weekSchema.safeParse(week).success ? await findIssue(site.store.db, week) : undefined;
+    if (!row) throw notFound(`There is no issue for "${week.slice(0, 20)}". Past issues are listed at /digest.`);
+    const content = parseIssue(row);
+    return c.html(
+      renderPage(
+        site,
+        { title: `${DIGEST_NAME} · ${content.week}`, description: `${row.subject} (${content.dates}).`, path: `/digest/${content.week}` },
+        <>
+          <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <a href="/digest">{DIGEST_NAME}</a> › {content.week}
+          </nav>
+          <h1>
+            {DIGEST_NAME} · {content.week}
+          </h1>
+          <p class="lede">{content.dates}</p>
+          <IssueBody content={content} />
+          <div class="card digest-subscribe">
+            <h2>Get the next issue by email</h2>
+            <SubscribeForm />
+          </div>
+        </>,
+      ),
+    );
+  });
+}
