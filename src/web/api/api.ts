@@ -1,0 +1,323 @@
+import { OpenAPIHono, createRoute, type z } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
+import { sql } from 'kysely';
+import type { DbOrTx } from '../../db/db.js';
+import type { ReviewRow, ToolRow } from '../../db/types.js';
+import { closeMatches, compareBySlugs, getTool, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
+import { countTools, listTools } from '../../catalog/tools.repo.js';
+import { reviewHistory } from '../../catalog/reviews.repo.js';
+import { toToolFields } from '../../catalog/tool.js';
+import { voteCounts } from '../../community/votes.repo.js';
+import { decisionRows, overallText } from '../../domain/compare.js';
+import { disagree, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
+import { notFound } from '../../errors.js';
+import type { App } from '../app.js';
+import { cacheable, type AppEnv } from '../http.js';
+import type { Site } from '../site.js';
+import {
+  compareQuery,
+  comparisonSchema,
+  criticListSchema,
+  criticOutSchema,
+  criticParams,
+  errorSchema,
+  reviewSchema,
+  slugParams,
+  toolDetailSchema,
+  toolListQuery,
+  toolPageSchema,
+  toolReviewsSchema,
+  toolSchema,
+  toolSummarySchema,
+} from './schemas.js';
+
+/** Where the versioned API is mounted, and where its OpenAPI document is served. */
+export const API_BASE = '/api/v1';
+export const OPENAPI_PATH = '/api/openapi.json';
+
+type ApiTool = z.infer<typeof toolSchema>;
+type ApiReview = z.infer<typeof reviewSchema>;
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
+const errors = {
+  400: json(errorSchema, 'Bad parameters'),
+  404: json(errorSchema, 'No such tool or critic'),
+};
+
+const routes = {
+  listTools: createRoute({
+    method: 'get',
+    path: '/tools',
+    tags: ['tools'],
+    summary: 'List or search tools, newest first (search: best name matches first)',
+    request: { query: toolListQuery },
+    responses: { 200: json(toolPageSchema, 'One page of tools'), 400: errors[400] },
+  }),
+  getTool: createRoute({
+    method: 'get',
+    path: '/tools/{slug}',
+    tags: ['tools'],
+    summary: "One tool with its panel and community verdicts and each critic's latest review",
+    request: { params: slugParams },
+    responses: { 200: json(toolDetailSchema, 'The tool'), ...errors },
+  }),
+  toolReviews: createRoute({
+    method: 'get',
+    path: '/tools/{slug}/reviews',
+    tags: ['tools'],
+    summary: "A tool's reviews: each critic's latest, and every revision with its source, model, prompt version, tokens and latency",
+    request: { params: slugParams },
+    responses: { 200: json(toolReviewsSchema, 'Latest reviews and full history'), ...errors },
+  }),
+  toolSummary: createRoute({
+    method: 'get',
+    path: '/tools/{slug}/summary',
+    tags: ['tools'],
+    summary: "A tool's panel summary and community summary",
+    request: { params: slugParams },
+    responses: { 200: json(toolSummarySchema, 'Panel and community verdicts'), ...errors },
+  }),
+  listCritics: createRoute({
+    method: 'get',
+    path: '/critics',
+    tags: ['critics'],
+    summary: 'The panel of critics, in panel order',
+    responses: { 200: json(criticListSchema, 'Every critic') },
+  }),
+  getCritic: createRoute({
+    method: 'get',
+    path: '/critics/{id}',
+    tags: ['critics'],
+    summary: 'One critic persona',
+    request: { params: criticParams },
+    responses: { 200: json(criticOutSchema, 'The critic'), ...errors },
+  }),
+  compare: createRoute({
+    method: 'get',
+    path: '/compare',
+    tags: ['compare'],
+    summary: 'Compare 2 to 4 tools: decision table, per-critic scorecard with picks, and the overall pick',
+    request: { query: compareQuery },
+    responses: { 200: json(comparisonSchema, 'The comparison'), ...errors },
+  }),
+};
+
+/** Every API path (as written in the OpenAPI document), for tests and docs. */
+export const API_PATHS = Object.values(routes).map((r) => r.path);
+
+/**
+ * Tool search for the API's `q`: every word must appear (case-insensitive) in the name, tagline,
+ * description, category or tags; name matches first, then newest. A portable LIKE filter that runs on
+ * both dialects; swap the body for the full-text search repo when it lands, keeping this signature.
+ */
+export async function searchToolsForApi(
+  db: DbOrTx,
+  opts: { q: string; categorySlug?: string; limit: number; offset: number },
+): Promise<{ rows: ToolRow[]; total: number }> {
+  const words = opts.q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
+  const like = (w: string) => `%${w.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  const haystack = sql`lower(name || ' ' || tagline || ' ' || description || ' ' || category || ' ' || tags)`;
+  let q = db.selectFrom('tools');
+  for (const w of words) q = q.where(sql<boolean>`${haystack} like ${like(w)} escape '\\'`);
+  if (opts.categorySlug) q = q.where('categorySlug', '=', opts.categorySlug);
+  const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const nameFirst = sql<number>`case when ${sql.join(
+    words.map((w) => sql`lower(name) like ${like(w)} escape '\\'`),
+    sql` and `,
+  )} then 0 else 1 end`;
+  const rows = await q
+    .selectAll()
+    .orderBy(words.length ? nameFirst : sql<number>`0`)
+    .orderBy('createdAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(opts.limit)
+    .offset(opts.offset)
+    .execute();
+  return { rows, total: Number(n) };
+}
+
+function toolLinks(site: Site, slug: string) {
+  const base = site.config.publicUrl;
+  return {
+    html: `${base}/tools/${slug}`,
+    api: `${base}${API_BASE}/tools/${slug}`,
+    badge: `${base}/badge/${slug}.svg`,
+    image: `${base}/og/tools/${slug}.png`,
+  };
+}
+
+function toApiTool(site: Site, item: ToolWithPanel, community: CommunitySummary): ApiTool {
+  const t = item.tool;
+  return {
+    ...toToolFields(t),
+    categorySlug: t.categorySlug,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    panel: item.summary,
+    community,
+    links: toolLinks(site, t.slug),
+  };
+}
+
+function toApiReview(r: ReviewRow): ApiReview {
+  const meta = {
+    id: r.id,
+    critic: r.critic,
+    source: r.source,
+    model: r.model,
+    promptVersion: r.promptVersion,
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    latencyMs: r.latencyMs,
+    createdAt: r.createdAt,
+  };
+  return r.kind === 'take'
+    ? { ...meta, kind: 'take', score: r.score!, verdict: r.verdict!, take: r.take! }
+    : { ...meta, kind: 'abstain', reason: r.reason! };
+}
+
+async function communityOf(db: DbOrTx, toolIds: readonly number[]): Promise<Map<number, CommunitySummary>> {
+  const counts = await voteCounts(db, toolIds);
+  return new Map(toolIds.map((id) => [id, summarizeVotes(counts.get(id)?.ships ?? 0, counts.get(id)?.skips ?? 0)]));
+}
+
+/** The defaultHook's message: each failing parameter and why, e.g. `per_page: Too big: expected number to be <=100`. */
+export const describeIssues = (issues: readonly { path: readonly PropertyKey[]; message: string }[]) =>
+  issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
+
+/** The JSON API as an OpenAPIHono sub-app: routes, validation and the OpenAPI document come from the same zod schemas. */
+export function createApi(site: Site) {
+  const api = new OpenAPIHono<AppEnv>({
+    // Invalid parameters answer in the app's one error shape, never zod's raw output.
+    defaultHook: (result, c) => {
+      if (!result.success) return c.json({ error: { code: 'invalid', message: describeIssues(result.error.issues) } }, 400);
+    },
+  });
+  const db = () => site.store.db;
+  const criticOrder = () => site.critics.map((c) => c.id);
+  const rank = (critic: string) => {
+    const i = site.critics.findIndex((c) => c.id === critic);
+    return i < 0 ? site.critics.length : i;
+  };
+  const inPanelOrder = (rows: ReviewRow[]) => [...rows].sort((a, b) => rank(a.critic) - rank(b.critic) || a.critic.localeCompare(b.critic));
+
+  // Every API response is public and the same for every visitor.
+  api.use('*', cacheable);
+
+  api.openapi(routes.listTools, async (c) => {
+    const { page, per_page: perPage, category, q } = c.req.valid('query');
+    const offset = (page - 1) * perPage;
+    const query = q?.trim();
+    const { rows, total } = query
+      ? await searchToolsForApi(db(), { q: query, categorySlug: category, limit: perPage, offset })
+      : {
+          rows: await listTools(db(), { categorySlug: category, limit: perPage, offset }),
+          total: await countTools(db(), category),
+        };
+    const items = await withPanels(db(), rows);
+    const community = await communityOf(db(), rows.map((r) => r.id));
+    return c.json({ data: items.map((i) => toApiTool(site, i, community.get(i.tool.id)!)), page, perPage, total }, 200);
+  });
+
+  api.openapi(routes.getTool, async (c) => {
+    const item = await getTool(db(), c.req.valid('param').slug);
+    const community = await communityOf(db(), [item.tool.id]);
+    return c.json({ ...toApiTool(site, item, community.get(item.tool.id)!), reviews: inPanelOrder(item.reviews).map(toApiReview) }, 200);
+  });
+
+  api.openapi(routes.toolReviews, async (c) => {
+    const item = await getTool(db(), c.req.valid('param').slug);
+    const history = await reviewHistory(db(), item.tool.id);
+    return c.json({ tool: item.tool.slug, latest: inPanelOrder(item.reviews).map(toApiReview), history: history.map(toApiReview) }, 200);
+  });
+
+  api.openapi(routes.toolSummary, async (c) => {
+    const item = await getTool(db(), c.req.valid('param').slug);
+    const community = (await communityOf(db(), [item.tool.id])).get(item.tool.id)!;
+    return c.json({ tool: item.tool.slug, panel: item.summary, community, disagree: disagree(item.summary, community) }, 200);
+  });
+
+  const apiCritic = (critic: Site['critics'][number]) => ({
+    ...critic,
+    links: { html: `${site.config.publicUrl}/critics/${critic.id}`, api: `${site.config.publicUrl}${API_BASE}/critics/${critic.id}` },
+  });
+
+  api.openapi(routes.listCritics, (c) => c.json({ data: site.critics.map(apiCritic) }, 200));
+
+  api.openapi(routes.getCritic, (c) => {
+    const { id } = c.req.valid('param');
+    const critic = site.critics.find((x) => x.id === id);
+    if (!critic) {
+      const close = closeMatches(id, site.critics.map((x) => x.id));
+      throw notFound(`No critic "${id}".${close.length ? ` Did you mean: ${close.join(', ')}?` : ''}`);
+    }
+    return c.json(apiCritic(critic), 200);
+  });
+
+  api.openapi(routes.compare, async (c) => {
+    const slugs = c.req.valid('query').tools.split(',').map((s) => s.trim()).filter(Boolean);
+    const { comparison: cmp, tools } = await compareBySlugs(db(), slugs, criticOrder(), voteCounts);
+    const slugAt = (i: number) => cmp.tools[i]!.slug;
+    const base = site.config.publicUrl;
+    const pair = cmp.tools.length === 2 ? cmp.tools.map((t) => t.slug).sort().join('-vs-') : undefined;
+    const o = cmp.overall;
+    return c.json(
+      {
+        tools: tools.map((t, i) => toApiTool(site, t, cmp.communities[i]!)),
+        decisionTable: decisionRows(cmp),
+        scorecard: cmp.scorecard.map((row) => ({
+          critic: row.critic,
+          cells: row.cells,
+          pick:
+            row.pick.kind === 'tool'
+              ? { kind: 'tool' as const, tool: slugAt(row.pick.index) }
+              : row.pick.kind === 'tie'
+                ? { kind: 'tie' as const, tools: row.pick.indices.map(slugAt) }
+                : row.pick,
+        })),
+        picks: cmp.picks.map((n, i) => ({ tool: slugAt(i), critics: n })),
+        overall:
+          o.kind === 'tool'
+            ? { kind: 'tool' as const, tool: slugAt(o.index), reason: o.reason, text: overallText(cmp) }
+            : { kind: 'depends' as const, text: overallText(cmp) },
+        links: pair
+          ? { html: `${base}/compare/${pair}`, image: `${base}/og/compare/${pair}.png` }
+          : { html: `${base}/compare?tools=${cmp.tools.map((t) => t.slug).join(',')}` },
+      },
+      200,
+    );
+  });
+
+  return api;
+}
+
+/** The OpenAPI 3.1 document, generated from the routes' zod schemas. */
+export function openApiDocument(site: Site, api: ReturnType<typeof createApi>) {
+  return api.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: 'Verdict API',
+      version: '1.0.0',
+      description:
+        'Public, read-only API of Verdict: AI tools, the panel of AI critics that reviews them, their verdicts, community votes and comparisons. ' +
+        'Errors always have the shape {"error":{"code","message"}}. Responses carry an ETag; send If-None-Match to get 304 when nothing changed.',
+    },
+    servers: [{ url: site.config.publicUrl + API_BASE, description: 'This Verdict site' }],
+    tags: [
+      { name: 'tools', description: 'Tools, their verdicts and reviews' },
+      { name: 'critics', description: 'The panel of critic personas' },
+      { name: 'compare', description: 'Side-by-side comparisons' },
+    ],
+  });
+}
+
+/** Mounts the API under /api/v1, its OpenAPI document at /api/openapi.json, and CORS for public reads. */
+export function registerApi(app: App, site: Site): void {
+  const corsGet = cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 });
+  // Reads are public from any origin; writes under /api/ (if any) get no CORS grant.
+  app.use('/api/*', async (c, next) => (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) ? corsGet(c, next) : next()));
+  const api = createApi(site);
+  let doc: ReturnType<typeof openApiDocument> | undefined;
+  app.get(OPENAPI_PATH, cacheable, (c) => c.json((doc ??= openApiDocument(site, api))));
+  app.route(API_BASE, api);
+}

@@ -1,0 +1,157 @@
+import type { DbOrTx } from '../db/db.js';
+import type { ToolRow } from '../db/types.js';
+import { withPanels } from '../catalog/catalog.service.js';
+import { listTools } from '../catalog/tools.repo.js';
+import { voteCounts } from '../community/votes.repo.js';
+import { summarizeVotes } from '../domain/summary.js';
+import type { App } from './app.js';
+import { cacheable } from './http.js';
+import type { Site } from './site.js';
+
+export const FEED_ENTRIES = 50;
+/** Same as the tool page: it links to compare pages with up to 6 of the newest tools in its category. */
+export const COMPARE_NEIGHBOURS = 6;
+/** The sitemap protocol's limit for one file. */
+export const SITEMAP_MAX_URLS = 50_000;
+
+// XML 1.0 allows tab, LF, CR, and U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF; nothing else may appear,
+// not even escaped. The `u` flag makes lone surrogates single code points, so they are stripped too.
+const ILLEGAL_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/** Text safe inside XML elements and attributes (either quote): illegal characters dropped, markup characters escaped. */
+export const escapeXml = (s: string): string => s.replace(ILLEGAL_XML, '').replace(/[&<>"']/g, (ch) => XML_ENTITIES[ch]!);
+
+const XML_TYPE = 'application/xml; charset=utf-8';
+
+/**
+ * The tools whose verdicts changed most recently, with the id and time of their newest review revision.
+ * A small read query kept beside its only caller; move it to reviews.repo.ts if another feature needs it.
+ */
+async function toolsByLatestReview(db: DbOrTx, limit: number) {
+  const latest = await db
+    .selectFrom('reviews')
+    .select(['toolId', (eb) => eb.fn.max('id').as('lastId')])
+    .groupBy('toolId')
+    .orderBy((eb) => eb.fn.max('id'), 'desc')
+    .limit(limit)
+    .execute();
+  if (latest.length === 0) return [];
+  const ids = latest.map((r) => Number(r.lastId));
+  const [tools, reviews] = await Promise.all([
+    db.selectFrom('tools').selectAll().where('id', 'in', latest.map((r) => r.toolId)).execute(),
+    db.selectFrom('reviews').select(['id', 'createdAt']).where('id', 'in', ids).execute(),
+  ]);
+  const toolById = new Map(tools.map((t) => [t.id, t]));
+  const timeById = new Map(reviews.map((r) => [r.id, r.createdAt]));
+  return latest.flatMap((r) => {
+    const tool = toolById.get(r.toolId);
+    return tool ? [{ tool, reviewId: Number(r.lastId), reviewedAt: timeById.get(Number(r.lastId)) ?? tool.updatedAt }] : [];
+  });
+}
+
+/** Atom feed of new verdicts: one entry per recently reviewed tool, newest first; a re-review is a new entry. */
+export async function renderFeed(site: Site): Promise<string> {
+  const db = site.store.db;
+  const base = site.config.publicUrl;
+  const recent = await toolsByLatestReview(db, FEED_ENTRIES);
+  const panels = await withPanels(db, recent.map((r) => r.tool));
+  const votes = await voteCounts(db, recent.map((r) => r.tool.id));
+  const entries = recent.map(({ tool, reviewId, reviewedAt }, i) => {
+    const panel = panels[i]!.summary;
+    const v = votes.get(tool.id);
+    const community = summarizeVotes(v?.ships ?? 0, v?.skips ?? 0);
+    const pct = panel.shipPct == null ? '' : ` (${panel.shipPct}%)`;
+    const url = `${base}/tools/${tool.slug}`;
+    const summary = `Panel: ${panel.text}${pct}. Community: ${community.text}. ${tool.tagline}`;
+    return [
+      '<entry>',
+      `<title>${escapeXml(`${tool.name}: ${panel.text}${pct}`)}</title>`,
+      `<link rel="alternate" type="text/html" href="${escapeXml(url)}"/>`,
+      `<id>${escapeXml(`${url}#verdict-${reviewId}`)}</id>`,
+      `<updated>${escapeXml(reviewedAt)}</updated>`,
+      `<category term="${escapeXml(tool.categorySlug)}" label="${escapeXml(tool.category)}"/>`,
+      `<summary type="text">${escapeXml(summary)}</summary>`,
+      '</entry>',
+    ].join('\n');
+  });
+  const updated = recent.reduce((max, r) => (r.reviewedAt > max ? r.reviewedAt : max), '1970-01-01T00:00:00.000Z');
+  return [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<feed xmlns="http://www.w3.org/2005/Atom">',
+    '<title>Verdict: new verdicts</title>',
+    '<subtitle>What a panel of AI critics says about new AI tools: ship or skip.</subtitle>',
+    `<id>${escapeXml(`${base}/`)}</id>`,
+    `<link rel="self" type="application/atom+xml" href="${escapeXml(`${base}/feed.xml`)}"/>`,
+    `<link rel="alternate" type="text/html" href="${escapeXml(`${base}/`)}"/>`,
+    `<updated>${escapeXml(updated)}</updated>`,
+    `<author><name>Verdict</name><uri>${escapeXml(`${base}/`)}</uri></author>`,
+    `<icon>${escapeXml(`${base}/favicon.svg`)}</icon>`,
+    '<generator>Verdict</generator>',
+    ...entries,
+    '</feed>',
+    '',
+  ].join('\n');
+}
+
+/** Canonical compare paths (`a-vs-b`, a < b) that tool pages link to: each tool with its newest category neighbours. */
+export function linkedComparePairs(tools: readonly Pick<ToolRow, 'id' | 'slug' | 'categorySlug' | 'createdAt'>[]): string[] {
+  const byCategory = new Map<string, (typeof tools)[number][]>();
+  for (const t of tools) byCategory.set(t.categorySlug, [...(byCategory.get(t.categorySlug) ?? []), t]);
+  const pairs = new Set<string>();
+  for (const group of byCategory.values()) {
+    // The order listTools uses: newest first, then by id.
+    const newest = [...group].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id));
+    for (const t of group) {
+      const neighbours = newest.slice(0, COMPARE_NEIGHBOURS + 1).filter((n) => n.id !== t.id).slice(0, COMPARE_NEIGHBOURS);
+      for (const n of neighbours) pairs.add([t.slug, n.slug].sort().join('-vs-'));
+    }
+  }
+  return [...pairs].sort();
+}
+
+/** Every public page: home, lists, each tool, critic and category, and the compare pages tool pages link to. */
+export async function renderSitemap(site: Site): Promise<string> {
+  const db = site.store.db;
+  const base = site.config.publicUrl;
+  const tools = await listTools(db, { limit: SITEMAP_MAX_URLS });
+  const categories = [...new Set(tools.map((t) => t.categorySlug))].sort();
+  const urls: { path: string; lastmod?: string }[] = [
+    { path: '/' },
+    { path: '/compare' },
+    { path: '/critics' },
+    { path: '/categories' },
+    { path: '/search' },
+    ...tools.map((t) => ({ path: `/tools/${t.slug}`, lastmod: t.updatedAt })),
+    ...site.critics.map((c) => ({ path: `/critics/${c.id}` })),
+    ...categories.map((slug) => ({ path: `/categories/${slug}` })),
+    ...linkedComparePairs(tools).map((pair) => ({ path: `/compare/${pair}` })),
+  ].slice(0, SITEMAP_MAX_URLS);
+  return [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ...urls.map(
+      (u) => `<url><loc>${escapeXml(base + u.path)}</loc>${u.lastmod ? `<lastmod>${escapeXml(u.lastmod)}</lastmod>` : ''}</url>`,
+    ),
+    '</urlset>',
+    '',
+  ].join('\n');
+}
+
+export function renderRobots(site: Site): string {
+  return [
+    'User-agent: *',
+    'Allow: /',
+    // The JSON API duplicates the pages; crawlers are better served by the HTML and the sitemap.
+    'Disallow: /api/',
+    '',
+    `Sitemap: ${site.config.publicUrl}/sitemap.xml`,
+    '',
+  ].join('\n');
+}
+
+export function registerFeeds(app: App, site: Site): void {
+  app.get('/feed.xml', cacheable, async (c) => c.body(await renderFeed(site), 200, { 'content-type': 'application/atom+xml; charset=utf-8' }));
+  app.get('/sitemap.xml', cacheable, async (c) => c.body(await renderSitemap(site), 200, { 'content-type': XML_TYPE }));
+  app.get('/robots.txt', cacheable, (c) => c.body(renderRobots(site), 200, { 'content-type': 'text/plain; charset=utf-8' }));
+}
