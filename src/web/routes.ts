@@ -2,11 +2,19 @@ import type { App } from './app.js';
 import type { Site } from './site.js';
 import { registerCommunity } from './pages/community.page.js';
 import { registerDigest } from './pages/digest.page.js';
+import { registerApi } from './api/api.js';
+import { registerFeeds } from './feeds.js';
+import { registerOg } from './og.js';
+import { registerBadges } from './badge.js';
 
 /** Each feature registers its routes here, in one list, so a newcomer finds every URL from one place. */
 export function registerPages(app: App, site: Site): void {
   void app;
   void site;
   registerCommunity(app, site); // first: its context (visitor, CSRF token) serves every route below
+  registerApi(app, site);
+  registerFeeds(app, site);
+  registerOg(app, site);
+  registerBadges(app, site);
   registerDigest(app, site);
 }
