@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../db/db.js';
 import { nowIso } from '../db/db.js';
+import type { ToolRow } from '../db/types.js';
 import { userOwnerId } from './visitor.js';
 
 /** Bookmarks belong to an owner id: `v:<visitor>` for anonymous visitors, `u:<user>` once signed in. */
@@ -72,4 +73,17 @@ export async function mergeBookmarks(db: DbOrTx, fromOwner: string, toOwner: str
   }
   await db.deleteFrom('bookmarks').where('ownerId', '=', fromOwner).execute();
   return moved;
+}
+
+/** The owner's bookmarked tools with when each was bookmarked, most recent first. */
+export function bookmarkedTools(db: DbOrTx, ownerId: string): Promise<(ToolRow & { bookmarkedAt: string })[]> {
+  return db
+    .selectFrom('bookmarks')
+    .innerJoin('tools', 'tools.id', 'bookmarks.toolId')
+    .selectAll('tools')
+    .select('bookmarks.createdAt as bookmarkedAt')
+    .where('bookmarks.ownerId', '=', ownerId)
+    .orderBy('bookmarks.createdAt', 'desc')
+    .orderBy('bookmarks.id', 'desc')
+    .execute();
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -37,6 +38,15 @@ export interface CommunityState {
   visitor: Visitor | undefined;
   /** The CSRF token forms on this response carry (bound to the visitor, or the anonymous one on public pages). */
   csrf: string;
+  /** Path and query of this request, for "back to where you were" after a form POST. */
+  path: string;
+  /** The visitor's own votes and bookmarks, loaded for page views by visitors who have a cookie. */
+  personal: Personal | undefined;
+}
+
+export interface Personal {
+  votes: Map<number, 'ship' | 'skip'>;
+  bookmarks: Set<number>;
 }
 
 declare module 'hono' {
@@ -93,21 +103,34 @@ async function loadVisitorRow(site: Site, id: string): Promise<Visitor> {
   return { id, userId, email: row?.email ?? null, ownerId: ownerIdFor(id, userId) };
 }
 
+const als = new AsyncLocalStorage<CommunityState>();
+
 /**
- * Reads the secret and, when the request carries a visitor cookie, the visitor. Registered once for every
- * route (first in routes.ts), so `csrfField(c)`, `verifyCsrf` and `getVisitor(c)` work everywhere. Cheap for
+ * The community state of the request being rendered, for components deep in a page (vote and bookmark
+ * buttons) that have no Context at hand. Undefined outside a request (e.g. rendering an email).
+ */
+export const currentCommunity = (): CommunityState | undefined => als.getStore();
+
+/**
+ * Reads the secret and, when the request carries a visitor cookie, the visitor (and, for page views, their
+ * votes and bookmarks via `preload`). Registered once for every route (first in routes.ts), so
+ * `csrfField(c)`, `verifyCsrf`, `getVisitor(c)` and the community components work everywhere. Cheap for
  * cookie-less requests: the secret is memoised, and there is no database read.
  */
-export function communityContext(site: Site): MiddlewareHandler {
+export function communityContext(site: Site, preload?: (ownerId: string) => Promise<Personal>): MiddlewareHandler {
   void getSecret(site.store.db, site.config).catch(() => {}); // warm up before the first request
   return async (c, next) => {
-    if (!c.get('community')) {
+    let state = c.get('community');
+    if (!state) {
       const secret = await getSecret(site.store.db, site.config);
       const id = unsignValue(secret, COOKIE_PURPOSE, getCookie(c, VISITOR_COOKIE));
       const visitor = id ? await loadVisitorRow(site, id) : undefined;
-      c.set('community', { secret, publicUrl: site.config.publicUrl, visitor, csrf: csrfTokenFor(secret, visitor?.id) });
+      const personal = visitor && preload && (c.req.method === 'GET' || c.req.method === 'HEAD') ? await preload(visitor.ownerId) : undefined;
+      const url = new URL(c.req.url);
+      state = { secret, publicUrl: site.config.publicUrl, visitor, csrf: csrfTokenFor(secret, visitor?.id), path: url.pathname + url.search, personal };
+      c.set('community', state);
     }
-    await next();
+    await als.run(state, next);
   };
 }
 

@@ -17,3 +17,64 @@ export async function voteCounts(db: DbOrTx, toolIds: readonly number[]): Promis
   }
   return out;
 }
+
+export type VoteValue = 'ship' | 'skip';
+
+/**
+ * Records a voter's ship/skip on a tool; voting again replaces the earlier vote. One statement
+ * (INSERT … ON CONFLICT (tool_id, voter_id) DO UPDATE) on both dialects, so concurrent requests from one
+ * voter still leave exactly one row.
+ */
+export async function castVote(db: DbOrTx, toolId: number, voterId: string, vote: VoteValue, now = new Date().toISOString()): Promise<void> {
+  await db
+    .insertInto('votes')
+    .values({ toolId, voterId, vote, createdAt: now, updatedAt: now })
+    .onConflict((oc) => oc.columns(['toolId', 'voterId']).doUpdateSet({ vote, updatedAt: now }))
+    .execute();
+}
+
+/** Withdraws a voter's vote on a tool. */
+export async function removeVote(db: DbOrTx, toolId: number, voterId: string): Promise<boolean> {
+  const r = await db.deleteFrom('votes').where('toolId', '=', toolId).where('voterId', '=', voterId).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** One voter's votes, by tool id (all of them, or only these tools). */
+export async function votesOf(db: DbOrTx, voterId: string, toolIds?: readonly number[]): Promise<Map<number, VoteValue>> {
+  if (toolIds && toolIds.length === 0) return new Map();
+  let q = db.selectFrom('votes').select(['toolId', 'vote']).where('voterId', '=', voterId);
+  if (toolIds) q = q.where('toolId', 'in', toolIds);
+  return new Map((await q.execute()).map((r) => [r.toolId, r.vote]));
+}
+
+/**
+ * Moves one voter's votes to another (signing in merges the anonymous visitor into the account). Where
+ * both voted on a tool, the more recent vote wins and the other row goes, so nothing is counted twice.
+ * Call inside a transaction.
+ */
+export async function mergeVotes(db: DbOrTx, fromVoter: string, toVoter: string): Promise<{ moved: number; replaced: number; dropped: number }> {
+  const result = { moved: 0, replaced: 0, dropped: 0 };
+  if (fromVoter === toVoter) return result;
+  const from = await db.selectFrom('votes').select(['id', 'toolId', 'vote', 'createdAt', 'updatedAt']).where('voterId', '=', fromVoter).execute();
+  if (from.length === 0) return result;
+  const to = new Map(
+    (await db.selectFrom('votes').select(['id', 'toolId', 'updatedAt']).where('voterId', '=', toVoter).where('toolId', 'in', from.map((v) => v.toolId)).execute()).map(
+      (v) => [v.toolId, v],
+    ),
+  );
+  for (const v of from) {
+    const existing = to.get(v.toolId);
+    if (!existing) {
+      await db.updateTable('votes').set({ voterId: toVoter }).where('id', '=', v.id).execute();
+      result.moved++;
+    } else if (v.updatedAt > existing.updatedAt) {
+      await db.updateTable('votes').set({ vote: v.vote, updatedAt: v.updatedAt }).where('id', '=', existing.id).execute();
+      await db.deleteFrom('votes').where('id', '=', v.id).execute();
+      result.replaced++;
+    } else {
+      await db.deleteFrom('votes').where('id', '=', v.id).execute();
+      result.dropped++;
+    }
+  }
+  return result;
+}

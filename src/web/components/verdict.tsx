@@ -27,9 +27,16 @@ export function Avatar({ name }: { name: string }) {
   );
 }
 
+/** What a card shows in its actions row when the page passes none (the community feature sets a bookmark button). */
+export let ToolCardActions: (item: ToolWithPanel) => unknown = () => null;
+export const setToolCardActions = (fn: (item: ToolWithPanel) => unknown) => {
+  ToolCardActions = fn;
+};
+
 /** A tool in a list: name, initial, category, tagline, panel label and ship %. */
-export function ToolCard({ item, actions }: { item: ToolWithPanel; actions?: unknown }) {
+export function ToolCard({ item, actions: given }: { item: ToolWithPanel; actions?: unknown }) {
   const t = item.tool;
+  const actions = given ?? ToolCardActions(item);
   return (
     <article class="card tool-card">
       <Avatar name={t.name} />

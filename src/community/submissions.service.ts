@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import type { Db, DbOrTx } from '../db/db.js';
+import { nowIso } from '../db/db.js';
+import type { SubmissionRow } from '../db/types.js';
+import { AppError, notFound } from '../errors.js';
+import { pricingModelSchema, pricingSchema, slugSchema, toolFieldsSchema } from '../domain/schemas.js';
+import { findToolBySlug, insertTool } from '../catalog/tools.repo.js';
+import { slugify, toToolColumns } from '../catalog/tool.js';
+import { enqueue } from '../jobs/queue.js';
+import { emailSchema } from './accounts.js';
+import { decideSubmission, findSubmission, insertSubmission, listSubmissions, pendingDuplicates, toolsWithUrlLike } from './submissions.repo.js';
+
+/** The public "Submit a tool" form: the tool schema's own field rules, plus an optional contact email. */
+export const submissionSchema = z.strictObject({
+  name: toolFieldsSchema.shape.name,
+  url: toolFieldsSchema.shape.url,
+  tagline: toolFieldsSchema.shape.tagline,
+  category: toolFieldsSchema.shape.category,
+  pricingModel: pricingModelSchema,
+  pricingEntry: pricingSchema.shape.entry,
+  email: emailSchema.optional(),
+});
+export type SubmissionInput = z.infer<typeof submissionSchema>;
+
+export const PANEL_REVIEW_JOB = 'panel.review';
+
+/** Field-by-field messages for the form. */
+export class SubmissionInvalid extends AppError {
+  constructor(readonly fields: Record<string, string>) {
+    super('invalid_submission', `Please fix: ${Object.entries(fields).map(([k, v]) => `${k} ${v}`).join('; ')}`, 400);
+  }
+}
+
+/** Validates raw form/JSON input (empty optional fields count as absent). */
+export function parseSubmission(raw: Record<string, unknown>): SubmissionInput {
+  const pick = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
+  const email = pick('email')?.trim();
+  const input = {
+    name: pick('name') ?? '',
+    url: (pick('url') ?? '').trim(),
+    tagline: pick('tagline') ?? '',
+    category: pick('category') ?? '',
+    pricingModel: pick('pricingModel') ?? pick('pricing_model') ?? '',
+    pricingEntry: pick('pricingEntry') ?? pick('pricing_entry') ?? '',
+    ...(email ? { email } : {}),
+  };
+  const r = submissionSchema.safeParse(input);
+  if (!r.success) {
+    const fields: Record<string, string> = {};
+    for (const issue of r.error.issues) {
+      const k = String(issue.path[0] ?? 'form');
+      fields[k] ??= issue.code === 'invalid_value' && k === 'pricingModel' ? `must be one of ${pricingModelSchema.options.join(', ')}` : issue.message;
+    }
+    throw new SubmissionInvalid(fields);
+  }
+  if (!slugSchema.safeParse(slugify(r.data.name)).success) throw new SubmissionInvalid({ name: 'needs some letters or digits' });
+  return r.data;
+}
+
+/**
+ * A URL as we compare them for duplicates: lowercase host without "www.", no scheme, no trailing slash,
+ * no fragment. `https://WWW.Example.com/app/` and `http://example.com/app` are the same tool.
+ */
+export function normalizeUrl(url: string): string {
+  const u = new URL(url);
+  const host = u.hostname.toLowerCase().replace(/^www\./, '');
+  const port = u.port ? `:${u.port}` : '';
+  const path = u.pathname.replace(/\/+$/, '');
+  return `${host}${port}${path}${u.search}`;
+}
+
+const duplicate = (message: string) => new AppError('duplicate', message, 409);
+
+/** Refuses a submission that duplicates a listed tool or a pending submission, by slug or by URL. */
+async function checkDuplicates(db: Db, slug: string, urlKey: string): Promise<void> {
+  const bySlug = await findToolBySlug(db, slug);
+  if (bySlug) throw duplicate(`${bySlug.name} is already listed at /tools/${bySlug.slug}.`);
+  const host = urlKey.split(/[/:?]/)[0]!;
+  const byUrl = (await toolsWithUrlLike(db, host)).find((t) => normalizeUrl(t.url) === urlKey);
+  if (byUrl) throw duplicate(`That URL is already listed as ${byUrl.name} at /tools/${byUrl.slug}.`);
+  const pending = await pendingDuplicates(db, slug, urlKey);
+  if (pending.length > 0) throw duplicate(`${pending[0]!.name} has already been submitted and is waiting for review.`);
+}
+
+const isUniqueViolation = (err: unknown) => /unique|duplicate key/i.test(String((err as Error)?.message ?? ''));
+
+/** Stores a submission as pending. 409 when the tool is already listed or already waiting. */
+export async function submitTool(db: Db, input: SubmissionInput, submitterId: string | null): Promise<SubmissionRow> {
+  const slug = slugify(input.name);
+  const urlKey = normalizeUrl(input.url);
+  await checkDuplicates(db, slug, urlKey);
+  try {
+    const id = await insertSubmission(db, {
+      name: input.name,
+      slug,
+      url: input.url,
+      urlKey,
+      tagline: input.tagline,
+      category: input.category,
+      pricingModel: input.pricingModel,
+      pricingEntry: input.pricingEntry,
+      email: input.email ?? null,
+      submitterId,
+      status: 'pending',
+      reason: null,
+      toolId: null,
+      createdAt: nowIso(),
+      decidedAt: null,
+    });
+    return (await findSubmission(db, id))!;
+  } catch (err) {
+    // Two identical submissions at once: the partial unique indexes let one through.
+    if (isUniqueViolation(err)) throw duplicate(`${input.name} has already been submitted and is waiting for review.`);
+    throw err;
+  }
+}
+
+export { listSubmissions };
+
+async function pendingOr404(db: DbOrTx, id: number): Promise<SubmissionRow> {
+  const s = await findSubmission(db, id);
+  if (!s) throw notFound(`There is no submission #${id}.`);
+  if (s.status !== 'pending') throw new AppError('already_decided', `Submission #${id} was already ${s.status}.`, 409);
+  return s;
+}
+
+/**
+ * Approves a pending submission: adds the tool and queues its panel review, in one transaction, so an
+ * approved submission always has its tool and its job. A second approval (or a race) gets 409.
+ */
+export async function approveSubmission(db: Db, id: number): Promise<{ submission: SubmissionRow; toolId: number; slug: string; jobId: number }> {
+  return db.transaction().execute(async (trx) => {
+    const s = await pendingOr404(trx, id);
+    const now = nowIso();
+    if (await findToolBySlug(trx, s.slug)) throw duplicate(`A tool with the slug "${s.slug}" was listed since this was submitted; reject it as a duplicate.`);
+    const columns = toToolColumns({
+      slug: s.slug,
+      name: s.name,
+      tagline: s.tagline,
+      description: s.tagline,
+      category: s.category,
+      pricing: { model: s.pricingModel, entry: s.pricingEntry },
+      url: s.url,
+      tags: [],
+    });
+    const toolId = await insertTool(trx, { ...columns, createdAt: now, updatedAt: now });
+    if (!(await decideSubmission(trx, id, { status: 'approved', reason: null, toolId, decidedAt: now }))) {
+      throw new AppError('already_decided', `Submission #${id} was decided by someone else just now.`, 409);
+    }
+    const job = await enqueue(trx, { type: PANEL_REVIEW_JOB, payload: { toolId }, idempotencyKey: `panel.review:tool:${toolId}:${id}` });
+    return { submission: (await findSubmission(trx, id))!, toolId, slug: s.slug, jobId: job.id };
+  });
+}
+
+export async function rejectSubmission(db: Db, id: number, reason?: string): Promise<SubmissionRow> {
+  await pendingOr404(db, id);
+  const clean = reason?.trim().slice(0, 500) || null;
+  if (!(await decideSubmission(db, id, { status: 'rejected', reason: clean, toolId: null, decidedAt: nowIso() }))) {
+    throw new AppError('already_decided', `Submission #${id} was decided by someone else just now.`, 409);
+  }
+  return (await findSubmission(db, id))!;
+}
