@@ -141,11 +141,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(revalidated.status, 304);
     });
 
-    // The routes set `Cross-Origin-Resource-Policy: cross-origin`, but the app's secureHeaders middleware runs
-    // after them and overwrites it with same-site unless it is created with `overwrite: false` (src/web/app.tsx).
-    test('images and badges are embeddable by other sites (CORP cross-origin), also when served from the cache', {
-      todo: 'needs secureHeaders({ ..., overwrite: false }) in src/web/app.tsx so a response may override the default',
-    }, async () => {
+    test('images and badges are embeddable by other sites (CORP cross-origin), also when served from the cache', async () => {
       for (const path of ['/og/tools/smolvlm2.png', '/og/compare/karpathy-coding-skills-vs-smolvlm2.png', '/badge/smolvlm2.svg', '/badge/nope.svg']) {
         for (let i = 0; i < 2; i++) {
           const res = await s.get(path);

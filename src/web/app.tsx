@@ -34,6 +34,8 @@ export function createApp(site: Site): App {
       crossOriginResourcePolicy: 'same-site',
       referrerPolicy: 'strict-origin-when-cross-origin',
       permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+      // Images and badges set their own Cross-Origin-Resource-Policy so other sites can embed them.
+      overwrite: false,
     }),
   );
   app.use(bodyLimit({ maxSize: 64 * 1024, onError: (c) => errorResponse(c, site, new AppError('too_large', 'That request is too large.', 413)) }));
