@@ -4,6 +4,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { CliContext } from './context.js';
 import { registerCatalog } from './catalog.cli.js';
 import { registerReview } from './review.cli.js';
+import { registerSubmissions } from './submissions.cli.js';
 import { registerJobs } from './jobs.cli.js';
 
 /** Runs the `verdict` command. Exit status: 0 success, 1 failure, 2 bad usage. */
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
   const ctx = () => (context ??= new CliContext(Boolean(program.opts().json)));
   registerCatalog(program, ctx);
   registerReview(program, ctx);
+  registerSubmissions(program, ctx);
   registerJobs(program, ctx);
   program
     .command('db')

@@ -25,9 +25,19 @@ export type SubmissionInput = z.infer<typeof submissionSchema>;
 export const PANEL_REVIEW_JOB = 'panel.review';
 
 /** Field-by-field messages for the form. */
+export const SUBMISSION_LABELS: Record<string, string> = {
+  name: 'Name',
+  url: 'Website',
+  tagline: 'Tagline',
+  category: 'Category',
+  pricingModel: 'Pricing model',
+  pricingEntry: 'Entry price',
+  email: 'Email',
+};
+
 export class SubmissionInvalid extends AppError {
   constructor(readonly fields: Record<string, string>) {
-    super('invalid_submission', `Please fix: ${Object.entries(fields).map(([k, v]) => `${k} ${v}`).join('; ')}`, 400);
+    super('invalid_submission', `Please fix: ${Object.entries(fields).map(([k, v]) => `${SUBMISSION_LABELS[k] ?? k} ${v}`).join('; ')}.`, 400);
   }
 }
 
@@ -49,7 +59,12 @@ export function parseSubmission(raw: Record<string, unknown>): SubmissionInput {
     const fields: Record<string, string> = {};
     for (const issue of r.error.issues) {
       const k = String(issue.path[0] ?? 'form');
-      fields[k] ??= issue.code === 'invalid_value' && k === 'pricingModel' ? `must be one of ${pricingModelSchema.options.join(', ')}` : issue.message;
+      fields[k] ??=
+        k === 'pricingModel'
+          ? `must be one of ${pricingModelSchema.options.join(', ')}`
+          : k === 'email'
+            ? 'must be a valid address, like name@example.com (or leave it empty)'
+            : issue.message;
     }
     throw new SubmissionInvalid(fields);
   }
