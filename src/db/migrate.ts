@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import * as m20261126_001 from './migrations/20261126_001_catalog.js';
 import * as m20261126_002 from './migrations/20261126_002_data_version.js';
 import * as m20261126_003 from './migrations/20261126_003_votes.js';
+import * as m20261126_004 from './migrations/20261126_004_search.js';
 import * as m20261126_005 from './migrations/20261126_005_jobs_digest.js';
 import * as m20261126_006 from './migrations/20261126_006_community.js';
 
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '20261126_001_catalog': m20261126_001,
   '20261126_002_data_version': m20261126_002,
   '20261126_003_votes': m20261126_003,
+  '20261126_004_search': m20261126_004,
   '20261126_005_jobs_digest': m20261126_005,
   '20261126_006_community': m20261126_006,
 };

@@ -6,6 +6,10 @@ import { registerApi } from './api/api.js';
 import { registerFeeds } from './feeds.js';
 import { registerOg } from './og.js';
 import { registerBadges } from './badge.js';
+import { registerHome } from './pages/home.page.js';
+import { registerCritics } from './pages/critics.page.js';
+import { registerCategories } from './pages/categories.page.js';
+import { registerSearch } from './pages/search.page.js';
 
 /** Each feature registers its routes here, in one list, so a newcomer finds every URL from one place. */
 export function registerPages(app: App, site: Site): void {
@@ -16,5 +20,9 @@ export function registerPages(app: App, site: Site): void {
   registerFeeds(app, site);
   registerOg(app, site);
   registerBadges(app, site);
+  registerHome(app, site);
+  registerCritics(app, site);
+  registerCategories(app, site);
+  registerSearch(app, site);
   registerDigest(app, site);
 }

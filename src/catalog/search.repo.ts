@@ -1,0 +1,109 @@
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { DbOrTx } from '../db/db.js';
+import { isPostgres } from '../db/dialect.js';
+import type { DB, ToolRow } from '../db/types.js';
+import type { PricingModel } from '../domain/pricing.js';
+
+/**
+ * Full-text search over tools: the one place where SQLite FTS5 and PostgreSQL full-text differ.
+ * The index itself is built and kept in sync by migration 004 (triggers / expression index).
+ */
+
+export const MAX_QUERY_CHARS = 200;
+export const MAX_TERMS = 12;
+const MAX_TERM_CHARS = 60;
+
+/**
+ * The words of a user's query: runs of letters, digits and combining marks, lower-cased, in order, without
+ * repeats. Everything else (quotes, `*`, `(`, `-`, `:`, SQL) is a separator, so nothing the user types can
+ * reach either engine as query syntax.
+ */
+export function searchTerms(q: string): string[] {
+  const words = q.normalize('NFKC').slice(0, MAX_QUERY_CHARS).toLowerCase().match(/[\p{L}\p{N}\p{M}\p{Co}]+/gu) ?? [];
+  return [...new Set(words.map((w) => w.slice(0, MAX_TERM_CHARS)))].slice(0, MAX_TERMS);
+}
+
+/**
+ * FTS5: every word a quoted string, the last one a prefix: `"open" "visi"*` (all words, implicit AND), or
+ * `"open" OR "visi"*`. Null when there is no word.
+ */
+export function fts5Query(terms: readonly string[], join: 'and' | 'or' = 'and'): string | null {
+  if (terms.length === 0) return null;
+  // Terms never contain `"`, but double any anyway: a quoted FTS5 string can hold nothing else special.
+  return terms.map((t, i) => `"${t.replaceAll('"', '""')}"${i === terms.length - 1 ? '*' : ''}`).join(join === 'and' ? ' ' : ' OR ');
+}
+
+/** PostgreSQL to_tsquery text: `'open' & 'visi':*` (or `|`). Terms are letters and digits only, so quoting is safe. */
+export function tsQuery(terms: readonly string[], join: 'and' | 'or' = 'and'): string | null {
+  if (terms.length === 0) return null;
+  return terms.map((t, i) => `'${t.replaceAll("'", "''").replaceAll('\\', '\\\\')}'${i === terms.length - 1 ? ':*' : ''}`).join(join === 'and' ? ' & ' : ' | ');
+}
+
+export interface SearchFilter {
+  /** Free text; blank means every tool. */
+  q?: string;
+  categorySlug?: string;
+  pricingModel?: PricingModel;
+}
+
+export type SqlOrder = 'relevance' | 'newest';
+
+type ToolsQuery = SelectQueryBuilder<DB, 'tools', object>;
+
+/** Applies text match and column filters; null when the text has no searchable word (matches nothing). */
+function filtered(db: DbOrTx, f: SearchFilter, order?: SqlOrder): ToolsQuery | null {
+  let qb = db.selectFrom('tools') as ToolsQuery;
+  if (f.categorySlug) qb = qb.where('tools.categorySlug', '=', f.categorySlug);
+  if (f.pricingModel) qb = qb.where('tools.pricingModel', '=', f.pricingModel);
+  const text = f.q?.trim() ?? '';
+  if (text) {
+    const terms = searchTerms(text);
+    if (terms.length === 0) return null;
+    if (isPostgres(db)) {
+      const doc = sql`tools_search_document(tools.name, tools.tagline, tools.description, tools.tags)`;
+      const query = sql`to_tsquery('simple', ${tsQuery(terms)})`;
+      qb = qb.where(sql<boolean>`${doc} @@ ${query}`);
+      if (order === 'relevance') {
+        // Tools whose name holds a query word come first (the name is the weight-A part of the document);
+        // then ts_rank with weights for D, C, B, A.
+        qb = qb
+          .orderBy(sql`ts_filter(${doc}, '{a}') @@ to_tsquery('simple', ${tsQuery(terms, 'or')})`, 'desc')
+          .orderBy(sql`ts_rank('{0.05, 0.1, 0.4, 1.0}', ${doc}, ${query})`, 'desc');
+      }
+    } else {
+      qb = qb.innerJoin(sql<{ rowid: number }>`tools_fts`.as('tools_fts'), (j) => j.onRef(sql.ref('tools_fts.rowid'), '=', 'tools.id')).where(
+        sql<boolean>`tools_fts match ${fts5Query(terms)}`,
+      );
+      if (order === 'relevance') {
+        // Tools whose name holds a query word come first; then bm25 (lower is better) with column weights in
+        // table order: name, tagline, description, tags.
+        const inName = `{name} : (${fts5Query(terms, 'or')})`;
+        qb = qb
+          .orderBy(sql`tools.id in (select rowid from tools_fts where tools_fts match ${inName})`, 'desc')
+          .orderBy(sql`bm25(tools_fts, 10.0, 4.0, 1.0, 4.0)`);
+      }
+    }
+  }
+  if (order) qb = qb.orderBy('tools.createdAt', 'desc').orderBy('tools.id', 'desc');
+  return qb;
+}
+
+/** Matching tools in relevance order (newest first without text, or on ties), or newest first. */
+export async function searchToolRows(db: DbOrTx, f: SearchFilter, opts: { order?: SqlOrder; limit?: number; offset?: number } = {}): Promise<ToolRow[]> {
+  const qb = filtered(db, f, opts.order ?? 'relevance');
+  if (!qb) return [];
+  let q = qb.selectAll('tools');
+  if (opts.limit !== undefined) q = q.limit(opts.limit).offset(opts.offset ?? 0);
+  return (await q.execute()) as ToolRow[];
+}
+
+export async function countSearch(db: DbOrTx, f: SearchFilter): Promise<number> {
+  const qb = filtered(db, f);
+  if (!qb) return 0;
+  const row = await qb.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Every tool's slug, name and category, by name: for pickers such as the home page's compare form. */
+export const toolNames = (db: DbOrTx): Promise<{ slug: string; name: string; categorySlug: string }[]> =>
+  db.selectFrom('tools').select(['slug', 'name', 'categorySlug']).orderBy(sql`lower(name)`).orderBy('slug').execute();

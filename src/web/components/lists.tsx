@@ -1,0 +1,96 @@
+import type { Child } from 'hono/jsx';
+import type { CategoryCount } from '../../catalog/categories.repo.js';
+import type { ToolWithPanel } from '../../catalog/catalog.service.js';
+import { ToolCard } from './verdict.js';
+
+/** `/search?q=x&page=2`: only the parameters that have a value, in the given order. */
+export function hrefWith(path: string, params: Record<string, string | number | undefined | null>): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
+  const s = qs.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+/** Previous / next links and "Page 2 of 3"; nothing when everything fits on one page. */
+export function Pagination({ page, pages, href, label = 'Pages' }: { page: number; pages: number; href: (page: number) => string; label?: string }) {
+  if (pages <= 1 && page <= 1) return null;
+  return (
+    <nav class="pagination" aria-label={label}>
+      {page > 1 ? (
+        <a rel="prev" href={href(Math.min(page - 1, pages))}>
+          ← Previous
+        </a>
+      ) : (
+        <span aria-hidden="true"></span>
+      )}
+      <span class="muted small">
+        Page {page} of {pages}
+      </span>
+      {page < pages ? (
+        <a rel="next" href={href(page + 1)}>
+          Next →
+        </a>
+      ) : (
+        <span aria-hidden="true"></span>
+      )}
+    </nav>
+  );
+}
+
+export function ToolGrid({ items, label }: { items: ToolWithPanel[]; label?: string }) {
+  return (
+    <ul class="grid tool-grid" aria-label={label}>
+      {items.map((item) => (
+        <li>
+          <ToolCard item={item} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Category links as chips: "Developer Tools 12". */
+export function CategoryChips({ categories, current }: { categories: CategoryCount[]; current?: string }) {
+  return (
+    <ul class="chips">
+      {categories.map((cat) => (
+        <li>
+          <a class="chip" href={`/categories/${cat.slug}`} aria-current={cat.slug === current ? 'page' : undefined}>
+            {cat.name} <span class="chip-count">{cat.tools}<span class="visually-hidden"> {cat.tools === 1 ? 'tool' : 'tools'}</span></span>
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A stacked bar of ships, skips and abstentions; the text beside it carries the numbers for screen readers. */
+export function ShipBar({ ships, skips, abstentions, size = 'normal' }: { ships: number; skips: number; abstentions: number; size?: 'normal' | 'large' }) {
+  const total = ships + skips + abstentions;
+  const height = size === 'large' ? 14 : 8;
+  if (total === 0) {
+    return (
+      <svg class="ship-bar" viewBox={`0 0 100 ${height}`} width="100%" height={height} preserveAspectRatio="none" aria-hidden="true" focusable="false">
+        <rect class="bar-none" x="0" y="0" width="100" height={height} rx="2" />
+      </svg>
+    );
+  }
+  const w = (n: number) => (n / total) * 100;
+  return (
+    <svg class="ship-bar" viewBox={`0 0 100 ${height}`} width="100%" height={height} preserveAspectRatio="none" aria-hidden="true" focusable="false">
+      <rect class="bar-none" x="0" y="0" width="100" height={height} />
+      <rect class="bar-ship" x="0" y="0" width={w(ships)} height={height} />
+      <rect class="bar-skip" x={w(ships)} y="0" width={w(skips)} height={height} />
+    </svg>
+  );
+}
+
+/** A heading row with an optional link on the right ("Latest verdicts · See all 30 tools →"). */
+export function SectionHead({ id, title, children }: { id: string; title: string; children?: Child }) {
+  return (
+    <div class="section-head">
+      <h2 id={id}>{title}</h2>
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,155 @@
+import type { App } from '../app.js';
+import type { Site } from '../site.js';
+import { cacheable } from '../http.js';
+import { NewsletterBlock, renderPage } from '../layout.js';
+import { withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
+import { countTools, listTools } from '../../catalog/tools.repo.js';
+import { listCategories, type CategoryCount } from '../../catalog/categories.repo.js';
+import { toolNames } from '../../catalog/search.repo.js';
+
+type ToolName = Awaited<ReturnType<typeof toolNames>>[number];
+import { CategoryChips, SectionHead, ToolGrid } from '../components/lists.js';
+
+export const HOME_LATEST = 12;
+const SUGGESTIONS = 4;
+
+export interface Suggestion {
+  href: string;
+  label: string;
+}
+
+/** Canonical comparison path: slugs in alphabetical order joined by -vs-. */
+export const compareHref = (...slugs: string[]) => `/compare/${[...slugs].sort().join('-vs-')}`;
+
+/**
+ * Comparisons worth a click: each recent tool (newest first) with another tool of its category (people
+ * compare like with like), one pair per category, so the suggestions follow what the catalog just gained.
+ */
+export function suggestComparisons(recent: readonly ToolWithPanel[], all: readonly ToolName[], max = SUGGESTIONS): Suggestion[] {
+  const out: Suggestion[] = [];
+  const usedCategories = new Set<string>();
+  for (const { tool } of recent) {
+    if (out.length >= max) break;
+    if (usedCategories.has(tool.categorySlug)) continue;
+    // Prefer a partner that is also recent (the cards right below), then any tool of the category.
+    const partner =
+      recent.find((r) => r.tool.categorySlug === tool.categorySlug && r.tool.id !== tool.id)?.tool ??
+      all.find((t) => t.categorySlug === tool.categorySlug && t.slug !== tool.slug);
+    if (!partner) continue;
+    usedCategories.add(tool.categorySlug);
+    const [first, second] = tool.slug < partner.slug ? [tool, partner] : [partner, tool];
+    out.push({ href: compareHref(tool.slug, partner.slug), label: `${first.name} vs ${second.name}` });
+  }
+  return out;
+}
+
+function CompareForm({ tools, suggestions }: { tools: ToolName[]; suggestions: Suggestion[] }) {
+  return (
+    <section class="card compare-start" aria-labelledby="compare-title">
+      <h2 id="compare-title">Compare two tools</h2>
+      <p class="small muted">Side by side: every critic's score, the panel verdict, pricing and community votes.</p>
+      <form class="compare-form" action="/compare" method="get">
+        {[1, 2].map((n) => (
+          <div class="field">
+            <label for={`compare-${n}`}>{n === 1 ? 'First tool' : 'Second tool'}</label>
+            <select id={`compare-${n}`} name="tools" required>
+              <option value="">Choose a tool…</option>
+              {tools.map((t) => (
+                <option value={t.slug}>{t.name}</option>
+              ))}
+            </select>
+          </div>
+        ))}
+        <button type="submit">Compare</button>
+      </form>
+      {suggestions.length > 0 && (
+        <div class="home-suggestions">
+          <h3 class="small">Or try a match-up</h3>
+          <ul class="pair-list">
+            {suggestions.map((s) => (
+              <li>
+                <a href={s.href}>{s.label}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function HomePage(p: { site: Site; latest: ToolWithPanel[]; total: number; categories: CategoryCount[]; tools: ToolName[]; suggestions: Suggestion[] }) {
+  const critics = p.site.critics;
+  return (
+    <>
+      <section class="hero" aria-labelledby="hero-title">
+        <div class="hero-text">
+          <p class="hero-eyebrow">Independent verdicts on AI tools</p>
+          <h1 id="hero-title">Which AI tool should you ship with?</h1>
+          <p class="lede">
+            A panel of {critics.length} AI critics, each with its own lens, reviews every tool and says <strong>ship</strong> or <strong>skip</strong>. Scores
+            and verdicts never contradict each other, and nothing is pay-to-rank.
+          </p>
+          <p class="hero-links">
+            <a class="btn" href="/search">
+              Browse all {p.total} tools
+            </a>
+            <a class="btn btn-quiet" href="/critics">
+              Meet the critics
+            </a>
+          </p>
+          <ul class="critic-strip" aria-label="The panel">
+            {critics.map((c) => (
+              <li>
+                <a href={`/critics/${c.id}`}>{c.name}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+        <CompareForm tools={p.tools} suggestions={p.suggestions} />
+      </section>
+
+      <section aria-labelledby="latest-title">
+        <SectionHead id="latest-title" title="Latest verdicts">
+          <a href="/search?sort=newest">See all {p.total} tools →</a>
+        </SectionHead>
+        {p.latest.length ? (
+          <ToolGrid items={p.latest} label="Latest verdicts" />
+        ) : (
+          <p class="notice">No tools yet. Import a catalog with <code>verdict import</code> to get started.</p>
+        )}
+      </section>
+
+      <section aria-labelledby="categories-title">
+        <SectionHead id="categories-title" title="Categories">
+          <a href="/categories">All categories →</a>
+        </SectionHead>
+        <CategoryChips categories={p.categories} />
+      </section>
+
+      <div class="home-newsletter">
+        <NewsletterBlock />
+      </div>
+    </>
+  );
+}
+
+export function registerHome(app: App, site: Site): void {
+  app.get('/', cacheable, async (c) => {
+    const db = site.store.db;
+    const [rows, total, categories, tools] = await Promise.all([listTools(db, { limit: HOME_LATEST }), countTools(db), listCategories(db), toolNames(db)]);
+    const latest = await withPanels(db, rows);
+    return c.html(
+      renderPage(
+        site,
+        {
+          title: 'Verdict — Which AI tool should you ship with?',
+          description: `A panel of ${site.critics.length} AI critics reviews every AI tool and says ship or skip. Compare tools side by side, browse ${total} verdicts by category, and see how each critic decides.`,
+          path: '/',
+          nav: 'home',
+        },
+        <HomePage site={site} latest={latest} total={total} categories={categories} tools={tools} suggestions={suggestComparisons(latest, tools)} />,
+      ),
+    );
+  });
+}

@@ -1,0 +1,205 @@
+import type { App } from '../app.js';
+import type { Site } from '../site.js';
+import { cacheable } from '../http.js';
+import { renderPage } from '../layout.js';
+import { CategoryChips, hrefWith, Pagination, ToolGrid } from '../components/lists.js';
+import { closeMatches } from '../../catalog/catalog.service.js';
+import { listCategories, type CategoryCount } from '../../catalog/categories.repo.js';
+import { toolNames } from '../../catalog/search.repo.js';
+import { LABEL_FILTERS, parseSearchParams, searchCatalog, type SearchParams, type SearchResult } from '../../catalog/search.service.js';
+import { PRICING_MODELS } from '../../domain/schemas.js';
+import { PRICING_LABELS } from '../../domain/pricing.js';
+
+const LABEL_NAMES: Record<(typeof LABEL_FILTERS)[number], string> = { ship: 'Ship', skip: 'Skip', split: 'Split', none: 'No panel takes yet' };
+const SORT_NAMES = { relevance: 'Best match', newest: 'Newest', ship: 'Ship %', score: 'Mean score' } as const;
+
+/** The URL of these results with some parameters changed; defaults are left out so URLs stay short. */
+function searchHref(p: SearchParams, change: Partial<SearchParams> = {}): string {
+  const n = { ...p, ...change };
+  const defaultSort = n.q ? 'relevance' : 'newest';
+  return hrefWith('/search', {
+    q: n.q,
+    category: n.category,
+    pricing: n.pricing,
+    label: n.label,
+    sort: n.sort === defaultSort ? undefined : n.sort,
+    page: n.page > 1 ? n.page : undefined,
+  });
+}
+
+function SearchForm({ p, categories }: { p: SearchParams; categories: CategoryCount[] }) {
+  return (
+    <form class="search-form card" action="/search" method="get" role="search" aria-label="Search and filter tools">
+      <div class="field search-q">
+        <label for="search-q">Search for</label>
+        <input id="search-q" type="search" name="q" value={p.q} placeholder="Name, tag or what it does" maxlength={200} />
+      </div>
+      <div class="field">
+        <label for="search-category">Category</label>
+        <select id="search-category" name="category">
+          <option value="">All categories</option>
+          {categories.map((c) => (
+            <option value={c.slug} selected={c.slug === p.category}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="search-pricing">Pricing</label>
+        <select id="search-pricing" name="pricing">
+          <option value="">Any pricing</option>
+          {PRICING_MODELS.map((m) => (
+            <option value={m} selected={m === p.pricing}>
+              {PRICING_LABELS[m]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="search-label">Panel verdict</label>
+        <select id="search-label" name="label">
+          <option value="">Any verdict</option>
+          {LABEL_FILTERS.map((l) => (
+            <option value={l} selected={l === p.label}>
+              {LABEL_NAMES[l]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="search-sort">Sort by</label>
+        <select id="search-sort" name="sort">
+          {/* "Best match" only means something with words to match; without them the default is newest. */}
+          {(['relevance', 'newest', 'ship', 'score'] as const).map((s) => (
+            <option value={s} selected={s === p.sort}>
+              {SORT_NAMES[s]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field search-submit">
+        <button type="submit">Search</button>
+      </div>
+    </form>
+  );
+}
+
+function NoResults({ p, categories, didYouMean }: { p: SearchParams; categories: CategoryCount[]; didYouMean: { slug: string; name: string }[] }) {
+  const filtered = p.category || p.pricing || p.label;
+  return (
+    <div class="no-results">
+      <h2>No tools match{p.q ? <> “{p.q}”</> : null}</h2>
+      <ul>
+        {didYouMean.length > 0 && (
+          <li>
+            Did you mean{' '}
+            {didYouMean.map((t, i) => (
+              <>
+                {i > 0 && ', '}
+                <a href={`/tools/${t.slug}`}>{t.name}</a>
+              </>
+            ))}
+            ?
+          </li>
+        )}
+        {filtered && (
+          <li>
+            <a href={searchHref(p, { category: undefined, pricing: undefined, label: undefined, page: 1 })}>Search without the filters</a>
+          </li>
+        )}
+        {p.q && <li>Check the spelling, or use fewer or shorter words — the last word matches as a prefix, so “vis” finds “vision”.</li>}
+        <li>
+          <a href="/search">Browse every tool</a>, or pick a category:
+        </li>
+      </ul>
+      <CategoryChips categories={categories} />
+    </div>
+  );
+}
+
+function resultsHeading(p: SearchParams, r: SearchResult, categories: CategoryCount[]): string {
+  const what = `${r.total} ${r.total === 1 ? 'tool' : 'tools'}`;
+  const parts = [p.q ? `${what} match “${p.q}”` : what];
+  const cat = categories.find((c) => c.slug === p.category);
+  if (cat) parts.push(`in ${cat.name}`);
+  if (p.pricing) parts.push(`· ${PRICING_LABELS[p.pricing]}`);
+  if (p.label) parts.push(`· panel: ${LABEL_NAMES[p.label]}`);
+  return parts.join(' ');
+}
+
+function SearchPage(p: { params: SearchParams; notices: string[]; result: SearchResult; categories: CategoryCount[]; didYouMean: { slug: string; name: string }[] }) {
+  const { params, result } = p;
+  const first = (result.page - 1) * result.pageSize + 1;
+  return (
+    <>
+      <h1>{params.q ? <>Search results for “{params.q}”</> : 'All tools'}</h1>
+      <SearchForm p={params} categories={p.categories} />
+      {p.notices.length > 0 && (
+        <div class="notice" role="status">
+          {p.notices.map((n) => (
+            <p class="small">{n}</p>
+          ))}
+        </div>
+      )}
+      <section aria-labelledby="results-title" class="results">
+        {result.total === 0 ? (
+          <NoResults p={params} categories={p.categories} didYouMean={p.didYouMean} />
+        ) : (
+          <>
+            <div class="results-head">
+              <h2 id="results-title" class="results-count" aria-live="polite">
+                {resultsHeading(params, result, p.categories)}
+              </h2>
+              {result.items.length > 0 && (
+                <p class="muted small">
+                  Showing {first}–{first + result.items.length - 1}, sorted by {SORT_NAMES[params.sort].toLowerCase()}
+                </p>
+              )}
+            </div>
+            {result.items.length > 0 ? (
+              <ToolGrid items={result.items} label="Results" />
+            ) : (
+              <p class="notice">
+                There are only {result.pages} {result.pages === 1 ? 'page' : 'pages'} of results. <a href={searchHref(params, { page: 1 })}>Back to page 1</a>
+              </p>
+            )}
+            <Pagination page={result.page} pages={result.pages} href={(page) => searchHref(params, { page })} label="Result pages" />
+          </>
+        )}
+      </section>
+    </>
+  );
+}
+
+export function registerSearch(app: App, site: Site): void {
+  app.get('/search', cacheable, async (c) => {
+    const db = site.store.db;
+    const categories = await listCategories(db);
+    const { params, notices } = parseSearchParams(c.req.query(), categories.map((x) => x.slug));
+    const result = await searchCatalog(db, params);
+    let didYouMean: { slug: string; name: string }[] = [];
+    if (result.total === 0 && params.q) {
+      const names = await toolNames(db);
+      const close = closeMatches(params.q.toLowerCase(), names.map((t) => t.name.toLowerCase()));
+      didYouMean = names.filter((t) => close.includes(t.name.toLowerCase()));
+    }
+    const canonical = searchHref(params);
+    return c.html(
+      renderPage(
+        site,
+        {
+          title: params.q ? `Search results for “${params.q}”` : params.page > 1 ? `All tools, page ${params.page}` : 'All tools',
+          description: params.q
+            ? `${result.total} AI ${result.total === 1 ? 'tool matches' : 'tools match'} “${params.q}” on Verdict, each with the panel’s ship-or-skip verdict.`
+            : `Search and filter ${result.total} AI tools by category, pricing and panel verdict; sort by newest, ship rate or score.`,
+          path: canonical,
+          nav: 'search',
+          // Result pages for typed words are endless and thin; keep them out of search engines.
+          noindex: Boolean(params.q) || notices.length > 0,
+        },
+        <SearchPage params={params} notices={notices} result={result} categories={categories} didYouMean={didYouMean} />,
+      ),
+    );
+  });
+}
