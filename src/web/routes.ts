@@ -1,6 +1,8 @@
 import type { App } from './app.js';
 import type { Site } from './site.js';
 import { registerCommunity } from './pages/community.page.js';
+import { registerToolPages } from './pages/tool.page.js';
+import { registerComparePages } from './pages/compare.page.js';
 import { registerDigest } from './pages/digest.page.js';
 import { registerApi } from './api/api.js';
 import { registerFeeds } from './feeds.js';
@@ -16,6 +18,8 @@ export function registerPages(app: App, site: Site): void {
   void app;
   void site;
   registerCommunity(app, site); // first: its context (visitor, CSRF token) serves every route below
+  registerToolPages(app, site);
+  registerComparePages(app, site);
   registerApi(app, site);
   registerFeeds(app, site);
   registerOg(app, site);

@@ -1,0 +1,48 @@
+import type { ReviewRow } from '../../db/types.js';
+import { NO_PANEL_TAKE } from '../../domain/summary.js';
+import { formatDate, provenance } from './tool-helpers.js';
+
+/** A score with its ship/skip pill, e.g. "88" + "Ship". */
+export function ScoreVerdict({ score, verdict }: { score: number; verdict: 'ship' | 'skip' }) {
+  return (
+    <span class="score-verdict">
+      <span class="score-num">
+        {score}
+        <span class="visually-hidden"> out of 100</span>
+      </span>{' '}
+      <span class={`pill pill-${verdict}`}>{verdict === 'ship' ? 'Ship' : 'Skip'}</span>
+    </span>
+  );
+}
+
+/** "No panel take" and why. */
+export function Abstention({ reason }: { reason: string }) {
+  return (
+    <div class="abstention">
+      <span class="pill pill-none">{NO_PANEL_TAKE}</span>
+      <p class="reason">{reason}</p>
+    </div>
+  );
+}
+
+/** One critic's latest review of a tool: name (linking to the critic), motto, score and verdict, the take or the abstention, and where it came from. */
+export function Scorecard({ criticId, name, motto, review }: { criticId: string; name: string; motto?: string; review: ReviewRow }) {
+  const take = review.kind === 'take';
+  return (
+    <article class={`card scorecard ${take ? `scorecard-${review.verdict}` : 'scorecard-abstain'}`} aria-labelledby={`critic-${criticId}`}>
+      <header class="scorecard-head">
+        <div>
+          <h3 id={`critic-${criticId}`}>
+            <a href={`/critics/${criticId}`}>{name}</a>
+          </h3>
+          {motto && <p class="small muted motto">{motto}</p>}
+        </div>
+        {take && <ScoreVerdict score={review.score!} verdict={review.verdict!} />}
+      </header>
+      {take ? <p class="take">{review.take}</p> : <Abstention reason={review.reason ?? ''} />}
+      <p class="small muted provenance">
+        {provenance(review)} · <time datetime={review.createdAt}>{formatDate(review.createdAt)}</time>
+      </p>
+    </article>
+  );
+}

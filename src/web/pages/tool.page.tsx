@@ -1,0 +1,423 @@
+import type { Child } from 'hono/jsx';
+import type { App } from '../app.js';
+import type { Site } from '../site.js';
+import type { ReviewRow, ToolRow } from '../../db/types.js';
+import { cacheable } from '../http.js';
+import { renderPage } from '../layout.js';
+import { errorPage } from '../errors.js';
+import { Avatar, CommunityVerdict, PanelVerdict, ToolCard } from '../components/verdict.js';
+import { ScoreChart, type ChartRow } from '../components/score-chart.js';
+import { ScoreVerdict, Scorecard } from '../components/scorecard.js';
+import { clip, comparePath, criticName, criticOrder, escapeAttr, formatDate, provenance, safeHref } from '../components/tool-helpers.js';
+import { closeMatches, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
+import { allSlugs, findToolBySlug, findToolsBySlugs, listTools } from '../../catalog/tools.repo.js';
+import { reviewHistory, toPanelReview } from '../../catalog/reviews.repo.js';
+import { voteCounts } from '../../community/votes.repo.js';
+import { disagree, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
+import { PRICING_LABELS } from '../../domain/pricing.js';
+
+const NEIGHBOURS = 6;
+/** The compare <select> lists the catalog; past this many tools the picker page (and search) take over. */
+const SELECT_LIMIT = 1000;
+
+/**
+ * Slot beside the community line, for the community feature (vote buttons) to fill without editing this page.
+ * Whatever it renders must be the same for every visitor: the page is cached.
+ */
+export let ToolCommunityActions: (item: ToolWithPanel) => Child = () => null;
+export const setToolCommunityActions = (fn: (item: ToolWithPanel) => Child) => {
+  ToolCommunityActions = fn;
+};
+
+export function registerToolPages(app: App, site: Site): void {
+  app.get('/tools/:slug', cacheable, async (c) => {
+    const db = site.store.db;
+    const slug = c.req.param('slug');
+    const tool = await findToolBySlug(db, slug);
+    if (!tool) {
+      // "/tools/SmolVLM2" is a typo worth forgiving.
+      const lower = slug.toLowerCase();
+      if (lower !== slug && (await findToolBySlug(db, lower))) return c.redirect(`/tools/${lower}`, 301);
+      return c.html(await unknownToolPage(site, slug), 404, { 'cache-control': 'no-store' });
+    }
+    const [item] = await withPanels(db, [tool]);
+    const [votes, history, sameCategory, everyone] = await Promise.all([
+      voteCounts(db, [tool.id]),
+      reviewHistory(db, tool.id),
+      listTools(db, { categorySlug: tool.categorySlug, limit: NEIGHBOURS + 1 }),
+      listTools(db, { limit: SELECT_LIMIT }),
+    ]);
+    const neighbours = await withPanels(db, sameCategory.filter((t) => t.id !== tool.id).slice(0, NEIGHBOURS));
+    const v = votes.get(tool.id) ?? { ships: 0, skips: 0 };
+    const community = summarizeVotes(v.ships, v.skips);
+    const s = item!.summary;
+    const description = clip(
+      `${tool.tagline.replace(/[.\s]+$/, '')}. Panel verdict: ${s.label ? `${s.text} (${s.shipPct}% ship)` : s.text}.`,
+      200,
+    );
+    return c.html(
+      renderPage(
+        site,
+        { title: clip(`${tool.name}: ${tool.tagline}`, 70), description, path: `/tools/${tool.slug}`, ogImage: `/og/tools/${tool.slug}.png` },
+        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} everyone={everyone} />,
+      ),
+    );
+  });
+}
+
+async function unknownToolPage(site: Site, slug: string): Promise<string> {
+  const db = site.store.db;
+  const matches = closeMatches(slug, await allSlugs(db));
+  const rows = await findToolsBySlugs(db, matches);
+  const names = new Map(rows.map((r) => [r.slug, r.name]));
+  return errorPage(
+    site,
+    404,
+    `There is no tool "${clip(slug, 80)}" in the catalog.`,
+    <div class="suggestions">
+      {matches.length > 0 && (
+        <>
+          <p>Did you mean:</p>
+          <ul>
+            {matches.map((m) => (
+              <li>
+                <a href={`/tools/${m}`}>{names.get(m) ?? m}</a>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <p>
+        <a href={`/search?q=${encodeURIComponent(slug.replace(/-/g, ' '))}`}>Search for “{clip(slug.replace(/-/g, ' '), 80)}”</a>
+      </p>
+    </div>,
+  );
+}
+
+interface ToolPageProps {
+  site: Site;
+  item: ToolWithPanel;
+  community: CommunitySummary;
+  history: ReviewRow[];
+  neighbours: ToolWithPanel[];
+  everyone: ToolRow[];
+}
+
+function ToolPage({ site, item, community, history, neighbours, everyone }: ToolPageProps) {
+  const { tool, summary } = item;
+  const tags = parseTags(tool.tags);
+  const order = criticOrder(site.critics);
+  const rank = (id: string) => (order.indexOf(id) === -1 ? order.length : order.indexOf(id));
+  const reviews = [...item.reviews].sort((a, b) => rank(a.critic) - rank(b.critic) || a.critic.localeCompare(b.critic));
+  const notReviewed = site.critics.filter((c) => !reviews.some((r) => r.critic === c.id));
+  const rows: ChartRow[] = reviews.map((r) => ({ critic: r.critic, name: criticName(site.critics, r.critic), review: toPanelReview(r) }));
+  const threshold = site.config.shipThreshold;
+  const website = safeHref(tool.url);
+  const repo = safeHref(tool.repo);
+  return (
+    <article class="tool-page">
+      <nav class="breadcrumbs" aria-label="Breadcrumb">
+        <a href="/">Tools</a> › <a href={`/categories/${tool.categorySlug}`}>{tool.category}</a> › <span aria-current="page">{tool.name}</span>
+      </nav>
+
+      <header class="tool-hero">
+        <Avatar name={tool.name} />
+        <div class="tool-hero-text">
+          <h1>{tool.name}</h1>
+          <p class="tool-tagline">{tool.tagline}</p>
+          <div class="tool-verdicts">
+            <div class="verdict-line">
+              <span class="verdict-label">Panel</span>
+              <span class="verdict-values">
+                <PanelVerdict summary={summary} />
+                {summary.meanScore != null && <span class="small muted">mean score {summary.meanScore}</span>}
+              </span>
+            </div>
+            <div class="verdict-line">
+              <span class="verdict-label">Community</span>
+              <span class="verdict-values">
+                <CommunityVerdict summary={community} />
+                {ToolCommunityActions(item)}
+              </span>
+            </div>
+          </div>
+          {disagree(summary, community) && (
+            <p class="notice disagree">
+              <strong>Critics and community disagree.</strong> The panel says {summary.label}, voters say {community.label}. Read the takes below and
+              decide which side sounds like your situation.
+            </p>
+          )}
+          <p class="tool-actions">
+            {website && (
+              <a class="btn" href={website} rel="noopener">
+                Visit website <span aria-hidden="true">↗</span>
+              </a>
+            )}
+            {repo && (
+              <a class="btn btn-quiet" href={repo} rel="noopener">
+                Source code <span aria-hidden="true">↗</span>
+              </a>
+            )}
+            <a class="btn btn-quiet" href="#compare">
+              Compare
+            </a>
+          </p>
+        </div>
+      </header>
+
+      <div class="tool-layout">
+        <div class="tool-main">
+          <section aria-labelledby="about-title">
+            <h2 id="about-title">What it is</h2>
+            <p class="tool-description">{tool.description}</p>
+            {tags.length > 0 && (
+              <ul class="tag-list" aria-label="Tags">
+                {tags.map((t) => (
+                  <li>
+                    <a class="tag" href={`/search?q=${encodeURIComponent(t)}`}>
+                      {t}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+
+          <section aria-labelledby="panel-title">
+            <h2 id="panel-title">What the panel thinks</h2>
+            <p class="panel-summary">
+              {summary.label ? (
+                <>
+                  <strong>{summary.text}</strong> — {summary.shipPct}% of the critics who took a position would ship with {tool.name}.
+                  {summary.abstentions > 0 && ` ${summary.abstentions} ${summary.abstentions === 1 ? 'critic' : 'critics'} had no panel take.`}
+                </>
+              ) : (
+                <>No critic has taken a position on {tool.name} yet.</>
+              )}
+            </p>
+            {rows.length > 0 && <ScoreChart id="panel-chart" toolName={tool.name} rows={rows} threshold={threshold} />}
+            <div class="scorecards">
+              {reviews.map((r) => (
+                <Scorecard criticId={r.critic} name={criticName(site.critics, r.critic)} motto={site.critics.find((c) => c.id === r.critic)?.motto} review={r} />
+              ))}
+            </div>
+            {notReviewed.length > 0 && (
+              <p class="small muted">
+                Not reviewed yet by{' '}
+                {notReviewed.map((c, i) => (
+                  <>
+                    {i > 0 && (i === notReviewed.length - 1 ? ' and ' : ', ')}
+                    <a href={`/critics/${c.id}`}>{c.name}</a>
+                  </>
+                ))}
+                .
+              </p>
+            )}
+          </section>
+
+          <ReviewHistory site={site} current={reviews} history={history} />
+        </div>
+
+        <aside class="tool-side" aria-label={`About ${tool.name}`}>
+          <section class="card side-card" aria-labelledby="pricing-title">
+            <h2 id="pricing-title">Pricing</h2>
+            <dl class="facts">
+              <div>
+                <dt>Model</dt>
+                <dd>{PRICING_LABELS[tool.pricingModel] ?? tool.pricingModel}</dd>
+              </div>
+              <div>
+                <dt>Entry price</dt>
+                <dd>{tool.pricingEntry}</dd>
+              </div>
+              <div>
+                <dt>Licence</dt>
+                <dd>{tool.pricingLicense ?? <span class="muted">Not stated</span>}</dd>
+              </div>
+            </dl>
+            <h2 class="side-subtitle">Links</h2>
+            <ul class="link-list">
+              {website && (
+                <li>
+                  <a href={website} rel="noopener">
+                    Website
+                  </a>{' '}
+                  <span class="small muted url">{hostOf(website)}</span>
+                </li>
+              )}
+              {repo && (
+                <li>
+                  <a href={repo} rel="noopener">
+                    Repository
+                  </a>{' '}
+                  <span class="small muted url">{hostOf(repo)}</span>
+                </li>
+              )}
+              <li>
+                <a href={`/categories/${tool.categorySlug}`}>More {tool.category}</a>
+              </li>
+            </ul>
+          </section>
+
+          <CompareBox tool={tool} neighbours={neighbours} everyone={everyone} />
+
+          <BadgeBox site={site} tool={tool} />
+        </aside>
+      </div>
+
+      {neighbours.length > 0 && (
+        <section class="tool-related" aria-labelledby="related-title">
+          <h2 id="related-title">Other {tool.category}</h2>
+          <div class="grid">
+            {neighbours.map((n) => (
+              <ToolCard item={n} />
+            ))}
+          </div>
+          <p>
+            <a href={`/categories/${tool.categorySlug}`}>All {tool.category} →</a>
+          </p>
+        </section>
+      )}
+    </article>
+  );
+}
+
+/** Earlier revisions per critic, newest first, with who or what wrote them and when. */
+function ReviewHistory({ site, current, history }: { site: Site; current: ReviewRow[]; history: ReviewRow[] }) {
+  const latest = new Set(current.map((r) => r.id));
+  const earlier = history.filter((r) => !latest.has(r.id));
+  const critics = current.map((r) => r.critic);
+  for (const r of earlier) if (!critics.includes(r.critic)) critics.push(r.critic);
+  const byCritic = critics.map((id) => ({ id, revisions: earlier.filter((r) => r.critic === id) })).filter((g) => g.revisions.length > 0);
+  return (
+    <section aria-labelledby="history-title">
+      <h2 id="history-title">Review history</h2>
+      {earlier.length === 0 ? (
+        <p class="muted">No earlier revisions: every take above is its critic's first.</p>
+      ) : (
+        <details class="history">
+          <summary>
+            {earlier.length} earlier {earlier.length === 1 ? 'revision' : 'revisions'} from {byCritic.length} {byCritic.length === 1 ? 'critic' : 'critics'}
+          </summary>
+          {byCritic.map((g) => (
+            <div class="history-critic">
+              <h3>
+                <a href={`/critics/${g.id}`}>{criticName(site.critics, g.id)}</a>
+              </h3>
+              <ol class="history-list">
+                {g.revisions.map((r) => (
+                  <li>
+                    <p class="history-meta small">
+                      <time datetime={r.createdAt}>{formatDate(r.createdAt)}</time> · {provenance(r)}
+                    </p>
+                    {r.kind === 'take' ? (
+                      <>
+                        <ScoreVerdict score={r.score!} verdict={r.verdict!} />
+                        <p class="take">{r.take}</p>
+                      </>
+                    ) : (
+                      <p>
+                        <span class="pill pill-none">No panel take</span> {r.reason}
+                      </p>
+                    )}
+                  </li>
+                ))}
+              </ol>
+            </div>
+          ))}
+        </details>
+      )}
+    </section>
+  );
+}
+
+/** "Compare with…": a plain GET form (works without JS) plus one-click links to the category neighbours. */
+function CompareBox({ tool, neighbours, everyone }: { tool: ToolRow; neighbours: ToolWithPanel[]; everyone: ToolRow[] }) {
+  const others = everyone.filter((t) => t.id !== tool.id);
+  const groups = new Map<string, ToolRow[]>();
+  for (const t of [...others].sort((a, b) => a.name.localeCompare(b.name))) {
+    const list = groups.get(t.category) ?? [];
+    list.push(t);
+    groups.set(t.category, list);
+  }
+  // This tool's own category first: that is usually the comparison people want.
+  const categories = [...groups.keys()].sort((a, b) => Number(b === tool.category) - Number(a === tool.category) || a.localeCompare(b));
+  return (
+    <section class="card side-card" id="compare" aria-labelledby="compare-title">
+      <h2 id="compare-title">Compare with…</h2>
+      {others.length === 0 ? (
+        <p class="muted">There is nothing to compare {tool.name} with yet.</p>
+      ) : (
+        <form class="compare-with" action="/compare" method="get">
+          <input type="hidden" name="tools" value={tool.slug} />
+          <label class="visually-hidden" for="compare-with">
+            Compare {tool.name} with
+          </label>
+          <div class="inline-form">
+            <select id="compare-with" name="tools" required>
+              <option value="">Choose a tool…</option>
+              {categories.map((cat) => (
+                <optgroup label={cat}>
+                  {groups.get(cat)!.map((t) => (
+                    <option value={t.slug}>{t.name}</option>
+                  ))}
+                </optgroup>
+              ))}
+            </select>
+            <button type="submit">Compare</button>
+          </div>
+        </form>
+      )}
+      {neighbours.length > 0 && (
+        <>
+          <p class="small muted side-subtitle">Or head to head with:</p>
+          <ul class="link-list">
+            {neighbours.map((n) => (
+              <li>
+                <a href={comparePath(tool.slug, n.tool.slug)}>
+                  {tool.name} vs {n.tool.name}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The embeddable badge and the HTML to paste; the snippet's attributes are escaped for the page it will live on. */
+function BadgeBox({ site, tool }: { site: Site; tool: ToolRow }) {
+  const base = site.config.publicUrl;
+  const alt = `Verdict: ${tool.name} — the AI critics' panel verdict`;
+  const snippet = `<a href="${escapeAttr(`${base}/tools/${tool.slug}`)}"><img src="${escapeAttr(`${base}/badge/${tool.slug}.svg`)}" alt="${escapeAttr(alt)}"></a>`;
+  return (
+    <section class="card side-card" aria-labelledby="badge-title">
+      <h2 id="badge-title">Badge for your README</h2>
+      <p class="badge-preview">
+        <img src={`/badge/${tool.slug}.svg`} alt={alt} height="20" />
+      </p>
+      <p class="small muted">Paste this HTML where you want the badge; it always shows the current verdict.</p>
+      <pre class="snippet" data-copy="" aria-label="Badge HTML">
+        <code id="badge-code">{snippet}</code>
+      </pre>
+    </section>
+  );
+}
+
+function parseTags(json: string): string[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host.replace(/^www\./, '');
+  } catch {
+    return '';
+  }
+}
