@@ -1,0 +1,81 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DIALECTS } from './helpers/db.js';
+import { startTestSite, type TestSite } from './helpers/web.js';
+import { openStore } from '../src/db/db.js';
+import { PageCache, etagMatches } from '../src/web/cache.js';
+
+test('page cache: bounded by bytes, least recently used first, one data version', () => {
+  const page = (n: number, version = 1) => ({ status: 200, body: Buffer.alloc(n), etag: '"x"', headers: [], version });
+  const cache = new PageCache(1000);
+  cache.set('/a', page(200));
+  cache.set('/b', page(200));
+  cache.set('/c', page(200));
+  assert.ok(cache.get('/a', 1)); // /a is now the most recently used
+  cache.set('/d', page(200));
+  cache.set('/e', page(200));
+  assert.equal(cache.size.bytes, 1000);
+  cache.set('/f', page(200));
+  assert.equal(cache.get('/b', 1), undefined, 'least recently used went first');
+  assert.ok(cache.get('/a', 1));
+  assert.ok(cache.size.bytes <= 1000);
+  assert.equal(cache.get('/a', 2), undefined, 'a newer data version makes it stale');
+  cache.set('/huge', page(600));
+  assert.equal(cache.get('/huge', 1), undefined, 'a page larger than a quarter of the cache is not kept');
+  assert.ok(etagMatches('W/"x", "y"', '"y"'));
+  assert.ok(etagMatches('*', '"y"'));
+  assert.ok(!etagMatches('"z"', '"y"'));
+  assert.ok(!etagMatches(undefined, '"y"'));
+});
+
+for (const { dialect, skip } of DIALECTS) {
+  describe(`page cache over HTTP (${dialect})`, { skip }, () => {
+    let s: TestSite;
+    before(async () => (s = await startTestSite(dialect)));
+    after(() => s?.close());
+
+    test('ETag, 304 on If-None-Match, public Cache-Control, security headers on cached bytes', async () => {
+      const first = await s.get('/tools/smolvlm2');
+      assert.equal(first.status, 200);
+      const etag = first.headers.get('etag')!;
+      assert.match(etag, /^"[\w-]+"$/);
+      assert.match(first.headers.get('cache-control')!, /public/);
+      const body = await first.text();
+      const second = await s.get('/tools/smolvlm2');
+      assert.equal(second.headers.get('x-cache'), 'hit');
+      assert.equal(second.headers.get('etag'), etag);
+      assert.equal(await second.text(), body);
+      assert.match(second.headers.get('content-security-policy')!, /script-src 'self'/);
+      assert.equal(second.headers.get('x-content-type-options'), 'nosniff');
+      const notModified = await s.get('/tools/smolvlm2', { headers: { 'if-none-match': etag } });
+      assert.equal(notModified.status, 304);
+      assert.equal(await notModified.text(), '');
+    });
+
+    test('a write by another connection invalidates cached pages within a moment', async () => {
+      const before = await (await s.get('/tools/cursor')).text();
+      assert.ok(!before.includes('A brand new tagline'));
+      const other = await openStore(dialect === 'sqlite' ? { kind: 'sqlite', file: s.store.location } : { kind: 'postgres', url: s.store.location });
+      try {
+        await other.db.updateTable('tools').set({ tagline: 'A brand new tagline' }).where('slug', '=', 'cursor').execute();
+      } finally {
+        await other.close();
+      }
+      let page = '';
+      for (let i = 0; i < 40 && !page.includes('A brand new tagline'); i++) {
+        await sleep(50);
+        page = await (await s.get('/tools/cursor')).text();
+      }
+      assert.ok(page.includes('A brand new tagline'), 'the page shows the new data');
+    });
+
+    test('errors are never cached and never show a stack trace', async () => {
+      const r = await s.get('/tools/nope-nope');
+      assert.equal(r.status, 404);
+      assert.notEqual(r.headers.get('x-cache'), 'hit');
+      const text = await r.text();
+      assert.ok(!/\bat .*\.ts:\d+/.test(text));
+    });
+  });
+}
