@@ -36,7 +36,7 @@ export async function openStore(database: Database, opts: { migrate?: boolean } 
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
-    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [new CamelCasePlugin()] });
+    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
   }
   const store: Store = { db, dialect: database.kind, close: () => db.destroy() };
   if (opts.migrate !== false) {
@@ -51,3 +51,27 @@ export async function openStore(database: Database, opts: { migrate?: boolean } 
 }
 
 export const nowIso = () => new Date().toISOString();
+
+/**
+ * Kysely prepares every query anew; preparing costs more than running our small queries. Statements are
+ * reusable in better-sqlite3 and Kysely runs one query at a time per connection, so keep them by SQL text.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database {
+  const statements = new Map<string, SQLite.Statement>();
+  const prepare = (sql: string) => {
+    let stmt = statements.get(sql);
+    if (!stmt) {
+      stmt = sqlite.prepare(sql);
+      if (statements.size >= max) statements.delete(statements.keys().next().value!);
+      statements.set(sql, stmt);
+    }
+    return stmt;
+  };
+  return new Proxy(sqlite, {
+    get: (target, key) => {
+      if (key === 'prepare') return prepare;
+      const value = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
