@@ -8,6 +8,8 @@ import { Avatar, CommunityVerdict, PanelVerdict } from './verdict.js';
 import { ScoreBar } from './score-chart.js';
 import { Abstention, ScoreVerdict } from './scorecard.js';
 import { comparePath, criticName, excerpt } from './tool-helpers.js';
+import { CommunityActions } from './community.js';
+import { disagree } from '../../domain/summary.js';
 
 export const QUESTION = 'Which one should you ship with?';
 
@@ -52,6 +54,8 @@ export function ComparePage({ comparison: c, tools, critics, threshold, everyone
               </div>
               <p class="contender-tagline small">{t.tool.tagline}</p>
               <PanelVerdict summary={c.panels[i]!} />
+              <CommunityActions tool={t.tool} counts={c.communities[i]} />
+              {disagree(c.panels[i]!, c.communities[i]!) && <p class="small disagree-note">Critics and community disagree.</p>}
               {i === picked && (
                 <p class="contender-flag">
                   <span aria-hidden="true">★</span> The panel's pick

@@ -7,7 +7,8 @@ import { cacheable } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorResponse } from '../errors.js';
 import { setToolCardActions, ToolCard } from '../components/verdict.js';
-import { AccountLine, BookmarkButton } from '../components/community.js';
+import { AccountLine, BookmarkButton, CommunityActions } from '../components/community.js';
+import { setToolCommunityActions } from './tool.page.js';
 import { AppError, notFound } from '../../errors.js';
 import { withPanels } from '../../catalog/catalog.service.js';
 import { findToolBySlug } from '../../catalog/tools.repo.js';
@@ -49,6 +50,8 @@ export function registerCommunity(app: App, site: Site): void {
     communityContext(site, async (ownerId) => ({ votes: await votesOf(db, ownerId), bookmarks: new Set(await bookmarkedToolIds(db, ownerId)) })),
   );
   setToolCardActions((item) => <BookmarkButton tool={item.tool} compact />);
+  // The tool page shows the community line itself; the buttons go beside it (the script updates that line).
+  setToolCommunityActions((item) => <CommunityActions tool={item.tool} />);
 
   const limit = (checks: [LimitName, string][], message: string) => limiterFor(site).take(checks, message);
 
