@@ -10,6 +10,7 @@ import { startSmtp, type ReceivedMail, type TestSmtp } from './helpers/smtp.js';
 import { getSecret } from '../src/community/secret.js';
 import { confirmToken } from '../src/digest/tokens.js';
 import { sendIssue } from '../src/digest/digest.service.js';
+import { createDeliveries, insertIssueOnce } from '../src/digest/issues.repo.js';
 import { isoWeek, previousWeek } from '../src/digest/week.js';
 import { createMailer, type Mailer } from '../src/mail/mailer.js';
 import { claimJob, enqueue } from '../src/jobs/queue.js';
@@ -387,6 +388,22 @@ for (const { dialect, skip } of DIALECTS) {
       const job = await t.store.db.selectFrom('jobs').selectAll().where('id', '=', jobA.id).executeTakeFirstOrThrow();
       assert.equal(job.status, 'done');
       assert.equal(job.attempts, 2);
+    });
+
+    test('someone who unsubscribes while an issue is going out is skipped, even with a delivery row already made', async () => {
+      smtp.clear();
+      const week = '2026-W09';
+      const issue = await insertIssueOnce(t.store.db, { week, subject: 'Test issue', content: JSON.stringify({ version: 1, week, dates: 'x', verdicts: [], comparisons: [] }) });
+      assert.equal(await createDeliveries(t.store.db, issue, 'verdict.test'), 6);
+      await t.store.db.updateTable('digestSubscribers').set({ status: 'unsubscribed' }).where('email', '=', 'reader2@example.com').execute();
+      const r = await sendIssue({ db: t.store.db, config: t.site.config, mailer: createMailer(t.site.config) }, week);
+      assert.equal(r.sent, 5);
+      assert.equal(r.skipped, 1);
+      await smtp.waitFor(5);
+      await sleep(200);
+      assert.equal(perAddress().get('reader2@example.com'), undefined);
+      await t.store.db.updateTable('digestSubscribers').set({ status: 'confirmed' }).where('email', '=', 'reader2@example.com').execute();
+      smtp.clear();
     });
 
     test('an SMTP server refusing a message: that delivery fails, the job retries later, and nobody gets two', async () => {
