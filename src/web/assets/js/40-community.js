@@ -61,7 +61,8 @@
     if (submitter && submitter.name) body.set(submitter.name, submitter.value);
     busy.add(form);
     form.setAttribute('aria-busy', 'true');
-    fetch(form.action, {
+    // getAttribute: a field named "action" would shadow form.action.
+    fetch(form.getAttribute('action'), {
       method: 'POST',
       body: body,
       credentials: 'same-origin',
