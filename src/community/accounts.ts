@@ -38,6 +38,8 @@ export async function createMagicLink(db: DbOrTx, secret: string, email: string,
   const expires = new Date(now.getTime() + MAGIC_LINK_TTL_MS);
   const exp = Math.floor(expires.getTime() / 1000).toString(36);
   const token = `${nonce}.${exp}.${hmac(secret, LINK_PURPOSE, `${nonce}.${exp}`)}`;
+  // Links older than a day are dead either way; dropping them keeps the table small.
+  await db.deleteFrom('magicLinks').where('expiresAt', '<', new Date(now.getTime() - 24 * 3600_000).toISOString()).execute();
   await db
     .insertInto('magicLinks')
     .values({ tokenHash: hashNonce(nonce), email, createdAt: now.toISOString(), expiresAt: expires.toISOString(), usedAt: null })

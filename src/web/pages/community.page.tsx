@@ -32,6 +32,7 @@ import {
   rejectSubmission,
   submitTool,
   SubmissionInvalid,
+  SUBMISSION_LABELS,
 } from '../../community/submissions.service.js';
 
 /**
@@ -502,7 +503,7 @@ function submitPage(site: Site, c: Context, st: SubmitState): string {
       {input}
       {f[name] && (
         <span class="field-error" id={`submit-${name}-error`}>
-          {label} {f[name]}
+          {SUBMISSION_LABELS[name] ?? label} {f[name]}
         </span>
       )}
     </div>
