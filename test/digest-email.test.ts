@@ -337,7 +337,7 @@ for (const { dialect, skip } of DIALECTS) {
       // The 4th send never returns and nothing after it happens: the process is as good as dead.
       const dying: Mailer = { send: (m) => (++calls > 3 ? new Promise(() => {}) : real.send(m)) };
       const week = '2026-W10';
-      void sendIssue({ db: t.store.db, config: t.site.config, mailer: dying }, week, { allowEmpty: true, workerId: 'dead', leaseMs: 1500 });
+      void sendIssue({ db: t.store.db, config: t.site.config, mailer: dying }, week, { allowEmpty: true, workerId: 'dead', leaseMs: 2500 });
       await smtp.waitFor(3);
       await sleep(100);
       const stuck = await t.store.db.selectFrom('digestDeliveries').selectAll().where('status', '=', 'sending').execute();
@@ -347,7 +347,7 @@ for (const { dialect, skip } of DIALECTS) {
       const early = await sendIssue({ db: t.store.db, config: t.site.config, mailer: real }, week, { workerId: 'restart-1' });
       assert.equal(early.sent, 2);
       assert.equal(early.retryable, 1);
-      await sleep(1500);
+      await sleep(2500);
       const late = await sendIssue({ db: t.store.db, config: t.site.config, mailer: real }, week, { workerId: 'restart-2' });
       assert.equal(late.sent, 1);
       assert.equal(late.retryable, 0);
@@ -369,17 +369,17 @@ for (const { dialect, skip } of DIALECTS) {
       const week = '2026-W11';
       await enqueue(t.store.db, { type: 'digest.send', payload: { week, allowEmpty: true }, idempotencyKey: `digest.send:${week}` });
       // Worker A claims the job (short lease) and dies after two messages.
-      const jobA = (await claimJob(t.store.db, { workerId: 'A', leaseMs: 1500 }))!;
+      const jobA = (await claimJob(t.store.db, { workerId: 'A', leaseMs: 2500 }))!;
       assert.equal(jobA.type, 'digest.send');
       const real = createMailer(t.site.config);
       let calls = 0;
       const dying: Mailer = { send: (m) => (++calls > 2 ? new Promise(() => {}) : real.send(m)) };
-      void sendIssue({ db: t.store.db, config: t.site.config, mailer: dying }, week, { workerId: 'A', leaseMs: 1500, allowEmpty: true });
+      void sendIssue({ db: t.store.db, config: t.site.config, mailer: dying }, week, { workerId: 'A', leaseMs: 2500, allowEmpty: true });
       await smtp.waitFor(2);
       // Nothing is due while A's lease holds.
       const none = await drainJobs({ db: t.store.db, config: t.site.config, critics: CRITICS, mailer: real, log: () => {} }, { workerId: 'B' });
       assert.equal(none.ran, 0);
-      await sleep(1600);
+      await sleep(2600);
       const b = await drainJobs({ db: t.store.db, config: t.site.config, critics: CRITICS, mailer: real, log: () => {} }, { workerId: 'B' });
       assert.deepEqual(b.outcomes, ['done']);
       await smtp.waitFor(6);

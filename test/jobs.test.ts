@@ -33,8 +33,11 @@ async function cli(args: string[], env: Record<string, string>): Promise<{ code:
   let stdout = '';
   let stderr = '';
   Object.assign(process.env, env);
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+  // Only strings: under `node --test` the runner reports through this process's stdout (as Buffers), concurrently.
+  const capture = (orig: typeof process.stdout.write, add: (s: string) => void) =>
+    ((chunk: unknown, ...rest: unknown[]) => (typeof chunk === 'string' ? (add(chunk), true) : (orig as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest))) as typeof process.stdout.write;
+  process.stdout.write = capture(saved.out, (s) => (stdout += s));
+  process.stderr.write = capture(saved.err, (s) => (stderr += s));
   try {
     const code = await main(args);
     return { code, stdout, stderr };
@@ -99,16 +102,16 @@ for (const { dialect, skip } of DIALECTS) {
         const claimed = await claimJob(store.db, { workerId: 'w', leaseMs: 5000, now: new Date(Date.now() + 10 * base * 2 ** attempt) });
         assert.ok(claimed, `attempt ${attempt} is claimable once due`);
         assert.equal(claimed.attempts, attempt);
-        const t0 = Date.now();
         const outcome = await runJob(deps(store, handlers), claimed, { backoffMs: base });
         const row = await job(store, id);
         assert.equal(row.lastError, `boom ${attempt}`);
         if (attempt < 3) {
           assert.equal(outcome, 'retry');
           assert.equal(row.status, 'pending');
-          const delay = new Date(row.runAt).getTime() - t0;
+          // run_at and updated_at are written from one clock reading: their gap is exactly the chosen delay.
+          const delay = new Date(row.runAt).getTime() - new Date(row.updatedAt).getTime();
           const expected = base * 2 ** (attempt - 1);
-          assert.ok(delay >= expected - 50 && delay <= expected * 1.2 + 100, `attempt ${attempt}: retry in ${delay} ms, expected ~${expected}`);
+          assert.ok(delay >= expected && delay <= expected * 1.2 + 1, `attempt ${attempt}: retry in ${delay} ms, expected ${expected} plus up to 20% jitter`);
           runAts.push(delay);
           // Not due yet: a worker polling now finds nothing.
           assert.equal(await claimJob(store.db, { workerId: 'w', leaseMs: 5000 }), undefined);
@@ -146,11 +149,11 @@ for (const { dialect, skip } of DIALECTS) {
 
     test("a crashed worker's job is picked up again when its lease expires; the old worker can no longer complete it", async () => {
       const { id } = await enqueue(store.db, { type: 'x', payload: {} });
-      const a = (await claimJob(store.db, { workerId: 'A', leaseMs: 200 }))!;
+      const a = (await claimJob(store.db, { workerId: 'A', leaseMs: 500 }))!;
       assert.equal(a.id, id);
       assert.equal(a.status, 'running');
-      assert.equal(await claimJob(store.db, { workerId: 'B', leaseMs: 200 }), undefined, 'leased: nobody else takes it');
-      await sleep(250);
+      assert.equal(await claimJob(store.db, { workerId: 'B', leaseMs: 500 }), undefined, 'leased: nobody else takes it');
+      await sleep(600);
       const b = (await claimJob(store.db, { workerId: 'B', leaseMs: 5000 }))!;
       assert.equal(b.id, id);
       assert.equal(b.attempts, 2);
@@ -172,12 +175,12 @@ for (const { dialect, skip } of DIALECTS) {
     });
 
     test('the lease is renewed while a long job runs, so a live worker keeps it', async () => {
-      const handlers: JobHandlers = { slow: { payload: z.object({}), run: async () => void (await sleep(400)) } };
+      const handlers: JobHandlers = { slow: { payload: z.object({}), run: async () => void (await sleep(1500)) } };
       const { id } = await enqueue(store.db, { type: 'slow', payload: {} });
-      const claimed = (await claimJob(store.db, { workerId: 'A', leaseMs: 150 }))!;
-      const running = runJob(deps(store, handlers), claimed, { leaseMs: 150 });
-      await sleep(250);
-      assert.equal(await claimJob(store.db, { workerId: 'B', leaseMs: 150 }), undefined, 'still leased to A');
+      const claimed = (await claimJob(store.db, { workerId: 'A', leaseMs: 600 }))!;
+      const running = runJob(deps(store, handlers), claimed, { leaseMs: 600 });
+      await sleep(1000); // well past the first lease: only renewals (every 200 ms) keep it
+      assert.equal(await claimJob(store.db, { workerId: 'B', leaseMs: 600 }), undefined, 'still leased to A');
       assert.equal(await running, 'done');
       assert.equal((await job(store, id)).attempts, 1);
     });
