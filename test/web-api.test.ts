@@ -113,6 +113,10 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(byName.data[0]?.slug, 'smolvlm2', 'name matches come first');
       const two = await getJson(`/api/v1/tools?q=${encodeURIComponent('vision language')}`, 200, toolPageSchema);
       assert.ok(two.data.length >= 1 && two.data.length <= vision.data.length);
+      // Full-text, like /search: whole words, the last one also as a prefix; never the middle of a word.
+      const prefix = await getJson('/api/v1/tools?q=visi', 200, toolPageSchema);
+      assert.deepEqual(prefix.data.map((t) => t.slug).sort(), vision.data.map((t) => t.slug).sort());
+      assert.equal((await getJson('/api/v1/tools?q=ision', 200, toolPageSchema)).total, 0);
       const narrowed = await getJson('/api/v1/tools?q=open&category=audio-and-voice', 200, toolPageSchema);
       assert.ok(narrowed.data.every((t) => t.categorySlug === 'audio-and-voice'));
       // LIKE wildcards and quotes are plain text, not syntax.

@@ -1,11 +1,11 @@
 import { OpenAPIHono, createRoute, type z } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
-import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/db.js';
 import type { ReviewRow, ToolRow } from '../../db/types.js';
 import { closeMatches, compareBySlugs, getTool, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
 import { countTools, listTools } from '../../catalog/tools.repo.js';
 import { reviewHistory } from '../../catalog/reviews.repo.js';
+import { countSearch, searchToolRows } from '../../catalog/search.repo.js';
 import { toToolFields } from '../../catalog/tool.js';
 import { voteCounts } from '../../community/votes.repo.js';
 import { decisionRows, overallText } from '../../domain/compare.js';
@@ -106,34 +106,20 @@ const routes = {
 export const API_PATHS = Object.values(routes).map((r) => r.path);
 
 /**
- * Tool search for the API's `q`: every word must appear (case-insensitive) in the name, tagline,
- * description, category or tags; name matches first, then newest. A portable LIKE filter that runs on
- * both dialects; swap the body for the full-text search repo when it lands, keeping this signature.
+ * Tool search for the API's `q`: the site's full-text search (FTS5 / tsvector, see search.repo.ts), so the
+ * API finds exactly what /search finds: every word must match the name, tagline, description or tags (the
+ * last word also as a prefix), tools with a query word in their name first, then by rank, then newest.
  */
 export async function searchToolsForApi(
   db: DbOrTx,
   opts: { q: string; categorySlug?: string; limit: number; offset: number },
 ): Promise<{ rows: ToolRow[]; total: number }> {
-  const words = opts.q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
-  const like = (w: string) => `%${w.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-  const haystack = sql`lower(name || ' ' || tagline || ' ' || description || ' ' || category || ' ' || tags)`;
-  let q = db.selectFrom('tools');
-  for (const w of words) q = q.where(sql<boolean>`${haystack} like ${like(w)} escape '\\'`);
-  if (opts.categorySlug) q = q.where('categorySlug', '=', opts.categorySlug);
-  const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const nameFirst = sql<number>`case when ${sql.join(
-    words.map((w) => sql`lower(name) like ${like(w)} escape '\\'`),
-    sql` and `,
-  )} then 0 else 1 end`;
-  const rows = await q
-    .selectAll()
-    .orderBy(words.length ? nameFirst : sql<number>`0`)
-    .orderBy('createdAt', 'desc')
-    .orderBy('id', 'desc')
-    .limit(opts.limit)
-    .offset(opts.offset)
-    .execute();
-  return { rows, total: Number(n) };
+  const filter = { q: opts.q, categorySlug: opts.categorySlug };
+  const [rows, total] = await Promise.all([
+    searchToolRows(db, filter, { order: 'relevance', limit: opts.limit, offset: opts.offset }),
+    countSearch(db, filter),
+  ]);
+  return { rows, total };
 }
 
 function toolLinks(site: Site, slug: string) {
