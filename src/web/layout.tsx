@@ -85,7 +85,8 @@ export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; c
             </form>
           </div>
         </header>
-        <main id="main">
+        {/* tabindex -1: the skip link moves focus here, not just the scroll position, so the next Tab starts inside main. */}
+        <main id="main" tabindex={-1}>
           <div class="wrap">{children}</div>
         </main>
         <footer class="site-footer">

@@ -1,7 +1,7 @@
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
 import { cacheable } from '../http.js';
-import { NewsletterBlock, renderPage } from '../layout.js';
+import { renderPage } from '../layout.js';
 import { withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
 import { countTools, listTools } from '../../catalog/tools.repo.js';
 import { listCategories, type CategoryCount } from '../../catalog/categories.repo.js';
@@ -127,9 +127,7 @@ function HomePage(p: { site: Site; latest: ToolWithPanel[]; total: number; categ
         <CategoryChips categories={p.categories} />
       </section>
 
-      <div class="home-newsletter">
-        <NewsletterBlock />
-      </div>
+      {/* No newsletter block here: the footer has it on every page, and a second copy would repeat its landmark. */}
     </>
   );
 }

@@ -89,7 +89,7 @@ function NoResults({ p, categories, didYouMean }: { p: SearchParams; categories:
   const filtered = p.category || p.pricing || p.label;
   return (
     <div class="no-results">
-      <h2>No tools match{p.q ? <> “{p.q}”</> : null}</h2>
+      <h2 id="results-title">No tools match{p.q ? <> “{p.q}”</> : null}</h2>
       <ul>
         {didYouMean.length > 0 && (
           <li>

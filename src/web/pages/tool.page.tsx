@@ -398,7 +398,7 @@ function BadgeBox({ site, tool }: { site: Site; tool: ToolRow }) {
         <img src={`/badge/${tool.slug}.svg`} alt={alt} height="20" />
       </p>
       <p class="small muted">Paste this HTML where you want the badge; it always shows the current verdict.</p>
-      <pre class="snippet" data-copy="" aria-label="Badge HTML">
+      <pre class="snippet" data-copy="">
         <code id="badge-code">{snippet}</code>
       </pre>
     </section>
