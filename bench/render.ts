@@ -39,6 +39,6 @@ async function time(path: string, n = 400) {
 }
 
 for (const p of ['/compare/karpathy-coding-skills-vs-smolvlm2', '/tools/smolvlm2', '/', '/search?q=vision']) await time(p);
-site.close();
+await site.close();
 await store.close();
 rmSync(dir, { recursive: true, force: true });

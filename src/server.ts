@@ -25,7 +25,7 @@ async function main() {
   // Panel reviews, digest sends and the schedule, in this process unless WORKER=false (then run `verdict worker`).
   const worker = config.worker ? startWorker({ db: store.db, config, critics }) : undefined;
   const stop = async () => {
-    site.close();
+    await site.close();
     // Running jobs stop at a safe point; a job that does not stop in time is taken over once its lease expires.
     await Promise.all([server.close(), Promise.race([worker?.stop(), new Promise((r) => setTimeout(r, 10_000).unref())])]);
     await store.close();

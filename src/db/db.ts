@@ -25,8 +25,11 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export async function openStore(database: Database, opts: { migrate?: boolean } = {}): Promise<Store> {
   let db: Db;
   if (database.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+    // An idle connection the server drops (restart, failover) must not take the process down; the pool reconnects.
+    pool.on('error', (err) => console.error(`PostgreSQL connection lost: ${err.message}`));
     db = new Kysely<DB>({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 10 }) }),
+      dialect: new PostgresDialect({ pool }),
       plugins: [new CamelCasePlugin()],
     });
   } else {

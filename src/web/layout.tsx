@@ -19,6 +19,7 @@ const NAV: [NonNullable<PageMeta['nav']>, string, string][] = [
   ['compare', '/compare', 'Compare'],
   ['critics', '/critics', 'Critics'],
   ['categories', '/categories', 'Categories'],
+  ['bookmarks', '/bookmarks', 'Bookmarks'],
 ];
 
 /** Slot for the newsletter block; the community feature replaces the placeholder. */
@@ -99,6 +100,9 @@ export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; c
               </p>
             </div>
             <ul>
+              <li><a href="/submit">Submit a tool</a></li>
+              <li><a href="/signin">Sign in</a></li>
+              <li><a href="/digest">Digest archive</a></li>
               <li><a href="/critics">Meet the critics</a></li>
               <li><a href="/feed.xml">Atom feed</a></li>
               <li><a href="/api/openapi.json">JSON API</a></li>

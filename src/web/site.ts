@@ -13,7 +13,8 @@ export interface Site {
   version(): number;
   /** Re-reads the data version now (call after a write, so this process sees it at once). */
   refreshVersion(): Promise<number>;
-  close(): void;
+  /** Stops polling; resolves once no poll is in flight, so the database can be closed after it. */
+  close(): Promise<void>;
 }
 
 const VERSION_POLL_MS = 250;
@@ -27,7 +28,10 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
   };
   await read();
   // Writes by other processes (the CLI, a worker, another web process) show up within one poll.
-  const timer = setInterval(() => void read().catch(() => {}), VERSION_POLL_MS);
+  let polling: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    polling = read().catch(() => {});
+  }, VERSION_POLL_MS);
   timer.unref();
   return {
     store,
@@ -36,6 +40,9 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
     cache: new PageCache(opts.cacheBytes ?? 64 * 1024 * 1024),
     version: () => version,
     refreshVersion: read,
-    close: () => clearInterval(timer),
+    close: async () => {
+      clearInterval(timer);
+      await polling;
+    },
   };
 }

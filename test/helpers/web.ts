@@ -26,7 +26,7 @@ export async function startTestSite(dialect: Dialect, opts: { seed?: boolean; en
     store,
     get: (path, init) => fetch(server.url + path, { redirect: 'manual', ...init }),
     close: async () => {
-      site.close();
+      await site.close();
       await server.close();
       await store.close();
     },
