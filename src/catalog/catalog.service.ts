@@ -60,28 +60,46 @@ export interface CommunityCounts {
   (db: DbOrTx, toolIds: readonly number[]): Promise<Map<number, { ships: number; skips: number }>>;
 }
 
+/** A tool with what a comparison needs: its panel and its community votes. */
+export interface Comparable extends ToolWithPanel {
+  votes?: { ships: number; skips: number };
+}
+
+/** Loads tools for comparing, in the order given; 404 (with "Did you mean") for an unknown slug. */
+export async function loadComparables(db: DbOrTx, slugs: readonly string[], community?: CommunityCounts): Promise<Comparable[]> {
+  for (const s of slugs) if (!slugSchema.safeParse(s).success) throw notFound(await unknownToolMessage(db, s));
+  const rows = await findToolsBySlugs(db, slugs);
+  const bySlug = new Map(rows.map((r) => [r.slug, r]));
+  for (const s of slugs) if (!bySlug.has(s)) throw notFound(await unknownToolMessage(db, s));
+  const tools = await withPanels(db, slugs.map((s) => bySlug.get(s)!));
+  const votes = community ? await community(db, tools.map((t) => t.tool.id)) : undefined;
+  return tools.map((t) => ({ ...t, votes: votes?.get(t.tool.id) }));
+}
+
+/** Compares 2-4 loaded tools (pure). */
+export function compareLoaded(tools: readonly Comparable[], criticOrder: readonly string[]): { comparison: Comparison; tools: Comparable[] } {
+  if (new Set(tools.map((t) => t.tool.slug)).size !== tools.length || tools.length < 2 || tools.length > MAX_COMPARE) {
+    throw new AppError('invalid', `Compare takes 2 to ${MAX_COMPARE} different tools`, 400);
+  }
+  const comparison = compareTools(
+    tools.map((t) => ({
+      tool: { slug: t.tool.slug, name: t.tool.name, tagline: t.tool.tagline, category: t.tool.category, pricing: { model: t.tool.pricingModel, entry: t.tool.pricingEntry, license: t.tool.pricingLicense } },
+      reviews: t.panel,
+      community: t.votes,
+    })),
+    criticOrder,
+  );
+  return { comparison, tools: [...tools] };
+}
+
 /** Compares 2-4 tools by slug, in the order given. */
 export async function compareBySlugs(
   db: DbOrTx,
   slugs: readonly string[],
   criticOrder: readonly string[],
   community?: CommunityCounts,
-): Promise<{ comparison: Comparison; tools: ToolWithPanel[] }> {
+): Promise<{ comparison: Comparison; tools: Comparable[] }> {
   const unique = [...new Set(slugs)];
   if (unique.length < 2 || unique.length > MAX_COMPARE) throw new AppError('invalid', `Compare takes 2 to ${MAX_COMPARE} different tools`, 400);
-  for (const s of unique) if (!slugSchema.safeParse(s).success) throw notFound(await unknownToolMessage(db, s));
-  const rows = await findToolsBySlugs(db, unique);
-  const bySlug = new Map(rows.map((r) => [r.slug, r]));
-  for (const s of unique) if (!bySlug.has(s)) throw notFound(await unknownToolMessage(db, s));
-  const tools = await withPanels(db, unique.map((s) => bySlug.get(s)!));
-  const votes = community ? await community(db, tools.map((t) => t.tool.id)) : undefined;
-  const comparison = compareTools(
-    tools.map((t) => ({
-      tool: { slug: t.tool.slug, name: t.tool.name, tagline: t.tool.tagline, category: t.tool.category, pricing: { model: t.tool.pricingModel, entry: t.tool.pricingEntry, license: t.tool.pricingLicense } },
-      reviews: t.panel,
-      community: votes?.get(t.tool.id),
-    })),
-    criticOrder,
-  );
-  return { comparison, tools };
+  return compareLoaded(await loadComparables(db, unique, community), criticOrder);
 }

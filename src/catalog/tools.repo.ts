@@ -39,6 +39,12 @@ export async function updateTool(db: DbOrTx, id: number, row: Partial<NewToolRow
   await db.updateTable('tools').set(row).where('id', '=', id).execute();
 }
 
+/** Just enough of every tool to fill a "pick a tool" list. */
+export type ToolChoice = Pick<ToolRow, 'id' | 'slug' | 'name' | 'category' | 'categorySlug'>;
+
+export const listToolChoices = (db: DbOrTx): Promise<ToolChoice[]> =>
+  db.selectFrom('tools').select(['id', 'slug', 'name', 'category', 'categorySlug']).orderBy('createdAt', 'desc').orderBy('id', 'desc').execute();
+
 export const allSlugs = async (db: DbOrTx): Promise<string[]> =>
   (await db.selectFrom('tools').select('slug').orderBy('slug').execute()).map((r) => r.slug);
 

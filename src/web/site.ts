@@ -13,6 +13,8 @@ export interface Site {
   version(): number;
   /** Re-reads the data version now (call after a write, so this process sees it at once). */
   refreshVersion(): Promise<number>;
+  /** A value derived from the data, loaded once per data version (shared by concurrent callers). */
+  perVersion<T>(key: string, load: () => Promise<T>): Promise<T>;
   /** Stops polling; resolves once no poll is in flight, so the database can be closed after it. */
   close(): Promise<void>;
 }
@@ -33,8 +35,18 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
     polling = read().catch(() => {});
   }, VERSION_POLL_MS);
   timer.unref();
+  const memo = new Map<string, { version: number; value: Promise<unknown> }>();
+  const perVersion = <T,>(key: string, load: () => Promise<T>): Promise<T> => {
+    const hit = memo.get(key);
+    if (hit && hit.version === version) return hit.value as Promise<T>;
+    const value = load();
+    memo.set(key, { version, value });
+    value.catch(() => memo.delete(key));
+    return value;
+  };
   return {
     store,
+    perVersion,
     config,
     critics,
     cache: new PageCache(opts.cacheBytes ?? 64 * 1024 * 1024),

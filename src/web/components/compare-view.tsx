@@ -3,6 +3,7 @@ import { decisionRows, MAX_COMPARE, overallText } from '../../domain/compare.js'
 import type { PanelReview } from '../../domain/summary.js';
 import type { Critic } from '../../domain/schemas.js';
 import type { ToolRow } from '../../db/types.js';
+import type { ToolChoice } from '../../catalog/tools.repo.js';
 import type { ToolWithPanel } from '../../catalog/catalog.service.js';
 import { Avatar, CommunityVerdict, PanelVerdict } from './verdict.js';
 import { ScoreBar } from './score-chart.js';
@@ -22,7 +23,7 @@ export const compareHref = (slugs: readonly string[]) =>
 
 const joinNames = (names: string[]) => (names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
 
-export function ComparePage({ comparison: c, tools, critics, threshold, everyone }: { comparison: Comparison; tools: ToolWithPanel[]; critics: Critic[]; threshold: number; everyone: ToolRow[] }) {
+export function ComparePage({ comparison: c, tools, critics, threshold, everyone }: { comparison: Comparison; tools: ToolWithPanel[]; critics: Critic[]; threshold: number; everyone: ToolChoice[] }) {
   const names = c.tools.map((t) => t.name);
   const picked = c.overall.kind === 'tool' ? c.overall.index : -1;
   return (
@@ -243,7 +244,7 @@ function PickText({ row, comparison: c, critic }: { row: ScorecardRow; compariso
 }
 
 /** Add a tool to this comparison (a GET form), or start over. */
-function KeepComparing({ comparison: c, everyone }: { comparison: Comparison; everyone: ToolRow[] }) {
+function KeepComparing({ comparison: c, everyone }: { comparison: Comparison; everyone: ToolChoice[] }) {
   const slugs = c.tools.map((t) => t.slug);
   const others = everyone.filter((t) => !slugs.includes(t.slug)).sort((a, b) => a.name.localeCompare(b.name));
   return (
@@ -280,8 +281,8 @@ function KeepComparing({ comparison: c, everyone }: { comparison: Comparison; ev
 }
 
 /** The compare picker: two required and two optional selects of every tool, grouped by category; a plain GET form. */
-export function ComparePicker({ everyone, preselected, suggestions, notice }: { everyone: ToolRow[]; preselected: string[]; suggestions: [ToolRow, ToolRow][]; notice?: string }) {
-  const groups = new Map<string, ToolRow[]>();
+export function ComparePicker({ everyone, preselected, suggestions, notice }: { everyone: ToolChoice[]; preselected: string[]; suggestions: [ToolRow, ToolRow][]; notice?: string }) {
+  const groups = new Map<string, ToolChoice[]>();
   for (const t of [...everyone].sort((a, b) => a.name.localeCompare(b.name))) {
     const list = groups.get(t.category) ?? [];
     list.push(t);

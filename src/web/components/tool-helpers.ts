@@ -29,8 +29,11 @@ export function provenance(r: Pick<ReviewRow, 'source' | 'model' | 'promptVersio
 export function excerpt(text: string, max = 170): string {
   const t = text.trim().replace(/\s+/g, ' ');
   if (t.length <= max) return t;
-  const sentence = t.match(/^.{40,}?[.!?](?=\s)/)?.[0];
-  if (sentence && sentence.length <= max) return sentence;
+  // The first sentence of at least 40 characters, when it fits (a sticky scan: a lazy regex from ^ backtracks).
+  const end = /[.!?](?=\s)/g;
+  end.lastIndex = 40;
+  const stop = end.exec(t)?.index;
+  if (stop !== undefined && stop < max) return t.slice(0, stop + 1);
   const cut = t.slice(0, max);
   return cut.slice(0, Math.max(cut.lastIndexOf(' '), 40)).replace(/[\s,;:.—-]+$/, '') + '…';
 }

@@ -7,8 +7,8 @@ import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { ComparePage, ComparePicker, compareHref, compareTitle, QUESTION } from '../components/compare-view.js';
 import { clip, comparePath, criticOrder } from '../components/tool-helpers.js';
-import { closeMatches, compareBySlugs, withPanels } from '../../catalog/catalog.service.js';
-import { allSlugs, findToolsBySlugs, listTools } from '../../catalog/tools.repo.js';
+import { closeMatches, compareLoaded, loadComparables, withPanels } from '../../catalog/catalog.service.js';
+import { allSlugs, findToolsBySlugs, listToolChoices, listTools } from '../../catalog/tools.repo.js';
 import { voteCounts } from '../../community/votes.repo.js';
 import { MAX_COMPARE, overallText } from '../../domain/compare.js';
 
@@ -82,7 +82,7 @@ export function registerComparePages(app: App, site: Site): void {
         { 'cache-control': 'no-store' },
       );
     }
-    const rows = await findToolsBySlugs(db, [...new Set(splits.flat())]);
+    const rows = await toolChoices(site);
     const known = new Set(rows.map((r) => r.slug));
     const valid = splits.filter(([a, b]) => known.has(a) && known.has(b));
     if (valid.length === 0) {
@@ -97,12 +97,17 @@ export function registerComparePages(app: App, site: Site): void {
   });
 }
 
+/** Every tool's slug, name and category: the pick lists, and which slugs exist. */
+export const toolChoices = (site: Site) => site.perVersion('tool-choices', () => listToolChoices(site.store.db));
+
 async function comparisonPage(site: Site, slugs: string[]): Promise<string> {
   const db = site.store.db;
-  const [{ comparison, tools }, everyone] = await Promise.all([
-    compareBySlugs(db, slugs, criticOrder(site.critics), voteCounts),
-    listTools(db, { limit: SELECT_LIMIT }),
+  // Each tool's panel is loaded once per data version, so any new pairing of known tools renders without a query.
+  const [loaded, everyone] = await Promise.all([
+    Promise.all(slugs.map((s) => site.perVersion(`comparable:${s}`, async () => (await loadComparables(db, [s], voteCounts))[0]!))),
+    toolChoices(site),
   ]);
+  const { comparison, tools } = compareLoaded(loaded, criticOrder(site.critics));
   const title = compareTitle(comparison);
   const verdicts = comparison.tools.map((t, i) => `${t.name}: ${comparison.panels[i]!.text}`).join('; ');
   const pair = slugs.length === 2;

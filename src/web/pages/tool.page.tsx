@@ -10,7 +10,8 @@ import { ScoreChart, type ChartRow } from '../components/score-chart.js';
 import { ScoreVerdict, Scorecard } from '../components/scorecard.js';
 import { clip, comparePath, criticName, criticOrder, escapeAttr, formatDate, provenance, safeHref } from '../components/tool-helpers.js';
 import { closeMatches, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
-import { allSlugs, findToolBySlug, findToolsBySlugs, listTools } from '../../catalog/tools.repo.js';
+import { allSlugs, findToolBySlug, findToolsBySlugs, listTools, type ToolChoice } from '../../catalog/tools.repo.js';
+import { toolChoices } from './compare.page.js';
 import { reviewHistory, toPanelReview } from '../../catalog/reviews.repo.js';
 import { voteCounts } from '../../community/votes.repo.js';
 import { disagree, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
@@ -18,7 +19,6 @@ import { PRICING_LABELS } from '../../domain/pricing.js';
 
 const NEIGHBOURS = 6;
 /** The compare <select> lists the catalog; past this many tools the picker page (and search) take over. */
-const SELECT_LIMIT = 1000;
 
 /**
  * Slot beside the community line, for the community feature (vote buttons) to fill without editing this page.
@@ -45,7 +45,7 @@ export function registerToolPages(app: App, site: Site): void {
       voteCounts(db, [tool.id]),
       reviewHistory(db, tool.id),
       listTools(db, { categorySlug: tool.categorySlug, limit: NEIGHBOURS + 1 }),
-      listTools(db, { limit: SELECT_LIMIT }),
+      toolChoices(site),
     ]);
     const neighbours = await withPanels(db, sameCategory.filter((t) => t.id !== tool.id).slice(0, NEIGHBOURS));
     const v = votes.get(tool.id) ?? { ships: 0, skips: 0 };
@@ -100,7 +100,7 @@ interface ToolPageProps {
   community: CommunitySummary;
   history: ReviewRow[];
   neighbours: ToolWithPanel[];
-  everyone: ToolRow[];
+  everyone: ToolChoice[];
 }
 
 function ToolPage({ site, item, community, history, neighbours, everyone }: ToolPageProps) {
@@ -332,9 +332,9 @@ function ReviewHistory({ site, current, history }: { site: Site; current: Review
 }
 
 /** "Compare with…": a plain GET form (works without JS) plus one-click links to the category neighbours. */
-function CompareBox({ tool, neighbours, everyone }: { tool: ToolRow; neighbours: ToolWithPanel[]; everyone: ToolRow[] }) {
+function CompareBox({ tool, neighbours, everyone }: { tool: ToolRow; neighbours: ToolWithPanel[]; everyone: ToolChoice[] }) {
   const others = everyone.filter((t) => t.id !== tool.id);
-  const groups = new Map<string, ToolRow[]>();
+  const groups = new Map<string, ToolChoice[]>();
   for (const t of [...others].sort((a, b) => a.name.localeCompare(b.name))) {
     const list = groups.get(t.category) ?? [];
     list.push(t);
