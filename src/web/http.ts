@@ -8,6 +8,8 @@ export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while
 
 /** Cache key of a request: path plus query, as sent. */
 export const cacheKey = (url: string) => {
+  // Plain paths are their own key; anything a URL parser might rewrite (dots, escapes, a full URL) is parsed.
+  if (/^\/[\w\-/?=&,+]*$/.test(url) && !url.includes('//')) return url;
   const u = new URL(url, 'http://x');
   return u.pathname + u.search;
 };

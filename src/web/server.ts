@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.js';
-import { etagMatches } from './cache.js';
+import { etagMatches, type CachedPage } from './cache.js';
 import { cacheKey } from './http.js';
 import type { Site } from './site.js';
 import { hasPersonalCookie } from '../community/visitor.js';
@@ -20,20 +20,23 @@ export interface RunningServer {
 export function startServer(site: Site, port: number, host = '0.0.0.0'): Promise<RunningServer> {
   const app = createApp(site);
   const listener = getRequestListener(app.fetch);
+  // Header lists of cached pages, flattened once: writeHead with a flat array is the cheapest way out.
+  const rawHeaders = new WeakMap<CachedPage, { ok: string[]; notModified: string[] }>();
+  const headersOf = (hit: CachedPage) => {
+    let h = rawHeaders.get(hit);
+    if (!h) {
+      const base = [...hit.headers.flat(), 'x-cache', 'hit'];
+      h = { ok: [...base, 'content-length', String(hit.body.length)], notModified: base };
+      rawHeaders.set(hit, h);
+    }
+    return h;
+  };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && !hasPersonalCookie(req.headers.cookie)) {
       const hit = site.cache.get(cacheKey(req.url ?? '/'), site.version());
       if (hit) {
-        for (const [k, v] of hit.headers) res.setHeader(k, v);
-        res.setHeader('x-cache', 'hit');
-        if (etagMatches(req.headers['if-none-match'], hit.etag)) {
-          res.statusCode = 304;
-          res.end();
-        } else {
-          res.statusCode = hit.status;
-          res.setHeader('content-length', hit.body.length);
-          res.end(hit.body);
-        }
+        if (etagMatches(req.headers['if-none-match'], hit.etag)) res.writeHead(304, headersOf(hit).notModified).end();
+        else res.writeHead(hit.status, headersOf(hit).ok).end(hit.body);
         return;
       }
     }
