@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DIALECTS } from './helpers/db.js';
 import { startTestSite, type TestSite } from './helpers/web.js';
-import { BROWSER_SKIP, launchBrowser } from './helpers/browser.js';
+import { BROWSER_SKIP, launchChromium } from './helpers/chromium.js';
 
 /** Counts main-frame navigations after the first load: in-place updates must not navigate. */
 function watchNavigations(page: Page) {
@@ -30,7 +30,7 @@ for (const { dialect, skip } of DIALECTS) {
     let browser: Browser;
     before(async () => {
       s = await startTestSite(dialect);
-      browser = await launchBrowser();
+      browser = await launchChromium();
     });
     after(async () => {
       await browser?.close();
