@@ -27,6 +27,19 @@ export function provenance(r: Pick<ReviewRow, 'source' | 'model' | 'promptVersio
 
 /** The first sentence or so of a take, cut at a word boundary; the whole take when it is short already. */
 export function excerpt(text: string, max = 170): string {
+  const key = `${max}:${text}`;
+  let out = excerpts.get(key);
+  if (out === undefined) {
+    out = cutExcerpt(text, max);
+    // Takes change rarely and pages show the same ones again and again: keep the last few thousand.
+    if (excerpts.size >= 5000) excerpts.delete(excerpts.keys().next().value!);
+    excerpts.set(key, out);
+  }
+  return out;
+}
+const excerpts = new Map<string, string>();
+
+function cutExcerpt(text: string, max: number): string {
   const t = text.trim().replace(/\s+/g, ' ');
   if (t.length <= max) return t;
   // The first sentence of at least 40 characters, when it fits (a sticky scan: a lazy regex from ^ backtracks).
