@@ -213,7 +213,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(table.includes('<span class="pill pill-ship">Ship · 3 ship / 1 skip</span>'), 'PanelVerdict pill');
       assert.deepEqual(row('Panel ship %'), ['75%', '100%']);
       assert.deepEqual(row('Community'), ['No community votes yet', 'No community votes yet']);
-      assert.deepEqual(row('Pricing'), ['Free (free)', 'Free (open source, Apache-2.0)']);
+      assert.deepEqual(row('Pricing'), ['Free', 'Free (open source, Apache-2.0)']);
       assert.deepEqual(row('Category'), ['Developer Tools', 'Developer Tools']);
       // Critic by critic: only critics who reviewed at least one of them, in panel order.
       const critics = html.slice(html.indexOf('<table class="critic-table'), html.indexOf('</table>', html.indexOf('<table class="critic-table')));

@@ -9,8 +9,9 @@ export const PRICING_LABELS: Record<PricingModel, string> = {
   'open-source': 'Open source',
 };
 
-/** "Free (open source, Apache-2.0)", "$20/mo (paid)". */
+/** "Free (open source, Apache-2.0)", "$20/mo (paid)", and plain "Free" rather than "Free (free)". */
 export function pricingText(p: { model: PricingModel; entry: string; license?: string | null }): string {
-  const extra = [PRICING_LABELS[p.model].toLowerCase(), p.license].filter(Boolean).join(', ');
-  return `${p.entry} (${extra})`;
+  const model = PRICING_LABELS[p.model].toLowerCase();
+  const extra = [p.entry.toLowerCase() === model ? '' : model, p.license].filter(Boolean).join(', ');
+  return extra ? `${p.entry} (${extra})` : p.entry;
 }
