@@ -1,5 +1,4 @@
 import type { Child } from 'hono/jsx';
-import { raw } from 'hono/html';
 import { CSS, JS } from './assets.js';
 import type { Site } from './site.js';
 
@@ -119,4 +118,3 @@ export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; c
 export const renderPage = (site: Site, meta: PageMeta, body: Child): string =>
   '<!doctype html>' + String(<Layout site={site} meta={meta}>{body}</Layout>);
 
-export { raw };
