@@ -17,7 +17,6 @@ const migrations: Record<string, Migration> = {
   '20261126_006_community': m20261126_006,
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const result = await migrator.migrateToLatest();

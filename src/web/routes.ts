@@ -15,8 +15,6 @@ import { registerSearch } from './pages/search.page.js';
 
 /** Each feature registers its routes here, in one list, so a newcomer finds every URL from one place. */
 export function registerPages(app: App, site: Site): void {
-  void app;
-  void site;
   registerCommunity(app, site); // first: its context (visitor, CSRF token) serves every route below
   registerToolPages(app, site);
   registerComparePages(app, site);

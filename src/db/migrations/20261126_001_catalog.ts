@@ -2,10 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import { isPostgres } from '../dialect.js';
 
 // Columns are snake_case here: the schema builder runs without CamelCasePlugin's help in mind.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = isPostgres(db);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const id = (c: any) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement());
   const idType = pg ? 'serial' : 'integer';
 
@@ -82,7 +80,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   for (const t of ['panel_failures', 'reviews', 'panel_runs', 'tools']) await db.schema.dropTable(t).execute();
 }

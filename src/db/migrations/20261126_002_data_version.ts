@@ -5,7 +5,6 @@ import { isPostgres } from '../dialect.js';
  * One counter that every write to the given tables bumps, by trigger, whoever writes (web, CLI, worker,
  * another process). Page caches compare it to know when to throw rendered pages away.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function addVersionTriggers(db: Kysely<any>, tables: string[]): Promise<void> {
   for (const t of tables) {
     if (isPostgres(db)) {
@@ -18,7 +17,6 @@ export async function addVersionTriggers(db: Kysely<any>, tables: string[]): Pro
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('data_version')
@@ -33,7 +31,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await addVersionTriggers(db, ['tools', 'reviews']);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('data_version').execute();
 }

@@ -2,7 +2,6 @@ import { sql, type Kysely } from 'kysely';
 import { isPostgres } from '../dialect.js';
 import { addVersionTriggers } from './20261126_002_data_version.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = isPostgres(db);
   await db.schema
@@ -20,7 +19,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await addVersionTriggers(db, ['votes']);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('votes').execute();
 }

@@ -13,7 +13,6 @@ import { isPostgres } from '../dialect.js';
  * Both sides tokenize without stemming and fold case (unicode61 / 'simple'), so the two dialects find the
  * same tools for the same words. ASCII punctuation is a word break on both (`llama.cpp` is `llama` + `cpp`).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   if (isPostgres(db)) {
     // Weights: name A, tagline and tags B, description C (ts_rank weighs them 1 / 0.4 / 0.1 in search.repo.ts).
@@ -45,7 +44,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`insert into tools_fts(tools_fts) values ('rebuild')`.execute(db);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   if (isPostgres(db)) {
     await sql`drop index if exists tools_search`.execute(db);

@@ -6,10 +6,8 @@ import { addVersionTriggers } from './20261126_002_data_version.js';
  * Durable job queue (panel runs, digest sends, schedules) and the weekly digest: subscribers,
  * issues (frozen once built, archived at /digest) and one delivery row per (issue, subscriber).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = isPostgres(db);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const id = (c: any) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement());
   const idType = pg ? 'serial' : 'integer';
 
@@ -81,7 +79,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await addVersionTriggers(db, ['digest_issues']);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   for (const t of ['digest_deliveries', 'digest_issues', 'digest_subscribers', 'jobs']) await db.schema.dropTable(t).execute();
 }

@@ -8,10 +8,8 @@ import { isPostgres } from '../dialect.js';
  * Owner/voter ids are text: `v:<visitor id>` for anonymous visitors, `u:<user id>` once signed in.
  * None of these tables bump the data version: no public page shows them (votes, which do, live in 003).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = isPostgres(db);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const id = (c: any) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement());
   const idType = pg ? 'serial' : 'integer';
 
@@ -86,7 +84,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('submissions_status').on('submissions').columns(['status', 'created_at']).execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   for (const t of ['submissions', 'bookmarks', 'magic_links', 'visitors', 'users', 'app_settings']) {
     await db.schema.dropTable(t).ifExists().execute();
