@@ -20,7 +20,7 @@ import type { SubmissionRow } from '../../db/types.js';
 import { createMailer, type Mailer } from '../../mail/mailer.js';
 import { ADMIN_COOKIE, clientAddress, communityContext, communityState, ensureVisitor, getVisitor, signInVisitor, signOutVisitor } from '../../community/visitor.js';
 import { checkCsrf, csrfField, verifyCsrf } from '../../community/csrf.js';
-import { hmac, safeEqual, signValue, unsignValue } from '../../community/secret.js';
+import { safeEqual, signValue, unsignValue } from '../../community/secret.js';
 import { limiterFor, RateLimitError, type LimitName } from '../../community/rate-limit.js';
 import { castVote, voteCounts, votesOf } from '../../community/votes.repo.js';
 import { addBookmark, bookmarkedToolIds, bookmarkedTools, removeBookmark } from '../../community/bookmarks.repo.js';

@@ -8,7 +8,7 @@ import { errorPage } from '../errors.js';
 import { ComparePage, ComparePicker, compareHref, compareTitle, QUESTION } from '../components/compare-view.js';
 import { clip, comparePath, criticOrder } from '../components/tool-helpers.js';
 import { closeMatches, compareLoaded, loadComparables, withPanels } from '../../catalog/catalog.service.js';
-import { allSlugs, findToolsBySlugs, listToolChoices, listTools } from '../../catalog/tools.repo.js';
+import { findToolsBySlugs, listToolChoices, listTools } from '../../catalog/tools.repo.js';
 import { voteCounts } from '../../community/votes.repo.js';
 import { MAX_COMPARE, overallText } from '../../domain/compare.js';
 
@@ -36,7 +36,6 @@ export function toolsParam(values: readonly string[] | undefined): string[] {
 
 export function registerComparePages(app: App, site: Site): void {
   app.get('/compare', cacheable, async (c) => {
-    const db = site.store.db;
     const slugs = toolsParam(c.req.queries('tools'));
     if (slugs.length === 0) return c.html(await pickerPage(site, []));
 
@@ -44,7 +43,7 @@ export function registerComparePages(app: App, site: Site): void {
     if (dupe) return badRequest(c, site, `"${clip(dupe, 80)}" is listed twice. Compare takes 2 to ${MAX_COMPARE} different tools.`);
     if (slugs.length > MAX_COMPARE) return badRequest(c, site, `Compare takes at most ${MAX_COMPARE} tools at once; this asks for ${slugs.length}.`);
 
-    const rows = await findToolsBySlugs(db, slugs);
+    const rows = await toolChoices(site);
     const known = new Set(rows.map((r) => r.slug));
     const unknown = slugs.filter((s) => !known.has(s));
     if (unknown.length) return c.html(await unknownPage(site, slugs, unknown), 404, { 'cache-control': 'no-store' });
@@ -158,10 +157,9 @@ async function suggestedPairs(site: Site, everyone: ToolRow[]): Promise<[ToolRow
 
 /** 404 for unknown slugs, with close matches as links to the comparison they probably meant. */
 async function unknownPage(site: Site, slugs: string[], unknown: string[]): Promise<string> {
-  const db = site.store.db;
-  const every = await allSlugs(db);
-  const matches = new Map(unknown.map((u) => [u, closeMatches(u, every)]));
-  const names = new Map((await findToolsBySlugs(db, [...new Set([...slugs, ...[...matches.values()].flat()])])).map((r) => [r.slug, r.name]));
+  const every = await toolChoices(site);
+  const matches = new Map(unknown.map((u) => [u, closeMatches(u, every.map((t) => t.slug))]));
+  const names = new Map(every.map((t) => [t.slug, t.name]));
   const quoted = unknown.map((u) => `"${clip(u, 80)}"`);
   const message = `There is no tool ${quoted.join(' or ')} in the catalog, so there is nothing to compare yet.`;
   return errorPage(
