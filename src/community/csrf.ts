@@ -46,7 +46,10 @@ export async function checkCsrf(c: Context, publicUrl = communityState(c).public
   const state = communityState(c);
   const allowed = new Set([new URL(c.req.url).origin, originOf(publicUrl)]);
   const fetchSite = c.req.header('sec-fetch-site');
-  const origin = c.req.header('origin');
+  // A page served with a strict Referrer-Policy makes the browser send "Origin: null" even for its own forms;
+  // Sec-Fetch-Site then says where the request really came from, so trust that rather than refuse it.
+  const rawOrigin = c.req.header('origin');
+  const origin = rawOrigin === 'null' && fetchSite === 'same-origin' ? undefined : rawOrigin;
   if ((fetchSite && fetchSite !== 'same-origin' && fetchSite !== 'none') || (origin && !allowed.has(origin))) {
     throw forbidden('cross_site', 'This request came from another site, so it was refused. Use the form on this site instead.');
   }

@@ -304,7 +304,9 @@ export function registerCommunity(app: App, site: Site): void {
           </section>,
         ),
         200,
-        { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+        // same-origin: the token in this URL never leaves the site in a Referer, yet the browser still sends
+        // a real Origin with the form POST (under no-referrer it sends "Origin: null", which reads as cross-site).
+        { 'cache-control': 'no-store', 'referrer-policy': 'same-origin' },
       );
     }),
   );
