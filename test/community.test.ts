@@ -265,7 +265,9 @@ for (const { dialect, skip } of DIALECTS) {
         ['forged anonymous token', a.post('/tools/cursor/vote', { vote: 'skip' }, { json: true, token: 'a.forged' }), 'csrf_invalid'],
         ["another visitor's token", a.post('/tools/cursor/vote', { vote: 'skip' }, { json: true, token: othersToken }), 'csrf_invalid'],
         ['cross-site Origin', a.post('/tools/cursor/vote', { vote: 'skip' }, { json: true, headers: { origin: 'https://evil.example' } }), 'cross_site'],
-        ['Origin null', a.post('/tools/cursor/vote', { vote: 'skip' }, { json: true, headers: { origin: 'null' } }), 'cross_site'],
+        // "Origin: null" is refused unless Sec-Fetch-Site vouches for it (a page with a strict Referrer-Policy).
+        ['Origin null', a.post('/tools/cursor/vote', { vote: 'skip' }, { json: true, headers: { origin: 'null', 'sec-fetch-site': '' } }), 'cross_site'],
+        ['Origin null, cross-site', a.post('/tools/cursor/vote', { vote: 'skip' }, { json: true, headers: { origin: 'null', 'sec-fetch-site': 'cross-site' } }), 'cross_site'],
         ['Sec-Fetch-Site cross-site', a.post('/tools/cursor/vote', { vote: 'skip' }, { json: true, headers: { 'sec-fetch-site': 'cross-site' } }), 'cross_site'],
         [
           'anonymous token without origin proof',
