@@ -14,8 +14,8 @@ import { getSecret, hmac } from '../src/community/secret.js';
 import { RateLimiter, setLimiter, limiterFor } from '../src/community/rate-limit.js';
 import { bookmarkedToolIdsByEmail } from '../src/community/bookmarks.repo.js';
 import { normalizeUrl } from '../src/community/submissions.service.js';
-import { safePath } from '../src/web/pages/community.page.js';
-import { hasPersonalCookie } from '../src/community/visitor.js';
+import { safePath } from '../src/web/http.js';
+import { hasPersonalCookie } from '../src/web/visitor.js';
 import { drainJobs } from '../src/jobs/worker.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 import { getTool } from '../src/catalog/catalog.service.js';
@@ -265,7 +265,9 @@ for (const { dialect, skip } of DIALECTS) {
         ['forged anonymous token', a.post('/tools/cursor/vote', { vote: 'skip' }, { json: true, token: 'a.forged' }), 'csrf_invalid'],
         ["another visitor's token", a.post('/tools/cursor/vote', { vote: 'skip' }, { json: true, token: othersToken }), 'csrf_invalid'],
         ['cross-site Origin', a.post('/tools/cursor/vote', { vote: 'skip' }, { json: true, headers: { origin: 'https://evil.example' } }), 'cross_site'],
-        ['Origin null', a.post('/tools/cursor/vote', { vote: 'skip' }, { json: true, headers: { origin: 'null' } }), 'cross_site'],
+        // "Origin: null" is refused unless Sec-Fetch-Site vouches for it (a page with a strict Referrer-Policy).
+        ['Origin null', a.post('/tools/cursor/vote', { vote: 'skip' }, { json: true, headers: { origin: 'null', 'sec-fetch-site': '' } }), 'cross_site'],
+        ['Origin null, cross-site', a.post('/tools/cursor/vote', { vote: 'skip' }, { json: true, headers: { origin: 'null', 'sec-fetch-site': 'cross-site' } }), 'cross_site'],
         ['Sec-Fetch-Site cross-site', a.post('/tools/cursor/vote', { vote: 'skip' }, { json: true, headers: { 'sec-fetch-site': 'cross-site' } }), 'cross_site'],
         [
           'anonymous token without origin proof',
