@@ -6,7 +6,7 @@ import { findVisitor, insertVisitor, restoreVisitor, unlinkVisitor } from './vis
  * Visitors: an anonymous identity given on first interaction (a vote, a bookmark, a submission, a sign-in
  * request) — never on a plain page view, so public pages stay cookie-free and cacheable.
  * A visitor is a random id (the web keeps it in a signed cookie); its `visitors` row links it to an account
- * once signed in, so signing out (unlinking) revokes it server-side. The cookie side is src/web/visitor.ts.
+ * once signed in, so signing out (unlinking) revokes it server-side. The cookie and the request state live in the web layer.
  */
 
 export interface Visitor {

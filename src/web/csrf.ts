@@ -15,6 +15,7 @@ import { safeEqual } from '../community/secret.js';
  *       when the browser also proved the request same-origin (Origin, Sec-Fetch-Site or Referer).
  *     Missing or forged tokens are refused. Visitor cookies are SameSite=Lax, so cross-site POSTs carry none.
  * Refusals are 403 with a page or `{"error":{code,message}}`; nothing is changed.
+ * Not hono/csrf: it skips JSON bodies, passes when either header is fine, and has no token (decision 007).
  */
 
 export const CSRF_FIELD = '_csrf';

@@ -53,7 +53,7 @@ export const hasPersonalCookie = (cookieHeader: string | null | undefined): bool
 export const csrfTokenFor = (secret: string, visitorId: string | undefined) =>
   visitorId ? `v.${hmac(secret, CSRF_PURPOSE, `v:${visitorId}`)}` : `a.${hmac(secret, CSRF_PURPOSE, 'anonymous')}`;
 
-export const isHttps = (c: Context, site: Site) =>
+const isHttps = (c: Context, site: Site) =>
   site.config.publicUrl.startsWith('https:') || c.req.url.startsWith('https:') || c.req.header('x-forwarded-proto') === 'https';
 
 export const cookieOptions = (c: Context, site: Site) =>
