@@ -431,6 +431,28 @@ for (const { dialect, skip } of DIALECTS) {
       await smtp.waitFor(6);
       for (const e of emails) assert.equal(perAddress().get(e), 1, e);
     });
+
+    // Last in this block: it spends this client's subscribe budget.
+    test('subscribing too often is a 429 that says when to retry (Retry-After), as page and as JSON', async () => {
+      const csrf = await csrfOf(t);
+      let res: Response | undefined;
+      for (let i = 0; i < 12; i++) {
+        res = await subscribeForm(t, 'flood@example', csrf); // invalid on purpose: nothing is mailed or stored
+        if (res.status === 429) break;
+        assert.equal(res.status, 400);
+      }
+      assert.equal(res!.status, 429);
+      assert.match(res!.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
+      assert.match(await res!.text(), /Too many subscription requests/);
+      const json = await t.get('/digest/subscribe', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', origin: t.url, 'x-csrf-token': csrf },
+        body: JSON.stringify({ email: 'flood@example' }),
+      });
+      assert.equal(json.status, 429);
+      assert.match(json.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
+      assert.equal(((await json.json()) as { error: { code: string } }).error.code, 'rate_limited');
+    });
   });
 }
 

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../db/db.js';
-import { nowIso } from '../db/db.js';
 import { AppError } from '../errors.js';
 import { hmac, safeEqual } from './secret.js';
 import { mergeVotes } from './votes.repo.js';
 import { mergeBookmarks } from './bookmarks.repo.js';
 import { userOwnerId, visitorOwnerId } from './visitor.js';
+import { findMagicLink, findOrCreateUser, insertMagicLink, markMagicLinkUsed, touchSignIn } from './accounts.repo.js';
 
 /**
  * Optional accounts by email. A magic link is `<nonce>.<expiry>.<hmac>`: the HMAC rejects forged or
@@ -39,11 +39,8 @@ export async function createMagicLink(db: DbOrTx, secret: string, email: string,
   const exp = Math.floor(expires.getTime() / 1000).toString(36);
   const token = `${nonce}.${exp}.${hmac(secret, LINK_PURPOSE, `${nonce}.${exp}`)}`;
   // Links older than a day are dead either way; dropping them keeps the table small.
-  await db.deleteFrom('magicLinks').where('expiresAt', '<', new Date(now.getTime() - 24 * 3600_000).toISOString()).execute();
-  await db
-    .insertInto('magicLinks')
-    .values({ tokenHash: hashNonce(nonce), email, createdAt: now.toISOString(), expiresAt: expires.toISOString(), usedAt: null })
-    .execute();
+  const staleBefore = new Date(now.getTime() - 24 * 3600_000).toISOString();
+  await insertMagicLink(db, { tokenHash: hashNonce(nonce), email, createdAt: now.toISOString(), expiresAt: expires.toISOString() }, staleBefore);
   return { token, expiresAt: expires.toISOString() };
 }
 
@@ -69,42 +66,21 @@ export function checkMagicToken(secret: string, token: unknown, now = new Date()
 /** The email a valid, unused link is for, without using it up (for the confirmation page). */
 export async function peekMagicLink(db: DbOrTx, secret: string, token: unknown, now = new Date()): Promise<string> {
   const nonce = checkMagicToken(secret, token, now);
-  const row = await db.selectFrom('magicLinks').select(['email', 'usedAt']).where('tokenHash', '=', hashNonce(nonce)).executeTakeFirst();
+  const row = await findMagicLink(db, hashNonce(nonce));
   if (!row) throw new AppError('link_invalid', 'This sign-in link is not valid. Ask for a new one.', 403);
   if (row.usedAt) throw new AppError('link_used', 'This sign-in link has already been used. Each link works once: ask for a new one.', 403);
   return row.email;
 }
 
-/**
- * Uses a link up and returns its email. The UPDATE … WHERE used_at IS NULL is the single-use guarantee:
- * of two concurrent clicks, exactly one changes the row.
- */
+/** Uses a link up (once: see markMagicLinkUsed) and returns its email. */
 export async function consumeMagicLink(db: DbOrTx, secret: string, token: unknown, now = new Date()): Promise<string> {
   const nonce = checkMagicToken(secret, token, now);
   const hash = hashNonce(nonce);
-  const r = await db
-    .updateTable('magicLinks')
-    .set({ usedAt: now.toISOString() })
-    .where('tokenHash', '=', hash)
-    .where('usedAt', 'is', null)
-    .where('expiresAt', '>', now.toISOString())
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1) {
+  if (!(await markMagicLinkUsed(db, hash, now.toISOString()))) {
     await peekMagicLink(db, secret, token, now); // throws the precise reason
     throw new AppError('link_invalid', 'This sign-in link is not valid. Ask for a new one.', 403);
   }
-  const row = await db.selectFrom('magicLinks').select('email').where('tokenHash', '=', hash).executeTakeFirstOrThrow();
-  return row.email;
-}
-
-/** The account for an email, created on first sign-in (insert-if-absent, safe under concurrency). */
-export async function findOrCreateUser(db: DbOrTx, email: string): Promise<{ id: number; email: string }> {
-  await db
-    .insertInto('users')
-    .values({ email, createdAt: nowIso(), lastSignInAt: null })
-    .onConflict((oc) => oc.column('email').doNothing())
-    .execute();
-  return db.selectFrom('users').select(['id', 'email']).where('email', '=', email).executeTakeFirstOrThrow();
+  return (await findMagicLink(db, hash))!.email;
 }
 
 /**
@@ -121,7 +97,7 @@ export async function signInWithLink(
   return db.transaction().execute(async (trx) => {
     const email = await consumeMagicLink(trx, secret, token);
     const user = await findOrCreateUser(trx, email);
-    await trx.updateTable('users').set({ lastSignInAt: nowIso() }).where('id', '=', user.id).execute();
+    await touchSignIn(trx, user.id);
     const merged = { votes: 0, bookmarks: 0 };
     if (anonymousVisitorId) {
       const from = visitorOwnerId(anonymousVisitorId);

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { DbOrTx } from '../db/db.js';
-import { nowIso } from '../db/db.js';
+import { findSetting, insertSettingOnce } from './secrets.repo.js';
 
 const SECRET_KEY = 'secret';
 
@@ -25,15 +25,7 @@ export function getSecret(db: DbOrTx, config: Config): Promise<string> {
 }
 
 async function loadOrCreate(db: DbOrTx): Promise<string> {
-  const existing = await db.selectFrom('appSettings').select('value').where('key', '=', SECRET_KEY).executeTakeFirst();
-  if (existing) return existing.value;
-  await db
-    .insertInto('appSettings')
-    .values({ key: SECRET_KEY, value: randomBytes(32).toString('base64url'), createdAt: nowIso() })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  const row = await db.selectFrom('appSettings').select('value').where('key', '=', SECRET_KEY).executeTakeFirstOrThrow();
-  return row.value;
+  return (await findSetting(db, SECRET_KEY)) ?? insertSettingOnce(db, SECRET_KEY, randomBytes(32).toString('base64url'));
 }
 
 /** HMAC-SHA256 of `purpose|value`, base64url. The purpose keeps a signature for one use from being replayed as another. */

@@ -1,12 +1,14 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { bodyLimit } from 'hono/body-limit';
+import { contextStorage } from 'hono/context-storage';
 import { AppError } from '../errors.js';
 import { CSS, JS } from './assets.js';
 import { errorResponse } from './errors.js';
 import { pageCache, type AppEnv } from './http.js';
 import type { Site } from './site.js';
 import { registerPages } from './routes.js';
+import { communityContext } from './visitor.js';
 
 export type App = Hono<AppEnv>;
 
@@ -46,6 +48,8 @@ export function createApp(site: Site): App {
   app.get('/favicon.svg', (c) => c.body(FAVICON, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }));
   app.get('/favicon.ico', (c) => c.redirect('/favicon.svg', 301));
 
+  // Every page route: components read the request's community state through hono/context-storage.
+  app.use(contextStorage(), communityContext(site));
   registerPages(app, site);
 
   app.notFound((c) => errorResponse(c, site, new AppError('not_found', `There is no page at ${c.req.path}.`, 404)));

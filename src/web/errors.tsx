@@ -2,18 +2,22 @@ import type { Context } from 'hono';
 import { AppError } from '../errors.js';
 import { renderPage } from './layout.js';
 import type { Site } from './site.js';
+import { wantsJson } from './http.js';
+import { RateLimitError } from '../community/rate-limit.js';
 
-const wantsJson = (c: Context) => c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').startsWith('application/json');
-
-/** One error shape: `{"error":{"code","message"}}` for the API, a friendly page for people. Never a stack trace. */
+/**
+ * The one error path (app.onError, notFound, bodyLimit): `{"error":{"code","message"}}` for the API, a friendly
+ * page for people. Never a stack trace. Every 429 says when to retry.
+ */
 export function errorResponse(c: Context, site: Site, err: unknown): Response {
   const app = err instanceof AppError ? err : undefined;
   if (!app) console.error(err);
   const status = app?.status ?? 500;
   const code = app?.code ?? 'internal';
   const message = app ? app.message : 'Something went wrong on our side. Please try again in a moment.';
-  if (wantsJson(c)) return c.json({ error: { code, message } }, status as 400);
-  return c.html(errorPage(site, status, message), status as 400, { 'cache-control': 'no-store' });
+  const headers: Record<string, string> = err instanceof RateLimitError ? { 'retry-after': String(err.retryAfterSeconds) } : {};
+  if (wantsJson(c)) return c.json({ error: { code, message } }, status as 400, headers);
+  return c.html(errorPage(site, status, message), status as 400, { 'cache-control': 'no-store', ...headers });
 }
 
 export function errorPage(site: Site, status: number, message: string, extra?: unknown): string {

@@ -1,7 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { etagMatches, etagOf } from './cache.js';
 import type { Site } from './site.js';
-import { hasPersonalCookie } from '../community/visitor.js';
+import { hasPersonalCookie } from './visitor.js';
+import { AppError } from '../errors.js';
 
 /** Public pages: browsers revalidate with the ETag each time; a CDN or proxy may keep them a minute. */
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=30';
@@ -60,3 +61,49 @@ function fromCache(c: Context, status: number, body: Buffer, etag: string, heade
   if (etagMatches(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers: h });
   return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body), { status, headers: h });
 }
+
+/** The one rule for answering with JSON rather than a page: the API, or a client that asks for JSON. */
+export const wantsJson = (c: Context) => c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').startsWith('application/json');
+
+/** A form or JSON body as string fields. Malformed bodies are a 400, never a stack trace. */
+export async function readForm(c: Context): Promise<Record<string, string | undefined>> {
+  const type = c.req.header('content-type') ?? '';
+  let raw: Record<string, unknown>;
+  try {
+    if (type.startsWith('application/json')) {
+      const j: unknown = await c.req.json();
+      if (!j || typeof j !== 'object' || Array.isArray(j)) throw new Error('not an object');
+      raw = j as Record<string, unknown>;
+    } else if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
+      raw = await c.req.parseBody();
+    } else if (!type && !(await c.req.text())) {
+      raw = {};
+    } else {
+      throw new AppError('unsupported_body', 'Send the form as application/x-www-form-urlencoded (or JSON).', 415);
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError('bad_request', 'That request body could not be read. Reload the page and try again.', 400);
+  }
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+
+/**
+ * A same-site path to go back to, or the fallback. Only "/something" (not "//host" or "/\host", no
+ * control characters) survives: a form field can never send people to another site.
+ */
+export function safePath(input: unknown, fallback: string): string {
+  if (typeof input !== 'string' || input.length === 0 || input.length > 2000) return fallback;
+  if (!input.startsWith('/') || input.startsWith('//') || input.startsWith('/\\') || /[\u0000-\u001f\u007f\\]/.test(input)) return fallback;
+  try {
+    const u = new URL(input, 'http://same.invalid');
+    if (u.origin !== 'http://same.invalid') return fallback;
+    return u.pathname + u.search + u.hash;
+  } catch {
+    return fallback;
+  }
+}
+

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { CSS, JS } from './assets.js';
 import type { Site } from './site.js';
+import { NewsletterBlock } from './components/newsletter.js';
 
 export interface PageMeta {
   title: string;
@@ -20,17 +21,6 @@ const NAV: [NonNullable<PageMeta['nav']>, string, string][] = [
   ['categories', '/categories', 'Categories'],
   ['bookmarks', '/bookmarks', 'Bookmarks'],
 ];
-
-/** Slot for the newsletter block; the community feature replaces the placeholder. */
-export let NewsletterBlock: () => Child = () => (
-  <section class="newsletter" aria-labelledby="newsletter-title">
-    <h2 id="newsletter-title">Weekly AI Tool Verdicts</h2>
-    <p class="small muted">The week's new verdicts and notable comparisons, once a week. Coming soon.</p>
-  </section>
-);
-export const setNewsletterBlock = (block: () => Child) => {
-  NewsletterBlock = block;
-};
 
 export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; children?: Child }) {
   const base = site.config.publicUrl;

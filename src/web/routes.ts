@@ -1,6 +1,9 @@
 import type { App } from './app.js';
 import type { Site } from './site.js';
-import { registerCommunity } from './pages/community.page.js';
+import { votesApp } from './pages/votes.page.js';
+import { submitApp } from './pages/submit.page.js';
+import { signinApp } from './pages/signin.page.js';
+import { adminApp } from './pages/admin.page.js';
 import { registerToolPages } from './pages/tool.page.js';
 import { registerComparePages } from './pages/compare.page.js';
 import { registerDigest } from './pages/digest.page.js';
@@ -15,7 +18,10 @@ import { registerSearch } from './pages/search.page.js';
 
 /** Each feature registers its routes here, in one list, so a newcomer finds every URL from one place. */
 export function registerPages(app: App, site: Site): void {
-  registerCommunity(app, site); // first: its context (visitor, CSRF token) serves every route below
+  app.route('/', votesApp(site));
+  app.route('/', submitApp(site));
+  app.route('/', signinApp(site));
+  app.route('/', adminApp(site));
   registerToolPages(app, site);
   registerComparePages(app, site);
   registerApi(app, site);

@@ -5,7 +5,7 @@ import { createApp } from './app.js';
 import { etagMatches, type CachedPage } from './cache.js';
 import { cacheKey } from './http.js';
 import type { Site } from './site.js';
-import { hasPersonalCookie } from '../community/visitor.js';
+import { hasPersonalCookie } from './visitor.js';
 
 export interface RunningServer {
   url: string;

@@ -1,5 +1,5 @@
-import { currentCommunity } from '../../community/visitor.js';
-import { CSRF_FIELD } from '../../community/csrf.js';
+import { currentCommunity } from '../visitor.js';
+import { CSRF_FIELD } from '../csrf.js';
 import { summarizeVotes } from '../../domain/summary.js';
 
 /**

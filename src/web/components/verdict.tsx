@@ -1,5 +1,6 @@
 import type { CommunitySummary, PanelSummary } from '../../domain/summary.js';
 import type { ToolWithPanel } from '../../catalog/catalog.service.js';
+import { BookmarkButton } from './community.js';
 
 const pillClass = (label: string | null) => `pill pill-${label ? label.toLowerCase() : 'none'}`;
 
@@ -27,16 +28,11 @@ export function Avatar({ name }: { name: string }) {
   );
 }
 
-/** What a card shows in its actions row when the page passes none (the community feature sets a bookmark button). */
-export let ToolCardActions: (item: ToolWithPanel) => unknown = () => null;
-export const setToolCardActions = (fn: (item: ToolWithPanel) => unknown) => {
-  ToolCardActions = fn;
-};
-
 /** A tool in a list: name, initial, category, tagline, panel label and ship %. */
 export function ToolCard({ item, actions: given }: { item: ToolWithPanel; actions?: unknown }) {
   const t = item.tool;
-  const actions = given ?? ToolCardActions(item);
+  // By default a bookmark button (it reads the request's community state; outside a request it renders nothing).
+  const actions = given ?? <BookmarkButton tool={t} compact />;
   return (
     <article class="card tool-card">
       <Avatar name={t.name} />

@@ -2,11 +2,12 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheable } from '../http.js';
-import { renderPage, setNewsletterBlock } from '../layout.js';
+import { cacheable, readForm, wantsJson } from '../http.js';
+import { renderPage } from '../layout.js';
+import { SubscribeForm } from '../components/newsletter.js';
 import { AppError, notFound } from '../../errors.js';
-import { CSRF_FIELD, verifyCsrf } from '../../community/csrf.js';
-import { clientAddress, currentCommunity } from '../../community/visitor.js';
+import { verifyCsrf } from '../csrf.js';
+import { clientAddress } from '../visitor.js';
 import { RateLimiter } from '../../community/rate-limit.js';
 import { createMailer, type Mailer } from '../../mail/mailer.js';
 import { checkUnsubscribe, confirm, SUBSCRIBE_MESSAGE, subscribe, unsubscribe } from '../../digest/subscribe.service.js';
@@ -20,62 +21,6 @@ import { weekLabel, weekSchema } from '../../digest/week.js';
  * The weekly digest on the site: the subscribe form (footer of every page, and /digest), double opt-in
  * confirmation, one-click unsubscribe (RFC 8058), and the archive of sent issues.
  */
-
-// Ids must be unique when a page shows the form twice (home body and footer): count per request.
-const formCounts = new WeakMap<object, number>();
-function nextFormId(): string {
-  const state = currentCommunity();
-  if (!state) return 'digest-email';
-  const n = (formCounts.get(state) ?? 0) + 1;
-  formCounts.set(state, n);
-  return n === 1 ? 'digest-email' : `digest-email-${n}`;
-}
-
-export function SubscribeForm({ email, error, compact }: { email?: string; error?: string; compact?: boolean }) {
-  const id = nextFormId();
-  // The request's CSRF token: the shared anonymous one on cached public pages, the visitor's own otherwise.
-  const csrf = currentCommunity()?.csrf;
-  return (
-    <form class="digest-form" method="post" action="/digest/subscribe">
-      {csrf && <input type="hidden" name={CSRF_FIELD} value={csrf} />}
-      <label for={id} class={compact ? 'visually-hidden' : undefined}>
-        Email address
-      </label>
-      <div class="digest-form-row">
-        <input
-          id={id}
-          type="email"
-          name="email"
-          required
-          maxlength={254}
-          autocomplete="email"
-          placeholder="you@example.com"
-          value={email}
-          aria-invalid={error ? 'true' : undefined}
-          aria-describedby={error ? `${id}-error` : undefined}
-        />
-        <button type="submit">Subscribe</button>
-      </div>
-      {error && (
-        <p id={`${id}-error`} class="digest-error" role="alert">
-          {error}
-        </p>
-      )}
-    </form>
-  );
-}
-
-function NewsletterBlock() {
-  return (
-    <section class="newsletter" aria-label={DIGEST_NAME}>
-      <h2>{DIGEST_NAME}</h2>
-      <p class="small muted">
-        The week's new verdicts and notable comparisons, once a week. Confirm by email; unsubscribe in one click. <a href="/digest">Past issues</a>
-      </p>
-      <SubscribeForm compact />
-    </section>
-  );
-}
 
 function IssueBody({ content }: { content: IssueContent }) {
   return (
@@ -137,21 +82,6 @@ function Message({ title, children }: { title: string; children?: Child }) {
   );
 }
 
-const isJson = (c: Context) => (c.req.header('accept') ?? '').startsWith('application/json') || (c.req.header('content-type') ?? '').startsWith('application/json');
-
-async function readBody(c: Context): Promise<Record<string, unknown>> {
-  const type = c.req.header('content-type') ?? '';
-  try {
-    if (type.startsWith('application/json')) {
-      const body = await c.req.json();
-      return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-    }
-    return await c.req.parseBody();
-  } catch {
-    throw new AppError('bad_request', 'That form could not be read. Reload the page and try again.', 400);
-  }
-}
-
 const mailers = new WeakMap<Site, Mailer>();
 /** One mailer per site (an SMTP transport keeps its settings; tests start one site per SMTP server). */
 export const mailerFor = (site: Site): Mailer => {
@@ -172,13 +102,12 @@ const limiterOf = (site: Site) => {
 const NO_STORE = { 'cache-control': 'no-store' };
 
 export function registerDigest(app: App, site: Site): void {
-  setNewsletterBlock(() => <NewsletterBlock />);
   const deps = () => ({ db: site.store.db, config: site.config, mailer: mailerFor(site) });
   const page = (c: Context, status: number, title: string, body: Child, path = '/digest') =>
     c.html(renderPage(site, { title, description: `${DIGEST_NAME} from Verdict.`, path, noindex: true }, body), status as 200, NO_STORE);
 
   app.post('/digest/subscribe', verifyCsrf, async (c) => {
-    const body = await readBody(c);
+    const body = await readForm(c);
     const raw = typeof body.email === 'string' ? body.email : '';
     try {
       limiterOf(site).take(
@@ -190,7 +119,7 @@ export function registerDigest(app: App, site: Site): void {
       );
       const r = await subscribe(deps(), body.email);
       const message = SUBSCRIBE_MESSAGE(r.email);
-      if (isJson(c)) return c.json({ ok: true, message }, 200, NO_STORE);
+      if (wantsJson(c)) return c.json({ ok: true, message }, 200, NO_STORE);
       return page(
         c,
         200,
@@ -205,7 +134,7 @@ export function registerDigest(app: App, site: Site): void {
       );
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'invalid_email') throw err;
-      if (isJson(c)) return c.json({ error: { code: err.code, message: err.message } }, 400, NO_STORE);
+      if (wantsJson(c)) return c.json({ error: { code: err.code, message: err.message } }, 400, NO_STORE);
       // An invalid address: show the form again with the message, not a dead end.
       return page(
         c,
@@ -266,11 +195,11 @@ export function registerDigest(app: App, site: Site): void {
   app.post('/digest/unsubscribe', async (c) => {
     let token = c.req.query('token');
     if (!token) {
-      const body = await readBody(c);
+      const body = await readForm(c);
       if (typeof body.token === 'string') token = body.token;
     }
     const r = await unsubscribe(deps(), token);
-    if (isJson(c)) return c.json({ ok: true, email: r.email, outcome: r.outcome }, 200, NO_STORE);
+    if (wantsJson(c)) return c.json({ ok: true, email: r.email, outcome: r.outcome }, 200, NO_STORE);
     return page(
       c,
       200,

@@ -1,4 +1,3 @@
-import type { Child } from 'hono/jsx';
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
 import type { ReviewRow, ToolRow } from '../../db/types.js';
@@ -7,6 +6,7 @@ import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { Avatar, CommunityVerdict, PanelVerdict, ToolCard } from '../components/verdict.js';
 import { ScoreChart, type ChartRow } from '../components/score-chart.js';
+import { CommunityActions } from '../components/community.js';
 import { ScoreVerdict, Scorecard } from '../components/scorecard.js';
 import { clip, comparePath, criticName, criticOrder, escapeAttr, formatDate, provenance, safeHref } from '../components/tool-helpers.js';
 import { closeMatches, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
@@ -19,15 +19,6 @@ import { PRICING_LABELS } from '../../domain/pricing.js';
 
 const NEIGHBOURS = 6;
 /** The compare <select> lists the catalog; past this many tools the picker page (and search) take over. */
-
-/**
- * Slot beside the community line, for the community feature (vote buttons) to fill without editing this page.
- * Whatever it renders must be the same for every visitor: the page is cached.
- */
-export let ToolCommunityActions: (item: ToolWithPanel) => Child = () => null;
-export const setToolCommunityActions = (fn: (item: ToolWithPanel) => Child) => {
-  ToolCommunityActions = fn;
-};
 
 export function registerToolPages(app: App, site: Site): void {
   app.get('/tools/:slug', cacheable, async (c) => {
@@ -137,7 +128,7 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
               <span class="verdict-label">Community</span>
               <span class="verdict-values">
                 <CommunityVerdict summary={community} />
-                {ToolCommunityActions(item)}
+                <CommunityActions tool={tool} />
               </span>
             </div>
           </div>

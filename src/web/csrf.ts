@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { jsx } from 'hono/jsx';
 import { AppError } from '../errors.js';
 import { communityState, csrfTokenFor } from './visitor.js';
-import { hmac, safeEqual } from './secret.js';
+import { safeEqual } from '../community/secret.js';
 
 /**
  * CSRF protection for every state-changing request, in two layers:
@@ -15,6 +15,7 @@ import { hmac, safeEqual } from './secret.js';
  *       when the browser also proved the request same-origin (Origin, Sec-Fetch-Site or Referer).
  *     Missing or forged tokens are refused. Visitor cookies are SameSite=Lax, so cross-site POSTs carry none.
  * Refusals are 403 with a page or `{"error":{code,message}}`; nothing is changed.
+ * Not hono/csrf: it skips JSON bodies, passes when either header is fine, and has no token (decision 007).
  */
 
 export const CSRF_FIELD = '_csrf';
@@ -73,14 +74,14 @@ export async function checkCsrf(c: Context, publicUrl = communityState(c).public
   if (!token) throw forbidden('csrf_missing', 'This form is missing its security token. Reload the page and try again.');
 
   if (token.startsWith('v.') && state.visitor && safeEqual(token, csrfTokenFor(state.secret, state.visitor.id))) return;
-  if (token.startsWith('a.') && safeEqual(token, `a.${hmac(state.secret, 'csrf', 'anonymous')}`)) {
+  if (token.startsWith('a.') && safeEqual(token, csrfTokenFor(state.secret, undefined))) {
     if (provenSameOrigin) return;
     throw forbidden('csrf_unverified', 'Your browser did not say this request came from this site, so it was refused. Reload the page and try again.');
   }
   throw forbidden('csrf_invalid', 'This form’s security token is not valid (it may be from an old page or another browser). Reload the page and try again.');
 }
 
-/** Middleware form of checkCsrf for POST routes: `app.post('/x', verifyCsrf, handler)`. Needs registerCommunity's context. */
+/** Middleware form of checkCsrf for POST routes: `app.post('/x', verifyCsrf, handler)`. Needs communityContext (src/web/app.tsx). */
 export const verifyCsrf: MiddlewareHandler = async (c, next) => {
   await checkCsrf(c, communityState(c).publicUrl);
   await next();

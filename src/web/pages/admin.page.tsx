@@ -1,0 +1,237 @@
+import { createHash } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { AppEnv } from '../http.js';
+import type { Site } from '../site.js';
+import { readForm, wantsJson } from '../http.js';
+import { renderPage } from '../layout.js';
+import { ADMIN_COOKIE, clientAddress, communityState } from '../visitor.js';
+import { checkCsrf, csrfField, verifyCsrf } from '../csrf.js';
+import { AppError, notFound } from '../../errors.js';
+import { PRICING_LABELS } from '../../domain/pricing.js';
+import type { SubmissionRow } from '../../db/types.js';
+import { safeEqual, signValue, unsignValue } from '../../community/secret.js';
+import { limiterFor, type LimitName } from '../../community/rate-limit.js';
+import { approveSubmission, listSubmissions, rejectSubmission } from '../../community/submissions.service.js';
+
+/** The operator's /admin page and JSON: approve or reject submitted tools (ADMIN_TOKEN; off when unset). */
+export function adminApp(site: Site): Hono<AppEnv> {
+  const app = new Hono<AppEnv>({ strict: true });
+  const db = site.store.db;
+  const limit = (checks: [LimitName, string][], message: string) => limiterFor(site).take(checks, message);
+
+  const adminOff = () => new AppError('not_found', 'The admin page is off. Set ADMIN_TOKEN to turn it on.', 404);
+  const adminPurpose = () => `admin|${createHash('sha256').update(site.config.adminToken ?? '').digest('hex')}`;
+  const ADMIN_SESSION_S = 12 * 3600;
+  /** 'bearer' (Authorization header: no CSRF possible), 'cookie' (the login form's), or undefined. */
+  const adminAuth = (c: Context): 'bearer' | 'cookie' | undefined => {
+    const token = site.config.adminToken;
+    if (!token) throw adminOff();
+    const auth = c.req.header('authorization');
+    if (auth?.startsWith('Bearer ') && safeEqual(auth.slice(7).trim(), token)) return 'bearer';
+    const issued = unsignValue(communityState(c).secret, adminPurpose(), getCookie(c, ADMIN_COOKIE));
+    if (issued && Date.now() / 1000 - parseInt(issued, 36) < ADMIN_SESSION_S) return 'cookie';
+    return undefined;
+  };
+  const requireAdmin = async (c: Context) => {
+    const how = adminAuth(c);
+    if (!how) throw new AppError('unauthorized', 'Sign in to the admin page first (or send Authorization: Bearer ADMIN_TOKEN).', 401);
+    if (how === 'cookie') await checkCsrf(c);
+  };
+
+  app.get('/admin', async (c) => {
+    const how = adminAuth(c);
+    if (!how) return c.html(adminLoginPage(site, c), 401, { 'cache-control': 'no-store' });
+    const [pending, recent] = await Promise.all([listSubmissions(db, { status: 'pending' }), listSubmissions(db, { limit: 30 })]);
+    return c.html(adminPage(site, c, pending, recent.filter((s) => s.status !== 'pending'), c.req.query('done')), 200, { 'cache-control': 'no-store' });
+  });
+  app.post('/admin/login', verifyCsrf, async (c) => {
+    const token = site.config.adminToken;
+    if (!token) throw adminOff();
+    limit([['adminLoginIp', clientAddress(c)]], 'Too many sign-in attempts.');
+    const body = await readForm(c);
+    if (!safeEqual(body.token ?? '', token)) return c.html(adminLoginPage(site, c, 'That is not the admin token.'), 403, { 'cache-control': 'no-store' });
+    const https = site.config.publicUrl.startsWith('https:') || c.req.url.startsWith('https:');
+    setCookie(c, ADMIN_COOKIE, signValue(communityState(c).secret, adminPurpose(), Math.floor(Date.now() / 1000).toString(36)), {
+      path: '/admin',
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: https,
+      maxAge: ADMIN_SESSION_S,
+    });
+    return c.redirect('/admin', 303);
+  });
+  app.post('/admin/logout', verifyCsrf, (c) => {
+    deleteCookie(c, ADMIN_COOKIE, { path: '/admin' });
+    return c.redirect('/admin', 303);
+  });
+  app.get('/admin/submissions.json', async (c) => {
+    if (!adminAuth(c)) throw new AppError('unauthorized', 'Send Authorization: Bearer ADMIN_TOKEN.', 401);
+    const status = c.req.query('status');
+    const rows = await listSubmissions(db, { status: status === 'pending' || status === 'approved' || status === 'rejected' ? status : undefined });
+    return c.json({ submissions: rows.map(adminSubmission) }, 200, { 'cache-control': 'no-store' });
+  });
+  app.post('/admin/submissions/:id/:decision{approve|reject}', async (c) => {
+    await requireAdmin(c);
+    const id = Number(c.req.param('id'));
+    if (!Number.isInteger(id) || id <= 0) throw notFound(`There is no submission "${c.req.param('id')}".`);
+    const body = await readForm(c);
+    if (c.req.param('decision') === 'approve') {
+      const r = await approveSubmission(db, id);
+      await site.refreshVersion();
+      if (wantsJson(c)) return c.json({ ok: true, submission: adminSubmission(r.submission), tool: { id: r.toolId, slug: r.slug }, job: { id: r.jobId } });
+      return c.redirect(`/admin?done=approved-${id}`, 303);
+    }
+    const s = await rejectSubmission(db, id, body.reason);
+    if (wantsJson(c)) return c.json({ ok: true, submission: adminSubmission(s) });
+    return c.redirect(`/admin?done=rejected-${id}`, 303);
+  });
+  return app;
+}
+
+const adminSubmission = (s: SubmissionRow) => ({
+  id: s.id,
+  name: s.name,
+  slug: s.slug,
+  url: s.url,
+  tagline: s.tagline,
+  category: s.category,
+  pricing: { model: s.pricingModel, entry: s.pricingEntry },
+  email: s.email,
+  status: s.status,
+  reason: s.reason,
+  toolId: s.toolId,
+  createdAt: s.createdAt,
+  decidedAt: s.decidedAt,
+});
+
+
+function adminLoginPage(site: Site, c: Context, message?: string): string {
+  return renderPage(
+    site,
+    { title: 'Admin', description: 'Verdict operator page.', path: '/admin', noindex: true },
+    <section class="narrow">
+      <h1>Admin</h1>
+      {message && (
+        <p class="notice notice-error" role="alert">
+          {message}
+        </p>
+      )}
+      <form method="post" action="/admin/login" class="card">
+        {csrfField(c)}
+        <div class="field">
+          <label for="admin-token">Admin token</label>
+          <input id="admin-token" type="password" name="token" required autocomplete="current-password" />
+        </div>
+        <button type="submit">Sign in</button>
+      </form>
+    </section>,
+  );
+}
+
+function adminPage(site: Site, c: Context, pending: SubmissionRow[], decided: SubmissionRow[], done?: string): string {
+  const m = done?.match(/^(approved|rejected)-(\d+)$/);
+  return renderPage(
+    site,
+    { title: 'Submissions', description: 'Review submitted tools.', path: '/admin', noindex: true },
+    <section class="admin-page">
+      <h1>Submissions</h1>
+      <form method="post" action="/admin/logout" class="admin-logout">
+        {csrfField(c)}
+        <button type="submit" class="btn-quiet">
+          Sign out of admin
+        </button>
+      </form>
+      {m && (
+        <p class="notice" role="status">
+          Submission #{m[2]} {m[1]}.{m[1] === 'approved' ? ' The tool is listed and its panel review is queued.' : ''}
+        </p>
+      )}
+      <h2>Waiting for review ({pending.length})</h2>
+      {pending.length === 0 ? (
+        <p class="muted">Nothing waiting.</p>
+      ) : (
+        <div class="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Tool</th>
+                <th scope="col">Category · pricing</th>
+                <th scope="col">Submitted</th>
+                <th scope="col">Decision</th>
+              </tr>
+            </thead>
+            <tbody>
+              {pending.map((s) => (
+                <tr>
+                  <td>{s.id}</td>
+                  <th scope="row">
+                    <strong>{s.name}</strong> <span class="small muted">({s.slug})</span>
+                    <br />
+                    <span class="small">{s.tagline}</span>
+                    <br />
+                    <a class="small" href={s.url} rel="noopener nofollow ugc">
+                      {s.url}
+                    </a>
+                  </th>
+                  <td>
+                    {s.category}
+                    <br />
+                    <span class="small muted">
+                      {PRICING_LABELS[s.pricingModel] ?? s.pricingModel} · {s.pricingEntry}
+                    </span>
+                  </td>
+                  <td class="small">
+                    {s.createdAt.slice(0, 16).replace('T', ' ')}
+                    {s.email && (
+                      <>
+                        <br />
+                        {s.email}
+                      </>
+                    )}
+                  </td>
+                  <td>
+                    <form method="post" action={`/admin/submissions/${s.id}/approve`} class="inline-form">
+                      {csrfField(c)}
+                      <button type="submit">Approve</button>
+                    </form>
+                    <form method="post" action={`/admin/submissions/${s.id}/reject`} class="inline-form reject-form">
+                      {csrfField(c)}
+                      <label class="visually-hidden" for={`reason-${s.id}`}>
+                        Reason for rejecting {s.name}
+                      </label>
+                      <input id={`reason-${s.id}`} type="text" name="reason" maxlength={500} placeholder="Reason (optional)" />
+                      <button type="submit" class="btn-quiet">
+                        Reject
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h2>Recently decided</h2>
+      {decided.length === 0 ? (
+        <p class="muted">None yet.</p>
+      ) : (
+        <ul class="decided-list">
+          {decided.map((s) => (
+            <li>
+              #{s.id} {s.name}: {s.status}
+              {s.status === 'approved' && s.toolId ? (
+                <>
+                  {' '}
+                  (<a href={`/tools/${s.slug}`}>page</a>)
+                </>
+              ) : null}
+              {s.reason ? ` (${s.reason})` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>,
+  );
+}

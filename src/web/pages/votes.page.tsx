@@ -1,0 +1,161 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../http.js';
+import type { Site } from '../site.js';
+import { readForm, safePath, wantsJson } from '../http.js';
+import { renderPage } from '../layout.js';
+import { ToolCard } from '../components/verdict.js';
+import { AccountLine, BookmarkButton } from '../components/community.js';
+import { clientAddress, communityState, ensureVisitor, getVisitor } from '../visitor.js';
+import { verifyCsrf } from '../csrf.js';
+import { AppError, notFound } from '../../errors.js';
+import { withPanels } from '../../catalog/catalog.service.js';
+import { findToolBySlug } from '../../catalog/tools.repo.js';
+import { MAX_COMPARE } from '../../domain/compare.js';
+import { summarizeVotes } from '../../domain/summary.js';
+import { limiterFor, type LimitName } from '../../community/rate-limit.js';
+import { castVote, voteCounts } from '../../community/votes.repo.js';
+import { addBookmark, bookmarkedTools, removeBookmark } from '../../community/bookmarks.repo.js';
+
+/** Votes and bookmarks (POST, 303 back, or JSON for the script), and /bookmarks with export and compare. */
+export function votesApp(site: Site): Hono<AppEnv> {
+  const app = new Hono<AppEnv>({ strict: true });
+  const db = site.store.db;
+  const limit = (checks: [LimitName, string][], message: string) => limiterFor(site).take(checks, message);
+
+  // ── Votes ────────────────────────────────────────────────────────────────
+  app.post('/tools/:slug/vote', verifyCsrf, async (c) => {
+    const body = await readForm(c);
+    const vote = body.vote;
+    if (vote !== 'ship' && vote !== 'skip') throw new AppError('invalid_vote', 'A vote is either "ship" or "skip".', 400);
+    const tool = await toolOr404(site, c.req.param('slug'));
+    const ip = clientAddress(c);
+    const known = getVisitor(c);
+    limit(known ? [['voteIp', ip], ['voteVisitor', known.ownerId]] : [['voteIp', ip], ['newVisitorIp', ip]], 'You are voting too fast.');
+    const visitor = await ensureVisitor(c, site);
+    await castVote(db, tool.id, visitor.ownerId, vote);
+    await site.refreshVersion();
+    const counts = (await voteCounts(db, [tool.id])).get(tool.id)!;
+    if (wantsJson(c)) {
+      return c.json({ ok: true, tool: tool.slug, vote, counts, community: summarizeVotes(counts.ships, counts.skips), csrf: communityState(c).csrf });
+    }
+    return c.redirect(safePath(body.return_to, `/tools/${tool.slug}`), 303);
+  });
+
+  // ── Bookmarks ────────────────────────────────────────────────────────────
+  app.post('/tools/:slug/bookmark', verifyCsrf, async (c) => {
+    const body = await readForm(c);
+    const action = body.action ?? 'add';
+    if (action !== 'add' && action !== 'remove') throw new AppError('invalid_action', 'A bookmark action is either "add" or "remove".', 400);
+    const tool = await toolOr404(site, c.req.param('slug'));
+    const ip = clientAddress(c);
+    const known = getVisitor(c);
+    limit(known ? [['bookmarkIp', ip], ['bookmarkVisitor', known.ownerId]] : [['bookmarkIp', ip], ['newVisitorIp', ip]], 'You are bookmarking too fast.');
+    const visitor = await ensureVisitor(c, site);
+    if (action === 'add') await addBookmark(db, visitor.ownerId, tool.id);
+    else await removeBookmark(db, visitor.ownerId, tool.id);
+    if (wantsJson(c)) return c.json({ ok: true, tool: tool.slug, bookmarked: action === 'add', csrf: communityState(c).csrf });
+    return c.redirect(safePath(body.return_to, `/tools/${tool.slug}`), 303);
+  });
+
+  app.get('/bookmarks', async (c) => {
+    const v = getVisitor(c);
+    const rows = v ? await bookmarkedTools(db, v.ownerId) : [];
+    const items = await withPanels(db, rows);
+    const error = c.req.query('error');
+    return c.html(
+      renderPage(
+        site,
+        { title: 'Your bookmarks', description: 'Tools you bookmarked on Verdict.', path: '/bookmarks', noindex: true, nav: 'bookmarks' },
+        <section class="bookmarks-page">
+          <h1>Your bookmarks</h1>
+          <AccountLine next="/bookmarks" />
+          {error === 'pick' && (
+            <p class="notice" role="alert">
+              Pick between two and {MAX_COMPARE} bookmarked tools to compare.
+            </p>
+          )}
+          {items.length === 0 ? (
+            <div class="card empty-state">
+              <p>No bookmarks yet. Use the Bookmark button on any tool to keep it here, then compare your shortlist side by side.</p>
+              <p>
+                <a class="btn" href="/">Browse tools</a>
+              </p>
+            </div>
+          ) : (
+            <>
+              <form id="compare-bookmarks" class="bookmarks-toolbar" method="get" action="/bookmarks/compare">
+                <p class="small muted">
+                  {items.length} {items.length === 1 ? 'tool' : 'tools'}. Tick two to {MAX_COMPARE}, then compare them side by side.
+                </p>
+                <button type="submit">Compare selected</button>
+                <a class="btn btn-quiet" href="/bookmarks.json" download="verdict-bookmarks.json">
+                  Export JSON
+                </a>
+              </form>
+              <ul class="grid tool-grid" aria-label="Bookmarked tools">
+                {items.map((item) => (
+                  <li>
+                    <ToolCard
+                      item={item}
+                      actions={
+                        <span class="bookmark-actions">
+                          <label class="compare-pick">
+                            <input type="checkbox" name="tools" value={item.tool.slug} form="compare-bookmarks" /> Compare
+                            <span class="visually-hidden"> {item.tool.name}</span>
+                          </label>
+                          <BookmarkButton tool={item.tool} compact />
+                        </span>
+                      }
+                    />
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>,
+      ),
+      200,
+      { 'cache-control': 'private, no-store' },
+    );
+  });
+
+  app.get('/bookmarks.json', async (c) => {
+    const v = getVisitor(c);
+    const rows = v ? await bookmarkedTools(db, v.ownerId) : [];
+    const base = site.config.publicUrl;
+    const doc = {
+      exportedAt: new Date().toISOString(),
+      account: v?.email ?? null,
+      count: rows.length,
+      bookmarks: rows.map((t) => ({
+        slug: t.slug,
+        name: t.name,
+        tagline: t.tagline,
+        category: t.category,
+        url: t.url,
+        page: `${base}/tools/${t.slug}`,
+        bookmarkedAt: t.bookmarkedAt,
+      })),
+    };
+    return c.body(JSON.stringify(doc, null, 2) + '\n', 200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-disposition': 'attachment; filename="verdict-bookmarks.json"',
+      'cache-control': 'private, no-store',
+    });
+  });
+
+  // The checkbox form sends tools=a&tools=b; the compare pages take one comma-separated list.
+  app.get('/bookmarks/compare', (c) => {
+    const picked = [...new Set((c.req.queries('tools') ?? []).flatMap((s) => s.split(',')).map((s) => s.trim().toLowerCase()).filter((s) => /^[a-z0-9-]{1,80}$/.test(s)))];
+    if (picked.length < 2 || picked.length > MAX_COMPARE) return c.redirect('/bookmarks?error=pick', 303);
+    if (picked.length === 2) return c.redirect(`/compare/${[...picked].sort().join('-vs-')}`, 303);
+    return c.redirect(`/compare?tools=${picked.map(encodeURIComponent).join(',')}`, 303);
+  });
+  return app;
+}
+
+async function toolOr404(site: Site, slug: string) {
+  const tool = await findToolBySlug(site.store.db, slug);
+  if (!tool) throw notFound(`There is no tool "${slug.slice(0, 80)}" in the catalog.`);
+  return tool;
+}
