@@ -30,9 +30,9 @@ export function scheduleFor(now: Date): (JobInput & { key: string; runAt: string
 
 export async function runSchedule(db: DbOrTx, now = new Date()): Promise<ScheduledJob[]> {
   const out: ScheduledJob[] = [];
-  for (const s of scheduleFor(now)) {
-    const r = await enqueue(db, { ...s, idempotencyKey: s.key });
-    out.push({ key: s.key, type: s.type, created: r.created });
+  for (const { key, ...job } of scheduleFor(now)) {
+    const r = await enqueue(db, { ...job, idempotencyKey: key });
+    out.push({ key, type: job.type, created: r.created });
   }
   return out;
 }

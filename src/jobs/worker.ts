@@ -1,10 +1,10 @@
+import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import type { JobRow } from '../db/types.js';
 import type { Critic } from '../domain/schemas.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
 import type { LlmClient } from '../panel/llm.js';
-import { z } from 'zod';
 import { defaultHandlers, JobDeferred, type JobContext, type JobHandlers } from './handlers.js';
 import { claimJob, completeJob, extendLease, failExhaustedLeases, failJob } from './jobs.repo.js';
 import { backoffMs, newWorkerId } from './queue.js';
