@@ -19,6 +19,7 @@ const envSchema = z.object({
   LLM_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  LLM_BACKOFF_MS: z.coerce.number().int().min(0).default(1000),
   CRITICS_DIR: optionalString,
   NODE_ENV: optionalString,
   SMTP_URL: optionalString,
@@ -27,6 +28,7 @@ const envSchema = z.object({
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   WORKER: z.enum(['true', 'false']).default('true'),
+  SEED_DEMO: z.enum(['true', 'false']).default('true'),
 });
 
 export type Database =
@@ -46,6 +48,8 @@ export interface Config {
   llmConcurrency: number;
   llmTimeoutMs: number;
   llmMaxAttempts: number;
+  /** First delay before retrying a failed LLM call; doubles with each attempt. */
+  llmBackoffMs: number;
   criticsDir: string;
   production: boolean;
   /** SMTP server for outgoing mail; without it mail is written as .eml files to outboxDir. */
@@ -58,6 +62,8 @@ export interface Config {
   secret: string | undefined;
   /** Run the job worker inside the web process (`npm start`). */
   worker: boolean;
+  /** Load the demo catalog into an empty database at start (`npm start`). */
+  seedDemo: boolean;
 }
 
 export function parseDatabaseUrl(url: string | undefined): Database {
@@ -98,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     llmConcurrency: e.LLM_CONCURRENCY,
     llmTimeoutMs: e.LLM_TIMEOUT_MS,
     llmMaxAttempts: e.LLM_MAX_ATTEMPTS,
+    llmBackoffMs: e.LLM_BACKOFF_MS,
     criticsDir: e.CRITICS_DIR ?? './critics',
     production: e.NODE_ENV === 'production',
     smtpUrl: e.SMTP_URL,
@@ -106,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: e.ADMIN_TOKEN,
     secret: e.SECRET,
     worker: e.WORKER === 'true',
+    seedDemo: e.SEED_DEMO === 'true',
   };
 }
 

@@ -14,7 +14,7 @@ async function main() {
   const config = loadConfig();
   const critics = loadCritics(config.criticsDir);
   const store = await openStore(config.database);
-  if (process.env.SEED_DEMO !== 'false' && (await countTools(store.db)) === 0) {
+  if (config.seedDemo && (await countTools(store.db)) === 0) {
     const doc = JSON.parse(readFileSync(new URL('../data/demo.json', import.meta.url), 'utf8'));
     const r = await importTools(store.db, parseImport(doc, { threshold: config.shipThreshold, critics: critics.map((c) => c.id) }));
     console.log(`Empty database: loaded the demo catalog (${r.created} tools, ${r.reviewsAdded} reviews)`);

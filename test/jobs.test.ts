@@ -7,7 +7,8 @@ import { CRITICS, seedDemo, takeJson, toolDoc } from './helpers/fixtures.js';
 import { startFakeLlm, type FakeLlm } from './helpers/fake-llm.js';
 import { loadConfig, LLM_NOT_CONFIGURED } from '../src/config.js';
 import { openStore, type Store } from '../src/db/db.js';
-import { backoffMs, claimJob, completeJob, enqueue, failExhaustedLeases, listJobs } from '../src/jobs/queue.js';
+import { claimJob, completeJob, failExhaustedLeases, insertJob, listJobs } from '../src/jobs/jobs.repo.js';
+import { backoffMs, enqueue } from '../src/jobs/queue.js';
 import { drainJobs, runJob, startWorker, type WorkerDeps } from '../src/jobs/worker.js';
 import { defaultHandlers, JobDeferred, type JobHandlers } from '../src/jobs/handlers.js';
 import { runSchedule, scheduleFor } from '../src/jobs/scheduler.js';
@@ -62,10 +63,10 @@ for (const { dialect, skip } of DIALECTS) {
     });
 
     test('an idempotency key makes a repeat enqueue a no-op that returns the first job', async () => {
-      const a = await enqueue(store.db, { type: 'x', payload: { n: 1 }, idempotencyKey: 'digest.send:2026-W48' });
-      const b = await enqueue(store.db, { type: 'x', payload: { n: 2 }, idempotencyKey: 'digest.send:2026-W48' });
-      const c = await enqueue(store.db, { type: 'x', payload: { n: 3 } });
-      const d = await enqueue(store.db, { type: 'x', payload: { n: 4 } });
+      const a = await insertJob(store.db, { type: 'x', payload: { n: 1 }, idempotencyKey: 'digest.send:2026-W48' });
+      const b = await insertJob(store.db, { type: 'x', payload: { n: 2 }, idempotencyKey: 'digest.send:2026-W48' });
+      const c = await insertJob(store.db, { type: 'x', payload: { n: 3 } });
+      const d = await insertJob(store.db, { type: 'x', payload: { n: 4 } });
       assert.deepEqual([a.created, b.created, c.created, d.created], [true, false, true, true]);
       assert.equal(b.id, a.id);
       assert.notEqual(c.id, d.id, 'jobs without a key are never deduplicated');
@@ -75,11 +76,11 @@ for (const { dialect, skip } of DIALECTS) {
       // Even after it ran: a key is used once.
       const claimed = (await claimJob(store.db, { workerId: 'w', leaseMs: 1000 }))!;
       await completeJob(store.db, claimed);
-      assert.equal((await enqueue(store.db, { type: 'x', payload: {}, idempotencyKey: 'digest.send:2026-W48' })).created, false);
+      assert.equal((await insertJob(store.db, { type: 'x', payload: {}, idempotencyKey: 'digest.send:2026-W48' })).created, false);
     });
 
     test('a job runs once it is due, not before', async () => {
-      const later = await enqueue(store.db, { type: 'x', payload: {}, runAt: new Date(Date.now() + 60_000).toISOString() });
+      const later = await insertJob(store.db, { type: 'x', payload: {}, runAt: new Date(Date.now() + 60_000).toISOString() });
       assert.equal(await claimJob(store.db, { workerId: 'w', leaseMs: 1000 }), undefined);
       const got = await claimJob(store.db, { workerId: 'w', leaseMs: 1000, now: new Date(Date.now() + 61_000) });
       assert.equal(got?.id, later.id);
@@ -95,7 +96,7 @@ for (const { dialect, skip } of DIALECTS) {
           },
         },
       };
-      const { id } = await enqueue(store.db, { type: 'flaky', payload: {}, maxAttempts: 3 });
+      const { id } = await insertJob(store.db, { type: 'flaky', payload: {}, maxAttempts: 3 });
       const base = 200;
       const runAts: number[] = [];
       for (let attempt = 1; attempt <= 3; attempt++) {
@@ -136,7 +137,7 @@ for (const { dialect, skip } of DIALECTS) {
           },
         },
       };
-      const { id } = await enqueue(store.db, { type: 'twice', payload: { v: 1 } });
+      const { id } = await insertJob(store.db, { type: 'twice', payload: { v: 1 } });
       const w = startWorker(deps(store, handlers), { pollMs: 20, backoffMs: 30, schedule: false });
       for (let i = 0; i < 100 && (await job(store, id)).status !== 'done'; i++) await sleep(30);
       await w.stop();
@@ -148,7 +149,7 @@ for (const { dialect, skip } of DIALECTS) {
     });
 
     test("a crashed worker's job is picked up again when its lease expires; the old worker can no longer complete it", async () => {
-      const { id } = await enqueue(store.db, { type: 'x', payload: {} });
+      const { id } = await insertJob(store.db, { type: 'x', payload: {} });
       const a = (await claimJob(store.db, { workerId: 'A', leaseMs: 500 }))!;
       assert.equal(a.id, id);
       assert.equal(a.status, 'running');
@@ -164,7 +165,7 @@ for (const { dialect, skip } of DIALECTS) {
     });
 
     test('a lease that expires on the last attempt fails the job with a reason instead of leaving it "running"', async () => {
-      const { id } = await enqueue(store.db, { type: 'x', payload: {}, maxAttempts: 1 });
+      const { id } = await insertJob(store.db, { type: 'x', payload: {}, maxAttempts: 1 });
       await claimJob(store.db, { workerId: 'A', leaseMs: 50 });
       await sleep(80);
       assert.equal(await claimJob(store.db, { workerId: 'B', leaseMs: 50 }), undefined, 'no attempts left');
@@ -176,7 +177,7 @@ for (const { dialect, skip } of DIALECTS) {
 
     test('the lease is renewed while a long job runs, so a live worker keeps it', async () => {
       const handlers: JobHandlers = { slow: { payload: z.object({}), run: async () => void (await sleep(1500)) } };
-      const { id } = await enqueue(store.db, { type: 'slow', payload: {} });
+      const { id } = await insertJob(store.db, { type: 'slow', payload: {} });
       const claimed = (await claimJob(store.db, { workerId: 'A', leaseMs: 600 }))!;
       const running = runJob(deps(store, handlers), claimed, { leaseMs: 600 });
       await sleep(1000); // well past the first lease: only renewals (every 200 ms) keep it
@@ -190,8 +191,8 @@ for (const { dialect, skip } of DIALECTS) {
         typed: { payload: z.object({ toolId: z.number() }), run: async () => {} },
         later: { payload: z.object({}), run: async () => { throw new JobDeferred('waiting for something', 60_000); } },
       };
-      const bad = await enqueue(store.db, { type: 'typed', payload: { toolId: 'nope' } });
-      const wait = await enqueue(store.db, { type: 'later', payload: {} });
+      const bad = await insertJob(store.db, { type: 'typed', payload: { toolId: 'nope' } });
+      const wait = await insertJob(store.db, { type: 'later', payload: {} });
       await drainJobs(deps(store, handlers));
       const badRow = await job(store, bad.id);
       assert.equal(badRow.status, 'failed');
@@ -201,6 +202,29 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(waitRow.attempts, 0);
       assert.equal(waitRow.lastError, 'waiting for something');
       assert.ok(new Date(waitRow.runAt).getTime() > Date.now() + 50_000);
+    });
+
+    test("enqueue takes only known job types with their payloads: the compiler checks the shape, enqueue the values", async () => {
+      // @ts-expect-error toolId is a number: a wrong payload does not compile
+      const wrongShape = () => enqueue(store.db, { type: 'panel.review', payload: { toolId: 'one' } });
+      // @ts-expect-error no such job type
+      const unknownType = () => enqueue(store.db, { type: 'panel.reveiw', payload: { toolId: 1 } });
+      await assert.rejects(wrongShape(), /invalid payload for panel\.review/);
+      await assert.rejects(unknownType(), /unknown job type: panel\.reveiw/);
+      await assert.rejects(enqueue(store.db, { type: 'panel.review', payload: { toolId: 0 } }), /invalid payload for panel\.review[^]*toolId/);
+      await assert.rejects(enqueue(store.db, { type: 'digest.send', payload: { week: '2026-W99' } }), /no such week/);
+      assert.equal((await listJobs(store.db)).length, 0, 'nothing invalid was stored');
+    });
+
+    test('a stored payload that does not match its job type fails the job for good, naming the field', async () => {
+      // Written around enqueue (by hand, or by an older version): the worker checks it against the same schema.
+      const { id } = await insertJob(store.db, { type: 'panel.review', payload: { toolId: 'nope' } });
+      const r = await drainJobs(deps(store));
+      assert.deepEqual(r.outcomes, ['failed']);
+      const row = await job(store, id);
+      assert.equal(row.status, 'failed');
+      assert.equal(row.attempts, 1, 'not retried');
+      assert.match(row.lastError!, /^invalid payload for panel\.review: .*expected number.*toolId/);
     });
 
     test('stopping a worker waits for the running job, which sees the stop signal; an interrupted job is retried without using an attempt', async () => {
@@ -215,7 +239,7 @@ for (const { dialect, skip } of DIALECTS) {
           },
         },
       };
-      const { id } = await enqueue(store.db, { type: 'long', payload: {} });
+      const { id } = await insertJob(store.db, { type: 'long', payload: {} });
       const w = startWorker(deps(store, handlers), { pollMs: 10, schedule: false });
       for (let i = 0; i < 100 && (await job(store, id)).status !== 'running'; i++) await sleep(10);
       await w.stop();
@@ -239,7 +263,7 @@ for (const { dialect, skip } of DIALECTS) {
           },
         },
       };
-      for (let n = 0; n < N; n++) await enqueue(store.db, { type: 'count', payload: { n } });
+      for (let n = 0; n < N; n++) await insertJob(store.db, { type: 'count', payload: { n } });
       // Separate connections, as separate processes would have (on SQLite: separate handles on one file).
       const others = await Promise.all([0, 1, 2].map(() => openStore(dialect === 'postgres' ? { kind: 'postgres', url: store.location } : { kind: 'sqlite', file: store.location })));
       const workers = [store, ...others].map((s, i) => startWorker(deps(s, handlers), { workerId: `w${i}`, pollMs: 5, concurrency: 2, schedule: false }));
@@ -258,7 +282,7 @@ for (const { dialect, skip } of DIALECTS) {
 
     if (dialect === 'postgres') {
       test('PostgreSQL: simultaneous claims (FOR UPDATE SKIP LOCKED) hand out each job to exactly one claimer', async () => {
-        for (let n = 0; n < 30; n++) await enqueue(store.db, { type: 'x', payload: { n } });
+        for (let n = 0; n < 30; n++) await insertJob(store.db, { type: 'x', payload: { n } });
         const other = await openStore({ kind: 'postgres', url: store.location });
         try {
           const claims = await Promise.all(Array.from({ length: 40 }, (_, i) => claimJob(i % 2 ? other.db : store.db, { workerId: `c${i}`, leaseMs: 60_000 })));

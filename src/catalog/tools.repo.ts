@@ -58,3 +58,13 @@ export async function toolsWithoutReviews(db: DbOrTx): Promise<ToolRow[]> {
     .orderBy('id')
     .execute();
 }
+
+export async function toolsInCategories(db: DbOrTx, categorySlugs: readonly string[]): Promise<ToolRow[]> {
+  if (categorySlugs.length === 0) return [];
+  return db.selectFrom('tools').selectAll().where('categorySlug', 'in', categorySlugs).execute();
+}
+
+export async function toolNamesByIds(db: DbOrTx, ids: readonly number[]): Promise<Pick<ToolRow, 'id' | 'slug' | 'name'>[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('tools').select(['id', 'slug', 'name']).where('id', 'in', ids).execute();
+}

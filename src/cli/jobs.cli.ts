@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '../errors.js';
-import { countJobsByStatus, JOB_STATUSES, listJobs, type JobStatus } from '../jobs/queue.js';
+import { countJobsByStatus, JOB_STATUSES, listJobs, type JobStatus } from '../jobs/jobs.repo.js';
 import { drainJobs, JOB_DEFAULTS, startWorker } from '../jobs/worker.js';
 import { createMailer } from '../mail/mailer.js';
 import { bookmarksFor, previewIssue, sendIssue } from '../digest/digest.service.js';

@@ -74,7 +74,7 @@ export function registerReview(program: Command, ctx: () => CliContext) {
         concurrency: cfg.llmConcurrency,
         timeoutMs: cfg.llmTimeoutMs,
         maxAttempts: cfg.llmMaxAttempts,
-        backoffMs: Number(process.env.LLM_BACKOFF_MS ?? 1000),
+        backoffMs: cfg.llmBackoffMs,
         onEvent: c.json ? undefined : progressReporter(process.stderr),
       });
       const failed = result.outcomes.filter((o) => o.status === 'failed');

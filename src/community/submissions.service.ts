@@ -22,8 +22,6 @@ export const submissionSchema = z.strictObject({
 });
 export type SubmissionInput = z.infer<typeof submissionSchema>;
 
-export const PANEL_REVIEW_JOB = 'panel.review';
-
 /** Field-by-field messages for the form. */
 export const SUBMISSION_LABELS: Record<string, string> = {
   name: 'Name',
@@ -162,7 +160,7 @@ export async function approveSubmission(db: Db, id: number): Promise<{ submissio
     if (!(await decideSubmission(trx, id, { status: 'approved', reason: null, toolId, decidedAt: now }))) {
       throw new AppError('already_decided', `Submission #${id} was decided by someone else just now.`, 409);
     }
-    const job = await enqueue(trx, { type: PANEL_REVIEW_JOB, payload: { toolId }, idempotencyKey: `panel.review:tool:${toolId}:${id}` });
+    const job = await enqueue(trx, { type: 'panel.review', payload: { toolId }, idempotencyKey: `panel.review:tool:${toolId}:${id}` });
     return { submission: (await findSubmission(trx, id))!, toolId, slug: s.slug, jobId: job.id };
   });
 }

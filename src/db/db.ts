@@ -55,6 +55,11 @@ export async function openStore(database: Database, opts: { migrate?: boolean } 
 
 export const nowIso = () => new Date().toISOString();
 
+/** Runs fn in a new transaction, or in the caller's when given one (so the work commits or rolls back with it). */
+export function executeTx<T>(db: DbOrTx, fn: (tx: Transaction<DB>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db as Transaction<DB>) : db.transaction().execute(fn);
+}
+
 /**
  * Kysely prepares every query anew; preparing costs more than running our small queries. Statements are
  * reusable in better-sqlite3 and Kysely runs one query at a time per connection, so keep them by SQL text.

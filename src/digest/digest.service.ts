@@ -16,6 +16,7 @@ import {
   markDeliverySkipped,
   markIssueSent,
   requeueFailedDeliveries,
+  retryableDeliveries,
 } from './issues.repo.js';
 import { findSubscriber } from './subscribers.repo.js';
 import { unsubscribeUrl, type DigestDeps } from './subscribe.service.js';
@@ -137,17 +138,7 @@ export async function sendIssue(deps: DigestDeps, week: string, opts: SendOption
   }
 
   const deliveries = await deliveryCounts(db, issue.id);
-  const retryable = Number(
-    (
-      await db
-        .selectFrom('digestDeliveries')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('issueId', '=', issue.id)
-        .where('status', 'in', ['pending', 'failed', 'sending'])
-        .where('attempts', '<', maxAttempts)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+  const retryable = await retryableDeliveries(db, issue.id, maxAttempts);
   if (retryable === 0) await markIssueSent(db, issue.id);
   return { week, empty: false, subject: issue.subject, sent, failed, skipped, deliveries, retryable, lastError };
 }

@@ -1,7 +1,9 @@
 import type { DbOrTx } from '../db/db.js';
-import type { ReviewRow, ToolRow } from '../db/types.js';
+import type { ReviewRow } from '../db/types.js';
 import { withPanels, type ToolWithPanel } from '../catalog/catalog.service.js';
-import { toPanelReview } from '../catalog/reviews.repo.js';
+import { reviewsBefore, toolIdsReviewedBefore, toolsReviewedBetween, toPanelReview } from '../catalog/reviews.repo.js';
+import { toolNamesByIds, toolsInCategories } from '../catalog/tools.repo.js';
+import { votesChangedBetween } from './issues.repo.js';
 import { summarize, type PanelLabel, type PanelSummary } from '../domain/summary.js';
 import { weekLabel, weekRange } from './week.js';
 
@@ -73,32 +75,11 @@ function toIssueTool(t: ToolWithPanel, firstPanel: boolean): IssueTool {
   };
 }
 
-/** Tools with a review revision written in [start, end). */
-async function toolsReviewedBetween(db: DbOrTx, start: string, end: string): Promise<ToolRow[]> {
-  return db
-    .selectFrom('tools')
-    .selectAll()
-    .where('id', 'in', (eb) => eb.selectFrom('reviews').select('toolId').where('createdAt', '>=', start).where('createdAt', '<', end))
-    .execute();
-}
-
 /** Builds the week's content from the database as it is now. */
 export async function buildIssueContent(db: DbOrTx, week: string): Promise<IssueContent> {
   const { start, end } = weekRange(week);
   const reviewed = await withPanels(db, await toolsReviewedBetween(db, start, end));
-  const hadEarlier = new Set(
-    reviewed.length === 0
-      ? []
-      : (
-          await db
-            .selectFrom('reviews')
-            .select('toolId')
-            .distinct()
-            .where('toolId', 'in', reviewed.map((t) => t.tool.id))
-            .where('createdAt', '<', start)
-            .execute()
-        ).map((r) => r.toolId),
-  );
+  const hadEarlier = await toolIdsReviewedBefore(db, reviewed.map((t) => t.tool.id), start);
   const verdicts = reviewed
     .map((t) => toIssueTool(t, !hadEarlier.has(t.tool.id)))
     .sort(
@@ -120,7 +101,7 @@ async function notableComparisons(db: DbOrTx, verdicts: readonly IssueTool[]): P
   const decided = verdicts.filter((v) => v.label === 'Ship' || v.label === 'Skip');
   if (decided.length === 0) return [];
   const categories = [...new Set(decided.map((v) => v.categorySlug))];
-  const peers = (await withPanels(db, await db.selectFrom('tools').selectAll().where('categorySlug', 'in', categories).execute())).map((t) => toIssueTool(t, false));
+  const peers = (await withPanels(db, await toolsInCategories(db, categories))).map((t) => toIssueTool(t, false));
   const seen = new Set<string>();
   const pairs: (IssueComparison & { gap: number })[] = [];
   for (const v of decided) {
@@ -184,17 +165,9 @@ const brief = (s: PanelSummary) => ({ label: s.label, shipPct: s.shipPct, text: 
 export async function bookmarkChanges(db: DbOrTx, toolIds: readonly number[], week: string): Promise<BookmarkSection> {
   if (toolIds.length === 0) return { total: 0, changes: [] };
   const { start, end } = weekRange(week);
-  const tools = await db.selectFrom('tools').select(['id', 'slug', 'name']).where('id', 'in', toolIds).execute();
-  const reviews = await db.selectFrom('reviews').selectAll().where('toolId', 'in', toolIds).where('createdAt', '<', end).execute();
-  const votes = await db
-    .selectFrom('votes')
-    .select(['toolId', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('toolId', 'in', toolIds)
-    .where('updatedAt', '>=', start)
-    .where('updatedAt', '<', end)
-    .groupBy('toolId')
-    .execute();
-  const votesBy = new Map(votes.map((v) => [v.toolId, Number(v.n)]));
+  const tools = await toolNamesByIds(db, toolIds);
+  const reviews = await reviewsBefore(db, toolIds, end);
+  const votesBy = await votesChangedBetween(db, toolIds, start, end);
   const order = new Map(toolIds.map((id, i) => [id, i]));
   const changes: BookmarkChange[] = [];
   for (const t of tools.sort((a, b) => order.get(a.id)! - order.get(b.id)!)) {

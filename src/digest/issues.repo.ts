@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DbOrTx } from '../db/db.js';
-import { nowIso } from '../db/db.js';
+import { executeTx, nowIso, type DbOrTx } from '../db/db.js';
 import { isPostgres } from '../db/dialect.js';
 import type { DigestDeliveryRow, DigestIssueRow } from '../db/types.js';
 
@@ -114,11 +113,10 @@ export async function claimDelivery(db: DbOrTx, c: DeliveryClaim): Promise<Diges
       .returningAll()
       .executeTakeFirst();
   if (isPostgres(db)) {
-    const run = async (tx: DbOrTx) => {
+    return executeTx(db, async (tx) => {
       const row = await due(tx).forUpdate().skipLocked().executeTakeFirst();
       return row ? take(tx, row.id) : undefined;
-    };
-    return db.isTransaction ? run(db) : db.transaction().execute(run);
+    });
   }
   return take(db, due(db));
 }
@@ -166,4 +164,33 @@ export async function deliveryCounts(db: DbOrTx, issueId: number): Promise<Recor
   const out = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
   for (const r of rows) out[r.status] = Number(r.n);
   return out;
+}
+
+/** Deliveries a later run may still send: not sent, not skipped, attempts left. */
+export async function retryableDeliveries(db: DbOrTx, issueId: number, maxAttempts: number): Promise<number> {
+  const row = await db
+    .selectFrom('digestDeliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('issueId', '=', issueId)
+    .where('status', 'in', ['pending', 'failed', 'sending'])
+    .where('attempts', '<', maxAttempts)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Community votes cast or changed in [start, end), per tool, for the reader's bookmarks section.
+ * It reads the votes table: its home is community/votes.repo.ts, kept here until that file is free to change.
+ */
+export async function votesChangedBetween(db: DbOrTx, toolIds: readonly number[], start: string, end: string): Promise<Map<number, number>> {
+  if (toolIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('votes')
+    .select(['toolId', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('toolId', 'in', toolIds)
+    .where('updatedAt', '>=', start)
+    .where('updatedAt', '<', end)
+    .groupBy('toolId')
+    .execute();
+  return new Map(rows.map((v) => [v.toolId, Number(v.n)]));
 }

@@ -10,6 +10,7 @@ import {
   claimConfirmationSend,
   confirmSubscriber,
   findSubscriber,
+  findSubscriberByEmail,
   insertPendingSubscriber,
   releaseConfirmationSend,
   reopenSubscriber,
@@ -60,7 +61,7 @@ export async function subscribe(deps: DigestDeps, rawEmail: unknown): Promise<{ 
   await reopenSubscriber(deps.db, email, now);
   const claimed = await claimConfirmationSend(deps.db, email, now, CONFIRM_COOLDOWN_MS);
   if (!claimed) {
-    const row = await deps.db.selectFrom('digestSubscribers').select('status').where('email', '=', email).executeTakeFirst();
+    const row = await findSubscriberByEmail(deps.db, email);
     return { email, outcome: row?.status === 'confirmed' ? 'already' : 'cooldown' };
   }
   const secret = await getSecret(deps.db, deps.config);

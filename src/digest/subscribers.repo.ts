@@ -70,9 +70,6 @@ export async function unsubscribeSubscriber(db: DbOrTx, id: number, now: string)
   return Number(r.numUpdatedRows) > 0;
 }
 
-export const confirmedSubscriberIds = async (db: DbOrTx): Promise<number[]> =>
-  (await db.selectFrom('digestSubscribers').select('id').where('status', '=', 'confirmed').orderBy('id').execute()).map((r) => r.id);
-
 export async function subscriberCounts(db: DbOrTx): Promise<Record<DigestSubscriberRow['status'], number>> {
   const rows = await db.selectFrom('digestSubscribers').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute();
   const out = { pending: 0, confirmed: 0, unsubscribed: 0 };

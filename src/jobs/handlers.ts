@@ -5,11 +5,12 @@ import type { JobRow } from '../db/types.js';
 import type { Critic } from '../domain/schemas.js';
 import type { Mailer } from '../mail/mailer.js';
 import { findToolById, toolsWithoutReviews } from '../catalog/tools.repo.js';
+import { hasReviews } from '../catalog/reviews.repo.js';
 import { createLlmClient, type LlmClient } from '../panel/llm.js';
 import { runPanel } from '../panel/runner.js';
 import { sendIssue } from '../digest/digest.service.js';
-import { weekSchema } from '../digest/week.js';
-import { enqueue, hasActiveJob } from './queue.js';
+import { hasActiveJob } from './jobs.repo.js';
+import { enqueue, jobPayloads, type JobName, type JobPayload } from './queue.js';
 
 /** What a handler may use. Handlers must be safe to run twice for the same job (delivery is at least once). */
 export interface JobContext {
@@ -24,15 +25,17 @@ export interface JobContext {
   log(message: string): void;
   /** Override the LLM client (tests); default createLlmClient(config.llm, config.shipThreshold). */
   llm?: LlmClient;
-  /** First backoff of the panel's per-call retries. */
+  /** First backoff of the panel's per-call retries; default config.llmBackoffMs. */
   llmBackoffMs?: number;
 }
 
+/** What a worker runs for one job type: the payload is checked against `payload` before `run` sees it. */
 export interface JobHandler {
   payload: z.ZodType;
   run(payload: unknown, ctx: JobContext): Promise<void>;
 }
 
+/** The app's jobs are `defaultHandlers()`; tests may run a worker over handlers of their own. */
 export type JobHandlers = Record<string, JobHandler>;
 
 /** Thrown when a job cannot run yet for a reason attempts will not fix (no LLM configured): retried later without using an attempt. */
@@ -46,33 +49,19 @@ export class JobDeferred extends Error {
   }
 }
 
-/** Thrown when retrying cannot help (a payload that does not parse): the job fails at once. */
-export class JobPermanentError extends Error {
-  override name = 'JobPermanentError';
-}
-
-export const JOB_TYPES = {
-  panelReview: 'panel.review',
-  dailyReview: 'schedule.daily-review',
-  digestSend: 'digest.send',
-} as const;
-
 /** How long a job waits for an LLM to be configured before it looks again. */
 export const LLM_WAIT_MS = 15 * 60 * 1000;
 
-const define = <S extends z.ZodType>(payload: S, run: (p: z.infer<S>, ctx: JobContext) => Promise<void>): JobHandler => ({
-  payload,
-  run: (p, ctx) => run(p as z.infer<S>, ctx),
+/** A handler for one of the app's job types, with that type's payload schema (see jobPayloads in queue.ts). */
+const handle = <N extends JobName>(type: N, run: (p: JobPayload<N>, ctx: JobContext) => Promise<void>): JobHandler => ({
+  payload: jobPayloads[type],
+  run: (p, ctx) => run(p as JobPayload<N>, ctx),
 });
 
-/** `panel.review` {toolId}: run every critic on one tool. `onlyIfUnreviewed` (the daily schedule) skips tools reviewed meanwhile. */
-const panelReview = define(z.object({ toolId: z.number().int().positive(), onlyIfUnreviewed: z.boolean().optional() }), async (p, ctx) => {
+const panelReview = handle('panel.review', async (p, ctx) => {
   const tool = await findToolById(ctx.db, p.toolId);
   if (!tool) return ctx.log(`tool ${p.toolId} no longer exists; nothing to review`);
-  if (p.onlyIfUnreviewed) {
-    const has = await ctx.db.selectFrom('reviews').select('id').where('toolId', '=', tool.id).limit(1).executeTakeFirst();
-    if (has) return ctx.log(`${tool.slug} has been reviewed meanwhile; skipping`);
-  }
+  if (p.onlyIfUnreviewed && (await hasReviews(ctx.db, tool.id))) return ctx.log(`${tool.slug} has been reviewed meanwhile; skipping`);
   const cfg = ctx.config;
   if (!ctx.llm && !cfg.llm) throw new JobDeferred(LLM_NOT_CONFIGURED, LLM_WAIT_MS);
   const llm = ctx.llm ?? createLlmClient(cfg.llm!, cfg.shipThreshold);
@@ -81,7 +70,7 @@ const panelReview = define(z.object({ toolId: z.number().int().positive(), onlyI
     concurrency: cfg.llmConcurrency,
     timeoutMs: cfg.llmTimeoutMs,
     maxAttempts: cfg.llmMaxAttempts,
-    backoffMs: ctx.llmBackoffMs,
+    backoffMs: ctx.llmBackoffMs ?? cfg.llmBackoffMs,
   });
   const run = result.runs[0]!;
   const failures = result.outcomes.filter((o) => o.status === 'failed');
@@ -90,13 +79,13 @@ const panelReview = define(z.object({ toolId: z.number().int().positive(), onlyI
   ctx.log(`${tool.slug}: panel run ${run.runId} ${run.status}${failures.length ? ` (${failures.map((f) => `${f.critic}: ${f.reason}`).join('; ')})` : ''}`);
 });
 
-/** `schedule.daily-review`: enqueue a panel review for each tool that has none yet (one waiting job per tool at most). */
-const dailyReview = define(z.object({ date: z.string() }), async (p, ctx) => {
+/** One waiting panel review per tool at most. */
+const dailyReview = handle('schedule.daily-review', async (p, ctx) => {
   let queued = 0;
   for (const tool of await toolsWithoutReviews(ctx.db)) {
     if (await hasActiveJob(ctx.db, `panel.review:tool:${tool.id}:`)) continue;
     const r = await enqueue(ctx.db, {
-      type: JOB_TYPES.panelReview,
+      type: 'panel.review',
       payload: { toolId: tool.id, onlyIfUnreviewed: true },
       idempotencyKey: `panel.review:tool:${tool.id}:daily:${p.date}`,
     });
@@ -105,8 +94,8 @@ const dailyReview = define(z.object({ date: z.string() }), async (p, ctx) => {
   ctx.log(`daily review ${p.date}: ${queued} unreviewed tool${queued === 1 ? '' : 's'} queued`);
 });
 
-/** `digest.send` {week}: build (once) and send the week's issue; failed deliveries make the job retry with backoff. */
-const digestSend = define(z.object({ week: weekSchema, allowEmpty: z.boolean().optional() }), async (p, ctx) => {
+/** Failed deliveries make the job retry with backoff. */
+const digestSend = handle('digest.send', async (p, ctx) => {
   const r = await sendIssue({ db: ctx.db, config: ctx.config, mailer: ctx.mailer }, p.week, {
     workerId: ctx.workerId,
     signal: ctx.signal,
@@ -118,8 +107,9 @@ const digestSend = define(z.object({ week: weekSchema, allowEmpty: z.boolean().o
   if (r.retryable > 0) throw new Error(`${r.retryable} deliveries not sent yet${r.lastError ? `; last error: ${r.lastError}` : ''}`);
 });
 
-export const defaultHandlers = (): JobHandlers => ({
-  [JOB_TYPES.panelReview]: panelReview,
-  [JOB_TYPES.dailyReview]: dailyReview,
-  [JOB_TYPES.digestSend]: digestSend,
+/** One handler for every job type: a type without one does not compile. */
+export const defaultHandlers = (): { [N in JobName]: JobHandler } => ({
+  'panel.review': panelReview,
+  'schedule.daily-review': dailyReview,
+  'digest.send': digestSend,
 });

@@ -1,7 +1,6 @@
 import type { DbOrTx } from '../db/db.js';
 import { isoWeek, previousWeek, weekStart } from '../digest/week.js';
-import { JOB_TYPES } from './handlers.js';
-import { enqueue } from './queue.js';
+import { enqueue, type JobInput, type JobName } from './queue.js';
 
 /**
  * The schedule only enqueues; the worker does the work. Idempotency keys make every tick safe to repeat,
@@ -15,25 +14,25 @@ export const DIGEST_SEND_HOUR_UTC = 8;
 
 export interface ScheduledJob {
   key: string;
-  type: string;
+  type: JobName;
   created: boolean;
 }
 
-export function scheduleFor(now: Date): { type: string; key: string; payload: unknown; runAt: string }[] {
+export function scheduleFor(now: Date): (JobInput & { key: string; runAt: string })[] {
   const date = now.toISOString().slice(0, 10);
   const lastWeek = previousWeek(isoWeek(now));
   const sendAt = new Date(weekStart(isoWeek(now)).getTime() + DIGEST_SEND_HOUR_UTC * 3_600_000);
   return [
-    { type: JOB_TYPES.dailyReview, key: `schedule:daily-review:${date}`, payload: { date }, runAt: now.toISOString() },
-    { type: JOB_TYPES.digestSend, key: `digest.send:${lastWeek}`, payload: { week: lastWeek }, runAt: sendAt.toISOString() },
+    { type: 'schedule.daily-review', key: `schedule:daily-review:${date}`, payload: { date }, runAt: now.toISOString() },
+    { type: 'digest.send', key: `digest.send:${lastWeek}`, payload: { week: lastWeek }, runAt: sendAt.toISOString() },
   ];
 }
 
 export async function runSchedule(db: DbOrTx, now = new Date()): Promise<ScheduledJob[]> {
   const out: ScheduledJob[] = [];
-  for (const s of scheduleFor(now)) {
-    const r = await enqueue(db, { type: s.type, payload: s.payload, idempotencyKey: s.key, runAt: s.runAt });
-    out.push({ key: s.key, type: s.type, created: r.created });
+  for (const { key, ...job } of scheduleFor(now)) {
+    const r = await enqueue(db, { ...job, idempotencyKey: key });
+    out.push({ key, type: job.type, created: r.created });
   }
   return out;
 }

@@ -1,11 +1,13 @@
+import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import type { JobRow } from '../db/types.js';
 import type { Critic } from '../domain/schemas.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
 import type { LlmClient } from '../panel/llm.js';
-import { defaultHandlers, JobDeferred, JobPermanentError, type JobContext, type JobHandlers } from './handlers.js';
-import { backoffMs, claimJob, completeJob, extendLease, failExhaustedLeases, failJob, newWorkerId } from './queue.js';
+import { defaultHandlers, JobDeferred, type JobContext, type JobHandlers } from './handlers.js';
+import { claimJob, completeJob, extendLease, failExhaustedLeases, failJob } from './jobs.repo.js';
+import { backoffMs, newWorkerId } from './queue.js';
 import { runSchedule } from './scheduler.js';
 
 export interface WorkerDeps {
@@ -53,7 +55,7 @@ const defaultLog = (line: string) => console.log(`worker: ${line}`);
 
 /** Runs one claimed job: renews its lease while it runs, then records done, a retry with backoff, or failure. */
 export async function runJob(deps: WorkerDeps, job: JobRow, opts: WorkerOptions & { signal?: AbortSignal } = {}): Promise<JobOutcome> {
-  const handlers = deps.handlers ?? defaultHandlers();
+  const handlers: JobHandlers = deps.handlers ?? defaultHandlers();
   const log = deps.log ?? defaultLog;
   const leaseMs = opts.leaseMs ?? JOB_DEFAULTS.leaseMs;
   const started = Date.now();
@@ -72,7 +74,9 @@ export async function runJob(deps: WorkerDeps, job: JobRow, opts: WorkerOptions 
   try {
     payload = handler.payload.parse(JSON.parse(job.payload));
   } catch (err) {
-    return fail(`invalid payload: ${(err as Error).message.slice(0, 300)}`, { retryInMs: 0, final: true });
+    // Retrying cannot fix a payload (written by hand, or by an older version): fail for good, saying which field.
+    const why = err instanceof z.ZodError ? z.prettifyError(err).replace(/\n/g, ' ') : (err as Error).message;
+    return fail(`invalid payload for ${job.type}: ${why.slice(0, 300)}`, { retryInMs: 0, final: true });
   }
 
   const abort = new AbortController();
@@ -110,7 +114,6 @@ export async function runJob(deps: WorkerDeps, job: JobRow, opts: WorkerOptions 
   } catch (err) {
     const message = (err as Error)?.message ?? String(err);
     if (err instanceof JobDeferred) return fail(message, { retryInMs: err.retryInMs, countAttempt: false });
-    if (err instanceof JobPermanentError) return fail(message, { retryInMs: 0, final: true });
     // Interrupted by shutdown: not the job's fault, so it does not use up an attempt.
     if (abort.signal.aborted) return fail(`interrupted by shutdown: ${message}`, { retryInMs: 0, countAttempt: false });
     return fail(message, { retryInMs: backoffMs(job.attempts, opts.backoffMs ?? JOB_DEFAULTS.backoffMs) });

@@ -7,6 +7,7 @@ import type { ToolRow } from '../db/types.js';
 import { toToolFields } from '../catalog/tool.js';
 import { insertReview } from '../catalog/reviews.repo.js';
 import { classifyFailure, type LlmClient } from './llm.js';
+import { finishPanelRun, insertPanelFailure, startPanelRun } from './runs.repo.js';
 import { promptVersion, repairPrompt, systemPrompt, userPrompt } from './prompt.js';
 
 export type PanelEvent =
@@ -58,20 +59,12 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
 
   const perTool = await Promise.all(
     tools.map(async (tool) => {
-      const { id: runId } = await db
-        .insertInto('panelRuns')
-        .values({ toolId: tool.id, provider: llm.provider, model: llm.model, promptVersion: critics.map(promptVersion).join(' '), status: 'running', inputTokens: 0, outputTokens: 0, startedAt: nowIso(), finishedAt: null })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const runId = await startPanelRun(db, { toolId: tool.id, provider: llm.provider, model: llm.model, promptVersion: critics.map(promptVersion).join(' ') });
       for (const c of critics) emit({ type: 'queued', tool: tool.slug, critic: c.id });
       const outcomes = await Promise.all(critics.map((critic) => limit(() => reviewOne(tool, critic, runId))));
       const failed = outcomes.filter((o) => o.status === 'failed').length;
       const status = failed === 0 ? 'done' : failed === outcomes.length ? 'failed' : 'partial';
-      await db
-        .updateTable('panelRuns')
-        .set({ status, finishedAt: nowIso(), inputTokens: sum(outcomes, 'inputTokens'), outputTokens: sum(outcomes, 'outputTokens') })
-        .where('id', '=', runId)
-        .execute();
+      await finishPanelRun(db, runId, { status, inputTokens: sum(outcomes, 'inputTokens'), outputTokens: sum(outcomes, 'outputTokens') });
       return { run: { tool: tool.slug, runId, status } as const, outcomes };
     }),
   );
@@ -131,7 +124,7 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
         await sleep(Math.min(f.retryAfterMs ?? backoff * 2 ** (attempt - 1), 30_000));
       }
     }
-    await db.insertInto('panelFailures').values({ runId, critic: critic.id, reason, attempts, createdAt: nowIso() }).execute();
+    await insertPanelFailure(db, { runId, critic: critic.id, reason, attempts });
     emit({ type: 'failed', tool: tool.slug, critic: critic.id, reason, attempts });
     return { tool: tool.slug, critic: critic.id, status: 'failed', reason, inputTokens, outputTokens };
   }

@@ -1,6 +1,6 @@
-import type { DbOrTx } from '../db/db.js';
 import type { ToolRow } from '../db/types.js';
 import { withPanels } from '../catalog/catalog.service.js';
+import { toolsByLatestReview } from '../catalog/reviews.repo.js';
 import { listTools } from '../catalog/tools.repo.js';
 import { voteCounts } from '../community/votes.repo.js';
 import { summarizeVotes } from '../domain/summary.js';
@@ -23,32 +23,6 @@ const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 export const escapeXml = (s: string): string => s.replace(ILLEGAL_XML, '').replace(/[&<>"']/g, (ch) => XML_ENTITIES[ch]!);
 
 const XML_TYPE = 'application/xml; charset=utf-8';
-
-/**
- * The tools whose verdicts changed most recently, with the id and time of their newest review revision.
- * A small read query kept beside its only caller; move it to reviews.repo.ts if another feature needs it.
- */
-async function toolsByLatestReview(db: DbOrTx, limit: number) {
-  const latest = await db
-    .selectFrom('reviews')
-    .select(['toolId', (eb) => eb.fn.max('id').as('lastId')])
-    .groupBy('toolId')
-    .orderBy((eb) => eb.fn.max('id'), 'desc')
-    .limit(limit)
-    .execute();
-  if (latest.length === 0) return [];
-  const ids = latest.map((r) => Number(r.lastId));
-  const [tools, reviews] = await Promise.all([
-    db.selectFrom('tools').selectAll().where('id', 'in', latest.map((r) => r.toolId)).execute(),
-    db.selectFrom('reviews').select(['id', 'createdAt']).where('id', 'in', ids).execute(),
-  ]);
-  const toolById = new Map(tools.map((t) => [t.id, t]));
-  const timeById = new Map(reviews.map((r) => [r.id, r.createdAt]));
-  return latest.flatMap((r) => {
-    const tool = toolById.get(r.toolId);
-    return tool ? [{ tool, reviewId: Number(r.lastId), reviewedAt: timeById.get(Number(r.lastId)) ?? tool.updatedAt }] : [];
-  });
-}
 
 /** Atom feed of new verdicts: one entry per recently reviewed tool, newest first; a re-review is a new entry. */
 export async function renderFeed(site: Site): Promise<string> {

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Store } from '../db/db.js';
+import { readDataVersion } from '../db/data-version.repo.js';
 import type { Critic } from '../domain/schemas.js';
 import { PageCache } from './cache.js';
 
@@ -24,8 +25,7 @@ const VERSION_POLL_MS = 250;
 export async function createSite(store: Store, config: Config, critics: Critic[], opts: { cacheBytes?: number } = {}): Promise<Site> {
   let version = 0;
   const read = async () => {
-    const row = await store.db.selectFrom('dataVersion').select('version').where('id', '=', 1).executeTakeFirst();
-    version = Number(row?.version ?? 0);
+    version = await readDataVersion(store.db);
     return version;
   };
   await read();

@@ -1,5 +1,7 @@
-import { sql, type Kysely } from 'kysely';
-import { isPostgres } from '../dialect.js';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
+
+// Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.
+const isPostgres = (db: Kysely<any>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 // Columns are snake_case here: the schema builder runs without CamelCasePlugin's help in mind.
 export async function up(db: Kysely<any>): Promise<void> {

@@ -1,11 +1,13 @@
-import { sql, type Kysely } from 'kysely';
-import { isPostgres } from '../dialect.js';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
+
+// Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.
+const isPostgres = (db: Kysely<any>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /**
  * One counter that every write to the given tables bumps, by trigger, whoever writes (web, CLI, worker,
  * another process). Page caches compare it to know when to throw rendered pages away.
  */
-export async function addVersionTriggers(db: Kysely<any>, tables: string[]): Promise<void> {
+async function addVersionTriggers(db: Kysely<any>, tables: string[]): Promise<void> {
   for (const t of tables) {
     if (isPostgres(db)) {
       await sql`create trigger ${sql.id(`${t}_bump_data_version`)} after insert or update or delete on ${sql.table(t)} for each statement execute function bump_data_version()`.execute(db);

@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely';
-import { isPostgres } from '../dialect.js';
-import { addVersionTriggers } from './20261126_002_data_version.js';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
+
+// Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.
+const isPostgres = (db: Kysely<any>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = isPostgres(db);
@@ -16,7 +17,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('votes_one_per_voter', ['tool_id', 'voter_id'])
     .execute();
   await db.schema.createIndex('votes_voter').on('votes').column('voter_id').execute();
-  await addVersionTriggers(db, ['votes']);
+  // Writes bump data_version, as in 002_data_version.
+  const bump = pg
+    ? [sql`create trigger ${sql.id('votes_bump_data_version')} after insert or update or delete on ${sql.table('votes')} for each statement execute function bump_data_version()`]
+    : ['insert', 'update', 'delete'].map((op) => sql`create trigger ${sql.id(`votes_${op}_bump_data_version`)} after ${sql.raw(op)} on ${sql.table('votes')} begin update data_version set version = version + 1 where id = 1; end`);
+  for (const q of bump) await q.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

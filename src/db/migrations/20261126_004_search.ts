@@ -1,5 +1,7 @@
-import { sql, type Kysely } from 'kysely';
-import { isPostgres } from '../dialect.js';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
+
+// Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.
+const isPostgres = (db: Kysely<any>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /**
  * Full-text search over a tool's name, tagline, description and tags, kept in step with `tools` by the

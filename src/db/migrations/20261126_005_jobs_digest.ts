@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely';
-import { isPostgres } from '../dialect.js';
-import { addVersionTriggers } from './20261126_002_data_version.js';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
+
+// Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.
+const isPostgres = (db: Kysely<any>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /**
  * Durable job queue (panel runs, digest sends, schedules) and the weekly digest: subscribers,
@@ -76,7 +77,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('digest_deliveries_status').on('digest_deliveries').columns(['issue_id', 'status']).execute();
 
   // The /digest archive pages are cached; a new issue must show up.
-  await addVersionTriggers(db, ['digest_issues']);
+  const bump = pg
+    ? [sql`create trigger ${sql.id('digest_issues_bump_data_version')} after insert or update or delete on ${sql.table('digest_issues')} for each statement execute function bump_data_version()`]
+    : ['insert', 'update', 'delete'].map((op) => sql`create trigger ${sql.id(`digest_issues_${op}_bump_data_version`)} after ${sql.raw(op)} on ${sql.table('digest_issues')} begin update data_version set version = version + 1 where id = 1; end`);
+  for (const q of bump) await q.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -1,0 +1,21 @@
+import { nowIso, type DbOrTx } from '../db/db.js';
+import type { PanelRunRow } from '../db/types.js';
+
+/** SQL for panel runs (one per tool per `runPanel`) and the critics that failed in them. */
+
+export async function startPanelRun(db: DbOrTx, run: Pick<PanelRunRow, 'toolId' | 'provider' | 'model' | 'promptVersion'>): Promise<number> {
+  const { id } = await db
+    .insertInto('panelRuns')
+    .values({ ...run, status: 'running', inputTokens: 0, outputTokens: 0, startedAt: nowIso(), finishedAt: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function finishPanelRun(db: DbOrTx, id: number, end: Pick<PanelRunRow, 'status' | 'inputTokens' | 'outputTokens'>): Promise<void> {
+  await db.updateTable('panelRuns').set({ ...end, finishedAt: nowIso() }).where('id', '=', id).execute();
+}
+
+export async function insertPanelFailure(db: DbOrTx, failure: { runId: number; critic: string; reason: string; attempts: number }): Promise<void> {
+  await db.insertInto('panelFailures').values({ ...failure, createdAt: nowIso() }).execute();
+}

@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+/** Rules of the house that no type checker enforces: where SQL lives and which way imports point. */
+
+const root = resolve(import.meta.dirname, '..');
+const src = join(root, 'src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(p);
+    return /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [p] : [];
+  });
+}
+
+const files = sourceFiles(src).map((p) => ({ path: relative(root, p).replaceAll('\\', '/'), text: readFileSync(p, 'utf8') }));
+
+/** `file:line: text` for each line matching the pattern. */
+const hits = (f: { path: string; text: string }, pattern: RegExp) =>
+  f.text.split('\n').flatMap((line, i) => (pattern.test(line) ? [`${f.path}:${i + 1}: ${line.trim().slice(0, 120)}`] : []));
+
+/** Module specifiers a file imports or re-exports (static and dynamic). */
+const importsOf = (text: string) => [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+
+test('SQL is written only in repos (*.repo.ts) and migrations', () => {
+  // sql`…` and sql<T>`…`
+  const SQL = /\b(selectFrom|insertInto|updateTable|deleteFrom)\b|\bsql(<[^`]*>)?`/;
+  const outside = files.filter((f) => !f.path.endsWith('.repo.ts') && !f.path.startsWith('src/db/migrations/')).flatMap((f) => hits(f, SQL));
+  assert.deepEqual(outside, [], `SQL outside repos; move each statement into the repo of its noun:\n${outside.join('\n')}`);
+});
+
+test('one transaction helper: only src/db/db.ts asks whether it already runs in a transaction', () => {
+  const outside = files.filter((f) => f.path !== 'src/db/db.ts').flatMap((f) => hits(f, /\bisTransaction\b/));
+  assert.deepEqual(outside, [], `use executeTx from src/db/db.ts:\n${outside.join('\n')}`);
+});
+
+test('migrations import nothing but kysely (not app code, not each other)', () => {
+  const bad = files
+    .filter((f) => f.path.startsWith('src/db/migrations/'))
+    .flatMap((f) => importsOf(f.text).filter((m) => m !== 'kysely').map((m) => `${f.path} imports ${m}`));
+  assert.ok(files.some((f) => f.path.startsWith('src/db/migrations/')), 'found the migrations');
+  assert.deepEqual(bad, []);
+});
+
+test('community and catalog import nothing from web (requests stay in src/web)', () => {
+  const bad = files
+    .filter((f) => f.path.startsWith('src/community/') || f.path.startsWith('src/catalog/'))
+    .flatMap((f) =>
+      importsOf(f.text)
+        .filter((m) => m.startsWith('.') && relative(src, resolve(root, dirname(f.path), m)).replaceAll('\\', '/').startsWith('web/'))
+        .map((m) => `${f.path} imports ${m}`),
+    );
+  assert.deepEqual(bad, []);
+});
