@@ -94,21 +94,6 @@ test('a 500 reply makes generateObject throw an APICallError', async () => {
   }
 });
 
-test('429 with retry-after-ms is retried by the SDK, then succeeds', async () => {
-  const fake = await startFakeLlm(({ index }) =>
-    index === 0
-      ? { status: 429, headers: { 'retry-after-ms': '0' } }
-      : { content: JSON.stringify({ score: 1 }) },
-  );
-  try {
-    const result = await generateObject({ model: modelFor(fake), schema, prompt: 'hi', maxRetries: 1 });
-    assert.deepEqual(result.object, { score: 1 });
-    assert.equal(fake.requests.length, 2);
-  } finally {
-    await fake.close();
-  }
-});
-
 test('invalid JSON content makes generateObject throw', async () => {
   const fake = await startFakeLlm(() => ({ content: 'not json at all' }));
   try {
