@@ -1,29 +1,45 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshStore, DIALECTS, type TestStore } from './helpers/db.js';
 import { startFakeLlm, criticOf, type FakeLlm } from './helpers/fake-llm.js';
 import { takeJson, toolDoc } from './helpers/fixtures.js';
+import { verdict } from './helpers/cli.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const run = promisify(execFile);
 
-function verdict(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['bin/verdict.js', ...args],
-      { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
+// The suites below run `main` in this process; these two check that bin/verdict.js really starts it.
+describe('bin/verdict.js as a child process', () => {
+  test('--help lists the commands and exits 0', async () => {
+    const { stdout } = await run(process.execPath, ['bin/verdict.js', '--help'], { env: { PATH: process.env.PATH } });
+    assert.match(stdout, /^Usage: verdict /);
+    assert.match(stdout, /^  compare <tools\.\.\.> /m);
   });
-}
+
+  test('a failing command exits 1 with one line on stderr', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'verdict-bin-'));
+    const err = await run(process.execPath, ['bin/verdict.js', 'tools', 'show', 'nope'], { env: { PATH: process.env.PATH, DATABASE_URL: join(tmp, 'v.db') } }).then(
+      () => assert.fail('expected exit 1'),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    assert.equal(err.code, 1);
+    assert.equal(err.stdout, '');
+    assert.equal(err.stderr, 'verdict: No tool "nope".\n');
+  });
+});
+
+test('db migrate applies every migration once, in order, on a new database', async () => {
+  const env = { DATABASE_URL: join(mkdtempSync(join(tmpdir(), 'verdict-migrate-')), 'v.db') };
+  const all = readdirSync('src/db/migrations').map((f) => f.replace(/\.ts$/, '')).sort();
+  const first = await verdict(['db', 'migrate', '--json'], env);
+  assert.equal(first.code, 0, first.stderr);
+  assert.deepEqual(JSON.parse(first.stdout), { applied: all });
+  assert.deepEqual(JSON.parse((await verdict(['db', 'migrate', '--json'], env)).stdout), { applied: [] });
+});
 
 for (const { dialect, skip } of DIALECTS) {
   describe(`verdict CLI (${dialect})`, { skip }, () => {
@@ -132,9 +148,11 @@ for (const { dialect, skip } of DIALECTS) {
     });
 
     test('db migrate is idempotent', async () => {
+      // The store the tests share is migrated already: nothing is left to apply.
       const r = await verdict(['db', 'migrate', '--json'], env);
       assert.equal(r.code, 0, r.stderr);
-      assert.ok(Array.isArray(JSON.parse(r.stdout).applied));
+      assert.deepEqual(JSON.parse(r.stdout), { applied: [] });
+      assert.equal((await verdict(['db', 'migrate'], env)).stdout, 'Database is up to date\n');
     });
   });
 }

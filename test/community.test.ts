@@ -3,8 +3,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { simpleParser } from 'mailparser';
 import { DIALECTS } from './helpers/db.js';
 import { startTestSite, type TestSite } from './helpers/web.js';
@@ -19,8 +17,8 @@ import { hasPersonalCookie } from '../src/web/visitor.js';
 import { drainJobs } from '../src/jobs/worker.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 import { getTool } from '../src/catalog/catalog.service.js';
+import { verdict } from './helpers/cli.js';
 
-const run = promisify(execFile);
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 
 /** A minimal browser: keeps cookies, sends Origin like a browser does on form posts, and a client address. */
@@ -354,86 +352,118 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(((await (await agent().fetch('/bookmarks.json')).json()) as { count: number }).count, 0);
     });
 
-    test('submission → duplicates refused → approval → panel.review job → the worker gives it a verdict', async () => {
-      const a = agent();
-      const fields = {
-        name: 'Quill Notes',
-        url: 'https://www.quillnotes.example/',
-        tagline: 'Meeting notes that write themselves',
-        category: 'Productivity',
-        pricing_model: 'freemium',
-        pricing_entry: 'Free, $8/month Pro',
-        email: 'maker@quillnotes.example',
+    describe('submitting a tool', () => {
+      const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, accept: 'application/json' };
+      const fields = (name: string) => {
+        const host = name.toLowerCase().replace(/[^a-z0-9]+/g, '');
+        return { name, url: `https://www.${host}.example/`, tagline: 'Meeting notes that write themselves', category: 'Productivity', pricing_model: 'freemium', pricing_entry: 'Free, $8/month Pro', email: `maker@${host}.example` };
       };
-      const invalid = await a.post('/submit', { ...fields, url: 'ftp://nope', pricing_model: 'cheap', email: 'not-an-email' });
-      assert.equal(invalid.status, 400);
-      const form = await invalid.text();
-      assert.match(form, /Website must be an http\(s\) URL/);
-      assert.match(form, /Pricing model must be one of free, freemium, paid, open-source/);
-      assert.match(form, /value="Quill Notes"/, 'the form comes back with what was typed');
-
-      const ok = await a.post('/submit', fields);
-      assert.equal(ok.status, 303);
-      assert.equal(ok.headers.get('location'), '/submit/thanks');
-
-      const dupes: [Record<string, string>, RegExp][] = [
-        [{ ...fields, name: 'Quill Notes' }, /already been submitted/],
-        [{ ...fields, name: 'Quill', url: 'http://quillnotes.example' }, /already been submitted/],
-        [{ ...fields, name: 'SmolVLM2', url: 'https://new.example' }, /already listed at \/tools\/smolvlm2/],
-        [{ ...fields, name: 'Totally new', url: 'https://HuggingFace.co/blog/smolvlm2/' }, /That URL is already listed as SmolVLM2/],
-      ];
-      for (const [f, msg] of dupes) {
-        const r = await a.post('/submit', f, { json: true });
-        assert.equal(r.status, 409);
-        assert.match(((await r.json()) as { error: { message: string } }).error.message, msg);
+      /** Submits as a fresh visitor; the new submission's id. */
+      async function submit(name: string): Promise<number> {
+        const r = await agent().post('/submit', fields(name), { json: true });
+        assert.equal(r.status, 201);
+        return ((await r.json()) as { submission: { id: number } }).submission.id;
       }
-      // Concurrent identical submissions: exactly one is stored.
-      const same = { ...fields, name: 'Racer', url: 'https://racer.example' };
-      const statuses = await Promise.all(Array.from({ length: 5 }, () => agent().post('/submit', same, { json: true }).then((r) => r.status)));
-      assert.equal(statuses.filter((x) => x === 201).length, 1, `statuses ${statuses}`);
-      assert.equal(statuses.filter((x) => x === 409).length, 4);
-
-      // The admin routes want the token.
-      assert.equal((await a.fetch('/admin/submissions.json')).status, 401);
-      const list = (await (await a.fetch('/admin/submissions.json?status=pending', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
-        submissions: { id: number; name: string }[];
+      const approve = (id: number) => agent().fetch(`/admin/submissions/${id}/approve`, { method: 'POST', headers: admin });
+      const refusal = async (f: Record<string, string>) => {
+        const r = await agent().post('/submit', f, { json: true });
+        return { status: r.status, message: ((await r.json()) as { error: { message: string } }).error.message };
       };
-      const quill = list.submissions.find((x) => x.name === 'Quill Notes')!;
-      const racer = list.submissions.find((x) => x.name === 'Racer')!;
-      assert.ok(quill && racer);
+      const cli = (args: string[]) => verdict(args, { DATABASE_URL: s.store.location });
 
-      const approve = await a.fetch(`/admin/submissions/${quill.id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, accept: 'application/json' } });
-      assert.equal(approve.status, 200);
-      const approved = (await approve.json()) as { tool: { id: number; slug: string }; job: { id: number } };
-      assert.equal(approved.tool.slug, 'quill-notes');
-      const again = await a.fetch(`/admin/submissions/${quill.id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, accept: 'application/json' } });
-      assert.equal(again.status, 409);
-      const job = await s.store.db.selectFrom('jobs').selectAll().where('id', '=', approved.job.id).executeTakeFirstOrThrow();
-      assert.equal(job.type, 'panel.review');
-      assert.deepEqual(JSON.parse(job.payload), { toolId: approved.tool.id });
-      assert.equal(job.idempotencyKey, `panel.review:tool:${approved.tool.id}:${quill.id}`);
-      // Listed at once (no verdict yet) and no longer submittable.
-      assert.equal((await s.get('/tools/quill-notes')).status, 200);
-      assert.equal((await a.post('/submit', { ...fields, name: 'Quill Again' }, { json: true })).status, 409);
+      test('an invalid submission comes back as the form, with each error and what was typed', async () => {
+        const invalid = await agent().post('/submit', { ...fields('Quill Notes'), url: 'ftp://nope', pricing_model: 'cheap', email: 'not-an-email' });
+        assert.equal(invalid.status, 400);
+        const form = await invalid.text();
+        assert.match(form, /Website must be an http\(s\) URL/);
+        assert.match(form, /Pricing model must be one of free, freemium, paid, open-source/);
+        assert.match(form, /value="Quill Notes"/, 'the form comes back with what was typed');
+      });
 
-      // The worker runs the panel against the fake LLM: the tool gets its verdict.
-      const drained = await drainJobs({ db: s.store.db, config: s.site.config, critics: CRITICS, log: () => {} }, { llmBackoffMs: 1 });
-      assert.ok(drained.outcomes.includes('done'), `outcomes ${drained.outcomes}`);
-      const reviewed = await getTool(s.store.db, 'quill-notes');
-      assert.ok(reviewed.summary.label, `has a panel verdict: ${reviewed.summary.text}`);
-      assert.equal(reviewed.summary.label, 'Ship');
+      test('a valid submission redirects to the thanks page', async () => {
+        const ok = await agent().post('/submit', fields('Quill Notes'));
+        assert.equal(ok.status, 303);
+        assert.equal(ok.headers.get('location'), '/submit/thanks');
+      });
 
-      // Rejecting from the terminal.
-      const env = { ...process.env, DATABASE_URL: s.store.location };
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bin/verdict.js', '--json', 'submissions', 'reject', String(racer.id), '--reason', 'duplicate of Quill'], { env });
-      const rejected = (JSON.parse(stdout) as { submission: { status: string; reason: string } }).submission;
-      assert.deepEqual([rejected.status, rejected.reason], ['rejected', 'duplicate of Quill']);
-      const listed = await run(process.execPath, ['--import', 'tsx', 'bin/verdict.js', 'submissions', 'list', '--status', 'all'], { env });
-      assert.match(listed.stdout, /approved\s+Quill Notes/);
-      assert.match(listed.stdout, /rejected\s+Racer/);
-      const failed = await run(process.execPath, ['--import', 'tsx', 'bin/verdict.js', 'submissions', 'approve', String(racer.id)], { env }).catch((e: { code: number; stderr: string }) => e);
-      assert.equal((failed as { code: number }).code, 1);
-      assert.match((failed as { stderr: string }).stderr, /already rejected/);
+      test('a name or URL already submitted is refused with 409', async () => {
+        await submit('Inkwell');
+        const again = await refusal(fields('Inkwell'));
+        assert.equal(again.status, 409);
+        assert.match(again.message, /already been submitted/);
+        const sameUrl = await refusal({ ...fields('Inkwell Two'), url: 'http://inkwell.example' });
+        assert.equal(sameUrl.status, 409);
+        assert.match(sameUrl.message, /already been submitted/, 'the URL matches after normalising scheme, www and the trailing slash');
+      });
+
+      test('a name or URL already listed is refused with 409, naming the listed tool', async () => {
+        const byName = await refusal({ ...fields('SmolVLM2'), url: 'https://new.example' });
+        assert.equal(byName.status, 409);
+        assert.match(byName.message, /already listed at \/tools\/smolvlm2/);
+        const byUrl = await refusal({ ...fields('Totally new'), url: 'https://HuggingFace.co/blog/smolvlm2/' });
+        assert.equal(byUrl.status, 409);
+        assert.match(byUrl.message, /That URL is already listed as SmolVLM2/);
+      });
+
+      test('five concurrent identical submissions store exactly one', async () => {
+        const same = fields('Racer');
+        const statuses = await Promise.all(Array.from({ length: 5 }, () => agent().post('/submit', same, { json: true }).then((r) => r.status)));
+        assert.deepEqual(statuses.sort(), [201, 409, 409, 409, 409]);
+      });
+
+      test('the admin list needs the token', async () => {
+        const id = await submit('Lantern');
+        assert.equal((await agent().fetch('/admin/submissions.json')).status, 401);
+        const list = (await (await agent().fetch('/admin/submissions.json?status=pending', { headers: admin })).json()) as { submissions: { id: number }[] };
+        assert.ok(list.submissions.some((x) => x.id === id));
+      });
+
+      test('approving lists the tool at once, and it can no longer be submitted', async () => {
+        const r = await approve(await submit('Beacon Notes'));
+        assert.equal(r.status, 200);
+        assert.equal(((await r.json()) as { tool: { slug: string } }).tool.slug, 'beacon-notes');
+        assert.equal((await s.get('/tools/beacon-notes')).status, 200);
+        assert.equal((await refusal({ ...fields('Beacon Again'), url: fields('Beacon Notes').url })).status, 409);
+      });
+
+      test('approving queues one panel.review job for the new tool', async () => {
+        const id = await submit('Compass');
+        const approved = (await (await approve(id)).json()) as { tool: { id: number }; job: { id: number } };
+        const job = await s.store.db.selectFrom('jobs').selectAll().where('id', '=', approved.job.id).executeTakeFirstOrThrow();
+        assert.equal(job.type, 'panel.review');
+        assert.deepEqual(JSON.parse(job.payload), { toolId: approved.tool.id });
+        assert.equal(job.idempotencyKey, `panel.review:tool:${approved.tool.id}:${id}`);
+      });
+
+      test('approving a submission twice is refused with 409', async () => {
+        const id = await submit('Harbor');
+        assert.equal((await approve(id)).status, 200);
+        assert.equal((await approve(id)).status, 409);
+      });
+
+      test('the worker runs the queued panel review and the approved tool gets its verdict', async () => {
+        assert.equal((await approve(await submit('Anchor'))).status, 200);
+        const drained = await drainJobs({ db: s.store.db, config: s.site.config, critics: CRITICS, log: () => {} }, { llmBackoffMs: 1 });
+        assert.ok(drained.outcomes.includes('done'), `outcomes ${drained.outcomes}`);
+        assert.equal((await getTool(s.store.db, 'anchor')).summary.text, 'Ship · 6 ship / 1 skip');
+      });
+
+      test('the CLI rejects a pending submission with a reason and lists it as rejected', async () => {
+        const id = await submit('Drifter');
+        const r = await cli(['--json', 'submissions', 'reject', String(id), '--reason', 'duplicate of Quill']);
+        assert.equal(r.code, 0, r.stderr);
+        const rejected = (JSON.parse(r.stdout) as { submission: { status: string; reason: string } }).submission;
+        assert.deepEqual([rejected.status, rejected.reason], ['rejected', 'duplicate of Quill']);
+        assert.match((await cli(['submissions', 'list', '--status', 'all'])).stdout, /rejected\s+Drifter/);
+      });
+
+      test('the CLI refuses to approve a rejected submission', async () => {
+        const id = await submit('Castaway');
+        assert.equal((await cli(['submissions', 'reject', String(id)])).code, 0);
+        const r = await cli(['submissions', 'approve', String(id)]);
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /^verdict: .*already rejected/);
+      });
     });
 
     test('submission floods get 429', async () => {

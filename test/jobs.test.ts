@@ -16,7 +16,7 @@ import { importTools, parseImport } from '../src/catalog/import.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 import { getTool } from '../src/catalog/catalog.service.js';
 import type { Mailer } from '../src/mail/mailer.js';
-import { main } from '../src/cli/main.js';
+import { verdict as cli } from './helpers/cli.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const nullMailer: Mailer = { send: async () => ({}) };
@@ -27,29 +27,6 @@ function deps(store: Store, handlers?: JobHandlers, env: Record<string, string> 
 }
 
 const job = (store: Store, id: number) => store.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-
-/** Runs the `verdict` CLI in this process against a database, capturing what it writes. */
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const saved = { env: { ...process.env }, out: process.stdout.write, err: process.stderr.write, exitCode: process.exitCode };
-  let stdout = '';
-  let stderr = '';
-  Object.assign(process.env, env);
-  // Only strings: under `node --test` the runner reports through this process's stdout (as Buffers), concurrently.
-  const capture = (orig: typeof process.stdout.write, add: (s: string) => void) =>
-    ((chunk: unknown, ...rest: unknown[]) => (typeof chunk === 'string' ? (add(chunk), true) : (orig as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest))) as typeof process.stdout.write;
-  process.stdout.write = capture(saved.out, (s) => (stdout += s));
-  process.stderr.write = capture(saved.err, (s) => (stderr += s));
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = saved.out;
-    process.stderr.write = saved.err;
-    process.exitCode = saved.exitCode;
-    for (const k of Object.keys(env)) if (saved.env[k] === undefined) delete process.env[k];
-    Object.assign(process.env, saved.env);
-  }
-}
 
 for (const { dialect, skip } of DIALECTS) {
   describe(`durable job queue (${dialect})`, { skip }, () => {

@@ -30,7 +30,7 @@ for (const { dialect, skip } of DIALECTS) {
       await store.close();
     });
 
-    async function run(handler: FakeLlmHandler, opts: { slug?: string; critics?: typeof CRITICS; timeoutMs?: number } = {}) {
+    async function run(handler: FakeLlmHandler, opts: { slug?: string; critics?: typeof CRITICS; timeoutMs?: number; backoffMs?: number } = {}) {
       await fake?.close();
       fake = await startFakeLlm(handler);
       const llm = createLlmClient({ provider: 'openai-compatible', baseURL: fake.url, apiKey: 'test', model: 'fake-model' }, 60);
@@ -41,7 +41,7 @@ for (const { dialect, skip } of DIALECTS) {
         concurrency: 3,
         timeoutMs: opts.timeoutMs ?? 2000,
         maxAttempts: 3,
-        backoffMs: 5,
+        backoffMs: opts.backoffMs ?? 5,
         onEvent: (e) => events.push(e),
       });
       return { result, events, requests: fake.requests };
@@ -104,12 +104,42 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(events.filter((e) => e.type === 'retry').length, 2);
     });
 
-    test('429 then success: retried, stored once', async () => {
+    test("429 then success: asks again after the server's Retry-After, not its own backoff, and stores once", async () => {
       const before = (await revisions()).length;
-      const { result, requests } = await run(({ index }) => (index === 0 ? { status: 429, headers: { 'retry-after': '0' } } : { content: takeJson(70) }));
+      const at: number[] = [];
+      const { result, requests } = await run(
+        ({ index }) => (at.push(Date.now()), index === 0 ? { status: 429, headers: { 'retry-after': '0' } } : { content: takeJson(70) }),
+        { backoffMs: 5_000 },
+      );
       assert.equal(requests.length, 2);
+      assert.ok(at[1]! - at[0]! < 2_000, `asked again after ${at[1]! - at[0]!} ms`);
       assert.equal(result.outcomes[0]!.status, 'done');
       assert.equal((await revisions()).length, before + 1);
+    });
+
+    test('a timeout, then a 500, then success: one request per attempt, doubling backoff, each reason reported', async () => {
+      const at: number[] = [];
+      const { result, requests, events } = await run(
+        ({ index }) => (at.push(Date.now()), index === 0 ? { content: takeJson(10), delayMs: 10_000 } : index === 1 ? { status: 500 } : { content: takeJson(88) }),
+        // Generous: the answer that should succeed must fit in it even on a loaded machine.
+        { timeoutMs: 1500, backoffMs: 100 },
+      );
+      assert.equal(requests.length, 3, 'the SDK does not retry behind the runner');
+      assert.deepEqual(
+        events.filter((e) => e.type === 'retry').map((e) => e.type === 'retry' && e.reason.replace(/:.*/, '')),
+        ['timed out after 1500 ms', 'HTTP 500'],
+      );
+      assert.ok(at[2]! - at[1]! >= 190, `the second wait doubles the first 100 ms (waited ${at[2]! - at[1]!} ms)`);
+      assert.equal(result.outcomes[0]!.status, 'done');
+      assert.equal((await revisions()).at(-1)!.score, 88);
+    });
+
+    test('a refused request (401) is not retried: the critic fails at once', async () => {
+      const { result, requests, events } = await run(() => ({ status: 401 }));
+      assert.equal(requests.length, 1);
+      assert.equal(events.filter((e) => e.type === 'retry').length, 0);
+      assert.equal(result.outcomes[0]!.status, 'failed');
+      assert.match(result.outcomes[0]!.reason!, /^HTTP 401/);
     });
 
     test('a timeout is retried, then recorded as failed', async () => {

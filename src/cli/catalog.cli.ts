@@ -46,7 +46,7 @@ export function registerCatalog(program: Command, ctx: () => CliContext) {
       const c = ctx();
       const doc = await exportCatalog((await c.store()).db);
       const text = JSON.stringify(doc, null, 2) + '\n';
-      if (!file || file === '-') process.stdout.write(text);
+      if (!file || file === '-') c.io.stdout.write(text);
       else {
         writeFileSync(file, text);
         c.out({ file, tools: doc.tools.length }, () => `Exported ${plural(doc.tools.length, 'tool')} to ${file}`);

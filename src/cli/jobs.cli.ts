@@ -43,17 +43,17 @@ export function registerJobs(program: Command, ctx: () => CliContext) {
       const c = ctx();
       const { db } = await c.store();
       const worker = startWorker({ db, config: c.config, critics: c.critics }, { concurrency: opts.concurrency, schedule: opts.schedule });
-      process.stderr.write(`verdict worker ${worker.id} running (concurrency ${opts.concurrency}); Ctrl-C to stop\n`);
+      c.io.stderr.write(`verdict worker ${worker.id} running (concurrency ${opts.concurrency}); Ctrl-C to stop\n`);
       await new Promise<void>((resolve) => {
         const stop = (sig: string) => {
-          process.stderr.write(`${sig}: finishing running jobs… (again to quit now)\n`);
+          c.io.stderr.write(`${sig}: finishing running jobs… (again to quit now)\n`);
           process.once(sig as NodeJS.Signals, () => process.exit(130));
           void worker.stop().then(resolve);
         };
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
-      process.stderr.write('worker stopped\n');
+      c.io.stderr.write('worker stopped\n');
     });
 
   const jobs = program.command('jobs').description('The durable job queue');
@@ -91,10 +91,10 @@ export function registerJobs(program: Command, ctx: () => CliContext) {
     .action(async () => {
       const c = ctx();
       const { db } = await c.store();
-      const r = await drainJobs({ db, config: c.config, critics: c.critics, log: (l) => process.stderr.write(l + '\n') });
+      const r = await drainJobs({ db, config: c.config, critics: c.critics, log: (l) => c.io.stderr.write(l + '\n') });
       const by = (o: string) => r.outcomes.filter((x) => x === o).length;
       c.out(r, () => `Ran ${plural(r.ran, 'job')}: ${by('done')} done, ${by('retry')} to retry, ${by('failed')} failed`);
-      if (by('failed') + by('retry') > 0) process.exitCode = 1;
+      if (by('failed') + by('retry') > 0) c.exitCode = 1;
     });
 
   const digest = program.command('digest').description('The weekly digest email (Weekly AI Tool Verdicts)');
@@ -113,10 +113,10 @@ export function registerJobs(program: Command, ctx: () => CliContext) {
       if (c.json) return c.out({ stored, subject: issueSubject(content), content, bookmarks }, () => '');
       if (opts.html) {
         const mail = issueEmail(c.config, { content, to: opts.email ?? 'preview@example.com', unsubscribeUrl: `${c.config.publicUrl}/digest/unsubscribe?token=PREVIEW`, bookmarks });
-        process.stdout.write(mail.html + '\n');
+        c.io.stdout.write(mail.html + '\n');
         return;
       }
-      process.stdout.write(`Subject: ${issueSubject(content)}${stored ? '' : '   (not sent yet: built from the database as it is now)'}\n\n${issueText(c.config, content, bookmarks)}\n`);
+      c.io.stdout.write(`Subject: ${issueSubject(content)}${stored ? '' : '   (not sent yet: built from the database as it is now)'}\n\n${issueText(c.config, content, bookmarks)}\n`);
     });
   digest
     .command('send')
@@ -139,6 +139,6 @@ export function registerJobs(program: Command, ctx: () => CliContext) {
         if (r.retryable) lines.push(`${r.retryable} ${r.retryable === 1 ? 'delivery' : 'deliveries'} still to send${r.lastError ? ` (last error: ${r.lastError})` : ''}: run this again, or let the worker retry.`);
         return lines.join('\n');
       });
-      if (r.retryable > 0) process.exitCode = 1;
+      if (r.retryable > 0) c.exitCode = 1;
     });
 }

@@ -1,22 +1,31 @@
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { CliContext } from './context.js';
+import { CliContext, processIo, type CliIo } from './context.js';
 import { registerCatalog } from './catalog.cli.js';
 import { registerReview } from './review.cli.js';
 import { registerSubmissions } from './submissions.cli.js';
 import { registerJobs } from './jobs.cli.js';
 
-/** Runs the `verdict` command. Exit status: 0 success, 1 failure, 2 bad usage. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs the `verdict` command. Exit status: 0 success, 1 failure, 2 bad usage.
+ * `io` defaults to this process's environment and streams; tests pass their own.
+ */
+export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<number> {
+  const { env, stdout, stderr } = { ...processIo(), ...io };
+  const output = {
+    writeOut: (s: string) => void stdout.write(s),
+    writeErr: (s: string) => void stderr.write(s),
+    outputError: (s: string, write: (s: string) => void) => write(s.replace(/^error: /, 'verdict: ')),
+  };
   const program = new Command('verdict')
     .description('Verdict: a panel of AI critics reviews AI tools')
     .option('--json', 'machine-readable output on stdout')
     .option('--verbose', 'show stack traces on errors')
     .exitOverride()
-    .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'verdict: ')) });
+    .configureOutput(output);
   let context: CliContext | undefined;
-  const ctx = () => (context ??= new CliContext(Boolean(program.opts().json)));
+  const ctx = () => (context ??= new CliContext(Boolean(program.opts().json), { env, stdout, stderr }));
   registerCatalog(program, ctx);
   registerReview(program, ctx);
   registerSubmissions(program, ctx);
@@ -35,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     });
   program.commands.forEach(function quiet(cmd) {
     cmd.exitOverride();
-    cmd.configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'verdict: ')) });
+    cmd.configureOutput(output);
     cmd.commands.forEach(quiet);
   });
 
@@ -45,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return context?.exitCode ?? 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version exit with code 0; everything else is bad usage.
@@ -53,12 +62,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     const verbose = argv.includes('--verbose');
     if (err instanceof AppError) {
-      process.stderr.write(`verdict: ${err.message}\n`);
-      if (verbose && err.stack) process.stderr.write(err.stack + '\n');
+      stderr.write(`verdict: ${err.message}\n`);
+      if (verbose && err.stack) stderr.write(err.stack + '\n');
       return err.code === 'usage' ? 2 : 1;
     }
-    process.stderr.write(`verdict: ${(err as Error)?.message ?? String(err)}${verbose ? '' : ' (run with --verbose for details)'}\n`);
-    if (verbose && (err as Error)?.stack) process.stderr.write((err as Error).stack + '\n');
+    stderr.write(`verdict: ${(err as Error)?.message ?? String(err)}${verbose ? '' : ' (run with --verbose for details)'}\n`);
+    if (verbose && (err as Error)?.stack) stderr.write((err as Error).stack + '\n');
     return 1;
   } finally {
     await context?.close();

@@ -5,11 +5,11 @@ import { findToolsBySlugs, toolsWithoutReviews } from '../catalog/tools.repo.js'
 import { unknownToolMessage } from '../catalog/catalog.service.js';
 import { createLlmClient } from '../panel/llm.js';
 import { runPanel, type PanelEvent } from '../panel/runner.js';
-import type { CliContext } from './context.js';
+import type { CliContext, CliStream } from './context.js';
 import { fmtInt, plural } from './format.js';
 
 /** Live progress per critic: redrawn in place on a terminal, one line per finished call otherwise. */
-export function progressReporter(stream: NodeJS.WriteStream) {
+export function progressReporter(stream: CliStream) {
   const rows = new Map<string, string>();
   let drawn = 0;
   const tty = stream.isTTY;
@@ -75,7 +75,7 @@ export function registerReview(program: Command, ctx: () => CliContext) {
         timeoutMs: cfg.llmTimeoutMs,
         maxAttempts: cfg.llmMaxAttempts,
         backoffMs: cfg.llmBackoffMs,
-        onEvent: c.json ? undefined : progressReporter(process.stderr),
+        onEvent: c.json ? undefined : progressReporter(c.io.stderr),
       });
       const failed = result.outcomes.filter((o) => o.status === 'failed');
       c.out(result, () =>
@@ -85,6 +85,6 @@ export function registerReview(program: Command, ctx: () => CliContext) {
           ...failed.map((f) => `  failed: ${f.tool} / ${f.critic}: ${f.reason}`),
         ].join('\n'),
       );
-      if (failed.length) process.exitCode = 1;
+      if (failed.length) c.exitCode = 1;
     });
 }

@@ -94,21 +94,6 @@ test('a 500 reply makes generateObject throw an APICallError', async () => {
   }
 });
 
-test('429 with retry-after-ms is retried by the SDK, then succeeds', async () => {
-  const fake = await startFakeLlm(({ index }) =>
-    index === 0
-      ? { status: 429, headers: { 'retry-after-ms': '0' } }
-      : { content: JSON.stringify({ score: 1 }) },
-  );
-  try {
-    const result = await generateObject({ model: modelFor(fake), schema, prompt: 'hi', maxRetries: 1 });
-    assert.deepEqual(result.object, { score: 1 });
-    assert.equal(fake.requests.length, 2);
-  } finally {
-    await fake.close();
-  }
-});
-
 test('invalid JSON content makes generateObject throw', async () => {
   const fake = await startFakeLlm(() => ({ content: 'not json at all' }));
   try {
@@ -149,15 +134,12 @@ test('client abort during delayMs does not crash the server', async () => {
     index === 0 ? { content: '{"score":0}', delayMs: 10_000 } : { content: '{"score":4}' },
   );
   try {
-    await assert.rejects(
-      generateObject({
-        model: modelFor(fake),
-        schema,
-        prompt: 'hi',
-        maxRetries: 0,
-        abortSignal: AbortSignal.timeout(100),
-      }),
-    );
+    // Abort once the request has arrived (a timer could fire before it does on a busy machine).
+    const abort = new AbortController();
+    const first = generateObject({ model: modelFor(fake), schema, prompt: 'hi', maxRetries: 0, abortSignal: abort.signal });
+    while (fake.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    abort.abort();
+    await assert.rejects(first);
     // Still serving afterwards.
     const ok = await generateObject({ model: modelFor(fake), schema, prompt: 'hi', maxRetries: 0 });
     assert.equal(ok.object.score, 4);
