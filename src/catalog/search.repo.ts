@@ -64,8 +64,14 @@ const FIGURE_ORDER = {
   score: [['tools.panelMeanScore', true], ['tools.panelShipPct', true]],
 } as const;
 
-/** DESC with nulls last: SQLite's DESC already is, and the plain form is the one its planner matches to the index. */
-const descNullsLast = (db: DbOrTx, col: string) => (isPostgres(db) ? sql`${sql.ref(col)} desc nulls last` : sql`${sql.ref(col)} desc`);
+/**
+ * DESC with nulls last: SQLite's DESC already is, and the plain form is the one its planner matches to the
+ * index. On PostgreSQL with a text query, coalesce (same order: figures are >= 0) keeps the planner from
+ * walking tools_by_ship/score and testing every row against the tsquery, which a rare word makes a full scan;
+ * the GIN index finds the matches and a top-N sort orders them (docs/decisions/011).
+ */
+const descNullsLast = (db: DbOrTx, col: string, withText: boolean) =>
+  !isPostgres(db) ? sql`${sql.ref(col)} desc` : withText ? sql`coalesce(${sql.ref(col)}, -1) desc` : sql`${sql.ref(col)} desc nulls last`;
 
 /** Applies text match and column filters; null when the text has no searchable word (matches nothing). */
 function filtered(db: DbOrTx, f: SearchFilter, order?: SqlOrder): ToolsQuery | null {
@@ -74,10 +80,10 @@ function filtered(db: DbOrTx, f: SearchFilter, order?: SqlOrder): ToolsQuery | n
   if (f.pricingModel) qb = qb.where('tools.pricingModel', '=', f.pricingModel);
   if (f.label) qb = f.label === 'none' ? qb.where('tools.panelLabel', 'is', null) : qb.where('tools.panelLabel', '=', LABELS[f.label]);
   // The figure sorts come first; newest first (added below) breaks their ties.
-  if (order === 'ship' || order === 'score') {
-    for (const [col, nullable] of FIGURE_ORDER[order]) qb = qb.orderBy(nullable ? descNullsLast(db, col) : sql`${sql.ref(col)} desc`);
-  }
   const text = f.q?.trim() ?? '';
+  if (order === 'ship' || order === 'score') {
+    for (const [col, nullable] of FIGURE_ORDER[order]) qb = qb.orderBy(nullable ? descNullsLast(db, col, text !== '') : sql`${sql.ref(col)} desc`);
+  }
   if (text) {
     const terms = searchTerms(text);
     if (terms.length === 0) return null;
