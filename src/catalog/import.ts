@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import { describeIssuePath, importDocumentSchema, type ImportTool, type ReviewBody } from '../domain/schemas.js';
 import { findToolsBySlugs, insertTool, listTools, updateTool } from './tools.repo.js';
 import { insertReview, latestReviews, toPanelReview } from './reviews.repo.js';
+import { refreshPanelFigures } from './figures.repo.js';
 import { toToolColumns, toToolFields } from './tool.js';
 import type { PanelReview } from '../domain/summary.js';
 
@@ -50,6 +51,7 @@ export async function importTools(db: Db, tools: readonly ImportTool[]): Promise
     const existing = new Map((await findToolsBySlugs(trx, tools.map((t) => t.slug))).map((r) => [r.slug, r]));
     const latest = await latestReviews(trx, [...existing.values()].map((r) => r.id));
     const now = nowIso();
+    const reviewed: number[] = [];
     for (const { reviews, ...fields } of tools) {
       const columns = toToolColumns(fields);
       const row = existing.get(fields.slug);
@@ -85,8 +87,11 @@ export async function importTools(db: Db, tools: readonly ImportTool[]): Promise
           createdAt: now,
         });
         result.reviewsAdded++;
+        if (reviewed.at(-1) !== toolId) reviewed.push(toolId);
       }
     }
+    // Stored figures of the tools that got reviews, in batches, before the transaction commits.
+    await refreshPanelFigures(trx, reviewed);
     return result;
   });
 }

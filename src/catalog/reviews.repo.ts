@@ -1,6 +1,7 @@
-import type { DbOrTx } from '../db/db.js';
+import { executeTx, type DbOrTx } from '../db/db.js';
 import type { NewReviewRow, ReviewRow, ToolRow } from '../db/types.js';
 import type { PanelReview } from '../domain/summary.js';
+import { refreshPanelFigures } from './figures.repo.js';
 
 /** The latest revision of each critic's review, for each of the given tools. */
 export async function latestReviews(db: DbOrTx, toolIds: readonly number[]): Promise<Map<number, ReviewRow[]>> {
@@ -22,10 +23,19 @@ export async function latestReviews(db: DbOrTx, toolIds: readonly number[]): Pro
 export const reviewHistory = (db: DbOrTx, toolId: number): Promise<ReviewRow[]> =>
   db.selectFrom('reviews').selectAll().where('toolId', '=', toolId).orderBy('id', 'desc').execute();
 
+/** Inserts a review row only: the caller refreshes the tool's stored figures (refreshPanelFigures) in the same transaction. */
 export async function insertReview(db: DbOrTx, row: NewReviewRow): Promise<number> {
   const { id } = await db.insertInto('reviews').values(row).returning('id').executeTakeFirstOrThrow();
   return id;
 }
+
+/** Inserts one review and refreshes its tool's stored panel figures, in one transaction. */
+export const addReview = (db: DbOrTx, row: NewReviewRow): Promise<number> =>
+  executeTx(db, async (trx) => {
+    const id = await insertReview(trx, row);
+    await refreshPanelFigures(trx, [row.toolId]);
+    return id;
+  });
 
 export function toPanelReview(r: ReviewRow): PanelReview {
   return r.kind === 'take'

@@ -44,18 +44,46 @@ export interface SearchFilter {
   q?: string;
   categorySlug?: string;
   pricingModel?: PricingModel;
+  /** The panel's label (stored figure); 'none' means no panel takes yet. */
+  label?: 'ship' | 'skip' | 'split' | 'none';
 }
 
-export type SqlOrder = 'relevance' | 'newest';
+/** relevance/newest, or by a stored figure (ship %, mean score) with newest first breaking ties. */
+export type SqlOrder = 'relevance' | 'newest' | 'ship' | 'score';
 
 type ToolsQuery = SelectQueryBuilder<DB, 'tools', object>;
+
+const LABELS = { ship: 'Ship', skip: 'Skip', split: 'Split' } as const;
+
+/**
+ * The ship and score sorts, as search.service.ts defined them in JS: nulls (no takes) last, then more takes.
+ * The same column order as the indexes tools_by_ship / tools_by_score (migration 20261130_001).
+ */
+const FIGURE_ORDER = {
+  ship: [['tools.panelShipPct', true], ['tools.panelTakes', false], ['tools.panelMeanScore', true]],
+  score: [['tools.panelMeanScore', true], ['tools.panelShipPct', true]],
+} as const;
+
+/**
+ * DESC with nulls last: SQLite's DESC already is, and the plain form is the one its planner matches to the
+ * index. On PostgreSQL with a text query, coalesce (same order: figures are >= 0) keeps the planner from
+ * walking tools_by_ship/score and testing every row against the tsquery, which a rare word makes a full scan;
+ * the GIN index finds the matches and a top-N sort orders them (docs/decisions/011).
+ */
+const descNullsLast = (db: DbOrTx, col: string, withText: boolean) =>
+  !isPostgres(db) ? sql`${sql.ref(col)} desc` : withText ? sql`coalesce(${sql.ref(col)}, -1) desc` : sql`${sql.ref(col)} desc nulls last`;
 
 /** Applies text match and column filters; null when the text has no searchable word (matches nothing). */
 function filtered(db: DbOrTx, f: SearchFilter, order?: SqlOrder): ToolsQuery | null {
   let qb = db.selectFrom('tools') as ToolsQuery;
   if (f.categorySlug) qb = qb.where('tools.categorySlug', '=', f.categorySlug);
   if (f.pricingModel) qb = qb.where('tools.pricingModel', '=', f.pricingModel);
+  if (f.label) qb = f.label === 'none' ? qb.where('tools.panelLabel', 'is', null) : qb.where('tools.panelLabel', '=', LABELS[f.label]);
+  // The figure sorts come first; newest first (added below) breaks their ties.
   const text = f.q?.trim() ?? '';
+  if (order === 'ship' || order === 'score') {
+    for (const [col, nullable] of FIGURE_ORDER[order]) qb = qb.orderBy(nullable ? descNullsLast(db, col, text !== '') : sql`${sql.ref(col)} desc`);
+  }
   if (text) {
     const terms = searchTerms(text);
     if (terms.length === 0) return null;

@@ -74,35 +74,13 @@ export interface SearchResult {
   pageSize: number;
 }
 
-const byNullableDesc = (a: number | null, b: number | null) => (b ?? -1) - (a ?? -1);
-
-const SORTERS: Record<'ship' | 'score', (a: ToolWithPanel, b: ToolWithPanel) => number> = {
-  ship: (a, b) =>
-    byNullableDesc(a.summary.shipPct, b.summary.shipPct) ||
-    b.summary.ships + b.summary.skips - (a.summary.ships + a.summary.skips) ||
-    byNullableDesc(a.summary.meanScore, b.summary.meanScore),
-  score: (a, b) => byNullableDesc(a.summary.meanScore, b.summary.meanScore) || byNullableDesc(a.summary.shipPct, b.summary.shipPct),
-};
-
-const labelMatches = (item: ToolWithPanel, label: LabelFilter) =>
-  label === 'none' ? item.summary.label === null : item.summary.label?.toLowerCase() === label;
-
 /**
- * Text match and column filters run in SQL; the panel verdict filter and the ship/score sorts need each
- * tool's summary, which is computed from the latest reviews, so those run here over the matched set.
+ * Text match, column filters, the panel verdict filter and every sort run in SQL over the stored figures
+ * (src/catalog/figures.repo.ts), one page at a time; only that page's panels are loaded.
  */
 export async function searchCatalog(db: DbOrTx, p: SearchParams, pageSize = SEARCH_PAGE_SIZE): Promise<SearchResult> {
-  const filter = { q: p.q, categorySlug: p.category, pricingModel: p.pricing };
+  const filter = { q: p.q, categorySlug: p.category, pricingModel: p.pricing, label: p.label };
   const offset = (p.page - 1) * pageSize;
-  const sqlOnly = !p.label && (p.sort === 'relevance' || p.sort === 'newest');
-  if (sqlOnly) {
-    const [rows, total] = await Promise.all([searchToolRows(db, filter, { order: p.sort as 'relevance' | 'newest', limit: pageSize, offset }), countSearch(db, filter)]);
-    return { items: await withPanels(db, rows), total, page: p.page, pages: Math.max(1, Math.ceil(total / pageSize)), pageSize };
-  }
-  let items = await withPanels(db, await searchToolRows(db, filter, { order: p.sort === 'relevance' ? 'relevance' : 'newest' }));
-  if (p.label) items = items.filter((i) => labelMatches(i, p.label!));
-  // Array sort is stable: ties keep the SQL order (relevance or newest first).
-  if (p.sort === 'ship' || p.sort === 'score') items = [...items].sort(SORTERS[p.sort]);
-  const total = items.length;
-  return { items: items.slice(offset, offset + pageSize), total, page: p.page, pages: Math.max(1, Math.ceil(total / pageSize)), pageSize };
+  const [rows, total] = await Promise.all([searchToolRows(db, filter, { order: p.sort, limit: pageSize, offset }), countSearch(db, filter)]);
+  return { items: await withPanels(db, rows), total, page: p.page, pages: Math.max(1, Math.ceil(total / pageSize)), pageSize };
 }

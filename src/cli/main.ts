@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { rebuildFigures } from '../catalog/figures.repo.js';
 import { CliContext, processIo, type CliIo } from './context.js';
 import { registerCatalog } from './catalog.cli.js';
 import { registerReview } from './review.cli.js';
@@ -30,9 +31,8 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
   registerReview(program, ctx);
   registerSubmissions(program, ctx);
   registerJobs(program, ctx);
-  program
-    .command('db')
-    .description('Database maintenance')
+  const dbCommand = program.command('db').description('Database maintenance');
+  dbCommand
     .command('migrate')
     .description('Apply pending migrations')
     .action(async () => {
@@ -41,6 +41,15 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
       const r = await migrateToLatest(db);
       const applied = (r.results ?? []).map((x) => x.migrationName);
       c.out({ applied }, () => (applied.length ? `Applied ${applied.join(', ')}` : 'Database is up to date'));
+    });
+  dbCommand
+    .command('rebuild-figures')
+    .description("Recompute every tool's stored panel and community figures, a batch of tools per transaction")
+    .action(async () => {
+      const c = ctx();
+      const { db } = await c.store();
+      const r = await rebuildFigures(db);
+      c.out(r, () => `Rebuilt the figures of ${r.tools} ${r.tools === 1 ? 'tool' : 'tools'} in ${r.batches} ${r.batches === 1 ? 'batch' : 'batches'}`);
     });
   program.commands.forEach(function quiet(cmd) {
     cmd.exitOverride();

@@ -1,4 +1,5 @@
-import type { DbOrTx } from '../db/db.js';
+import { executeTx, type DbOrTx } from '../db/db.js';
+import { refreshVoteCounts } from '../catalog/figures.repo.js';
 
 /** Ship and skip vote counts per tool (tools without votes get zeros). */
 export async function voteCounts(db: DbOrTx, toolIds: readonly number[]): Promise<Map<number, { ships: number; skips: number }>> {
@@ -23,20 +24,26 @@ export type VoteValue = 'ship' | 'skip';
 /**
  * Records a voter's ship/skip on a tool; voting again replaces the earlier vote. One statement
  * (INSERT … ON CONFLICT (tool_id, voter_id) DO UPDATE) on both dialects, so concurrent requests from one
- * voter still leave exactly one row.
+ * voter still leave exactly one row. The tool's stored vote counts are recounted in the same transaction.
  */
 export async function castVote(db: DbOrTx, toolId: number, voterId: string, vote: VoteValue, now = new Date().toISOString()): Promise<void> {
-  await db
-    .insertInto('votes')
-    .values({ toolId, voterId, vote, createdAt: now, updatedAt: now })
-    .onConflict((oc) => oc.columns(['toolId', 'voterId']).doUpdateSet({ vote, updatedAt: now }))
-    .execute();
+  await executeTx(db, async (trx) => {
+    await trx
+      .insertInto('votes')
+      .values({ toolId, voterId, vote, createdAt: now, updatedAt: now })
+      .onConflict((oc) => oc.columns(['toolId', 'voterId']).doUpdateSet({ vote, updatedAt: now }))
+      .execute();
+    await refreshVoteCounts(trx, [toolId]);
+  });
 }
 
 /** Withdraws a voter's vote on a tool. */
 export async function removeVote(db: DbOrTx, toolId: number, voterId: string): Promise<boolean> {
-  const r = await db.deleteFrom('votes').where('toolId', '=', toolId).where('voterId', '=', voterId).executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
+  return executeTx(db, async (trx) => {
+    const r = await trx.deleteFrom('votes').where('toolId', '=', toolId).where('voterId', '=', voterId).executeTakeFirst();
+    await refreshVoteCounts(trx, [toolId]);
+    return Number(r.numDeletedRows) > 0;
+  });
 }
 
 /** One voter's votes, by tool id (all of them, or only these tools). */
@@ -50,9 +57,11 @@ export async function votesOf(db: DbOrTx, voterId: string, toolIds?: readonly nu
 /**
  * Moves one voter's votes to another (signing in merges the anonymous visitor into the account). Where
  * both voted on a tool, the more recent vote wins and the other row goes, so nothing is counted twice.
- * Call inside a transaction.
+ * Recounts the stored vote counts of the tools it touched; call inside a transaction (it opens one otherwise).
  */
-export async function mergeVotes(db: DbOrTx, fromVoter: string, toVoter: string): Promise<{ moved: number; replaced: number; dropped: number }> {
+export const mergeVotes = (db: DbOrTx, fromVoter: string, toVoter: string) => executeTx(db, (trx) => mergeVotesIn(trx, fromVoter, toVoter));
+
+async function mergeVotesIn(db: DbOrTx, fromVoter: string, toVoter: string): Promise<{ moved: number; replaced: number; dropped: number }> {
   const result = { moved: 0, replaced: 0, dropped: 0 };
   if (fromVoter === toVoter) return result;
   const from = await db.selectFrom('votes').select(['id', 'toolId', 'vote', 'createdAt', 'updatedAt']).where('voterId', '=', fromVoter).execute();
@@ -76,5 +85,7 @@ export async function mergeVotes(db: DbOrTx, fromVoter: string, toVoter: string)
       result.dropped++;
     }
   }
+  // A replaced vote may flip ship/skip; the others keep the counts, but recounting all is cheap and sure.
+  await refreshVoteCounts(db, from.map((v) => v.toolId));
   return result;
 }

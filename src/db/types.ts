@@ -18,6 +18,20 @@ export interface ToolsTable {
   tags: string;
   createdAt: string;
   updatedAt: string;
+  /**
+   * Stored figures (migration 20261130_001), equal to summarize() of the latest review per critic and to the
+   * vote counts; written only by src/catalog/figures.repo.ts, in the transaction of the review or vote.
+   */
+  panelShips: Generated<number>;
+  panelSkips: Generated<number>;
+  panelAbstentions: Generated<number>;
+  /** panelShips + panelSkips, kept for the ship sort's index. */
+  panelTakes: Generated<number>;
+  panelShipPct: number | null;
+  panelMeanScore: number | null;
+  panelLabel: 'Ship' | 'Skip' | 'Split' | null;
+  communityShips: Generated<number>;
+  communitySkips: Generated<number>;
 }
 
 export interface PanelRunsTable {

@@ -5,7 +5,7 @@ import { nowIso } from '../db/db.js';
 import type { Critic } from '../domain/schemas.js';
 import type { ToolRow } from '../db/types.js';
 import { toToolFields } from '../catalog/tool.js';
-import { insertReview } from '../catalog/reviews.repo.js';
+import { addReview } from '../catalog/reviews.repo.js';
 import { classifyFailure, type LlmClient } from './llm.js';
 import { finishPanelRun, insertPanelFailure, startPanelRun } from './runs.repo.js';
 import { promptVersion, repairPrompt, systemPrompt, userPrompt } from './prompt.js';
@@ -86,7 +86,7 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
         outputTokens += answer.outputTokens;
         const latencyMs = Date.now() - t0;
         const b = answer.body;
-        await insertReview(db, {
+        await addReview(db, {
           toolId: tool.id,
           critic: critic.id,
           ...('abstain' in b
