@@ -89,3 +89,19 @@ async function mergeVotesIn(db: DbOrTx, fromVoter: string, toVoter: string): Pro
   await refreshVoteCounts(db, from.map((v) => v.toolId));
   return result;
 }
+
+/**
+ * Community votes cast or changed in [start, end), per tool, for the digest's bookmarks section.
+ */
+export async function votesChangedBetween(db: DbOrTx, toolIds: readonly number[], start: string, end: string): Promise<Map<number, number>> {
+  if (toolIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('votes')
+    .select(['toolId', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('toolId', 'in', toolIds)
+    .where('updatedAt', '>=', start)
+    .where('updatedAt', '<', end)
+    .groupBy('toolId')
+    .execute();
+  return new Map(rows.map((v) => [v.toolId, Number(v.n)]));
+}

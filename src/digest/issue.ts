@@ -3,7 +3,7 @@ import type { ReviewRow } from '../db/types.js';
 import { withPanels, type ToolWithPanel } from '../catalog/catalog.service.js';
 import { reviewsBefore, toolIdsReviewedBefore, toolsReviewedBetween, toPanelReview } from '../catalog/reviews.repo.js';
 import { toolNamesByIds, toolsInCategories } from '../catalog/tools.repo.js';
-import { votesChangedBetween } from './issues.repo.js';
+import { votesChangedBetween } from '../community/votes.repo.js';
 import { summarize, type PanelLabel, type PanelSummary } from '../domain/summary.js';
 import { weekLabel, weekRange } from './week.js';
 

@@ -177,20 +177,3 @@ export async function retryableDeliveries(db: DbOrTx, issueId: number, maxAttemp
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
-
-/**
- * Community votes cast or changed in [start, end), per tool, for the reader's bookmarks section.
- * It reads the votes table: its home is community/votes.repo.ts, kept here until that file is free to change.
- */
-export async function votesChangedBetween(db: DbOrTx, toolIds: readonly number[], start: string, end: string): Promise<Map<number, number>> {
-  if (toolIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('votes')
-    .select(['toolId', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('toolId', 'in', toolIds)
-    .where('updatedAt', '>=', start)
-    .where('updatedAt', '<', end)
-    .groupBy('toolId')
-    .execute();
-  return new Map(rows.map((v) => [v.toolId, Number(v.n)]));
-}
