@@ -83,11 +83,13 @@ export function reviewBodySchema(threshold = DEFAULT_SHIP_THRESHOLD) {
 export type ReviewBody = z.infer<ReturnType<typeof reviewBodySchema>>;
 
 export function importReviewSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
-  // The critic id sits beside the body in import files.
+  // The critic id sits beside the body in import files. The body schema is built once here, not per review:
+  // rebuilding it for every review made checking 100,000 tools take minutes.
+  const bodySchema = reviewBodySchema(threshold);
   return z
     .looseObject({ critic: criticIdSchema })
     .transform(({ critic, ...body }, ctx) => {
-      const parsed = reviewBodySchema(threshold).safeParse(body);
+      const parsed = bodySchema.safeParse(body);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message });
         return z.NEVER;
