@@ -95,7 +95,7 @@ export function generateTool(i: number, opts: GenerateOptions) {
     slug,
     name: `${cap(adj)} ${cap(noun)} ${i}`,
     tagline: `${pick(rand, VERBS)} ${pick(rand, OBJECTS)} into something useful for ${pick(rand, AUDIENCES)}`,
-    description: `${cap(adj)} ${cap(noun)} ${i} ${take(rand).slice(0, 400).toLowerCase()}`,
+    description: `${cap(adj)} ${cap(noun)} ${i} ${take(rand).slice(0, 400).trimEnd().toLowerCase()}`,
     category: pick(rand, CATEGORIES),
     pricing: model === 'open-source' ? { model, entry, license: pick(rand, LICENSES) } : { model, entry },
     url: `https://${slug}.example.com`,

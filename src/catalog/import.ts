@@ -182,8 +182,12 @@ export async function importStream(
     else head = undefined;
   });
   // keepStack: false drops each tool from the parser's tree once emitted.
-  const parser = input.pipe(new JSONParser({ paths: ['$.tools.*'], keepStack: false }));
+  // A few batches of parsed tools may wait while a batch is written, so reading and writing overlap.
+  const parser = input.pipe(new JSONParser({ paths: ['$.tools.*'], keepStack: false }, { readableHighWaterMark: 2 * BATCH }));
   input.on('error', (err) => parser.destroy(err));
+  // The parser may fail before the loop below starts reading (PostgreSQL opens the transaction first): keep the
+  // error on the stream, where the loop's first read finds it, instead of letting it crash the process.
+  parser.on('error', () => {});
   return db.transaction().execute(async (trx) => {
     const w = batchWriter(trx);
     const notJson = (err: unknown) => invalid(`${opts.name ?? 'input'} is not valid JSON: ${(err as Error).message}`);

@@ -18,7 +18,7 @@ import { plural, table, wrap } from './format.js';
 function openInput(file: string): { input: Readable; size?: number } {
   if (file === '-') return { input: process.stdin };
   try {
-    return { input: createReadStream(file), size: statSync(file).size };
+    return { input: createReadStream(file, { highWaterMark: 1 << 20 }), size: statSync(file).size };
   } catch (err) {
     throw new AppError('not_found', `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, 404);
   }

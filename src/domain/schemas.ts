@@ -67,8 +67,12 @@ export function reviewBodySchema(threshold = DEFAULT_SHIP_THRESHOLD) {
       take: z
         .string()
         .trim()
-        .refine((s) => wordCount(s) >= TAKE_MIN_WORDS, `must be at least ${TAKE_MIN_WORDS} words`)
-        .refine((s) => wordCount(s) <= TAKE_MAX_WORDS, `must be at most ${TAKE_MAX_WORDS} words`),
+        // Counted once per take: imports check hundreds of thousands of them.
+        .superRefine((s, ctx) => {
+          const n = wordCount(s);
+          if (n < TAKE_MIN_WORDS) ctx.addIssue({ code: 'custom', message: `must be at least ${TAKE_MIN_WORDS} words` });
+          else if (n > TAKE_MAX_WORDS) ctx.addIssue({ code: 'custom', message: `must be at most ${TAKE_MAX_WORDS} words` });
+        }),
     })
     .refine((r) => r.verdict === verdictFor(r.score, threshold), {
       message: `verdict contradicts score: ship if and only if score >= ${threshold}`,
