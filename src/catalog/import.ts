@@ -1,9 +1,15 @@
-import type { Db } from '../db/db.js';
+import { once } from 'node:events';
+import type { Readable, Writable } from 'node:stream';
+import { JSONParser } from '@streamparser/json-node';
+import { z } from 'zod';
+import type { Db, DbOrTx } from '../db/db.js';
 import { nowIso } from '../db/db.js';
+import type { NewReviewRow, NewToolRow } from '../db/types.js';
 import { AppError } from '../errors.js';
-import { describeIssuePath, importDocumentSchema, type ImportTool, type ReviewBody } from '../domain/schemas.js';
-import { findToolsBySlugs, insertTool, listTools, updateTool } from './tools.repo.js';
-import { insertReview, latestReviews, toPanelReview } from './reviews.repo.js';
+import { describeIssuePath, importToolSchema, type ImportTool, type ReviewBody } from '../domain/schemas.js';
+import { findToolsBySlugs, updateTool } from './tools.repo.js';
+import { latestReviews, toPanelReview } from './reviews.repo.js';
+import { insertReviewsBatch, insertToolsReturningIds, toolsAfterId } from './import.repo.js';
 import { refreshPanelFigures } from './figures.repo.js';
 import { toToolColumns, toToolFields } from './tool.js';
 import type { PanelReview } from '../domain/summary.js';
@@ -15,25 +21,57 @@ export interface ImportResult {
   reviewsAdded: number;
 }
 
-/** Validates a whole import document; the error names the record and the field. */
-export function parseImport(doc: unknown, opts: { threshold: number; critics: readonly string[] }): ImportTool[] {
-  const parsed = importDocumentSchema(opts.threshold).safeParse(doc);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new AppError('invalid_import', `${describeIssuePath(issue.path, doc)}: ${issue.message}`);
-  }
+export interface ImportOptions {
+  threshold: number;
+  critics: readonly string[];
+}
+
+/** Tools written per round trip: big enough to amortise the statements, small enough to keep memory flat. */
+const BATCH = 500;
+
+const invalid = (message: string) => new AppError('invalid_import', message);
+
+/**
+ * Checks one record at a time, so a file of any size is validated in constant memory. The schema is
+ * built once. Errors name the record and the field: `tools[3] ("cursor").reviews[1].verdict: ...`.
+ */
+export function toolValidator(opts: ImportOptions): (raw: unknown, index: number) => ImportTool {
+  const schema = importToolSchema(opts.threshold);
+  const critics = new Set(opts.critics);
   const seen = new Map<string, number>();
-  parsed.data.tools.forEach((t, i) => {
+  return (raw, i) => {
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      // A sparse array puts the record at its index without holding the others.
+      const tools: unknown[] = [];
+      tools[i] = raw;
+      throw invalid(`${describeIssuePath(['tools', i, ...issue.path], { tools })}: ${issue.message}`);
+    }
+    const t = parsed.data;
     const first = seen.get(t.slug);
-    if (first !== undefined) throw new AppError('invalid_import', `tools[${i}] ("${t.slug}").slug: duplicate of tools[${first}]`);
+    if (first !== undefined) throw invalid(`tools[${i}] ("${t.slug}").slug: duplicate of tools[${first}]`);
     seen.set(t.slug, i);
     t.reviews?.forEach((r, j) => {
-      if (!opts.critics.includes(r.critic)) {
-        throw new AppError('invalid_import', `tools[${i}] ("${t.slug}").reviews[${j}].critic: unknown critic "${r.critic}" (known: ${opts.critics.join(', ')})`);
+      if (!critics.has(r.critic)) {
+        throw invalid(`tools[${i}] ("${t.slug}").reviews[${j}].critic: unknown critic "${r.critic}" (known: ${opts.critics.join(', ')})`);
       }
     });
-  });
-  return parsed.data.tools;
+    return t;
+  };
+}
+
+const documentShape = z.strictObject({ tools: z.array(z.unknown()) });
+
+/** Validates a whole import document already in memory; the error names the record and the field. */
+export function parseImport(doc: unknown, opts: ImportOptions): ImportTool[] {
+  const shape = documentShape.safeParse(doc);
+  if (!shape.success) {
+    const issue = shape.error.issues[0]!;
+    throw invalid(`${describeIssuePath(issue.path, doc)}: ${issue.message}`);
+  }
+  const check = toolValidator(opts);
+  return shape.data.tools.map((t, i) => check(t, i));
 }
 
 const sameReview = (a: PanelReview, b: ReviewBody) =>
@@ -42,36 +80,42 @@ const sameReview = (a: PanelReview, b: ReviewBody) =>
     : a.kind === 'take' && a.score === b.score && a.verdict === b.verdict && a.take === b.take;
 
 /**
- * Upserts tools by slug and stores their reviews as human-written revisions, all in one transaction.
- * Idempotent: an unchanged tool is not touched, and a review equal to the critic's latest revision adds nothing.
+ * Writes validated tools in batches inside the caller's transaction: upsert by slug, and each review as a
+ * human-written revision unless it equals the critic's latest one. Idempotent: an unchanged tool is not
+ * touched and an unchanged review adds nothing.
  */
-export async function importTools(db: Db, tools: readonly ImportTool[]): Promise<ImportResult> {
-  return db.transaction().execute(async (trx) => {
-    const result: ImportResult = { created: 0, updated: 0, unchanged: 0, reviewsAdded: 0 };
-    const existing = new Map((await findToolsBySlugs(trx, tools.map((t) => t.slug))).map((r) => [r.slug, r]));
+function batchWriter(trx: DbOrTx) {
+  const result: ImportResult = { created: 0, updated: 0, unchanged: 0, reviewsAdded: 0 };
+  const now = nowIso();
+  let pending: ImportTool[] = [];
+
+  async function flush() {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    const existing = new Map((await findToolsBySlugs(trx, batch.map((t) => t.slug))).map((r) => [r.slug, r]));
     const latest = await latestReviews(trx, [...existing.values()].map((r) => r.id));
-    const now = nowIso();
-    const reviewed: number[] = [];
-    for (const { reviews, ...fields } of tools) {
+    const fresh: NewToolRow[] = [];
+    for (const { reviews: _, ...fields } of batch) {
       const columns = toToolColumns(fields);
       const row = existing.get(fields.slug);
-      let toolId: number;
-      if (!row) {
-        toolId = await insertTool(trx, { ...columns, createdAt: now, updatedAt: now });
-        result.created++;
-      } else {
-        toolId = row.id;
-        if (JSON.stringify(toToolFields(row)) === JSON.stringify(toToolFields({ ...row, ...columns }))) result.unchanged++;
-        else {
-          await updateTool(trx, toolId, { ...columns, updatedAt: now });
-          result.updated++;
-        }
+      if (!row) fresh.push({ ...columns, createdAt: now, updatedAt: now });
+      else if (JSON.stringify(toToolFields(row)) === JSON.stringify(toToolFields({ ...row, ...columns }))) result.unchanged++;
+      else {
+        await updateTool(trx, row.id, { ...columns, updatedAt: now });
+        result.updated++;
       }
+    }
+    const created = await insertToolsReturningIds(trx, fresh);
+    result.created += created.size;
+    const reviews: NewReviewRow[] = [];
+    for (const { slug, reviews: docs } of batch) {
+      const toolId = existing.get(slug)?.id ?? created.get(slug)!;
       const current = (latest.get(toolId) ?? []).map(toPanelReview);
-      for (const { critic, body } of reviews ?? []) {
+      for (const { critic, body } of docs ?? []) {
         const prev = current.find((r) => r.critic === critic);
         if (prev && sameReview(prev, body)) continue;
-        await insertReview(trx, {
+        reviews.push({
           toolId,
           critic,
           ...('abstain' in body
@@ -86,28 +130,155 @@ export async function importTools(db: Db, tools: readonly ImportTool[]): Promise
           latencyMs: null,
           createdAt: now,
         });
-        result.reviewsAdded++;
-        if (reviewed.at(-1) !== toolId) reviewed.push(toolId);
       }
     }
-    // Stored figures of the tools that got reviews, in batches, before the transaction commits.
-    await refreshPanelFigures(trx, reviewed);
-    return result;
+    await insertReviewsBatch(trx, reviews);
+    result.reviewsAdded += reviews.length;
+    // Stored figures of the tools that got reviews, before the transaction commits.
+    await refreshPanelFigures(trx, [...new Set(reviews.map((r) => r.toolId))]);
+  }
+
+  return {
+    result,
+    async add(tool: ImportTool) {
+      pending.push(tool);
+      if (pending.length >= BATCH) await flush();
+    },
+    flush,
+  };
+}
+
+/** Upserts already-validated tools (see parseImport), all in one transaction. */
+export async function importTools(db: Db, tools: readonly ImportTool[]): Promise<ImportResult> {
+  return db.transaction().execute(async (trx) => {
+    const w = batchWriter(trx);
+    for (const t of tools) await w.add(t);
+    await w.flush();
+    return w.result;
   });
 }
 
-/** The whole catalog in the import format, with each critic's latest review. */
-export async function exportCatalog(db: Db): Promise<{ tools: unknown[] }> {
-  const rows = (await listTools(db, { limit: 1_000_000 })).reverse();
-  const latest = await latestReviews(db, rows.map((r) => r.id));
-  return {
-    tools: rows.map((r) => ({
-      ...toToolFields(r),
-      reviews: latest.get(r.id)!.map((rev) =>
-        rev.kind === 'take'
-          ? { critic: rev.critic, score: rev.score, verdict: rev.verdict, take: rev.take }
-          : { critic: rev.critic, abstain: true, reason: rev.reason },
-      ),
-    })),
+export interface ImportProgress {
+  tools: number;
+  /** Bytes of the input consumed so far, for "time left" when the total is known. */
+  bytesRead: number;
+}
+
+/** Bytes kept from the start of the input, to explain a document that holds no tools at all. */
+const HEAD_BYTES = 1 << 20;
+
+/**
+ * Streams an import document: one tool at a time from `$.tools.*`, validated and written in batches
+ * inside ONE transaction, so memory stays flat and a bad record (even the last) rolls everything back.
+ */
+export async function importStream(
+  db: Db,
+  input: Readable,
+  opts: ImportOptions & { name?: string; onProgress?: (p: ImportProgress) => void },
+): Promise<ImportResult> {
+  const check = toolValidator(opts);
+  let bytesRead = 0;
+  let head: Buffer[] | undefined = [];
+  input.on('data', (chunk: Buffer) => {
+    bytesRead += chunk.length;
+    if (head && bytesRead <= HEAD_BYTES) head.push(chunk);
+    else head = undefined;
+  });
+  // keepStack: false drops each tool from the parser's tree once emitted.
+  // A few batches of parsed tools may wait while a batch is written, so reading and writing overlap.
+  const parser = input.pipe(new JSONParser({ paths: ['$.tools.*'], keepStack: false }, { readableHighWaterMark: 2 * BATCH }));
+  input.on('error', (err) => parser.destroy(err));
+  // The parser may fail before the loop below starts reading (PostgreSQL opens the transaction first): keep the
+  // error on the stream, where the loop's first read finds it, instead of letting it crash the process.
+  parser.on('error', () => {});
+  return db.transaction().execute(async (trx) => {
+    const w = batchWriter(trx);
+    const notJson = (err: unknown) => invalid(`${opts.name ?? 'input'} is not valid JSON: ${(err as Error).message}`);
+    const tools = (parser as AsyncIterable<{ value: unknown; key?: string | number; stack: unknown[] }>)[Symbol.asyncIterator]();
+    let i = 0;
+    try {
+      for (;;) {
+        let next: IteratorResult<{ value: unknown; key?: string | number; stack: unknown[] }>;
+        try {
+          next = await tools.next();
+        } catch (err) {
+          throw notJson(err); // only the parser's errors are about the JSON; the database's pass through as they are
+        }
+        if (next.done) break;
+        const { value, key, stack } = next.value;
+        // `$.tools.*` also matches the members of a `tools` object; only an array is the format.
+        if (typeof key !== 'number' || stack.length !== 2) throw invalid('tools: expected an array of tools');
+        await w.add(check(value, i++));
+        if (i % BATCH === 0) opts.onProgress?.({ tools: i, bytesRead });
+      }
+    } finally {
+      parser.destroy();
+      input.unpipe(parser);
+    }
+    if (i === 0) {
+      // Nothing matched: say why as the in-memory check would (a small document), or plainly (a big one).
+      if (!head) throw invalid('tools: no "tools" array found');
+      let doc: unknown;
+      try {
+        doc = JSON.parse(Buffer.concat(head).toString('utf8'));
+      } catch (err) {
+        throw notJson(err);
+      }
+      parseImport(doc, opts);
+    }
+    await w.flush();
+    opts.onProgress?.({ tools: i, bytesRead });
+    return w.result;
+  });
+}
+
+export type ExportReview =
+  | { critic: string; score: number; verdict: 'ship' | 'skip'; take: string }
+  | { critic: string; abstain: true; reason: string };
+
+/** Every tool in id order in the import shape, with each critic's latest review: one page in memory at a time. */
+export async function* exportTools(db: DbOrTx, pageSize = BATCH) {
+  let after = 0;
+  for (;;) {
+    const rows = await toolsAfterId(db, after, pageSize);
+    if (rows.length === 0) return;
+    const latest = await latestReviews(db, rows.map((r) => r.id));
+    for (const r of rows) {
+      yield {
+        ...toToolFields(r),
+        reviews: latest.get(r.id)!.map((rev): ExportReview =>
+          rev.kind === 'take'
+            ? { critic: rev.critic, score: rev.score!, verdict: rev.verdict!, take: rev.take! }
+            : { critic: rev.critic, abstain: true, reason: rev.reason! },
+        ),
+      };
+    }
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+/**
+ * Writes the catalog to a stream in the import format, byte for byte what `JSON.stringify(doc, null, 2)`
+ * gives, honouring backpressure. Returns the number of tools written.
+ */
+export async function writeExport(db: DbOrTx, out: Writable | { write(s: string): unknown }): Promise<number> {
+  const write = async (s: string) => {
+    // A real stream may ask us to wait; a captured one (tests) never does.
+    if (out.write(s) === false && 'once' in out) await once(out, 'drain');
   };
+  let n = 0;
+  for await (const tool of exportTools(db)) {
+    // Strings in JSON never hold a raw newline, so re-indenting by lines is safe.
+    await write(`${n === 0 ? '{\n  "tools": [\n' : ',\n'}    ${JSON.stringify(tool, null, 2).replaceAll('\n', '\n    ')}`);
+    n++;
+  }
+  await write(n === 0 ? '{\n  "tools": []\n}\n' : '\n  ]\n}\n');
+  return n;
+}
+
+/** The whole catalog in the import format, in memory: for small catalogs and tests; files use writeExport. */
+export async function exportCatalog(db: DbOrTx): Promise<{ tools: unknown[] }> {
+  const tools: unknown[] = [];
+  for await (const t of exportTools(db)) tools.push(t);
+  return { tools };
 }

@@ -1,55 +1,84 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { AppError } from '../errors.js';
-import { exportCatalog, importTools, parseImport } from '../catalog/import.js';
+import { importStream, writeExport, type ImportProgress } from '../catalog/import.js';
 import { listTools } from '../catalog/tools.repo.js';
 import { compareBySlugs, getTool, withPanels } from '../catalog/catalog.service.js';
 import { toToolFields } from '../catalog/tool.js';
 import { decisionRows, MAX_COMPARE, overallText } from '../domain/compare.js';
 import { pricingText } from '../domain/pricing.js';
 import { NO_PANEL_TAKE } from '../domain/summary.js';
-import type { CliContext } from './context.js';
+import type { CliContext, CliStream } from './context.js';
 import { plural, table, wrap } from './format.js';
 
-export function readJsonFile(file: string): unknown {
-  let text: string;
+/** A file (or standard input) to stream, with its size when known, for "time left". */
+function openInput(file: string): { input: Readable; size?: number } {
+  if (file === '-') return { input: process.stdin };
   try {
-    text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+    return { input: createReadStream(file, { highWaterMark: 1 << 20 }), size: statSync(file).size };
   } catch (err) {
     throw new AppError('not_found', `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, 404);
   }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new AppError('invalid_import', `${file} is not valid JSON: ${(err as Error).message}`);
-  }
+}
+
+const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
+
+/** One self-rewriting line on a terminal's stderr: tools done, tools/s, time left (by bytes read of the size). */
+function progressLine(err: CliStream, size: number | undefined) {
+  const start = Date.now();
+  return {
+    update({ tools, bytesRead }: ImportProgress) {
+      const secs = (Date.now() - start) / 1000;
+      const rate = secs > 0 ? Math.round(tools / secs) : 0;
+      const left = size && bytesRead > 0 && bytesRead < size ? ` · ${clock((secs * (size - bytesRead)) / bytesRead)} left` : '';
+      err.write(`\r\x1b[K${tools.toLocaleString('en')} tools · ${rate.toLocaleString('en')} tools/s${left}`);
+    },
+    done: () => err.write('\r\x1b[K'),
+  };
 }
 
 export function registerCatalog(program: Command, ctx: () => CliContext) {
   program
     .command('import')
-    .description('Import tools (and reviews) from a JSON file in the public format; all or nothing')
+    .description('Import tools (and reviews) from a JSON file in the public format, streamed; all or nothing')
     .argument('<file>', 'JSON file, or - for standard input')
     .action(async (file: string) => {
       const c = ctx();
-      const tools = parseImport(readJsonFile(file), { threshold: c.config.shipThreshold, critics: c.critics.map((x) => x.id) });
-      const { db } = await c.store();
-      const r = await importTools(db, tools);
+      const opts = { threshold: c.config.shipThreshold, critics: c.critics.map((x) => x.id) };
+      const { input, size } = openInput(file);
+      const progress = !c.json && c.io.stderr.isTTY ? progressLine(c.io.stderr, size) : undefined;
+      let r;
+      try {
+        const { db } = await c.store();
+        r = await importStream(db, input, { ...opts, name: file, onProgress: progress?.update });
+      } finally {
+        progress?.done();
+        if (input !== process.stdin) input.destroy();
+      }
       c.out(r, () => `Imported ${file}: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${plural(r.reviewsAdded, 'review revision')} added`);
     });
 
   program
     .command('export')
-    .description('Export the catalog with each critic\'s latest review, in the import format')
+    .description('Export the catalog with each critic\'s latest review, in the import format (streamed)')
     .argument('[file]', 'file to write (default: standard output)')
     .action(async (file?: string) => {
       const c = ctx();
-      const doc = await exportCatalog((await c.store()).db);
-      const text = JSON.stringify(doc, null, 2) + '\n';
-      if (!file || file === '-') c.io.stdout.write(text);
+      const { db } = await c.store();
+      if (!file || file === '-') await writeExport(db, c.io.stdout);
       else {
-        writeFileSync(file, text);
-        c.out({ file, tools: doc.tools.length }, () => `Exported ${plural(doc.tools.length, 'tool')} to ${file}`);
+        const out = createWriteStream(file);
+        // A bad path fails here, before any query.
+        await once(out, 'open').catch((err: Error) => {
+          throw new AppError('cannot_write', `Cannot write ${file}: ${err.message}`);
+        });
+        const n = await writeExport(db, out);
+        out.end();
+        await finished(out);
+        c.out({ file, tools: n }, () => `Exported ${plural(n, 'tool')} to ${file}`);
       }
     });
 
