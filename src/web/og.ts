@@ -279,7 +279,7 @@ export function registerOg(app: App, site: Site): void {
     if (pair[0] !== a) return c.redirect(`/og/compare/${a}-vs-${b}.png`, 301);
     const key = `${c.req.path}@${site.version()}`;
     const body = await once(key, async () => {
-      const { comparison } = await compareBySlugs(site.store.db, [a, b], site.critics.map((x) => x.id), voteCounts);
+      const { comparison } = await compareBySlugs(site.store.db, [a, b], site.critics.map((x) => x.id));
       return renderPng(compareCard(site, comparison));
     });
     return png(c, body);

@@ -242,7 +242,7 @@ export function createApi(site: Site) {
 
   api.openapi(routes.compare, async (c) => {
     const slugs = c.req.valid('query').tools.split(',').map((s) => s.trim()).filter(Boolean);
-    const { comparison: cmp, tools } = await compareBySlugs(db(), slugs, criticOrder(), voteCounts);
+    const { comparison: cmp, tools } = await compareBySlugs(db(), slugs, criticOrder());
     const slugAt = (i: number) => cmp.tools[i]!.slug;
     const base = site.config.publicUrl;
     const pair = cmp.tools.length === 2 ? cmp.tools.map((t) => t.slug).sort().join('-vs-') : undefined;

@@ -7,10 +7,9 @@ import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { ComparePage, ComparePicker, compareHref, compareTitle, QUESTION } from '../components/compare-view.js';
 import { clip, comparePath, criticOrder } from '../components/tool-helpers.js';
-import { closeMatches, compareLoaded, loadComparables, withPanels } from '../../catalog/catalog.service.js';
+import { closeMatches, compareBySlugs, loadComparables, withPanels } from '../../catalog/catalog.service.js';
 import { findToolsBySlugs, listToolChoices, listTools } from '../../catalog/tools.repo.js';
-import { voteCounts } from '../../community/votes.repo.js';
-import { MAX_COMPARE, overallText } from '../../domain/compare.js';
+import { COMPARE_RULE, compareProblem, MAX_COMPARE, overallText } from '../../domain/compare.js';
 
 const SELECT_LIMIT = 1000;
 const SEP = '-vs-';
@@ -39,9 +38,9 @@ export function registerComparePages(app: App, site: Site): void {
     const slugs = toolsParam(c.req.queries('tools'));
     if (slugs.length === 0) return c.html(await pickerPage(site, []));
 
-    const dupe = slugs.find((s, i) => slugs.indexOf(s) !== i);
-    if (dupe) return badRequest(c, site, `"${clip(dupe, 80)}" is listed twice. Compare takes 2 to ${MAX_COMPARE} different tools.`);
-    if (slugs.length > MAX_COMPARE) return badRequest(c, site, `Compare takes at most ${MAX_COMPARE} tools at once; this asks for ${slugs.length}.`);
+    const problem = compareProblem(slugs);
+    if (problem?.kind === 'duplicate') return badRequest(c, site, `"${clip(problem.slug, 80)}" is listed twice. ${COMPARE_RULE}.`);
+    if (problem?.kind === 'too-many') return badRequest(c, site, `Compare takes at most ${MAX_COMPARE} tools at once; this asks for ${problem.count}.`);
 
     const rows = await toolChoices(site);
     const known = new Set(rows.map((r) => r.slug));
@@ -102,11 +101,8 @@ export const toolChoices = (site: Site) => site.perVersion('tool-choices', () =>
 async function comparisonPage(site: Site, slugs: string[]): Promise<string> {
   const db = site.store.db;
   // Each tool's panel is loaded once per data version, so any new pairing of known tools renders without a query.
-  const [loaded, everyone] = await Promise.all([
-    Promise.all(slugs.map((s) => site.perVersion(`comparable:${s}`, async () => (await loadComparables(db, [s], voteCounts))[0]!))),
-    toolChoices(site),
-  ]);
-  const { comparison, tools } = compareLoaded(loaded, criticOrder(site.critics));
+  const cached = (list: readonly string[]) => Promise.all(list.map((s) => site.perVersion(`comparable:${s}`, async () => (await loadComparables(db, [s]))[0]!)));
+  const [{ comparison, tools }, everyone] = await Promise.all([compareBySlugs(db, slugs, criticOrder(site.critics), cached), toolChoices(site)]);
   const title = compareTitle(comparison);
   const verdicts = comparison.tools.map((t, i) => `${t.name}: ${comparison.panels[i]!.text}`).join('; ');
   const pair = slugs.length === 2;
