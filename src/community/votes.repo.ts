@@ -33,12 +33,6 @@ export async function castVote(db: DbOrTx, toolId: number, voterId: string, vote
     .execute();
 }
 
-/** Withdraws a voter's vote on a tool. */
-export async function removeVote(db: DbOrTx, toolId: number, voterId: string): Promise<boolean> {
-  const r = await db.deleteFrom('votes').where('toolId', '=', toolId).where('voterId', '=', voterId).executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
-}
-
 /** One voter's votes, by tool id (all of them, or only these tools). */
 export async function votesOf(db: DbOrTx, voterId: string, toolIds?: readonly number[]): Promise<Map<number, VoteValue>> {
   if (toolIds && toolIds.length === 0) return new Map();

@@ -32,13 +32,13 @@ function ShipRate({ stats, large }: { stats: CriticStats; large?: boolean }) {
   );
 }
 
-function CriticsIndex({ items }: { items: { critic: Critic; stats: CriticStats }[] }) {
+function CriticsIndex({ items, threshold }: { items: { critic: Critic; stats: CriticStats }[]; threshold: number }) {
   return (
     <>
       <h1>The critics</h1>
       <p class="lede">
         Every tool is reviewed by the same panel of {items.length} AI critics. Each one has a lens — what it looks for, what excites it, what tires it — and
-        scores from 0 to 100. A score of 60 or more is a ship; below is a skip. When a tool is outside its lens, a critic abstains instead of guessing.
+        scores from 0 to 100. A score of {threshold} or more is a ship; below is a skip. When a tool is outside its lens, a critic abstains instead of guessing.
       </p>
       <ul class="critic-grid">
         {items.map(({ critic, stats }) => (
@@ -216,7 +216,7 @@ export function registerCritics(app: App, site: Site): void {
           path: '/critics',
           nav: 'critics',
         },
-        <CriticsIndex items={items} />,
+        <CriticsIndex items={items} threshold={site.config.shipThreshold} />,
       ),
     );
   });
