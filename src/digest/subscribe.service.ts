@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import { nowIso } from '../db/db.js';
 import { AppError } from '../errors.js';
+import { emailSchema } from '../domain/schemas.js';
 import { getSecret } from '../community/secret.js';
 import type { Mailer } from '../mail/mailer.js';
 import { confirmationEmail } from './emails.js';
@@ -22,14 +23,6 @@ export interface DigestDeps {
   config: Config;
   mailer: Mailer;
 }
-
-export const emailSchema = z
-  .string({ error: 'Enter your email address.' })
-  .trim()
-  .toLowerCase()
-  .min(1, 'Enter your email address.')
-  .max(254, 'That email address is too long.')
-  .pipe(z.email({ error: 'That does not look like an email address (like you@example.com).' }));
 
 export const subscribeSchema = z.object({ email: emailSchema });
 
