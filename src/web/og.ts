@@ -6,6 +6,7 @@ import { findToolsBySlugs } from '../catalog/tools.repo.js';
 import { voteCounts } from '../community/votes.repo.js';
 import type { Comparison } from '../domain/compare.js';
 import { slugSchema } from '../domain/schemas.js';
+import { excerpt } from '../domain/text.js';
 import { summarizeVotes, type CommunitySummary, type PanelSummary } from '../domain/summary.js';
 import { notFound } from '../errors.js';
 import type { App } from './app.js';
@@ -63,14 +64,6 @@ const box = (style: Record<string, string | number>, ...children: Node[]): El =>
 const NOT_DRAWABLE =
   /[^\u0020-\u007E\u00A0-\u02BA\u02BB-\u02C6\u02C7-\u02CC\u02CE-\u02D7\u02DA\u02DC-\u02FF\u0304\u0308\u0329\u1D00-\u1DBF\u1E00-\u1E9F\u1EF2-\u1EFF\u2000-\u200A\u2010-\u2029\u202F-\u205F\u20A0-\u20C0\u2113\u2122\u2191\u2193\u2212\u2215\u2C60-\u2C7F\uA720-\uA7FF]/gu;
 export const drawable = (s: string) => s.replace(NOT_DRAWABLE, '').replace(/\s+/g, ' ').trim();
-
-/** Shortens to at most `max` characters at a word boundary, with an ellipsis. */
-export function clipText(text: string, max: number): string {
-  const t = text.trim().replace(/\s+/g, ' ');
-  if (t.length <= max) return t;
-  const cut = t.slice(0, max - 1);
-  return cut.slice(0, Math.max(cut.lastIndexOf(' '), Math.floor(max / 2))).replace(/[\s,;:.—-]+$/, '') + '…';
-}
 
 function brand(right?: Node): El {
   return box(
@@ -130,11 +123,11 @@ export function toolCard(site: Site, d: ToolCardData): El {
   const name = drawable(d.name) || d.slug; // a name entirely in other scripts still gets a title
   const counts = d.panel.label ? `${d.panel.ships} ship / ${d.panel.skips} skip${d.panel.abstentions ? ` / ${d.panel.abstentions} abstain` : ''} · ${d.critics} critics` : `${d.critics} critics on the panel`;
   return frame(
-    brand(pill(clipText(d.category, 40), C.muted, C.surface2, 24)),
+    brand(pill(excerpt(d.category, 40), C.muted, C.surface2, 24)),
     box(
       { flexDirection: 'column', gap: 18 },
-      box({ fontSize: name.length > 28 ? 60 : 76, fontWeight: 700, lineHeight: 1.1, color: C.text }, clipText(name, 56)),
-      box({ fontSize: 32, lineHeight: 1.35, color: C.muted }, clipText(d.tagline, 120)),
+      box({ fontSize: name.length > 28 ? 60 : 76, fontWeight: 700, lineHeight: 1.1, color: C.text }, excerpt(name, 56)),
+      box({ fontSize: 32, lineHeight: 1.35, color: C.muted }, excerpt(d.tagline, 120)),
     ),
     box(
       { alignItems: 'flex-end', justifyContent: 'space-between', width: '100%' },
@@ -149,12 +142,12 @@ export function compareCard(site: Site, c: Comparison): El {
   const side = (i: number) =>
     box(
       { flex: 1, flexDirection: 'column', gap: 18, background: C.surface, border: `2px solid ${c.overall.kind === 'tool' && c.overall.index === i ? tone(c.panels[i]!.label).fg : C.line}`, borderRadius: 24, padding: '28px 32px' },
-      box({ fontSize: 40, fontWeight: 700, color: C.text, lineHeight: 1.15 }, clipText(nameOf(i), 30)),
+      box({ fontSize: 40, fontWeight: 700, color: C.text, lineHeight: 1.15 }, excerpt(nameOf(i), 30)),
       verdictBlock(c.panels[i]!, 'medium'),
       box({ fontSize: 22, color: C.muted }, c.panels[i]!.label ? c.panels[i]!.text : `${c.tools[i]!.category}`),
     );
   const o = c.overall;
-  const pick = o.kind === 'tool' ? clipText(nameOf(o.index), 34) : 'It depends on who you are';
+  const pick = o.kind === 'tool' ? excerpt(nameOf(o.index), 34) : 'It depends on who you are';
   const why = o.kind === 'tool' ? (o.reason === 'picks' ? `picked by ${c.picks[o.index]} of ${c.scorecard.length} critics` : 'higher mean score') : 'the panel is split';
   return frame(
     brand(box({ fontSize: 26, color: C.muted }, 'Panel comparison')),

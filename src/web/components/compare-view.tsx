@@ -8,7 +8,8 @@ import type { ToolWithPanel } from '../../catalog/catalog.service.js';
 import { Avatar, CommunityVerdict, PanelVerdict } from './verdict.js';
 import { ScoreBar } from './score-chart.js';
 import { Abstention, ScoreVerdict } from './scorecard.js';
-import { comparePath, criticName, excerpt } from './tool-helpers.js';
+import { comparePath, criticName } from './tool-helpers.js';
+import { excerpt } from '../../domain/text.js';
 import { CommunityActions } from './community.js';
 import { disagree } from '../../domain/summary.js';
 
@@ -200,7 +201,7 @@ function CriticTable({ comparison: c, critics, threshold }: { comparison: Compar
 function CriticCell({ cell, threshold }: { cell: PanelReview | null; threshold: number }) {
   if (!cell) return <span class="muted not-reviewed">Not reviewed yet</span>;
   if (cell.kind === 'abstain') return <Abstention reason={cell.reason} />;
-  const short = excerpt(cell.take);
+  const short = excerpt(cell.take, 170, { firstSentence: true });
   return (
     <div class="cell-take">
       <ScoreVerdict score={cell.score} verdict={cell.verdict} />

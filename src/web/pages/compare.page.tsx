@@ -6,10 +6,11 @@ import { cacheable } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { ComparePage, ComparePicker, compareHref, compareTitle, QUESTION } from '../components/compare-view.js';
-import { clip, comparePath, criticOrder } from '../components/tool-helpers.js';
+import { comparePath, criticOrder } from '../components/tool-helpers.js';
 import { closeMatches, compareBySlugs, loadComparables, withPanels } from '../../catalog/catalog.service.js';
 import { findToolsBySlugs, listToolChoices, listTools } from '../../catalog/tools.repo.js';
 import { COMPARE_RULE, compareProblem, MAX_COMPARE, overallText } from '../../domain/compare.js';
+import { excerpt } from '../../domain/text.js';
 
 const SELECT_LIMIT = 1000;
 const SEP = '-vs-';
@@ -39,7 +40,7 @@ export function registerComparePages(app: App, site: Site): void {
     if (slugs.length === 0) return c.html(await pickerPage(site, []));
 
     const problem = compareProblem(slugs);
-    if (problem?.kind === 'duplicate') return badRequest(c, site, `"${clip(problem.slug, 80)}" is listed twice. ${COMPARE_RULE}.`);
+    if (problem?.kind === 'duplicate') return badRequest(c, site, `"${excerpt(problem.slug, 80)}" is listed twice. ${COMPARE_RULE}.`);
     if (problem?.kind === 'too-many') return badRequest(c, site, `Compare takes at most ${MAX_COMPARE} tools at once; this asks for ${problem.count}.`);
 
     const rows = await toolChoices(site);
@@ -110,7 +111,7 @@ async function comparisonPage(site: Site, slugs: string[]): Promise<string> {
     site,
     {
       title,
-      description: clip(`${QUESTION} ${overallText(comparison)}. ${verdicts}.`, 240),
+      description: excerpt(`${QUESTION} ${overallText(comparison)}. ${verdicts}.`, 240),
       path: pair ? comparePath(slugs[0]!, slugs[1]!) : compareHref([...slugs].sort()),
       ogImage: pair ? `/og${comparePath(slugs[0]!, slugs[1]!)}.png` : undefined,
       nav: 'compare',
@@ -156,7 +157,7 @@ async function unknownPage(site: Site, slugs: string[], unknown: string[]): Prom
   const every = await toolChoices(site);
   const matches = new Map(unknown.map((u) => [u, closeMatches(u, every.map((t) => t.slug))]));
   const names = new Map(every.map((t) => [t.slug, t.name]));
-  const quoted = unknown.map((u) => `"${clip(u, 80)}"`);
+  const quoted = unknown.map((u) => `"${excerpt(u, 80)}"`);
   const message = `There is no tool ${quoted.join(' or ')} in the catalog, so there is nothing to compare yet.`;
   return errorPage(
     site,
@@ -165,10 +166,10 @@ async function unknownPage(site: Site, slugs: string[], unknown: string[]): Prom
     <div class="suggestions">
       {unknown.map((u) => {
         const close = matches.get(u)!;
-        if (close.length === 0) return <p>Nothing in the catalog is close to “{clip(u, 80)}”.</p>;
+        if (close.length === 0) return <p>Nothing in the catalog is close to “{excerpt(u, 80)}”.</p>;
         return (
           <>
-            <p>Instead of “{clip(u, 80)}”, did you mean:</p>
+            <p>Instead of “{excerpt(u, 80)}”, did you mean:</p>
             <ul>
               {close.map((m) => {
                 const fixed = slugs.map((s) => (s === u ? m : s));

@@ -5,9 +5,10 @@ import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { Avatar } from '../components/verdict.js';
 import { hrefWith, Pagination, ShipBar } from '../components/lists.js';
-import { criticsWithStats, criticStatsText, criticVerdicts, excerpt, type CriticStats, type CriticVerdicts } from '../../catalog/critics.service.js';
+import { criticsWithStats, criticStatsText, criticVerdicts, type CriticStats, type CriticVerdicts } from '../../catalog/critics.service.js';
 import { listCategories, type CategoryCount } from '../../catalog/categories.repo.js';
 import { NO_PANEL_TAKE } from '../../domain/summary.js';
+import { excerpt } from '../../domain/text.js';
 import type { Critic } from '../../domain/schemas.js';
 
 function ShipRate({ stats, large }: { stats: CriticStats; large?: boolean }) {
@@ -88,7 +89,7 @@ function VerdictList({ data }: { data: CriticVerdicts }) {
             </a>{' '}
             · <time datetime={review.createdAt}>{review.createdAt.slice(0, 10)}</time>
           </p>
-          <p class="verdict-excerpt">{review.kind === 'take' ? excerpt(review.take ?? '') : `Abstained: ${excerpt(review.reason ?? '')}`}</p>
+          <p class="verdict-excerpt">{review.kind === 'take' ? excerpt(review.take ?? '', 180) : `Abstained: ${excerpt(review.reason ?? '', 180)}`}</p>
         </li>
       ))}
     </ol>

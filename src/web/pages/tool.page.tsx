@@ -8,13 +8,14 @@ import { errorPage } from '../errors.js';
 import { Avatar, CommunityVerdict, PanelVerdict, ToolCard } from '../components/verdict.js';
 import { ScoreChart, type ChartRow } from '../components/score-chart.js';
 import { ScoreVerdict, Scorecard } from '../components/scorecard.js';
-import { clip, comparePath, criticName, criticOrder, escapeAttr, formatDate, provenance, safeHref } from '../components/tool-helpers.js';
+import { comparePath, criticName, criticOrder, escapeAttr, formatDate, provenance, safeHref } from '../components/tool-helpers.js';
 import { closeMatches, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
 import { allSlugs, findToolBySlug, findToolsBySlugs, listTools, type ToolChoice } from '../../catalog/tools.repo.js';
 import { toolChoices } from './compare.page.js';
 import { reviewHistory, toPanelReview } from '../../catalog/reviews.repo.js';
 import { voteCounts } from '../../community/votes.repo.js';
 import { disagree, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
+import { excerpt } from '../../domain/text.js';
 import { PRICING_LABELS } from '../../domain/pricing.js';
 
 const NEIGHBOURS = 6;
@@ -51,14 +52,14 @@ export function registerToolPages(app: App, site: Site): void {
     const v = votes.get(tool.id) ?? { ships: 0, skips: 0 };
     const community = summarizeVotes(v.ships, v.skips);
     const s = item!.summary;
-    const description = clip(
+    const description = excerpt(
       `${tool.tagline.replace(/[.\s]+$/, '')}. Panel verdict: ${s.label ? `${s.text} (${s.shipPct}% ship)` : s.text}.`,
       200,
     );
     return c.html(
       renderPage(
         site,
-        { title: clip(`${tool.name}: ${tool.tagline}`, 70), description, path: `/tools/${tool.slug}`, ogImage: `/og/tools/${tool.slug}.png` },
+        { title: excerpt(`${tool.name}: ${tool.tagline}`, 70), description, path: `/tools/${tool.slug}`, ogImage: `/og/tools/${tool.slug}.png` },
         <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} everyone={everyone} />,
       ),
     );
@@ -73,7 +74,7 @@ async function unknownToolPage(site: Site, slug: string): Promise<string> {
   return errorPage(
     site,
     404,
-    `There is no tool "${clip(slug, 80)}" in the catalog.`,
+    `There is no tool "${excerpt(slug, 80)}" in the catalog.`,
     <div class="suggestions">
       {matches.length > 0 && (
         <>
@@ -88,7 +89,7 @@ async function unknownToolPage(site: Site, slug: string): Promise<string> {
         </>
       )}
       <p>
-        <a href={`/search?q=${encodeURIComponent(slug.replace(/-/g, ' '))}`}>Search for “{clip(slug.replace(/-/g, ' '), 80)}”</a>
+        <a href={`/search?q=${encodeURIComponent(slug.replace(/-/g, ' '))}`}>Search for “{excerpt(slug.replace(/-/g, ' '), 80)}”</a>
       </p>
     </div>,
   );
