@@ -6,7 +6,8 @@ import { startTestSite, type TestSite } from './helpers/web.js';
 import { importTools, parseImport } from '../src/catalog/import.js';
 import { insertReview } from '../src/catalog/reviews.repo.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
-import { pairSplits, toolsParam } from '../src/web/pages/compare.page.js';
+import { toolsParam } from '../src/web/pages/compare.page.js';
+import { pairSplits } from '../src/urls.js';
 import { excerpt } from '../src/domain/text.js';
 
 const XSS = '<script>alert(1)</script>';

@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { Config } from '../config.js';
 import type { OutgoingMail } from '../mail/mailer.js';
 import { DIGEST_NAME, issueSubject, type BookmarkSection, type IssueComparison, type IssueContent, type IssueTool } from './issue.js';
+import { absolute, urls } from '../urls.js';
 
 /**
  * The digest's emails, each as HTML and plain text. Email clients ignore stylesheets and strip scripts,
@@ -119,7 +120,6 @@ export interface IssueEmailInput {
   messageId?: string;
 }
 
-const abs = (config: Pick<Config, 'publicUrl'>, path: string) => config.publicUrl + path;
 
 function changeText(c: BookmarkSection['changes'][number]): string {
   const parts: string[] = [];
@@ -140,19 +140,19 @@ export function issueText(config: Pick<Config, 'publicUrl'>, content: IssueConte
   if (bookmarks && bookmarks.total > 0) {
     lines.push('YOUR BOOKMARKS', '');
     if (bookmarks.changes.length === 0) lines.push(`Nothing new this week about the ${bookmarks.total} tool${bookmarks.total === 1 ? '' : 's'} you bookmarked.`, '');
-    for (const c of bookmarks.changes) lines.push(`- ${c.name}: ${changeText(c)}`, `  ${abs(config, `/tools/${c.slug}`)}`);
+    for (const c of bookmarks.changes) lines.push(`- ${c.name}: ${changeText(c)}`, `  ${absolute(config.publicUrl, urls.tool(c.slug))}`);
     if (bookmarks.changes.length) lines.push('');
   }
   lines.push(`NEW VERDICTS THIS WEEK (${content.verdicts.length})`, '');
   if (content.verdicts.length === 0) lines.push('No new verdicts this week.', '');
   for (const t of content.verdicts) {
-    lines.push(`- ${t.name}${t.firstPanel ? ' (new)' : ''} — ${verdictText(t)}`, `  ${t.tagline}`, `  ${abs(config, `/tools/${t.slug}`)}`);
+    lines.push(`- ${t.name}${t.firstPanel ? ' (new)' : ''} — ${verdictText(t)}`, `  ${t.tagline}`, `  ${absolute(config.publicUrl, urls.tool(t.slug))}`);
   }
   if (content.comparisons.length) {
     lines.push('', 'NOTABLE COMPARISONS: SAME CATEGORY, OPPOSITE VERDICTS', '');
-    for (const p of content.comparisons) lines.push(`- ${comparisonText(p)} · ${p.category}`, `  ${abs(config, p.path)}`);
+    for (const p of content.comparisons) lines.push(`- ${comparisonText(p)} · ${p.category}`, `  ${absolute(config.publicUrl, p.path)}`);
   }
-  lines.push('', `Read this issue on the web: ${abs(config, `/digest/${content.week}`)}`);
+  lines.push('', `Read this issue on the web: ${absolute(config.publicUrl, urls.digestIssue(content.week))}`);
   return lines.join('\n');
 }
 
@@ -177,7 +177,7 @@ export function IssueEmailBody({ config, content, bookmarks }: { config: Pick<Co
             <ul style="margin:0;padding-left:20px">
               {bookmarks.changes.map((c) => (
                 <li style="margin:0 0 8px">
-                  <a href={abs(config, `/tools/${c.slug}`)} style={linkStyle}>{c.name}</a>: {changeText(c)}
+                  <a href={absolute(config.publicUrl, urls.tool(c.slug))} style={linkStyle}>{c.name}</a>: {changeText(c)}
                 </li>
               ))}
             </ul>
@@ -188,7 +188,7 @@ export function IssueEmailBody({ config, content, bookmarks }: { config: Pick<Co
       {content.verdicts.length === 0 && <p style={`color:${C.muted}`}>No new verdicts this week.</p>}
       {content.verdicts.map((t) => (
         <div style={`padding:10px 0;border-bottom:1px solid ${C.line}`}>
-          <a href={abs(config, `/tools/${t.slug}`)} style={`${linkStyle};font-size:17px`}>{t.name}</a>
+          <a href={absolute(config.publicUrl, urls.tool(t.slug))} style={`${linkStyle};font-size:17px`}>{t.name}</a>
           {t.firstPanel && <span style={`color:${C.muted};font-size:13px`}> · new</span>}
           <div style={`color:${C.muted};font-size:14px;margin:2px 0 6px`}>
             {t.tagline} · {t.category}
@@ -203,7 +203,7 @@ export function IssueEmailBody({ config, content, bookmarks }: { config: Pick<Co
           <ul style="margin:0;padding-left:20px">
             {content.comparisons.map((p) => (
               <li style="margin:0 0 8px">
-                <a href={abs(config, p.path)} style={linkStyle}>
+                <a href={absolute(config.publicUrl, p.path)} style={linkStyle}>
                   {p.ship.name} vs {p.skip.name}
                 </a>{' '}
                 <span style={`color:${C.muted};font-size:14px`}>({p.category})</span>
@@ -221,7 +221,7 @@ export function IssueEmailBody({ config, content, bookmarks }: { config: Pick<Co
 export function issueEmail(config: Pick<Config, 'publicUrl' | 'mailFrom'>, input: IssueEmailInput): OutgoingMail {
   const { content } = input;
   const subject = issueSubject(content);
-  const webUrl = abs(config, `/digest/${content.week}`);
+  const webUrl = absolute(config.publicUrl, urls.digestIssue(content.week));
   const text =
     issueText(config, content, input.bookmarks) +
     ['', '', '--', `You get this because you subscribed to ${DIGEST_NAME} at ${config.publicUrl}.`, `Unsubscribe (one click): ${input.unsubscribeUrl}`].join('\n');

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { AppError } from '../errors.js';
 import { renderPage } from './layout.js';
 import type { Site } from './site.js';
+import { urls } from '../urls.js';
 
 const wantsJson = (c: Context) => c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').startsWith('application/json');
 
@@ -20,14 +21,14 @@ export function errorPage(site: Site, status: number, message: string, extra?: u
   const title = status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : status === 429 ? 'Slow down' : 'That did not work';
   return renderPage(
     site,
-    { title, description: message, path: '/', noindex: true },
+    { title, description: message, path: urls.home, noindex: true },
     <section class="error-page">
       <p class="muted small">Error {status}</p>
       <h1>{title}</h1>
       <p>{message}</p>
       {extra}
       <p>
-        <a href="/">Browse all tools</a> · <a href="/search">Search</a> · <a href="/critics">Meet the critics</a>
+        <a href={urls.home}>Browse all tools</a> · <a href={urls.search()}>Search</a> · <a href={urls.critics}>Meet the critics</a>
       </p>
     </section>,
   );

@@ -12,6 +12,7 @@ import { notFound } from '../errors.js';
 import type { App } from './app.js';
 import { cacheable } from './http.js';
 import type { Site } from './site.js';
+import { pairSplits, urls } from '../urls.js';
 
 /**
  * Share images (1200x630 PNG) for tool and compare pages, drawn with satori (layout + text to SVG) and
@@ -227,12 +228,7 @@ const png = (c: Context, body: Buffer) => c.body(new Uint8Array(body), 200, { 'c
 
 /** Splits `a-vs-b` into two existing slugs, trying each "-vs-" (slugs may contain "-vs-" themselves). */
 export async function splitPair(site: Site, pair: string): Promise<[string, string] | undefined> {
-  const candidates: [string, string][] = [];
-  for (let i = pair.indexOf('-vs-'); i >= 0; i = pair.indexOf('-vs-', i + 1)) {
-    const a = pair.slice(0, i);
-    const b = pair.slice(i + 4);
-    if (slugSchema.safeParse(a).success && slugSchema.safeParse(b).success && a !== b) candidates.push([a, b]);
-  }
+  const candidates = pairSplits(pair).filter(([a, b]) => slugSchema.safeParse(a).success && slugSchema.safeParse(b).success && a !== b);
   if (candidates.length === 0) return undefined;
   const known = new Set((await findToolsBySlugs(site.store.db, [...new Set(candidates.flat())])).map((t) => t.slug));
   const valid = candidates.filter(([a, b]) => known.has(a) && known.has(b));
@@ -269,7 +265,7 @@ export function registerOg(app: App, site: Site): void {
     if (!pair) throw notFound(`No comparison "${pairText}": use two tool slugs joined by "-vs-", e.g. /og/compare/cursor-vs-github-copilot.png`);
     const [a, b] = [...pair].sort() as [string, string];
     // One image per pair: the other order redirects to the canonical one, as the compare page does.
-    if (pair[0] !== a) return c.redirect(`/og/compare/${a}-vs-${b}.png`, 301);
+    if (pair[0] !== a) return c.redirect(urls.compareImage(a, b), 301);
     const key = `${c.req.path}@${site.version()}`;
     const body = await once(key, async () => {
       const { comparison } = await compareBySlugs(site.store.db, [a, b], site.critics.map((x) => x.id));

@@ -30,9 +30,3 @@ export const safeHref = (url: string | null | undefined): string | undefined => 
 
 /** Text for an HTML attribute inside a snippet people paste into their own pages. */
 export const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** The canonical pair URL: slugs in alphabetical order. */
-export const comparePath = (a: string, b: string) => {
-  const [x, y] = [a, b].sort();
-  return `/compare/${x}-vs-${y}`;
-};
