@@ -120,7 +120,6 @@ export interface IssueEmailInput {
   messageId?: string;
 }
 
-
 function changeText(c: BookmarkSection['changes'][number]): string {
   const parts: string[] = [];
   if (c.before.text !== c.after.text || c.before.shipPct !== c.after.shipPct) {
