@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { OutgoingMail } from '../mail/mailer.js';
 import { DIGEST_NAME, issueSubject, type BookmarkSection, type IssueComparison, type IssueContent, type IssueTool } from './issue.js';
 import { absolute, urls } from '../urls.js';
+import { palette, verdictTone } from '../palette.js';
 
 /**
  * The digest's emails, each as HTML and plain text. Email clients ignore stylesheets and strip scripts,
@@ -10,7 +11,7 @@ import { absolute, urls } from '../urls.js';
  * Text is escaped by hono/jsx; tool names and taglines are never passed through raw().
  */
 
-const C = { text: '#1d1b18', muted: '#5e5a53', line: '#e2ded6', accent: '#3b4cca', bg: '#fbfaf7', ship: '#17734a', shipBg: '#e3f4ea', skip: '#b42318', skipBg: '#fdebe9', split: '#8a5a00', splitBg: '#fbf1d9', none: '#5e5a53', noneBg: '#efede8' };
+const C = palette.light;
 const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif';
 
 /** The address part of MAIL_FROM ("Verdict <verdict@example.com>" → verdict@example.com), for the mailto: unsubscribe. */
@@ -29,11 +30,8 @@ export function verdictText(t: Pick<IssueTool, 'label' | 'shipPct' | 'text'>): s
   return t.label && t.shipPct !== null ? `${t.text} · ${t.shipPct}% ship` : 'No panel take';
 }
 
-const pillColors = (label: string | null) =>
-  label === 'Ship' ? [C.ship, C.shipBg] : label === 'Skip' ? [C.skip, C.skipBg] : label === 'Split' ? [C.split, C.splitBg] : [C.none, C.noneBg];
-
 function Pill({ label, children }: { label: string | null; children?: Child }) {
-  const [fg, bg] = pillColors(label);
+  const { fg, bg } = verdictTone(label);
   return <span style={`display:inline-block;padding:2px 8px;border-radius:999px;font-weight:600;font-size:13px;color:${fg};background:${bg}`}>{children}</span>;
 }
 
@@ -95,7 +93,7 @@ export function confirmationEmail(config: Pick<Config, 'publicUrl' | 'mailFrom'>
           Someone (hopefully you) asked to get <strong>{DIGEST_NAME}</strong> at {p.email}: once a week, the panel's new verdicts and notable comparisons.
         </p>
         <p style="margin:0 0 16px">
-          <a href={p.confirmUrl} style={`display:inline-block;padding:10px 18px;border-radius:8px;background:${C.accent};color:#ffffff;font-weight:600;text-decoration:none`}>
+          <a href={p.confirmUrl} style={`display:inline-block;padding:10px 18px;border-radius:8px;background:${C.accent};color:${C.accentText};font-weight:600;text-decoration:none`}>
             Confirm my subscription
           </a>
         </p>

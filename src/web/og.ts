@@ -13,6 +13,7 @@ import type { App } from './app.js';
 import { cacheable } from './http.js';
 import type { Site } from './site.js';
 import { pairSplits, urls } from '../urls.js';
+import { palette, verdictTone } from '../palette.js';
 
 /**
  * Share images (1200x630 PNG) for tool and compare pages, drawn with satori (layout + text to SVG) and
@@ -26,27 +27,8 @@ export const OG_HEIGHT = 630;
 /** Images may be embedded by any site (link previews, blogs), unlike the app's pages. */
 export const CORP_CROSS_ORIGIN = { 'cross-origin-resource-policy': 'cross-origin' } as const;
 
-// The palette of the light theme (src/web/assets/css/00-base.css).
-const C = {
-  bg: '#fbfaf7',
-  surface: '#ffffff',
-  surface2: '#f3f1ec',
-  text: '#1d1b18',
-  muted: '#5e5a53',
-  line: '#e2ded6',
-  accent: '#3b4cca',
-  ship: '#17734a',
-  shipBg: '#e3f4ea',
-  skip: '#b42318',
-  skipBg: '#fdebe9',
-  split: '#8a5a00',
-  splitBg: '#fbf1d9',
-  none: '#5e5a53',
-  noneBg: '#efede8',
-};
-
-const tone = (label: PanelSummary['label']) =>
-  label === 'Ship' ? { fg: C.ship, bg: C.shipBg } : label === 'Skip' ? { fg: C.skip, bg: C.skipBg } : label === 'Split' ? { fg: C.split, bg: C.splitBg } : { fg: C.none, bg: C.noneBg };
+// Share images cannot follow the viewer's colour scheme: the light theme.
+const C = palette.light;
 
 // A tiny element builder for satori's React-like tree. Every box is a flex box (satori requires it for
 // boxes with several children); text children are plain strings, which satori draws as glyph paths.
@@ -72,7 +54,7 @@ function brand(right?: Node): El {
     box(
       { alignItems: 'center', gap: 16 },
       box(
-        { width: 56, height: 56, borderRadius: 14, background: C.accent, color: '#ffffff', fontSize: 34, fontWeight: 700, alignItems: 'center', justifyContent: 'center' },
+        { width: 56, height: 56, borderRadius: 14, background: C.accent, color: C.accentText, fontSize: 34, fontWeight: 700, alignItems: 'center', justifyContent: 'center' },
         'V',
       ),
       box({ fontSize: 36, fontWeight: 700, color: C.text }, 'Verdict'),
@@ -85,7 +67,7 @@ const pill = (text: string, fg: string, bg: string, fontSize = 26) =>
   box({ fontSize, fontWeight: 700, color: fg, background: bg, borderRadius: 999, padding: '8px 22px' }, text);
 
 function verdictBlock(panel: PanelSummary, size: 'large' | 'medium'): El {
-  const t = tone(panel.label);
+  const t = verdictTone(panel.label);
   const big = size === 'large' ? 88 : 64;
   if (!panel.label) return box({ alignItems: 'center' }, pill(panel.text, t.fg, t.bg, size === 'large' ? 34 : 28));
   return box(
@@ -142,7 +124,7 @@ export function compareCard(site: Site, c: Comparison): El {
   const nameOf = (i: number) => drawable(c.tools[i]!.name) || c.tools[i]!.slug;
   const side = (i: number) =>
     box(
-      { flex: 1, flexDirection: 'column', gap: 18, background: C.surface, border: `2px solid ${c.overall.kind === 'tool' && c.overall.index === i ? tone(c.panels[i]!.label).fg : C.line}`, borderRadius: 24, padding: '28px 32px' },
+      { flex: 1, flexDirection: 'column', gap: 18, background: C.surface, border: `2px solid ${c.overall.kind === 'tool' && c.overall.index === i ? verdictTone(c.panels[i]!.label).fg : C.line}`, borderRadius: 24, padding: '28px 32px' },
       box({ fontSize: 40, fontWeight: 700, color: C.text, lineHeight: 1.15 }, excerpt(nameOf(i), 30)),
       verdictBlock(c.panels[i]!, 'medium'),
       box({ fontSize: 22, color: C.muted }, c.panels[i]!.label ? c.panels[i]!.text : `${c.tools[i]!.category}`),
