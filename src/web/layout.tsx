@@ -19,7 +19,7 @@ const NAV: [NonNullable<PageMeta['nav']>, string, string][] = [
   ['compare', urls.compare(), 'Compare'],
   ['critics', urls.critics, 'Critics'],
   ['categories', urls.categories, 'Categories'],
-  ['bookmarks', '/bookmarks', 'Bookmarks'],
+  ['bookmarks', urls.bookmarks, 'Bookmarks'],
 ];
 
 /** Slot for the newsletter block; the community feature replaces the placeholder. */
@@ -100,8 +100,8 @@ export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; c
               </p>
             </div>
             <ul>
-              <li><a href="/submit">Submit a tool</a></li>
-              <li><a href="/signin">Sign in</a></li>
+              <li><a href={urls.submit}>Submit a tool</a></li>
+              <li><a href={urls.signIn()}>Sign in</a></li>
               <li><a href={urls.digest}>Digest archive</a></li>
               <li><a href={urls.critics}>Meet the critics</a></li>
               <li><a href={urls.feed}>Atom feed</a></li>
