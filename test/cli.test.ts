@@ -9,6 +9,8 @@ import { freshStore, DIALECTS, type TestStore } from './helpers/db.js';
 import { startFakeLlm, criticOf, type FakeLlm } from './helpers/fake-llm.js';
 import { takeJson, toolDoc } from './helpers/fixtures.js';
 import { verdict } from './helpers/cli.js';
+import { findToolBySlug } from '../src/catalog/tools.repo.js';
+import { castVote } from '../src/community/votes.repo.js';
 
 const run = promisify(execFile);
 
@@ -70,6 +72,22 @@ for (const { dialect, skip } of DIALECTS) {
 
       const json = JSON.parse((await verdict(['compare', 'smolvlm2', 'karpathy-coding-skills', '--json'], env)).stdout);
       assert.deepEqual(json.panels.map((p: { shipPct: number }) => p.shipPct), [100, 75]);
+    });
+
+    test('compare shows community votes, as text and --json', async () => {
+      const smol = await findToolBySlug(store.db, 'smolvlm2');
+      await castVote(store.db, smol!.id, 'cli-voter-1', 'ship');
+      await castVote(store.db, smol!.id, 'cli-voter-2', 'ship');
+      await castVote(store.db, smol!.id, 'cli-voter-3', 'skip');
+      try {
+        const cmp = await verdict(['compare', 'karpathy-coding-skills', 'smolvlm2'], env);
+        assert.equal(cmp.code, 0, cmp.stderr);
+        assert.match(cmp.stdout, /Community\s+No community votes yet\s+67% ship · 3 votes/);
+        const json = JSON.parse((await verdict(['compare', 'smolvlm2', 'karpathy-coding-skills', '--json'], env)).stdout);
+        assert.deepEqual(json.communities.map((c: { ships: number; skips: number }) => [c.ships, c.skips]), [[2, 1], [0, 0]]);
+      } finally {
+        await store.db.deleteFrom('votes').execute();
+      }
     });
 
     test('tools list/show and critics list, as text and --json', async () => {

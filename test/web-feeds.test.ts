@@ -5,7 +5,7 @@ import { DIALECTS } from './helpers/db.js';
 import { startTestSite, type TestSite } from './helpers/web.js';
 import { CRITIC_IDS, DEMO, toolDoc, words } from './helpers/fixtures.js';
 import { importTools, parseImport } from '../src/catalog/import.js';
-import { escapeXml, linkedComparePairs, COMPARE_NEIGHBOURS } from '../src/web/feeds.js';
+import { escapeXml, linkedComparePaths, COMPARE_NEIGHBOURS } from '../src/web/feeds.js';
 
 const BASE = 'http://verdict.test';
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['entry', 'url', 'link'].includes(name) });
@@ -47,13 +47,13 @@ test('compare pairs in the sitemap: canonical, deduplicated, within a category, 
     { id: 3, slug: 'mid', categorySlug: 'a', createdAt: at('2') },
     { id: 4, slug: 'solo', categorySlug: 'b', createdAt: at('3') },
   ];
-  assert.deepEqual(linkedComparePairs(tools), ['alpha-vs-mid', 'alpha-vs-zed', 'mid-vs-zed']);
+  assert.deepEqual(linkedComparePaths(tools), ['/compare/alpha-vs-mid', '/compare/alpha-vs-zed', '/compare/mid-vs-zed']);
   const many = Array.from({ length: 20 }, (_, i) => ({ id: i + 1, slug: `t${String(i).padStart(2, '0')}`, categorySlug: 'c', createdAt: at('1') }));
-  const pairs = linkedComparePairs(many);
+  const pairs = linkedComparePaths(many);
   // Each tool links to the 6 newest others: the 7 newest pair among themselves, and each older tool with the 6 newest.
   const newest = 7;
   assert.equal(pairs.length, (newest * (newest - 1)) / 2 + (20 - newest) * COMPARE_NEIGHBOURS);
-  assert.ok(pairs.every((p) => { const [a, b] = p.split('-vs-'); return a! < b!; }));
+  assert.ok(pairs.every((p) => { const [a, b] = p.slice('/compare/'.length).split('-vs-'); return a! < b!; }));
 });
 
 for (const { dialect, skip } of DIALECTS) {

@@ -86,6 +86,16 @@ for (const { dialect, skip } of DIALECTS) {
       }
     });
 
+    it('/critics states the configured ship threshold, not a fixed 60', async () => {
+      assert.match((await page('/critics')).html, /A score of 60 or more is a ship/);
+      const other = await startTestSite(dialect, { seed: false, env: { SHIP_THRESHOLD: '75' } });
+      try {
+        assert.match(await (await other.get('/critics')).text(), /A score of 75 or more is a ship/);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('/critics/builder: persona, ship rate with counts, and its verdicts', async () => {
       const { html } = await page('/critics/builder');
       const builder = CRITICS.find((c) => c.id === 'builder')!;

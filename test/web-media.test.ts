@@ -7,7 +7,8 @@ import { CRITIC_IDS, toolDoc, words } from './helpers/fixtures.js';
 import { importTools, parseImport } from '../src/catalog/import.js';
 import { summarize } from '../src/domain/summary.js';
 import { badgeFor, badgeSvg } from '../src/web/badge.js';
-import { clipText, drawable } from '../src/web/og.js';
+import { drawable } from '../src/web/og.js';
+import { excerpt } from '../src/domain/text.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -42,8 +43,8 @@ test('badge text: label and ship %, or "no takes yet"', () => {
 });
 
 test('share-image text is clipped at a word and keeps only what the fonts can draw', () => {
-  assert.equal(clipText('one two three four', 12), 'one two…');
-  assert.equal(clipText('short', 12), 'short');
+  assert.equal(excerpt('one two three four', 12), 'one two…');
+  assert.equal(excerpt('short', 12), 'short');
   assert.equal(drawable('Rocket 🚀 日本 Łódź\u0007 \u202Eevil'), 'Rocket Łódź evil');
 });
 

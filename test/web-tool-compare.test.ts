@@ -6,8 +6,9 @@ import { startTestSite, type TestSite } from './helpers/web.js';
 import { importTools, parseImport } from '../src/catalog/import.js';
 import { insertReview } from '../src/catalog/reviews.repo.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
-import { pairSplits, toolsParam } from '../src/web/pages/compare.page.js';
-import { excerpt } from '../src/web/components/tool-helpers.js';
+import { toolsParam } from '../src/web/pages/compare.page.js';
+import { pairSplits } from '../src/urls.js';
+import { excerpt } from '../src/domain/text.js';
 
 const XSS = '<script>alert(1)</script>';
 const SEED = '/compare/karpathy-coding-skills-vs-smolvlm2';
@@ -19,8 +20,8 @@ test('pair URLs split at every "-vs-", and tool lists accept commas and repeats'
   assert.deepEqual(pairSplits('cursor'), []);
   assert.deepEqual(toolsParam(['a,b', 'C', '', ' d ']), ['a', 'b', 'c', 'd']);
   assert.deepEqual(toolsParam(undefined), []);
-  assert.equal(excerpt('Short take.'), 'Short take.');
-  assert.ok(excerpt(words(80)).length <= 171);
+  assert.equal(excerpt('Short take.', 170, { firstSentence: true }), 'Short take.');
+  assert.ok(excerpt(words(80), 170, { firstSentence: true }).length <= 170);
 });
 
 /** The text of an element's inner HTML up to its closing tag (good enough for these flat fragments). */

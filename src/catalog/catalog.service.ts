@@ -1,11 +1,12 @@
 import type { DbOrTx } from '../db/db.js';
 import type { ReviewRow, ToolRow } from '../db/types.js';
 import { AppError, notFound } from '../errors.js';
-import { compareTools, MAX_COMPARE, type Comparison } from '../domain/compare.js';
+import { COMPARE_RULE, compareProblem, compareTools, type Comparison } from '../domain/compare.js';
 import { summarize, type PanelReview, type PanelSummary } from '../domain/summary.js';
 import { slugSchema } from '../domain/schemas.js';
 import { allSlugs, findToolBySlug, findToolsBySlugs } from './tools.repo.js';
 import { latestReviews, toPanelReview } from './reviews.repo.js';
+import { voteCounts } from '../community/votes.repo.js';
 
 export interface ToolWithPanel {
   tool: ToolRow;
@@ -56,31 +57,36 @@ function levenshtein(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-export interface CommunityCounts {
-  (db: DbOrTx, toolIds: readonly number[]): Promise<Map<number, { ships: number; skips: number }>>;
-}
-
 /** A tool with what a comparison needs: its panel and its community votes. */
 export interface Comparable extends ToolWithPanel {
-  votes?: { ships: number; skips: number };
+  votes: { ships: number; skips: number };
 }
 
-/** Loads tools for comparing, in the order given; 404 (with "Did you mean") for an unknown slug. */
-export async function loadComparables(db: DbOrTx, slugs: readonly string[], community?: CommunityCounts): Promise<Comparable[]> {
+/** Loads tools for comparing, with their community votes, in the order given; 404 (with "Did you mean") for an unknown slug. */
+export async function loadComparables(db: DbOrTx, slugs: readonly string[]): Promise<Comparable[]> {
   for (const s of slugs) if (!slugSchema.safeParse(s).success) throw notFound(await unknownToolMessage(db, s));
   const rows = await findToolsBySlugs(db, slugs);
   const bySlug = new Map(rows.map((r) => [r.slug, r]));
   for (const s of slugs) if (!bySlug.has(s)) throw notFound(await unknownToolMessage(db, s));
   const tools = await withPanels(db, slugs.map((s) => bySlug.get(s)!));
-  const votes = community ? await community(db, tools.map((t) => t.tool.id)) : undefined;
-  return tools.map((t) => ({ ...t, votes: votes?.get(t.tool.id) }));
+  const votes = await voteCounts(db, tools.map((t) => t.tool.id));
+  return tools.map((t) => ({ ...t, votes: votes.get(t.tool.id)! }));
 }
 
-/** Compares 2-4 loaded tools (pure). */
-export function compareLoaded(tools: readonly Comparable[], criticOrder: readonly string[]): { comparison: Comparison; tools: Comparable[] } {
-  if (new Set(tools.map((t) => t.tool.slug)).size !== tools.length || tools.length < 2 || tools.length > MAX_COMPARE) {
-    throw new AppError('invalid', `Compare takes 2 to ${MAX_COMPARE} different tools`, 400);
-  }
+/**
+ * The one comparison entry point (compare page, API, share image, CLI): 2 to 4 different tools by slug, in
+ * the order given, with panels and community votes. A repeated slug counts once. `load` lets the page serve
+ * each tool from its per-version cache; by default the tools are read from the database.
+ */
+export async function compareBySlugs(
+  db: DbOrTx,
+  slugs: readonly string[],
+  criticOrder: readonly string[],
+  load: (slugs: readonly string[]) => Promise<Comparable[]> = (s) => loadComparables(db, s),
+): Promise<{ comparison: Comparison; tools: Comparable[] }> {
+  const unique = [...new Set(slugs)];
+  if (compareProblem(unique)) throw new AppError('invalid', COMPARE_RULE, 400);
+  const tools = await load(unique);
   const comparison = compareTools(
     tools.map((t) => ({
       tool: { slug: t.tool.slug, name: t.tool.name, tagline: t.tool.tagline, category: t.tool.category, pricing: { model: t.tool.pricingModel, entry: t.tool.pricingEntry, license: t.tool.pricingLicense } },
@@ -89,17 +95,5 @@ export function compareLoaded(tools: readonly Comparable[], criticOrder: readonl
     })),
     criticOrder,
   );
-  return { comparison, tools: [...tools] };
-}
-
-/** Compares 2-4 tools by slug, in the order given. */
-export async function compareBySlugs(
-  db: DbOrTx,
-  slugs: readonly string[],
-  criticOrder: readonly string[],
-  community?: CommunityCounts,
-): Promise<{ comparison: Comparison; tools: Comparable[] }> {
-  const unique = [...new Set(slugs)];
-  if (unique.length < 2 || unique.length > MAX_COMPARE) throw new AppError('invalid', `Compare takes 2 to ${MAX_COMPARE} different tools`, 400);
-  return compareLoaded(await loadComparables(db, unique, community), criticOrder);
+  return { comparison, tools };
 }

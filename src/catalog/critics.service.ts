@@ -52,12 +52,3 @@ export async function criticVerdicts(db: DbOrTx, criticId: string, opts: { categ
   ]);
   return { stats: criticStats(tallies.get(criticId)), items, total, page, pages: Math.max(1, Math.ceil(total / CRITIC_PAGE_SIZE)) };
 }
-
-/** The start of a take for a list: whole words, at most `max` characters, with an ellipsis when cut. */
-export function excerpt(text: string, max = 180): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat.length <= max) return flat;
-  const cut = flat.slice(0, max + 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max * 0.6 ? cut.slice(0, space) : flat.slice(0, max)).replace(/[\s,;:.\-–—]+$/, '')}…`;
-}

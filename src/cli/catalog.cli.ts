@@ -8,7 +8,7 @@ import { importStream, writeExport, type ImportProgress } from '../catalog/impor
 import { listTools } from '../catalog/tools.repo.js';
 import { compareBySlugs, getTool, withPanels } from '../catalog/catalog.service.js';
 import { toToolFields } from '../catalog/tool.js';
-import { decisionRows, MAX_COMPARE, overallText } from '../domain/compare.js';
+import { compareProblem, decisionRows, MAX_COMPARE, overallText } from '../domain/compare.js';
 import { pricingText } from '../domain/pricing.js';
 import { NO_PANEL_TAKE } from '../domain/summary.js';
 import type { CliContext, CliStream } from './context.js';
@@ -150,7 +150,8 @@ export function registerCatalog(program: Command, ctx: () => CliContext) {
     .argument('<tools...>', '2 to 4 tool slugs')
     .action(async (slugs: string[]) => {
       const c = ctx();
-      if (slugs.length < 2 || slugs.length > MAX_COMPARE) throw new AppError('usage', `compare takes 2 to ${MAX_COMPARE} tool slugs, got ${slugs.length}`);
+      // A repeated slug counts once, as on the site; a wrong count is bad usage (exit code 2).
+      if (compareProblem([...new Set(slugs)])) throw new AppError('usage', `compare takes 2 to ${MAX_COMPARE} tool slugs, got ${slugs.length}`);
       const { comparison: cmp } = await compareBySlugs((await c.store()).db, slugs, c.critics.map((x) => x.id));
       const names = new Map(c.critics.map((x) => [x.id, x.name]));
       c.out({ ...cmp, decision: decisionRows(cmp), overallText: overallText(cmp) }, () => {

@@ -8,6 +8,7 @@ import { issueEmail, issueText } from '../digest/emails.js';
 import { issueSubject } from '../digest/issue.js';
 import { subscriberCounts } from '../digest/subscribers.repo.js';
 import { isoWeek, weekSchema } from '../digest/week.js';
+import { absolute, urls } from '../urls.js';
 import type { CliContext } from './context.js';
 import { plural } from './format.js';
 
@@ -112,7 +113,7 @@ export function registerJobs(program: Command, ctx: () => CliContext) {
       const bookmarks = opts.email ? await bookmarksFor(db, opts.email.trim().toLowerCase(), week) : undefined;
       if (c.json) return c.out({ stored, subject: issueSubject(content), content, bookmarks }, () => '');
       if (opts.html) {
-        const mail = issueEmail(c.config, { content, to: opts.email ?? 'preview@example.com', unsubscribeUrl: `${c.config.publicUrl}/digest/unsubscribe?token=PREVIEW`, bookmarks });
+        const mail = issueEmail(c.config, { content, to: opts.email ?? 'preview@example.com', unsubscribeUrl: absolute(c.config.publicUrl, urls.digestUnsubscribe('PREVIEW')), bookmarks });
         c.io.stdout.write(mail.html + '\n');
         return;
       }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import type { Db, DbOrTx } from '../db/db.js';
 import { AppError } from '../errors.js';
+import { emailSchema } from '../domain/schemas.js';
 import { hmac, safeEqual } from './secret.js';
 import { mergeVotes } from './votes.repo.js';
 import { mergeBookmarks } from './bookmarks.repo.js';
@@ -16,13 +16,6 @@ import { findMagicLink, findOrCreateUser, insertMagicLink, markMagicLinkUsed, to
 
 export const MAGIC_LINK_TTL_MS = 20 * 60_000;
 const LINK_PURPOSE = 'magic-link';
-
-export const emailSchema = z
-  .string({ error: 'Enter your email address.' })
-  .trim()
-  .toLowerCase()
-  .max(254, 'That email address is too long.')
-  .pipe(z.email({ error: 'Enter a valid email address, like name@example.com.' }));
 
 export function parseEmail(input: unknown): string {
   const r = emailSchema.safeParse(input ?? '');

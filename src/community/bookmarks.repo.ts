@@ -32,28 +32,10 @@ export async function bookmarkedToolIds(db: DbOrTx, ownerId: string): Promise<nu
   return rows.map((r) => r.toolId);
 }
 
-/** Which of these tools the owner has bookmarked (for rendering buttons in their pressed state). */
-export async function bookmarkedAmong(db: DbOrTx, ownerId: string, toolIds: readonly number[]): Promise<Set<number>> {
-  if (toolIds.length === 0) return new Set();
-  const rows = await db.selectFrom('bookmarks').select('toolId').where('ownerId', '=', ownerId).where('toolId', 'in', toolIds).execute();
-  return new Set(rows.map((r) => r.toolId));
-}
-
 /** Bookmarked tool ids of the account with this email (for the weekly digest); empty when there is no such account. */
 export async function bookmarkedToolIdsByEmail(db: DbOrTx, email: string): Promise<number[]> {
   const user = await db.selectFrom('users').select('id').where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
   return user ? bookmarkedToolIds(db, userOwnerId(user.id)) : [];
-}
-
-/** The bookmarks with their times, for the JSON export. */
-export async function listBookmarks(db: DbOrTx, ownerId: string): Promise<{ toolId: number; createdAt: string }[]> {
-  return db
-    .selectFrom('bookmarks')
-    .select(['toolId', 'createdAt'])
-    .where('ownerId', '=', ownerId)
-    .orderBy('createdAt', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
 }
 
 /**

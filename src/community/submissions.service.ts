@@ -7,7 +7,7 @@ import { pricingModelSchema, pricingSchema, slugSchema, toolFieldsSchema } from 
 import { findToolBySlug, insertTool } from '../catalog/tools.repo.js';
 import { slugify, toToolColumns } from '../catalog/tool.js';
 import { enqueue } from '../jobs/queue.js';
-import { emailSchema } from './accounts.js';
+import { emailSchema } from '../domain/schemas.js';
 import { decideSubmission, findSubmission, insertSubmission, listSubmissions, pendingDuplicates, toolsWithUrlLike } from './submissions.repo.js';
 
 /** The public "Submit a tool" form: the tool schema's own field rules, plus an optional contact email. */

@@ -2,6 +2,8 @@ import type { Child } from 'hono/jsx';
 import type { Config } from '../config.js';
 import type { OutgoingMail } from '../mail/mailer.js';
 import { DIGEST_NAME, issueSubject, type BookmarkSection, type IssueComparison, type IssueContent, type IssueTool } from './issue.js';
+import { absolute, urls } from '../urls.js';
+import { palette, verdictTone } from '../palette.js';
 
 /**
  * The digest's emails, each as HTML and plain text. Email clients ignore stylesheets and strip scripts,
@@ -9,7 +11,7 @@ import { DIGEST_NAME, issueSubject, type BookmarkSection, type IssueComparison, 
  * Text is escaped by hono/jsx; tool names and taglines are never passed through raw().
  */
 
-const C = { text: '#1d1b18', muted: '#5e5a53', line: '#e2ded6', accent: '#3b4cca', bg: '#fbfaf7', ship: '#17734a', shipBg: '#e3f4ea', skip: '#b42318', skipBg: '#fdebe9', split: '#8a5a00', splitBg: '#fbf1d9', none: '#5e5a53', noneBg: '#efede8' };
+const C = palette.light;
 const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif';
 
 /** The address part of MAIL_FROM ("Verdict <verdict@example.com>" → verdict@example.com), for the mailto: unsubscribe. */
@@ -28,11 +30,8 @@ export function verdictText(t: Pick<IssueTool, 'label' | 'shipPct' | 'text'>): s
   return t.label && t.shipPct !== null ? `${t.text} · ${t.shipPct}% ship` : 'No panel take';
 }
 
-const pillColors = (label: string | null) =>
-  label === 'Ship' ? [C.ship, C.shipBg] : label === 'Skip' ? [C.skip, C.skipBg] : label === 'Split' ? [C.split, C.splitBg] : [C.none, C.noneBg];
-
 function Pill({ label, children }: { label: string | null; children?: Child }) {
-  const [fg, bg] = pillColors(label);
+  const { fg, bg } = verdictTone(label);
   return <span style={`display:inline-block;padding:2px 8px;border-radius:999px;font-weight:600;font-size:13px;color:${fg};background:${bg}`}>{children}</span>;
 }
 
@@ -94,7 +93,7 @@ export function confirmationEmail(config: Pick<Config, 'publicUrl' | 'mailFrom'>
           Someone (hopefully you) asked to get <strong>{DIGEST_NAME}</strong> at {p.email}: once a week, the panel's new verdicts and notable comparisons.
         </p>
         <p style="margin:0 0 16px">
-          <a href={p.confirmUrl} style={`display:inline-block;padding:10px 18px;border-radius:8px;background:${C.accent};color:#ffffff;font-weight:600;text-decoration:none`}>
+          <a href={p.confirmUrl} style={`display:inline-block;padding:10px 18px;border-radius:8px;background:${C.accent};color:${C.accentText};font-weight:600;text-decoration:none`}>
             Confirm my subscription
           </a>
         </p>
@@ -119,8 +118,6 @@ export interface IssueEmailInput {
   messageId?: string;
 }
 
-const abs = (config: Pick<Config, 'publicUrl'>, path: string) => config.publicUrl + path;
-
 function changeText(c: BookmarkSection['changes'][number]): string {
   const parts: string[] = [];
   if (c.before.text !== c.after.text || c.before.shipPct !== c.after.shipPct) {
@@ -140,19 +137,19 @@ export function issueText(config: Pick<Config, 'publicUrl'>, content: IssueConte
   if (bookmarks && bookmarks.total > 0) {
     lines.push('YOUR BOOKMARKS', '');
     if (bookmarks.changes.length === 0) lines.push(`Nothing new this week about the ${bookmarks.total} tool${bookmarks.total === 1 ? '' : 's'} you bookmarked.`, '');
-    for (const c of bookmarks.changes) lines.push(`- ${c.name}: ${changeText(c)}`, `  ${abs(config, `/tools/${c.slug}`)}`);
+    for (const c of bookmarks.changes) lines.push(`- ${c.name}: ${changeText(c)}`, `  ${absolute(config.publicUrl, urls.tool(c.slug))}`);
     if (bookmarks.changes.length) lines.push('');
   }
   lines.push(`NEW VERDICTS THIS WEEK (${content.verdicts.length})`, '');
   if (content.verdicts.length === 0) lines.push('No new verdicts this week.', '');
   for (const t of content.verdicts) {
-    lines.push(`- ${t.name}${t.firstPanel ? ' (new)' : ''} — ${verdictText(t)}`, `  ${t.tagline}`, `  ${abs(config, `/tools/${t.slug}`)}`);
+    lines.push(`- ${t.name}${t.firstPanel ? ' (new)' : ''} — ${verdictText(t)}`, `  ${t.tagline}`, `  ${absolute(config.publicUrl, urls.tool(t.slug))}`);
   }
   if (content.comparisons.length) {
     lines.push('', 'NOTABLE COMPARISONS: SAME CATEGORY, OPPOSITE VERDICTS', '');
-    for (const p of content.comparisons) lines.push(`- ${comparisonText(p)} · ${p.category}`, `  ${abs(config, p.path)}`);
+    for (const p of content.comparisons) lines.push(`- ${comparisonText(p)} · ${p.category}`, `  ${absolute(config.publicUrl, p.path)}`);
   }
-  lines.push('', `Read this issue on the web: ${abs(config, `/digest/${content.week}`)}`);
+  lines.push('', `Read this issue on the web: ${absolute(config.publicUrl, urls.digestIssue(content.week))}`);
   return lines.join('\n');
 }
 
@@ -177,7 +174,7 @@ export function IssueEmailBody({ config, content, bookmarks }: { config: Pick<Co
             <ul style="margin:0;padding-left:20px">
               {bookmarks.changes.map((c) => (
                 <li style="margin:0 0 8px">
-                  <a href={abs(config, `/tools/${c.slug}`)} style={linkStyle}>{c.name}</a>: {changeText(c)}
+                  <a href={absolute(config.publicUrl, urls.tool(c.slug))} style={linkStyle}>{c.name}</a>: {changeText(c)}
                 </li>
               ))}
             </ul>
@@ -188,7 +185,7 @@ export function IssueEmailBody({ config, content, bookmarks }: { config: Pick<Co
       {content.verdicts.length === 0 && <p style={`color:${C.muted}`}>No new verdicts this week.</p>}
       {content.verdicts.map((t) => (
         <div style={`padding:10px 0;border-bottom:1px solid ${C.line}`}>
-          <a href={abs(config, `/tools/${t.slug}`)} style={`${linkStyle};font-size:17px`}>{t.name}</a>
+          <a href={absolute(config.publicUrl, urls.tool(t.slug))} style={`${linkStyle};font-size:17px`}>{t.name}</a>
           {t.firstPanel && <span style={`color:${C.muted};font-size:13px`}> · new</span>}
           <div style={`color:${C.muted};font-size:14px;margin:2px 0 6px`}>
             {t.tagline} · {t.category}
@@ -203,7 +200,7 @@ export function IssueEmailBody({ config, content, bookmarks }: { config: Pick<Co
           <ul style="margin:0;padding-left:20px">
             {content.comparisons.map((p) => (
               <li style="margin:0 0 8px">
-                <a href={abs(config, p.path)} style={linkStyle}>
+                <a href={absolute(config.publicUrl, p.path)} style={linkStyle}>
                   {p.ship.name} vs {p.skip.name}
                 </a>{' '}
                 <span style={`color:${C.muted};font-size:14px`}>({p.category})</span>
@@ -221,7 +218,7 @@ export function IssueEmailBody({ config, content, bookmarks }: { config: Pick<Co
 export function issueEmail(config: Pick<Config, 'publicUrl' | 'mailFrom'>, input: IssueEmailInput): OutgoingMail {
   const { content } = input;
   const subject = issueSubject(content);
-  const webUrl = abs(config, `/digest/${content.week}`);
+  const webUrl = absolute(config.publicUrl, urls.digestIssue(content.week));
   const text =
     issueText(config, content, input.bookmarks) +
     ['', '', '--', `You get this because you subscribed to ${DIGEST_NAME} at ${config.publicUrl}.`, `Unsubscribe (one click): ${input.unsubscribeUrl}`].join('\n');

@@ -3,6 +3,8 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import { nowIso } from '../db/db.js';
 import { AppError } from '../errors.js';
+import { emailSchema } from '../domain/schemas.js';
+import { absolute, urls } from '../urls.js';
 import { getSecret } from '../community/secret.js';
 import type { Mailer } from '../mail/mailer.js';
 import { confirmationEmail } from './emails.js';
@@ -23,14 +25,6 @@ export interface DigestDeps {
   config: Config;
   mailer: Mailer;
 }
-
-export const emailSchema = z
-  .string({ error: 'Enter your email address.' })
-  .trim()
-  .toLowerCase()
-  .min(1, 'Enter your email address.')
-  .max(254, 'That email address is too long.')
-  .pipe(z.email({ error: 'That does not look like an email address (like you@example.com).' }));
 
 export const subscribeSchema = z.object({ email: emailSchema });
 
@@ -67,7 +61,7 @@ export async function subscribe(deps: DigestDeps, rawEmail: unknown): Promise<{ 
   const secret = await getSecret(deps.db, deps.config);
   const mail = confirmationEmail(deps.config, {
     email,
-    confirmUrl: `${deps.config.publicUrl}/digest/confirm?token=${confirmToken(secret, claimed.id, email)}`,
+    confirmUrl: absolute(deps.config.publicUrl, urls.digestConfirm(confirmToken(secret, claimed.id, email))),
     unsubscribeUrl: unsubscribeUrl(deps.config, secret, claimed.id, email),
   });
   try {
@@ -81,7 +75,7 @@ export async function subscribe(deps: DigestDeps, rawEmail: unknown): Promise<{ 
 }
 
 export const unsubscribeUrl = (config: Pick<Config, 'publicUrl'>, secret: string, id: number, email: string) =>
-  `${config.publicUrl}/digest/unsubscribe?token=${unsubscribeToken(secret, id, email)}`;
+  absolute(config.publicUrl, urls.digestUnsubscribe(unsubscribeToken(secret, id, email)));
 
 /** Confirms a subscription from the emailed link. Forged, changed or expired links are a 400, never a change. */
 export async function confirm(deps: Pick<DigestDeps, 'db' | 'config'>, token: unknown): Promise<{ email: string; outcome: 'confirmed' | 'already' }> {

@@ -57,12 +57,25 @@ export function criticPick(cells: readonly (PanelReview | null)[]): CriticPick {
   return indices.length === 1 ? { kind: 'tool', index: indices[0]! } : { kind: 'tie', indices };
 }
 
+export const COMPARE_RULE = `Compare takes 2 to ${MAX_COMPARE} different tools`;
+
+export type CompareProblem = { kind: 'duplicate'; slug: string } | { kind: 'too-few' | 'too-many'; count: number };
+
+/** The 2-to-4-distinct-tools rule, in one place: what is wrong with a selection of slugs, or undefined. */
+export function compareProblem(slugs: readonly string[]): CompareProblem | undefined {
+  const dupe = slugs.find((s, i) => slugs.indexOf(s) !== i);
+  if (dupe !== undefined) return { kind: 'duplicate', slug: dupe };
+  if (slugs.length < 2) return { kind: 'too-few', count: slugs.length };
+  if (slugs.length > MAX_COMPARE) return { kind: 'too-many', count: slugs.length };
+  return undefined;
+}
+
 /**
  * Compares two to four tools. Scorecard rows follow `criticOrder` and include every critic
  * that reviewed at least one of the tools.
  */
 export function compareTools(inputs: readonly CompareInput[], criticOrder: readonly string[]): Comparison {
-  if (inputs.length < 2 || inputs.length > MAX_COMPARE) throw new RangeError(`compare takes 2 to ${MAX_COMPARE} tools`);
+  if (compareProblem(inputs.map((i) => i.tool.slug))) throw new RangeError(COMPARE_RULE);
   const reviewed = new Set(inputs.flatMap((i) => i.reviews.map((r) => r.critic)));
   const order = [...criticOrder.filter((c) => reviewed.has(c)), ...[...reviewed].filter((c) => !criticOrder.includes(c)).sort()];
   const scorecard = order.map((critic) => {

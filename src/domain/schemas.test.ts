@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeIssuePath, importDocumentSchema, reviewBodySchema, slugSchema, toolFieldsSchema } from './schemas.js';
+import { describeIssuePath, emailSchema, importDocumentSchema, reviewBodySchema, slugSchema, toolFieldsSchema } from './schemas.js';
 
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ');
 const tool = {
@@ -59,4 +59,13 @@ test('import errors name the record and the field', () => {
   const dup = importDocumentSchema().safeParse({ tools: [{ ...tool, reviews: [{ critic: 'a', abstain: true, reason: 'x' }, { critic: 'a', abstain: true, reason: 'y' }] }] });
   assert.ok(!dup.success);
   assert.match(dup.error!.issues[0]!.message, /appears twice/);
+});
+
+test('one email schema: trims and lower-cases, and says the same thing to sign-in, digest and submissions', () => {
+  assert.equal(emailSchema.parse('  Ada@Example.COM '), 'ada@example.com');
+  const message = (input: unknown) => emailSchema.safeParse(input).error?.issues[0]?.message;
+  assert.equal(message('not-an-email'), 'Enter a valid email address, like name@example.com.');
+  assert.equal(message('  '), 'Enter your email address.');
+  assert.equal(message(undefined), 'Enter your email address.');
+  assert.equal(message(`${'a'.repeat(250)}@x.io`), 'That email address is too long.');
 });

@@ -10,6 +10,15 @@ export const slugSchema = z
 
 export const criticIdSchema = slugSchema;
 
+/** An email address as people type it (sign-in, digest, submissions): trimmed and lower-cased. */
+export const emailSchema = z
+  .string({ error: 'Enter your email address.' })
+  .trim()
+  .toLowerCase()
+  .min(1, 'Enter your email address.')
+  .max(254, 'That email address is too long.')
+  .pipe(z.email({ error: 'Enter a valid email address, like name@example.com.' }));
+
 export const PRICING_MODELS = ['free', 'freemium', 'paid', 'open-source'] as const;
 export const pricingModelSchema = z.enum(PRICING_MODELS);
 

@@ -7,13 +7,15 @@ import { escapeXml } from './feeds.js';
 import { cacheable } from './http.js';
 import { CORP_CROSS_ORIGIN } from './og.js';
 import type { Site } from './site.js';
+import { verdictTone } from '../palette.js';
 
 /**
  * Embeddable SVG badge in the shields.io "flat" style: "verdict | Ship 75%". Colours are the site's
  * verdict tokens, dark enough for white text (contrast >= 4.5:1).
  */
 
-const COLOURS = { Ship: '#17734a', Skip: '#b42318', Split: '#8a5a00', none: '#5e5a53', left: '#555555' } as const;
+// The label side is shields.io's grey, so the badge sits well beside other README badges.
+const LABEL_GREY = '#555555';
 
 // Approximate advance widths of Verdana at 11px, the font shields-style badges are drawn in.
 function textWidth(s: string): number {
@@ -40,7 +42,7 @@ export interface BadgeSpec {
 export function badgeFor(name: string, panel: PanelSummary): BadgeSpec {
   const right = panel.label ? `${panel.label} ${panel.shipPct}%` : 'no takes yet';
   const detail = panel.label ? `${panel.text} (${panel.shipPct}% ship)` : panel.text;
-  return { left: 'verdict', right, colour: COLOURS[panel.label ?? 'none'], title: `${name} on Verdict: ${detail}` };
+  return { left: 'verdict', right, colour: verdictTone(panel.label).fg, title: `${name} on Verdict: ${detail}` };
 }
 
 export function badgeSvg(b: BadgeSpec): string {
@@ -58,7 +60,7 @@ export function badgeSvg(b: BadgeSpec): string {
     `<title>${title}</title>`,
     '<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>',
     `<clipPath id="r"><rect width="${w}" height="20" rx="3" fill="#fff"/></clipPath>`,
-    `<g clip-path="url(#r)"><rect width="${lw}" height="20" fill="${COLOURS.left}"/><rect x="${lw}" width="${rw}" height="20" fill="${b.colour}"/><rect width="${w}" height="20" fill="url(#s)"/></g>`,
+    `<g clip-path="url(#r)"><rect width="${lw}" height="20" fill="${LABEL_GREY}"/><rect x="${lw}" width="${rw}" height="20" fill="${b.colour}"/><rect width="${w}" height="20" fill="url(#s)"/></g>`,
     '<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" text-rendering="geometricPrecision" font-size="110">',
     text(b.left, lw / 2),
     text(b.right, lw + rw / 2),
@@ -75,7 +77,7 @@ export function registerBadges(app: App, site: Site): void {
     const tool = slugSchema.safeParse(slug).success ? await findToolBySlug(site.store.db, slug) : undefined;
     if (!tool) {
       // Still an image, so an embed shows something readable instead of a broken-image icon.
-      const svg = badgeSvg({ left: 'verdict', right: 'unknown tool', colour: COLOURS.none, title: `No tool "${slug}" on Verdict` });
+      const svg = badgeSvg({ left: 'verdict', right: 'unknown tool', colour: verdictTone(null).fg, title: `No tool "${slug}" on Verdict` });
       return c.body(svg, 404, { ...SVG_HEADERS, 'cache-control': 'no-store' });
     }
     const [item] = await withPanels(site.store.db, [tool]);

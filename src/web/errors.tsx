@@ -4,6 +4,7 @@ import { renderPage } from './layout.js';
 import type { Site } from './site.js';
 import { wantsJson } from './http.js';
 import { RateLimitError } from '../community/rate-limit.js';
+import { urls } from '../urls.js';
 
 /**
  * The one error path (app.onError, notFound, bodyLimit): `{"error":{"code","message"}}` for the API, a friendly
@@ -24,14 +25,14 @@ export function errorPage(site: Site, status: number, message: string, extra?: u
   const title = status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : status === 429 ? 'Slow down' : 'That did not work';
   return renderPage(
     site,
-    { title, description: message, path: '/', noindex: true },
+    { title, description: message, path: urls.home, noindex: true },
     <section class="error-page">
       <p class="muted small">Error {status}</p>
       <h1>{title}</h1>
       <p>{message}</p>
       {extra}
       <p>
-        <a href="/">Browse all tools</a> · <a href="/search">Search</a> · <a href="/critics">Meet the critics</a>
+        <a href={urls.home}>Browse all tools</a> · <a href={urls.search()}>Search</a> · <a href={urls.critics}>Meet the critics</a>
       </p>
     </section>,
   );

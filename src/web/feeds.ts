@@ -7,6 +7,7 @@ import { summarizeVotes } from '../domain/summary.js';
 import type { App } from './app.js';
 import { cacheable } from './http.js';
 import type { Site } from './site.js';
+import { absolute, urls } from '../urls.js';
 
 export const FEED_ENTRIES = 50;
 /** Same as the tool page: it links to compare pages with up to 6 of the newest tools in its category. */
@@ -36,7 +37,7 @@ export async function renderFeed(site: Site): Promise<string> {
     const v = votes.get(tool.id);
     const community = summarizeVotes(v?.ships ?? 0, v?.skips ?? 0);
     const pct = panel.shipPct == null ? '' : ` (${panel.shipPct}%)`;
-    const url = `${base}/tools/${tool.slug}`;
+    const url = absolute(base, urls.tool(tool.slug));
     const summary = `Panel: ${panel.text}${pct}. Community: ${community.text}. ${tool.tagline}`;
     return [
       '<entry>',
@@ -56,7 +57,7 @@ export async function renderFeed(site: Site): Promise<string> {
     '<title>Verdict: new verdicts</title>',
     '<subtitle>What a panel of AI critics says about new AI tools: ship or skip.</subtitle>',
     `<id>${escapeXml(`${base}/`)}</id>`,
-    `<link rel="self" type="application/atom+xml" href="${escapeXml(`${base}/feed.xml`)}"/>`,
+    `<link rel="self" type="application/atom+xml" href="${escapeXml(absolute(base, urls.feed))}"/>`,
     `<link rel="alternate" type="text/html" href="${escapeXml(`${base}/`)}"/>`,
     `<updated>${escapeXml(updated)}</updated>`,
     `<author><name>Verdict</name><uri>${escapeXml(`${base}/`)}</uri></author>`,
@@ -68,8 +69,8 @@ export async function renderFeed(site: Site): Promise<string> {
   ].join('\n');
 }
 
-/** Canonical compare paths (`a-vs-b`, a < b) that tool pages link to: each tool with its newest category neighbours. */
-export function linkedComparePairs(tools: readonly Pick<ToolRow, 'id' | 'slug' | 'categorySlug' | 'createdAt'>[]): string[] {
+/** Canonical compare paths (`/compare/a-vs-b`, a < b) that tool pages link to: each tool with its newest category neighbours. */
+export function linkedComparePaths(tools: readonly Pick<ToolRow, 'id' | 'slug' | 'categorySlug' | 'createdAt'>[]): string[] {
   const byCategory = new Map<string, (typeof tools)[number][]>();
   for (const t of tools) byCategory.set(t.categorySlug, [...(byCategory.get(t.categorySlug) ?? []), t]);
   const pairs = new Set<string>();
@@ -78,7 +79,7 @@ export function linkedComparePairs(tools: readonly Pick<ToolRow, 'id' | 'slug' |
     const newest = [...group].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id));
     for (const t of group) {
       const neighbours = newest.slice(0, COMPARE_NEIGHBOURS + 1).filter((n) => n.id !== t.id).slice(0, COMPARE_NEIGHBOURS);
-      for (const n of neighbours) pairs.add([t.slug, n.slug].sort().join('-vs-'));
+      for (const n of neighbours) pairs.add(urls.compare([t.slug, n.slug]));
     }
   }
   return [...pairs].sort();
@@ -90,21 +91,21 @@ export async function renderSitemap(site: Site): Promise<string> {
   const base = site.config.publicUrl;
   const tools = await listTools(db, { limit: SITEMAP_MAX_URLS });
   const categories = [...new Set(tools.map((t) => t.categorySlug))].sort();
-  const urls: { path: string; lastmod?: string }[] = [
-    { path: '/' },
-    { path: '/compare' },
-    { path: '/critics' },
-    { path: '/categories' },
-    { path: '/search' },
-    ...tools.map((t) => ({ path: `/tools/${t.slug}`, lastmod: t.updatedAt })),
-    ...site.critics.map((c) => ({ path: `/critics/${c.id}` })),
-    ...categories.map((slug) => ({ path: `/categories/${slug}` })),
-    ...linkedComparePairs(tools).map((pair) => ({ path: `/compare/${pair}` })),
+  const pages: { path: string; lastmod?: string }[] = [
+    { path: urls.home },
+    { path: urls.compare() },
+    { path: urls.critics },
+    { path: urls.categories },
+    { path: urls.search() },
+    ...tools.map((t) => ({ path: urls.tool(t.slug), lastmod: t.updatedAt })),
+    ...site.critics.map((c) => ({ path: urls.critic(c.id) })),
+    ...categories.map((slug) => ({ path: urls.category(slug) })),
+    ...linkedComparePaths(tools).map((path) => ({ path })),
   ].slice(0, SITEMAP_MAX_URLS);
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ...urls.map(
+    ...pages.map(
       (u) => `<url><loc>${escapeXml(base + u.path)}</loc>${u.lastmod ? `<lastmod>${escapeXml(u.lastmod)}</lastmod>` : ''}</url>`,
     ),
     '</urlset>',
@@ -119,7 +120,7 @@ export function renderRobots(site: Site): string {
     // The JSON API duplicates the pages; crawlers are better served by the HTML and the sitemap.
     'Disallow: /api/',
     '',
-    `Sitemap: ${site.config.publicUrl}/sitemap.xml`,
+    `Sitemap: ${absolute(site.config.publicUrl, urls.sitemap)}`,
     '',
   ].join('\n');
 }

@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import { CSS, JS } from './assets.js';
 import type { Site } from './site.js';
 import { NewsletterBlock } from './components/newsletter.js';
+import { urls } from '../urls.js';
 
 export interface PageMeta {
   title: string;
@@ -16,10 +17,10 @@ export interface PageMeta {
 
 const NAV: [NonNullable<PageMeta['nav']>, string, string][] = [
   ['home', '/', 'Tools'],
-  ['compare', '/compare', 'Compare'],
-  ['critics', '/critics', 'Critics'],
-  ['categories', '/categories', 'Categories'],
-  ['bookmarks', '/bookmarks', 'Bookmarks'],
+  ['compare', urls.compare(), 'Compare'],
+  ['critics', urls.critics, 'Critics'],
+  ['categories', urls.categories, 'Categories'],
+  ['bookmarks', urls.bookmarks, 'Bookmarks'],
 ];
 
 export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; children?: Child }) {
@@ -50,7 +51,7 @@ export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; c
         {image && <meta name="twitter:image" content={image} />}
         <meta name="theme-color" content="#3b4cca" />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-        <link rel="alternate" type="application/atom+xml" title="New verdicts" href="/feed.xml" />
+        <link rel="alternate" type="application/atom+xml" title="New verdicts" href={urls.feed} />
         <link rel="stylesheet" href={CSS.path} />
         <script src={JS.path} defer></script>
       </head>
@@ -58,7 +59,7 @@ export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; c
         <a class="skip-link" href="#main">Skip to content</a>
         <header class="site-header">
           <div class="wrap">
-            <a class="brand" href="/">
+            <a class="brand" href={urls.home}>
               <span class="brand-mark" aria-hidden="true">V</span>Verdict
             </a>
             <nav class="site-nav" aria-label="Main">
@@ -68,7 +69,7 @@ export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; c
                 </a>
               ))}
             </nav>
-            <form class="header-search" role="search" action="/search" method="get">
+            <form class="header-search" role="search" action={urls.search()} method="get">
               <label class="visually-hidden" for="site-search">Search tools</label>
               <input id="site-search" type="search" name="q" placeholder="Search tools" />
               <button type="submit">Search</button>
@@ -89,12 +90,12 @@ export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; c
               </p>
             </div>
             <ul>
-              <li><a href="/submit">Submit a tool</a></li>
-              <li><a href="/signin">Sign in</a></li>
-              <li><a href="/digest">Digest archive</a></li>
-              <li><a href="/critics">Meet the critics</a></li>
-              <li><a href="/feed.xml">Atom feed</a></li>
-              <li><a href="/api/openapi.json">JSON API</a></li>
+              <li><a href={urls.submit}>Submit a tool</a></li>
+              <li><a href={urls.signIn()}>Sign in</a></li>
+              <li><a href={urls.digest}>Digest archive</a></li>
+              <li><a href={urls.critics}>Meet the critics</a></li>
+              <li><a href={urls.feed}>Atom feed</a></li>
+              <li><a href={urls.openapi}>JSON API</a></li>
               <li><a href="/sitemap.xml">Sitemap</a></li>
             </ul>
           </div>

@@ -6,11 +6,14 @@ import { findToolsBySlugs } from '../catalog/tools.repo.js';
 import { voteCounts } from '../community/votes.repo.js';
 import type { Comparison } from '../domain/compare.js';
 import { slugSchema } from '../domain/schemas.js';
+import { excerpt } from '../domain/text.js';
 import { summarizeVotes, type CommunitySummary, type PanelSummary } from '../domain/summary.js';
 import { notFound } from '../errors.js';
 import type { App } from './app.js';
 import { cacheable } from './http.js';
 import type { Site } from './site.js';
+import { pairSplits, urls } from '../urls.js';
+import { palette, verdictTone } from '../palette.js';
 
 /**
  * Share images (1200x630 PNG) for tool and compare pages, drawn with satori (layout + text to SVG) and
@@ -24,27 +27,8 @@ export const OG_HEIGHT = 630;
 /** Images may be embedded by any site (link previews, blogs), unlike the app's pages. */
 export const CORP_CROSS_ORIGIN = { 'cross-origin-resource-policy': 'cross-origin' } as const;
 
-// The palette of the light theme (src/web/assets/css/00-base.css).
-const C = {
-  bg: '#fbfaf7',
-  surface: '#ffffff',
-  surface2: '#f3f1ec',
-  text: '#1d1b18',
-  muted: '#5e5a53',
-  line: '#e2ded6',
-  accent: '#3b4cca',
-  ship: '#17734a',
-  shipBg: '#e3f4ea',
-  skip: '#b42318',
-  skipBg: '#fdebe9',
-  split: '#8a5a00',
-  splitBg: '#fbf1d9',
-  none: '#5e5a53',
-  noneBg: '#efede8',
-};
-
-const tone = (label: PanelSummary['label']) =>
-  label === 'Ship' ? { fg: C.ship, bg: C.shipBg } : label === 'Skip' ? { fg: C.skip, bg: C.skipBg } : label === 'Split' ? { fg: C.split, bg: C.splitBg } : { fg: C.none, bg: C.noneBg };
+// Share images cannot follow the viewer's colour scheme: the light theme.
+const C = palette.light;
 
 // A tiny element builder for satori's React-like tree. Every box is a flex box (satori requires it for
 // boxes with several children); text children are plain strings, which satori draws as glyph paths.
@@ -64,21 +48,13 @@ const NOT_DRAWABLE =
   /[^\u0020-\u007E\u00A0-\u02BA\u02BB-\u02C6\u02C7-\u02CC\u02CE-\u02D7\u02DA\u02DC-\u02FF\u0304\u0308\u0329\u1D00-\u1DBF\u1E00-\u1E9F\u1EF2-\u1EFF\u2000-\u200A\u2010-\u2029\u202F-\u205F\u20A0-\u20C0\u2113\u2122\u2191\u2193\u2212\u2215\u2C60-\u2C7F\uA720-\uA7FF]/gu;
 export const drawable = (s: string) => s.replace(NOT_DRAWABLE, '').replace(/\s+/g, ' ').trim();
 
-/** Shortens to at most `max` characters at a word boundary, with an ellipsis. */
-export function clipText(text: string, max: number): string {
-  const t = text.trim().replace(/\s+/g, ' ');
-  if (t.length <= max) return t;
-  const cut = t.slice(0, max - 1);
-  return cut.slice(0, Math.max(cut.lastIndexOf(' '), Math.floor(max / 2))).replace(/[\s,;:.—-]+$/, '') + '…';
-}
-
 function brand(right?: Node): El {
   return box(
     { alignItems: 'center', justifyContent: 'space-between', width: '100%' },
     box(
       { alignItems: 'center', gap: 16 },
       box(
-        { width: 56, height: 56, borderRadius: 14, background: C.accent, color: '#ffffff', fontSize: 34, fontWeight: 700, alignItems: 'center', justifyContent: 'center' },
+        { width: 56, height: 56, borderRadius: 14, background: C.accent, color: C.accentText, fontSize: 34, fontWeight: 700, alignItems: 'center', justifyContent: 'center' },
         'V',
       ),
       box({ fontSize: 36, fontWeight: 700, color: C.text }, 'Verdict'),
@@ -91,7 +67,7 @@ const pill = (text: string, fg: string, bg: string, fontSize = 26) =>
   box({ fontSize, fontWeight: 700, color: fg, background: bg, borderRadius: 999, padding: '8px 22px' }, text);
 
 function verdictBlock(panel: PanelSummary, size: 'large' | 'medium'): El {
-  const t = tone(panel.label);
+  const t = verdictTone(panel.label);
   const big = size === 'large' ? 88 : 64;
   if (!panel.label) return box({ alignItems: 'center' }, pill(panel.text, t.fg, t.bg, size === 'large' ? 34 : 28));
   return box(
@@ -130,11 +106,11 @@ export function toolCard(site: Site, d: ToolCardData): El {
   const name = drawable(d.name) || d.slug; // a name entirely in other scripts still gets a title
   const counts = d.panel.label ? `${d.panel.ships} ship / ${d.panel.skips} skip${d.panel.abstentions ? ` / ${d.panel.abstentions} abstain` : ''} · ${d.critics} critics` : `${d.critics} critics on the panel`;
   return frame(
-    brand(pill(clipText(d.category, 40), C.muted, C.surface2, 24)),
+    brand(pill(excerpt(d.category, 40), C.muted, C.surface2, 24)),
     box(
       { flexDirection: 'column', gap: 18 },
-      box({ fontSize: name.length > 28 ? 60 : 76, fontWeight: 700, lineHeight: 1.1, color: C.text }, clipText(name, 56)),
-      box({ fontSize: 32, lineHeight: 1.35, color: C.muted }, clipText(d.tagline, 120)),
+      box({ fontSize: name.length > 28 ? 60 : 76, fontWeight: 700, lineHeight: 1.1, color: C.text }, excerpt(name, 56)),
+      box({ fontSize: 32, lineHeight: 1.35, color: C.muted }, excerpt(d.tagline, 120)),
     ),
     box(
       { alignItems: 'flex-end', justifyContent: 'space-between', width: '100%' },
@@ -148,13 +124,13 @@ export function compareCard(site: Site, c: Comparison): El {
   const nameOf = (i: number) => drawable(c.tools[i]!.name) || c.tools[i]!.slug;
   const side = (i: number) =>
     box(
-      { flex: 1, flexDirection: 'column', gap: 18, background: C.surface, border: `2px solid ${c.overall.kind === 'tool' && c.overall.index === i ? tone(c.panels[i]!.label).fg : C.line}`, borderRadius: 24, padding: '28px 32px' },
-      box({ fontSize: 40, fontWeight: 700, color: C.text, lineHeight: 1.15 }, clipText(nameOf(i), 30)),
+      { flex: 1, flexDirection: 'column', gap: 18, background: C.surface, border: `2px solid ${c.overall.kind === 'tool' && c.overall.index === i ? verdictTone(c.panels[i]!.label).fg : C.line}`, borderRadius: 24, padding: '28px 32px' },
+      box({ fontSize: 40, fontWeight: 700, color: C.text, lineHeight: 1.15 }, excerpt(nameOf(i), 30)),
       verdictBlock(c.panels[i]!, 'medium'),
       box({ fontSize: 22, color: C.muted }, c.panels[i]!.label ? c.panels[i]!.text : `${c.tools[i]!.category}`),
     );
   const o = c.overall;
-  const pick = o.kind === 'tool' ? clipText(nameOf(o.index), 34) : 'It depends on who you are';
+  const pick = o.kind === 'tool' ? excerpt(nameOf(o.index), 34) : 'It depends on who you are';
   const why = o.kind === 'tool' ? (o.reason === 'picks' ? `picked by ${c.picks[o.index]} of ${c.scorecard.length} critics` : 'higher mean score') : 'the panel is split';
   return frame(
     brand(box({ fontSize: 26, color: C.muted }, 'Panel comparison')),
@@ -234,12 +210,7 @@ const png = (c: Context, body: Buffer) => c.body(new Uint8Array(body), 200, { 'c
 
 /** Splits `a-vs-b` into two existing slugs, trying each "-vs-" (slugs may contain "-vs-" themselves). */
 export async function splitPair(site: Site, pair: string): Promise<[string, string] | undefined> {
-  const candidates: [string, string][] = [];
-  for (let i = pair.indexOf('-vs-'); i >= 0; i = pair.indexOf('-vs-', i + 1)) {
-    const a = pair.slice(0, i);
-    const b = pair.slice(i + 4);
-    if (slugSchema.safeParse(a).success && slugSchema.safeParse(b).success && a !== b) candidates.push([a, b]);
-  }
+  const candidates = pairSplits(pair).filter(([a, b]) => slugSchema.safeParse(a).success && slugSchema.safeParse(b).success && a !== b);
   if (candidates.length === 0) return undefined;
   const known = new Set((await findToolsBySlugs(site.store.db, [...new Set(candidates.flat())])).map((t) => t.slug));
   const valid = candidates.filter(([a, b]) => known.has(a) && known.has(b));
@@ -276,10 +247,10 @@ export function registerOg(app: App, site: Site): void {
     if (!pair) throw notFound(`No comparison "${pairText}": use two tool slugs joined by "-vs-", e.g. /og/compare/cursor-vs-github-copilot.png`);
     const [a, b] = [...pair].sort() as [string, string];
     // One image per pair: the other order redirects to the canonical one, as the compare page does.
-    if (pair[0] !== a) return c.redirect(`/og/compare/${a}-vs-${b}.png`, 301);
+    if (pair[0] !== a) return c.redirect(urls.compareImage(a, b), 301);
     const key = `${c.req.path}@${site.version()}`;
     const body = await once(key, async () => {
-      const { comparison } = await compareBySlugs(site.store.db, [a, b], site.critics.map((x) => x.id), voteCounts);
+      const { comparison } = await compareBySlugs(site.store.db, [a, b], site.critics.map((x) => x.id));
       return renderPng(compareCard(site, comparison));
     });
     return png(c, body);

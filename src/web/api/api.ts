@@ -14,6 +14,7 @@ import { notFound } from '../../errors.js';
 import type { App } from '../app.js';
 import { cacheable, type AppEnv } from '../http.js';
 import type { Site } from '../site.js';
+import { absolute, urls } from '../../urls.js';
 import {
   compareQuery,
   comparisonSchema,
@@ -31,9 +32,6 @@ import {
   toolSummarySchema,
 } from './schemas.js';
 
-/** Where the versioned API is mounted, and where its OpenAPI document is served. */
-export const API_BASE = '/api/v1';
-export const OPENAPI_PATH = '/api/openapi.json';
 
 type ApiTool = z.infer<typeof toolSchema>;
 type ApiReview = z.infer<typeof reviewSchema>;
@@ -125,10 +123,10 @@ export async function searchToolsForApi(
 function toolLinks(site: Site, slug: string) {
   const base = site.config.publicUrl;
   return {
-    html: `${base}/tools/${slug}`,
-    api: `${base}${API_BASE}/tools/${slug}`,
-    badge: `${base}/badge/${slug}.svg`,
-    image: `${base}/og/tools/${slug}.png`,
+    html: absolute(base, urls.tool(slug)),
+    api: absolute(base, urls.apiTool(slug)),
+    badge: absolute(base, urls.badge(slug)),
+    image: absolute(base, urls.toolImage(slug)),
   };
 }
 
@@ -225,7 +223,7 @@ export function createApi(site: Site) {
 
   const apiCritic = (critic: Site['critics'][number]) => ({
     ...critic,
-    links: { html: `${site.config.publicUrl}/critics/${critic.id}`, api: `${site.config.publicUrl}${API_BASE}/critics/${critic.id}` },
+    links: { html: absolute(site.config.publicUrl, urls.critic(critic.id)), api: absolute(site.config.publicUrl, urls.apiCritic(critic.id)) },
   });
 
   api.openapi(routes.listCritics, (c) => c.json({ data: site.critics.map(apiCritic) }, 200));
@@ -242,10 +240,10 @@ export function createApi(site: Site) {
 
   api.openapi(routes.compare, async (c) => {
     const slugs = c.req.valid('query').tools.split(',').map((s) => s.trim()).filter(Boolean);
-    const { comparison: cmp, tools } = await compareBySlugs(db(), slugs, criticOrder(), voteCounts);
+    const { comparison: cmp, tools } = await compareBySlugs(db(), slugs, criticOrder());
     const slugAt = (i: number) => cmp.tools[i]!.slug;
     const base = site.config.publicUrl;
-    const pair = cmp.tools.length === 2 ? cmp.tools.map((t) => t.slug).sort().join('-vs-') : undefined;
+    const compared = cmp.tools.map((t) => t.slug);
     const o = cmp.overall;
     return c.json(
       {
@@ -266,9 +264,10 @@ export function createApi(site: Site) {
           o.kind === 'tool'
             ? { kind: 'tool' as const, tool: slugAt(o.index), reason: o.reason, text: overallText(cmp) }
             : { kind: 'depends' as const, text: overallText(cmp) },
-        links: pair
-          ? { html: `${base}/compare/${pair}`, image: `${base}/og/compare/${pair}.png` }
-          : { html: `${base}/compare?tools=${cmp.tools.map((t) => t.slug).join(',')}` },
+        links:
+          compared.length === 2
+            ? { html: absolute(base, urls.compare(compared)), image: absolute(base, urls.compareImage(compared[0]!, compared[1]!)) }
+            : { html: absolute(base, urls.compare(compared)) },
       },
       200,
     );
@@ -288,7 +287,7 @@ export function openApiDocument(site: Site, api: ReturnType<typeof createApi>) {
         'Public, read-only API of Verdict: AI tools, the panel of AI critics that reviews them, their verdicts, community votes and comparisons. ' +
         'Errors always have the shape {"error":{"code","message"}}. Responses carry an ETag; send If-None-Match to get 304 when nothing changed.',
     },
-    servers: [{ url: site.config.publicUrl + API_BASE, description: 'This Verdict site' }],
+    servers: [{ url: absolute(site.config.publicUrl, urls.api), description: 'This Verdict site' }],
     tags: [
       { name: 'tools', description: 'Tools, their verdicts and reviews' },
       { name: 'critics', description: 'The panel of critic personas' },
@@ -304,6 +303,6 @@ export function registerApi(app: App, site: Site): void {
   app.use('/api/*', async (c, next) => (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) ? corsGet(c, next) : next()));
   const api = createApi(site);
   let doc: ReturnType<typeof openApiDocument> | undefined;
-  app.get(OPENAPI_PATH, cacheable, (c) => c.json((doc ??= openApiDocument(site, api))));
-  app.route(API_BASE, api);
+  app.get(urls.openapi, cacheable, (c) => c.json((doc ??= openApiDocument(site, api))));
+  app.route(urls.api, api);
 }

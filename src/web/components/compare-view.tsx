@@ -8,18 +8,16 @@ import type { ToolWithPanel } from '../../catalog/catalog.service.js';
 import { Avatar, CommunityVerdict, PanelVerdict } from './verdict.js';
 import { ScoreBar } from './score-chart.js';
 import { Abstention, ScoreVerdict } from './scorecard.js';
-import { comparePath, criticName, excerpt } from './tool-helpers.js';
+import { criticName } from './tool-helpers.js';
+import { excerpt } from '../../domain/text.js';
 import { CommunityActions } from './community.js';
 import { disagree } from '../../domain/summary.js';
+import { urls } from '../../urls.js';
 
 export const QUESTION = 'Which one should you ship with?';
 
 /** "A vs B" / "A vs B vs C". */
 export const compareTitle = (c: Comparison) => c.tools.map((t) => t.name).join(' vs ');
-
-/** Where a list of tools is compared: the canonical pair URL for two, the query form for more. */
-export const compareHref = (slugs: readonly string[]) =>
-  slugs.length === 2 ? comparePath(slugs[0]!, slugs[1]!) : `/compare?tools=${slugs.map(encodeURIComponent).join(',')}`;
 
 const joinNames = (names: string[]) => (names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
 
@@ -29,7 +27,7 @@ export function ComparePage({ comparison: c, tools, critics, threshold, everyone
   return (
     <article class="compare-page">
       <nav class="breadcrumbs" aria-label="Breadcrumb">
-        <a href="/compare">Compare</a> › <span aria-current="page">{compareTitle(c)}</span>
+        <a href={urls.compare()}>Compare</a> › <span aria-current="page">{compareTitle(c)}</span>
       </nav>
       <header class="compare-hero">
         <h1>
@@ -48,7 +46,7 @@ export function ComparePage({ comparison: c, tools, critics, threshold, everyone
                 <Avatar name={t.tool.name} />
                 <div>
                   <h2 class="contender-name">
-                    <a href={`/tools/${t.tool.slug}`}>{t.tool.name}</a>
+                    <a href={urls.tool(t.tool.slug)}>{t.tool.name}</a>
                   </h2>
                   <span class="small muted">{t.tool.category}</span>
                 </div>
@@ -117,7 +115,7 @@ function DecisionTable({ comparison: c }: { comparison: Comparison }) {
             <td></td>
             {c.tools.map((t) => (
               <th scope="col">
-                <a href={`/tools/${t.slug}`}>{t.name}</a>
+                <a href={urls.tool(t.slug)}>{t.name}</a>
               </th>
             ))}
           </tr>
@@ -168,7 +166,7 @@ function CriticTable({ comparison: c, critics, threshold }: { comparison: Compar
             return (
               <tr>
                 <th scope="row">
-                  <a href={`/critics/${row.critic}`}>{name}</a>
+                  <a href={urls.critic(row.critic)}>{name}</a>
                   {motto && <span class="motto small muted">{motto}</span>}
                 </th>
                 {row.cells.map((cell, i) => {
@@ -200,7 +198,7 @@ function CriticTable({ comparison: c, critics, threshold }: { comparison: Compar
 function CriticCell({ cell, threshold }: { cell: PanelReview | null; threshold: number }) {
   if (!cell) return <span class="muted not-reviewed">Not reviewed yet</span>;
   if (cell.kind === 'abstain') return <Abstention reason={cell.reason} />;
-  const short = excerpt(cell.take);
+  const short = excerpt(cell.take, 170, { firstSentence: true });
   return (
     <div class="cell-take">
       <ScoreVerdict score={cell.score} verdict={cell.verdict} />
@@ -251,7 +249,7 @@ function KeepComparing({ comparison: c, everyone }: { comparison: Comparison; ev
     <section class="keep-comparing card" aria-labelledby="more-title">
       <h2 id="more-title">Keep comparing</h2>
       {slugs.length < MAX_COMPARE && others.length > 0 && (
-        <form action="/compare" method="get" class="add-tool">
+        <form action={urls.compare()} method="get" class="add-tool">
           {slugs.map((s) => (
             <input type="hidden" name="tools" value={s} />
           ))}
@@ -271,10 +269,10 @@ function KeepComparing({ comparison: c, everyone }: { comparison: Comparison; ev
         {c.tools.map((t, i) => (
           <>
             {i > 0 && ' · '}
-            <a href={`/tools/${t.slug}`}>All about {t.name}</a>
+            <a href={urls.tool(t.slug)}>All about {t.name}</a>
           </>
         ))}{' '}
-        · <a href="/compare">Start a new comparison</a>
+        · <a href={urls.compare()}>Start a new comparison</a>
       </p>
     </section>
   );
@@ -298,7 +296,7 @@ export function ComparePicker({ everyone, preselected, suggestions, notice }: { 
       {everyone.length < 2 ? (
         <p class="notice">The catalog needs at least two tools before anything can be compared.</p>
       ) : (
-        <form class="card picker-form" action="/compare" method="get">
+        <form class="card picker-form" action={urls.compare()} method="get">
           <div class="picker-fields">
             {labels.map((label, i) => (
               <div class="field">
@@ -330,7 +328,7 @@ export function ComparePicker({ everyone, preselected, suggestions, notice }: { 
           <ul class="suggested-pairs">
             {suggestions.map(([a, b]) => (
               <li>
-                <a class="card pair-link" href={comparePath(a.slug, b.slug)}>
+                <a class="card pair-link" href={urls.compare([a.slug, b.slug])}>
                   <span class="pair-names">
                     {a.name} <span class="vs">vs</span> {b.name}
                   </span>

@@ -2,14 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { CategoryCount } from '../../catalog/categories.repo.js';
 import type { ToolWithPanel } from '../../catalog/catalog.service.js';
 import { ToolCard } from './verdict.js';
-
-/** `/search?q=x&page=2`: only the parameters that have a value, in the given order. */
-export function hrefWith(path: string, params: Record<string, string | number | undefined | null>): string {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
-  const s = qs.toString();
-  return s ? `${path}?${s}` : path;
-}
+import { urls } from '../../urls.js';
 
 /** Previous / next links and "Page 2 of 3"; nothing when everything fits on one page. */
 export function Pagination({ page, pages, href, label = 'Pages' }: { page: number; pages: number; href: (page: number) => string; label?: string }) {
@@ -55,7 +48,7 @@ export function CategoryChips({ categories, current }: { categories: CategoryCou
     <ul class="chips">
       {categories.map((cat) => (
         <li>
-          <a class="chip" href={`/categories/${cat.slug}`} aria-current={cat.slug === current ? 'page' : undefined}>
+          <a class="chip" href={urls.category(cat.slug)} aria-current={cat.slug === current ? 'page' : undefined}>
             {cat.name} <span class="chip-count">{cat.tools}<span class="visually-hidden"> {cat.tools === 1 ? 'tool' : 'tools'}</span></span>
           </a>
         </li>

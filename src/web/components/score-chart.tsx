@@ -1,4 +1,8 @@
 import { NO_PANEL_TAKE, type PanelReview } from '../../domain/summary.js';
+import { palette } from '../../palette.js';
+
+// Fallback fills for where the stylesheet does not reach (a saved SVG, a feed reader); the classes win on the page.
+const C = palette.light;
 
 export interface ChartRow {
   critic: string;
@@ -41,8 +45,8 @@ export function ScoreChart({ id, toolName, rows, threshold }: { id: string; tool
         <desc id={`${id}-desc`}>{summary}</desc>
         {[0, 25, 50, 75, 100].map((t) => (
           <g class="sc-tick">
-            <line x1={pct(xOf(t))} x2={pct(xOf(t))} y1={TOP - 4} y2={TOP + rows.length * ROW} stroke="#e2ded6" class="sc-grid" />
-            <text x={pct(xOf(t))} y={height - 8} text-anchor="middle" class="sc-axis" fill="#5e5a53">
+            <line x1={pct(xOf(t))} x2={pct(xOf(t))} y1={TOP - 4} y2={TOP + rows.length * ROW} stroke={C.line} class="sc-grid" />
+            <text x={pct(xOf(t))} y={height - 8} text-anchor="middle" class="sc-axis" fill={C.muted}>
               {t}
             </text>
           </g>
@@ -53,10 +57,10 @@ export function ScoreChart({ id, toolName, rows, threshold }: { id: string; tool
           return (
             <g class="sc-row">
               <title>{r.review.kind === 'take' ? `${r.name}: ${r.review.score}, ${r.review.verdict}` : `${r.name}: ${NO_PANEL_TAKE}`}</title>
-              <text x={pct(LABEL_END)} y={mid + 5} text-anchor="end" class="sc-label" fill="#1d1b18">
+              <text x={pct(LABEL_END)} y={mid + 5} text-anchor="end" class="sc-label" fill={C.text}>
                 {r.name}
               </text>
-              <rect x={pct(BAR_START)} y={y + 7} width={pct(BAR_SPAN)} height={ROW - 14} rx="4" class="sc-track" fill="#f3f1ec" />
+              <rect x={pct(BAR_START)} y={y + 7} width={pct(BAR_SPAN)} height={ROW - 14} rx="4" class="sc-track" fill={C.surface2} />
               {r.review.kind === 'take' ? (
                 <>
                   <rect
@@ -66,22 +70,22 @@ export function ScoreChart({ id, toolName, rows, threshold }: { id: string; tool
                     height={ROW - 14}
                     rx="4"
                     class={`sc-bar sc-${r.review.verdict}`}
-                    fill={r.review.verdict === 'ship' ? '#17734a' : '#b42318'}
+                    fill={r.review.verdict === 'ship' ? C.ship : C.skip}
                   />
-                  <text x={pct(xOf(r.review.score))} dx="6" y={mid + 5} class={`sc-score sc-${r.review.verdict}-text`} fill="#1d1b18">
+                  <text x={pct(xOf(r.review.score))} dx="6" y={mid + 5} class={`sc-score sc-${r.review.verdict}-text`} fill={C.text}>
                     {r.review.score}
                   </text>
                 </>
               ) : (
-                <text x={pct(BAR_START)} dx="8" y={mid + 5} class="sc-abstain" fill="#5e5a53">
+                <text x={pct(BAR_START)} dx="8" y={mid + 5} class="sc-abstain" fill={C.muted}>
                   {NO_PANEL_TAKE}
                 </text>
               )}
             </g>
           );
         })}
-        <line x1={line} x2={line} y1={TOP - 6} y2={TOP + rows.length * ROW + 2} stroke="#8a5a00" stroke-width="2" stroke-dasharray="4 3" class="sc-threshold" />
-        <text x={line} y={TOP - 10} text-anchor="middle" class="sc-threshold-label" fill="#8a5a00">
+        <line x1={line} x2={line} y1={TOP - 6} y2={TOP + rows.length * ROW + 2} stroke={C.split} stroke-width="2" stroke-dasharray="4 3" class="sc-threshold" />
+        <text x={line} y={TOP - 10} text-anchor="middle" class="sc-threshold-label" fill={C.split}>
           Ship line {threshold}
         </text>
       </svg>
@@ -97,9 +101,9 @@ export function ScoreChart({ id, toolName, rows, threshold }: { id: string; tool
 export function ScoreBar({ score, verdict, threshold }: { score: number; verdict: 'ship' | 'skip' | 'none'; threshold: number }) {
   return (
     <svg class="score-bar" width="100%" height="8" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">
-      <rect x="0" y="1" width="100%" height="6" rx="3" class="sc-track" fill="#f3f1ec" />
-      <rect x="0" y="1" width={`${Math.max(0, Math.min(100, score))}%`} height="6" rx="3" class={`sc-bar sc-${verdict}`} fill="#3b4cca" />
-      <line x1={`${threshold}%`} x2={`${threshold}%`} y1="0" y2="8" stroke-width="2" class="sc-threshold" stroke="#8a5a00" />
+      <rect x="0" y="1" width="100%" height="6" rx="3" class="sc-track" fill={C.surface2} />
+      <rect x="0" y="1" width={`${Math.max(0, Math.min(100, score))}%`} height="6" rx="3" class={`sc-bar sc-${verdict}`} fill={C.accent} />
+      <line x1={`${threshold}%`} x2={`${threshold}%`} y1="0" y2="8" stroke-width="2" class="sc-threshold" stroke={C.split} />
     </svg>
   );
 }

@@ -1,6 +1,7 @@
 import type { ReviewRow } from '../../db/types.js';
 import { NO_PANEL_TAKE } from '../../domain/summary.js';
 import { formatDate, provenance } from './tool-helpers.js';
+import { urls } from '../../urls.js';
 
 /** A score with its ship/skip pill, e.g. "88" + "Ship". */
 export function ScoreVerdict({ score, verdict }: { score: number; verdict: 'ship' | 'skip' }) {
@@ -33,7 +34,7 @@ export function Scorecard({ criticId, name, motto, review }: { criticId: string;
       <header class="scorecard-head">
         <div>
           <h3 id={`critic-${criticId}`}>
-            <a href={`/critics/${criticId}`}>{name}</a>
+            <a href={urls.critic(criticId)}>{name}</a>
           </h3>
           {motto && <p class="small muted motto">{motto}</p>}
         </div>

@@ -1,6 +1,7 @@
 import type { CommunitySummary, PanelSummary } from '../../domain/summary.js';
 import type { ToolWithPanel } from '../../catalog/catalog.service.js';
 import { BookmarkButton } from './community.js';
+import { urls } from '../../urls.js';
 
 const pillClass = (label: string | null) => `pill pill-${label ? label.toLowerCase() : 'none'}`;
 
@@ -38,7 +39,7 @@ export function ToolCard({ item, actions: given }: { item: ToolWithPanel; action
       <Avatar name={t.name} />
       <div>
         <h3>
-          <a href={`/tools/${t.slug}`}>{t.name}</a>
+          <a href={urls.tool(t.slug)}>{t.name}</a>
         </h3>
         <span class="small muted">{t.category}</span>
       </div>

@@ -3,10 +3,11 @@ import type { Site } from '../site.js';
 import { cacheable } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
-import { CategoryChips, hrefWith, Pagination, ToolGrid } from '../components/lists.js';
+import { CategoryChips, Pagination, ToolGrid } from '../components/lists.js';
 import { withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
 import { listTools } from '../../catalog/tools.repo.js';
 import { findCategory, listCategories, type CategoryCount } from '../../catalog/categories.repo.js';
+import { urls } from '../../urls.js';
 
 export const CATEGORY_PAGE_SIZE = 24;
 
@@ -25,7 +26,7 @@ function CategoriesIndex({ categories }: { categories: CategoryCount[] }) {
         <ul class="category-grid">
           {categories.map((c) => (
             <li>
-              <a class="card category-card" href={`/categories/${c.slug}`}>
+              <a class="card category-card" href={urls.category(c.slug)}>
                 <span class="category-name">{c.name}</span>
                 <span class="muted small">{plural(c.tools, 'tool')}</span>
               </a>
@@ -44,16 +45,16 @@ function CategoryPage(p: { category: CategoryCount; items: ToolWithPanel[]; page
   return (
     <>
       <nav class="breadcrumbs" aria-label="Breadcrumbs">
-        <a href="/categories">Categories</a> › {category.name}
+        <a href={urls.categories}>Categories</a> › {category.name}
       </nav>
       <h1>{category.name}</h1>
       <p class="lede">
-        {plural(category.tools, 'tool')}, newest first. <a href={hrefWith('/search', { category: category.slug, sort: 'ship' })}>Sort by ship rate</a> or{' '}
-        <a href={hrefWith('/search', { category: category.slug })}>search within {category.name}</a>.
+        {plural(category.tools, 'tool')}, newest first. <a href={urls.search({ category: category.slug, sort: 'ship' })}>Sort by ship rate</a> or{' '}
+        <a href={urls.search({ category: category.slug })}>search within {category.name}</a>.
       </p>
       <h2 class="visually-hidden">Tools in {category.name}</h2>
       {p.items.length ? <ToolGrid items={p.items} label={`Tools in ${category.name}`} /> : <p class="notice">No tools on this page.</p>}
-      <Pagination page={p.page} pages={p.pages} href={(page) => hrefWith(`/categories/${category.slug}`, { page: page > 1 ? page : undefined })} />
+      <Pagination page={p.page} pages={p.pages} href={(page) => urls.category(category.slug, { page: page > 1 ? page : undefined })} />
       <section aria-labelledby="other-categories">
         <h2 id="other-categories">All categories</h2>
         <CategoryChips categories={p.others} current={category.slug} />
@@ -71,7 +72,7 @@ export function registerCategories(app: App, site: Site): void {
         {
           title: 'Categories',
           description: `Browse AI tools by category: ${categories.map((x) => x.name).join(', ')}. Every tool comes with the critics’ ship-or-skip verdict.`,
-          path: '/categories',
+          path: urls.categories,
           nav: 'categories',
         },
         <CategoriesIndex categories={categories} />,
@@ -92,7 +93,7 @@ export function registerCategories(app: App, site: Site): void {
     // A page that is not a number falls back to the first; a number past the end is a missing page.
     const page = raw && /^\d{1,6}$/.test(raw) && Number(raw) >= 1 ? Number(raw) : 1;
     if (page > pages) {
-      const back = <p><a href={`/categories/${slug}`}>First page of {category.name}</a></p>;
+      const back = <p><a href={urls.category(slug)}>First page of {category.name}</a></p>;
       return c.html(errorPage(site, 404, `${category.name} has ${plural(pages, 'page')} of tools, so there is no page ${page}.`, back), 404, { 'cache-control': 'no-store' });
     }
     const items = await withPanels(db, await listTools(db, { categorySlug: slug, limit: CATEGORY_PAGE_SIZE, offset: (page - 1) * CATEGORY_PAGE_SIZE }));
@@ -105,7 +106,7 @@ export function registerCategories(app: App, site: Site): void {
             .slice(0, 5)
             .map((i) => i.tool.name)
             .join(', ')}${category.tools > 5 ? ' and more' : ''}.`,
-          path: hrefWith(`/categories/${slug}`, { page: page > 1 ? page : undefined }),
+          path: urls.category(slug, { page: page > 1 ? page : undefined }),
           nav: 'categories',
         },
         <CategoryPage category={category} items={items} page={page} pages={pages} others={categories} />,

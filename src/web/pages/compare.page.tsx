@@ -5,26 +5,15 @@ import type { ToolRow } from '../../db/types.js';
 import { cacheable } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
-import { ComparePage, ComparePicker, compareHref, compareTitle, QUESTION } from '../components/compare-view.js';
-import { clip, comparePath, criticOrder } from '../components/tool-helpers.js';
-import { closeMatches, compareLoaded, loadComparables, withPanels } from '../../catalog/catalog.service.js';
+import { ComparePage, ComparePicker, compareTitle, QUESTION } from '../components/compare-view.js';
+import { criticOrder } from '../components/tool-helpers.js';
+import { closeMatches, compareBySlugs, loadComparables, withPanels } from '../../catalog/catalog.service.js';
 import { findToolsBySlugs, listToolChoices, listTools } from '../../catalog/tools.repo.js';
-import { voteCounts } from '../../community/votes.repo.js';
-import { MAX_COMPARE, overallText } from '../../domain/compare.js';
+import { COMPARE_RULE, compareProblem, MAX_COMPARE, overallText } from '../../domain/compare.js';
+import { excerpt } from '../../domain/text.js';
+import { pairSplits, urls } from '../../urls.js';
 
 const SELECT_LIMIT = 1000;
-const SEP = '-vs-';
-
-/** Every way to cut "a-vs-b" into two non-empty slugs: slugs may contain "-vs-" themselves. */
-export function pairSplits(pair: string): [string, string][] {
-  const out: [string, string][] = [];
-  for (let i = pair.indexOf(SEP); i !== -1; i = pair.indexOf(SEP, i + 1)) {
-    const a = pair.slice(0, i);
-    const b = pair.slice(i + SEP.length);
-    if (a && b) out.push([a, b]);
-  }
-  return out;
-}
 
 /** The tools named by `?tools=a,b&tools=c`: comma lists and repeated params alike; empty picker fields dropped. */
 export function toolsParam(values: readonly string[] | undefined): string[] {
@@ -39,9 +28,9 @@ export function registerComparePages(app: App, site: Site): void {
     const slugs = toolsParam(c.req.queries('tools'));
     if (slugs.length === 0) return c.html(await pickerPage(site, []));
 
-    const dupe = slugs.find((s, i) => slugs.indexOf(s) !== i);
-    if (dupe) return badRequest(c, site, `"${clip(dupe, 80)}" is listed twice. Compare takes 2 to ${MAX_COMPARE} different tools.`);
-    if (slugs.length > MAX_COMPARE) return badRequest(c, site, `Compare takes at most ${MAX_COMPARE} tools at once; this asks for ${slugs.length}.`);
+    const problem = compareProblem(slugs);
+    if (problem?.kind === 'duplicate') return badRequest(c, site, `"${excerpt(problem.slug, 80)}" is listed twice. ${COMPARE_RULE}.`);
+    if (problem?.kind === 'too-many') return badRequest(c, site, `Compare takes at most ${MAX_COMPARE} tools at once; this asks for ${problem.count}.`);
 
     const rows = await toolChoices(site);
     const known = new Set(rows.map((r) => r.slug));
@@ -51,7 +40,7 @@ export function registerComparePages(app: App, site: Site): void {
     const first = rows.find((r) => r.slug === slugs[0])!;
     if (slugs.length === 1) return c.html(await pickerPage(site, slugs, `Pick at least one more tool to compare with ${first.name}.`));
     // Two tools have one address; the picker and "compare with…" forms land here first.
-    if (slugs.length === 2) return c.redirect(comparePath(slugs[0]!, slugs[1]!), 301);
+    if (slugs.length === 2) return c.redirect(urls.compare([slugs[0]!, slugs[1]!]), 301);
     return c.html(await comparisonPage(site, slugs));
   });
 
@@ -69,11 +58,11 @@ export function registerComparePages(app: App, site: Site): void {
           'A comparison address names two tools, like /compare/first-tool-vs-second-tool.',
           tool ? (
             <p>
-              <a href={`/compare?tools=${tool.slug}`}>Compare {tool.name} with another tool</a>
+              <a href={urls.compare([tool.slug])}>Compare {tool.name} with another tool</a>
             </p>
           ) : (
             <p>
-              <a href="/compare">Pick the tools to compare</a>
+              <a href={urls.compare()}>Pick the tools to compare</a>
             </p>
           ),
         ),
@@ -91,7 +80,7 @@ export function registerComparePages(app: App, site: Site): void {
     }
     const [a, b] = valid.find(([x, y]) => x < y) ?? valid[0]!;
     if (a === b) return badRequest(c, site, `That compares ${rows.find((r) => r.slug === a)?.name ?? a} with itself. Pick a second, different tool.`, a);
-    if (a > b) return c.redirect(comparePath(a, b), 301);
+    if (a > b) return c.redirect(urls.compare([a, b]), 301);
     return c.html(await comparisonPage(site, [a, b]));
   });
 }
@@ -102,11 +91,8 @@ export const toolChoices = (site: Site) => site.perVersion('tool-choices', () =>
 async function comparisonPage(site: Site, slugs: string[]): Promise<string> {
   const db = site.store.db;
   // Each tool's panel is loaded once per data version, so any new pairing of known tools renders without a query.
-  const [loaded, everyone] = await Promise.all([
-    Promise.all(slugs.map((s) => site.perVersion(`comparable:${s}`, async () => (await loadComparables(db, [s], voteCounts))[0]!))),
-    toolChoices(site),
-  ]);
-  const { comparison, tools } = compareLoaded(loaded, criticOrder(site.critics));
+  const cached = (list: readonly string[]) => Promise.all(list.map((s) => site.perVersion(`comparable:${s}`, async () => (await loadComparables(db, [s]))[0]!)));
+  const [{ comparison, tools }, everyone] = await Promise.all([compareBySlugs(db, slugs, criticOrder(site.critics), cached), toolChoices(site)]);
   const title = compareTitle(comparison);
   const verdicts = comparison.tools.map((t, i) => `${t.name}: ${comparison.panels[i]!.text}`).join('; ');
   const pair = slugs.length === 2;
@@ -114,9 +100,9 @@ async function comparisonPage(site: Site, slugs: string[]): Promise<string> {
     site,
     {
       title,
-      description: clip(`${QUESTION} ${overallText(comparison)}. ${verdicts}.`, 240),
-      path: pair ? comparePath(slugs[0]!, slugs[1]!) : compareHref([...slugs].sort()),
-      ogImage: pair ? `/og${comparePath(slugs[0]!, slugs[1]!)}.png` : undefined,
+      description: excerpt(`${QUESTION} ${overallText(comparison)}. ${verdicts}.`, 240),
+      path: urls.compare(pair ? slugs : [...slugs].sort()),
+      ogImage: pair ? urls.compareImage(slugs[0]!, slugs[1]!) : undefined,
       nav: 'compare',
     },
     <ComparePage comparison={comparison} tools={tools} critics={site.critics} threshold={site.config.shipThreshold} everyone={everyone} />,
@@ -130,7 +116,7 @@ async function pickerPage(site: Site, preselected: string[], notice?: string): P
     {
       title: 'Compare AI tools',
       description: `${QUESTION} Compare two to four AI tools: panel verdicts side by side, every critic's score and pick, and an overall pick.`,
-      path: '/compare',
+      path: urls.compare(),
       nav: 'compare',
       noindex: preselected.length > 0,
     },
@@ -160,7 +146,7 @@ async function unknownPage(site: Site, slugs: string[], unknown: string[]): Prom
   const every = await toolChoices(site);
   const matches = new Map(unknown.map((u) => [u, closeMatches(u, every.map((t) => t.slug))]));
   const names = new Map(every.map((t) => [t.slug, t.name]));
-  const quoted = unknown.map((u) => `"${clip(u, 80)}"`);
+  const quoted = unknown.map((u) => `"${excerpt(u, 80)}"`);
   const message = `There is no tool ${quoted.join(' or ')} in the catalog, so there is nothing to compare yet.`;
   return errorPage(
     site,
@@ -169,10 +155,10 @@ async function unknownPage(site: Site, slugs: string[], unknown: string[]): Prom
     <div class="suggestions">
       {unknown.map((u) => {
         const close = matches.get(u)!;
-        if (close.length === 0) return <p>Nothing in the catalog is close to “{clip(u, 80)}”.</p>;
+        if (close.length === 0) return <p>Nothing in the catalog is close to “{excerpt(u, 80)}”.</p>;
         return (
           <>
-            <p>Instead of “{clip(u, 80)}”, did you mean:</p>
+            <p>Instead of “{excerpt(u, 80)}”, did you mean:</p>
             <ul>
               {close.map((m) => {
                 const fixed = slugs.map((s) => (s === u ? m : s));
@@ -181,9 +167,9 @@ async function unknownPage(site: Site, slugs: string[], unknown: string[]): Prom
                 return (
                   <li>
                     {fixes ? (
-                      <a href={compareHref(fixed)}>{fixed.map((s) => names.get(s)).join(' vs ')}</a>
+                      <a href={urls.compare(fixed)}>{fixed.map((s) => names.get(s)).join(' vs ')}</a>
                     ) : (
-                      <a href={`/tools/${m}`}>{names.get(m) ?? m}</a>
+                      <a href={urls.tool(m)}>{names.get(m) ?? m}</a>
                     )}
                   </li>
                 );
@@ -193,7 +179,7 @@ async function unknownPage(site: Site, slugs: string[], unknown: string[]): Prom
         );
       })}
       <p>
-        <a href="/compare">Pick the tools from a list instead</a>
+        <a href={urls.compare()}>Pick the tools from a list instead</a>
       </p>
     </div>,
   );
@@ -206,7 +192,7 @@ function badRequest(c: Context, site: Site, message: string, preselect?: string)
       400,
       message,
       <p>
-        <a href={preselect ? `/compare?tools=${encodeURIComponent(preselect)}` : '/compare'}>Pick the tools to compare</a>
+        <a href={urls.compare(preselect ? [preselect] : [])}>Pick the tools to compare</a>
       </p>,
     ),
     400,

@@ -4,11 +4,13 @@ import { cacheable } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { Avatar } from '../components/verdict.js';
-import { hrefWith, Pagination, ShipBar } from '../components/lists.js';
-import { criticsWithStats, criticStatsText, criticVerdicts, excerpt, type CriticStats, type CriticVerdicts } from '../../catalog/critics.service.js';
+import { Pagination, ShipBar } from '../components/lists.js';
+import { criticsWithStats, criticStatsText, criticVerdicts, type CriticStats, type CriticVerdicts } from '../../catalog/critics.service.js';
 import { listCategories, type CategoryCount } from '../../catalog/categories.repo.js';
 import { NO_PANEL_TAKE } from '../../domain/summary.js';
+import { excerpt } from '../../domain/text.js';
 import type { Critic } from '../../domain/schemas.js';
+import { urls } from '../../urls.js';
 
 function ShipRate({ stats, large }: { stats: CriticStats; large?: boolean }) {
   return (
@@ -32,13 +34,13 @@ function ShipRate({ stats, large }: { stats: CriticStats; large?: boolean }) {
   );
 }
 
-function CriticsIndex({ items }: { items: { critic: Critic; stats: CriticStats }[] }) {
+function CriticsIndex({ items, threshold }: { items: { critic: Critic; stats: CriticStats }[]; threshold: number }) {
   return (
     <>
       <h1>The critics</h1>
       <p class="lede">
         Every tool is reviewed by the same panel of {items.length} AI critics. Each one has a lens — what it looks for, what excites it, what tires it — and
-        scores from 0 to 100. A score of 60 or more is a ship; below is a skip. When a tool is outside its lens, a critic abstains instead of guessing.
+        scores from 0 to 100. A score of {threshold} or more is a ship; below is a skip. When a tool is outside its lens, a critic abstains instead of guessing.
       </p>
       <ul class="critic-grid">
         {items.map(({ critic, stats }) => (
@@ -47,7 +49,7 @@ function CriticsIndex({ items }: { items: { critic: Critic; stats: CriticStats }
               <Avatar name={critic.name} />
               <div>
                 <h2>
-                  <a href={`/critics/${critic.id}`}>{critic.name}</a>
+                  <a href={urls.critic(critic.id)}>{critic.name}</a>
                 </h2>
                 <p class="motto">“{critic.motto}”</p>
               </div>
@@ -68,7 +70,7 @@ function VerdictList({ data }: { data: CriticVerdicts }) {
         <li class="card verdict-item">
           <div class="verdict-item-head">
             <h3>
-              <a href={`/tools/${tool.slug}`}>{tool.name}</a>
+              <a href={urls.tool(tool.slug)}>{tool.name}</a>
             </h3>
             {review.kind === 'take' ? (
               <span class="verdict-score">
@@ -83,12 +85,12 @@ function VerdictList({ data }: { data: CriticVerdicts }) {
             )}
           </div>
           <p class="small muted">
-            <a class="muted" href={`/categories/${tool.categorySlug}`}>
+            <a class="muted" href={urls.category(tool.categorySlug)}>
               {tool.category}
             </a>{' '}
             · <time datetime={review.createdAt}>{review.createdAt.slice(0, 10)}</time>
           </p>
-          <p class="verdict-excerpt">{review.kind === 'take' ? excerpt(review.take ?? '') : `Abstained: ${excerpt(review.reason ?? '')}`}</p>
+          <p class="verdict-excerpt">{review.kind === 'take' ? excerpt(review.take ?? '', 180) : `Abstained: ${excerpt(review.reason ?? '', 180)}`}</p>
         </li>
       ))}
     </ol>
@@ -102,7 +104,7 @@ function CriticPage(p: { critic: Critic; data: CriticVerdicts; categories: Categ
   return (
     <>
       <nav class="breadcrumbs" aria-label="Breadcrumbs">
-        <a href="/critics">Critics</a> › {critic.name}
+        <a href={urls.critics}>Critics</a> › {critic.name}
       </nav>
       <header class="critic-head">
         <Avatar name={critic.name} />
@@ -167,7 +169,7 @@ function CriticPage(p: { critic: Critic; data: CriticVerdicts; categories: Categ
         <h2 id="verdicts-title">
           Verdicts{scope} <span class="muted count">({data.total})</span>
         </h2>
-        <form class="inline-form filter-form" action={`/critics/${critic.id}`} method="get">
+        <form class="inline-form filter-form" action={urls.critic(critic.id)} method="get">
           <div class="field">
             <label for="critic-category">Category</label>
             <select id="critic-category" name="category">
@@ -185,7 +187,7 @@ function CriticPage(p: { critic: Critic; data: CriticVerdicts; categories: Categ
         </form>
         {p.unknownCategory !== undefined && (
           <p class="notice" role="status">
-            There is no category “{p.unknownCategory}”. Choose one from the list, or <a href={`/critics/${critic.id}`}>see all of {critic.name}’s verdicts</a>.
+            There is no category “{p.unknownCategory}”. Choose one from the list, or <a href={urls.critic(critic.id)}>see all of {critic.name}’s verdicts</a>.
           </p>
         )}
         {data.items.length > 0 ? (
@@ -193,10 +195,10 @@ function CriticPage(p: { critic: Critic; data: CriticVerdicts; categories: Categ
         ) : p.unknownCategory === undefined ? (
           <p class="notice">
             {critic.name} has not reviewed any tools{scope} yet.{' '}
-            {current && <a href={`/critics/${critic.id}`}>See all of its verdicts</a>}
+            {current && <a href={urls.critic(critic.id)}>See all of its verdicts</a>}
           </p>
         ) : null}
-        <Pagination page={data.page} pages={data.pages} href={(page) => hrefWith(`/critics/${critic.id}`, { category: p.category, page: page > 1 ? page : undefined })} label="Verdict pages" />
+        <Pagination page={data.page} pages={data.pages} href={(page) => urls.critic(critic.id, { category: p.category, page: page > 1 ? page : undefined })} label="Verdict pages" />
       </section>
     </>
   );
@@ -213,10 +215,10 @@ export function registerCritics(app: App, site: Site): void {
         {
           title: 'The critics',
           description: `Meet the ${items.length} AI critics behind every Verdict: their lenses, what excites and tires them, and how often each one says ship.`,
-          path: '/critics',
+          path: urls.critics,
           nav: 'critics',
         },
-        <CriticsIndex items={items} />,
+        <CriticsIndex items={items} threshold={site.config.shipThreshold} />,
       ),
     );
   });
@@ -228,7 +230,7 @@ export function registerCritics(app: App, site: Site): void {
         <ul>
           {site.critics.map((x) => (
             <li>
-              <a href={`/critics/${x.id}`}>{x.name}</a> — “{x.motto}”
+              <a href={urls.critic(x.id)}>{x.name}</a> — “{x.motto}”
             </li>
           ))}
         </ul>
@@ -251,7 +253,7 @@ export function registerCritics(app: App, site: Site): void {
         {
           title: categoryName ? `${critic.name}’s verdicts on ${categoryName}` : `${critic.name}, the critic`,
           description: `“${critic.motto}” ${critic.name} ${data.stats.shipPct === null ? 'has no takes yet' : `ships ${data.stats.shipPct}% of the ${data.stats.takes} tools it took a view on`}. Its lens, its verdicts and what makes it abstain.`,
-          path: hrefWith(`/critics/${critic.id}`, { category: known, page: page > 1 ? page : undefined }),
+          path: urls.critic(critic.id, { category: known, page: page > 1 ? page : undefined }),
           nav: 'critics',
           noindex: unknownCategory !== undefined,
         },

@@ -9,6 +9,7 @@ import { toolNames } from '../../catalog/search.repo.js';
 
 type ToolName = Awaited<ReturnType<typeof toolNames>>[number];
 import { CategoryChips, SectionHead, ToolGrid } from '../components/lists.js';
+import { urls } from '../../urls.js';
 
 export const HOME_LATEST = 12;
 const SUGGESTIONS = 4;
@@ -17,9 +18,6 @@ export interface Suggestion {
   href: string;
   label: string;
 }
-
-/** Canonical comparison path: slugs in alphabetical order joined by -vs-. */
-export const compareHref = (...slugs: string[]) => `/compare/${[...slugs].sort().join('-vs-')}`;
 
 /**
  * Comparisons worth a click: each recent tool (newest first) with another tool of its category (people
@@ -38,7 +36,7 @@ export function suggestComparisons(recent: readonly ToolWithPanel[], all: readon
     if (!partner) continue;
     usedCategories.add(tool.categorySlug);
     const [first, second] = tool.slug < partner.slug ? [tool, partner] : [partner, tool];
-    out.push({ href: compareHref(tool.slug, partner.slug), label: `${first.name} vs ${second.name}` });
+    out.push({ href: urls.compare([tool.slug, partner.slug]), label: `${first.name} vs ${second.name}` });
   }
   return out;
 }
@@ -48,7 +46,7 @@ function CompareForm({ tools, suggestions }: { tools: ToolName[]; suggestions: S
     <section class="card compare-start" aria-labelledby="compare-title">
       <h2 id="compare-title">Compare two tools</h2>
       <p class="small muted">Side by side: every critic's score, the panel verdict, pricing and community votes.</p>
-      <form class="compare-form" action="/compare" method="get">
+      <form class="compare-form" action={urls.compare()} method="get">
         {[1, 2].map((n) => (
           <div class="field">
             <label for={`compare-${n}`}>{n === 1 ? 'First tool' : 'Second tool'}</label>
@@ -91,17 +89,17 @@ function HomePage(p: { site: Site; latest: ToolWithPanel[]; total: number; categ
             and verdicts never contradict each other, and nothing is pay-to-rank.
           </p>
           <p class="hero-links">
-            <a class="btn" href="/search">
+            <a class="btn" href={urls.search()}>
               Browse all {p.total} tools
             </a>
-            <a class="btn btn-quiet" href="/critics">
+            <a class="btn btn-quiet" href={urls.critics}>
               Meet the critics
             </a>
           </p>
           <ul class="critic-strip" aria-label="The panel">
             {critics.map((c) => (
               <li>
-                <a href={`/critics/${c.id}`}>{c.name}</a>
+                <a href={urls.critic(c.id)}>{c.name}</a>
               </li>
             ))}
           </ul>
@@ -111,7 +109,7 @@ function HomePage(p: { site: Site; latest: ToolWithPanel[]; total: number; categ
 
       <section aria-labelledby="latest-title">
         <SectionHead id="latest-title" title="Latest verdicts">
-          <a href="/search?sort=newest">See all {p.total} tools →</a>
+          <a href={urls.search({ sort: 'newest' })}>See all {p.total} tools →</a>
         </SectionHead>
         {p.latest.length ? (
           <ToolGrid items={p.latest} label="Latest verdicts" />
@@ -122,7 +120,7 @@ function HomePage(p: { site: Site; latest: ToolWithPanel[]; total: number; categ
 
       <section aria-labelledby="categories-title">
         <SectionHead id="categories-title" title="Categories">
-          <a href="/categories">All categories →</a>
+          <a href={urls.categories}>All categories →</a>
         </SectionHead>
         <CategoryChips categories={p.categories} />
       </section>
@@ -143,7 +141,7 @@ export function registerHome(app: App, site: Site): void {
         {
           title: 'Verdict — Which AI tool should you ship with?',
           description: `A panel of ${site.critics.length} AI critics reviews every AI tool and says ship or skip. Compare tools side by side, browse ${total} verdicts by category, and see how each critic decides.`,
-          path: '/',
+          path: urls.home,
           nav: 'home',
         },
         <HomePage site={site} latest={latest} total={total} categories={categories} tools={tools} suggestions={suggestComparisons(latest, tools)} />,

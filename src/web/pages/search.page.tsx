@@ -2,13 +2,14 @@ import type { App } from '../app.js';
 import type { Site } from '../site.js';
 import { cacheable } from '../http.js';
 import { renderPage } from '../layout.js';
-import { CategoryChips, hrefWith, Pagination, ToolGrid } from '../components/lists.js';
+import { CategoryChips, Pagination, ToolGrid } from '../components/lists.js';
 import { closeMatches } from '../../catalog/catalog.service.js';
 import { listCategories, type CategoryCount } from '../../catalog/categories.repo.js';
 import { toolNames } from '../../catalog/search.repo.js';
 import { LABEL_FILTERS, parseSearchParams, searchCatalog, type SearchParams, type SearchResult } from '../../catalog/search.service.js';
 import { PRICING_MODELS } from '../../domain/schemas.js';
 import { PRICING_LABELS } from '../../domain/pricing.js';
+import { urls } from '../../urls.js';
 
 const LABEL_NAMES: Record<(typeof LABEL_FILTERS)[number], string> = { ship: 'Ship', skip: 'Skip', split: 'Split', none: 'No panel takes yet' };
 const SORT_NAMES = { relevance: 'Best match', newest: 'Newest', ship: 'Ship %', score: 'Mean score' } as const;
@@ -17,7 +18,7 @@ const SORT_NAMES = { relevance: 'Best match', newest: 'Newest', ship: 'Ship %', 
 function searchHref(p: SearchParams, change: Partial<SearchParams> = {}): string {
   const n = { ...p, ...change };
   const defaultSort = n.q ? 'relevance' : 'newest';
-  return hrefWith('/search', {
+  return urls.search({
     q: n.q,
     category: n.category,
     pricing: n.pricing,
@@ -29,7 +30,7 @@ function searchHref(p: SearchParams, change: Partial<SearchParams> = {}): string
 
 function SearchForm({ p, categories }: { p: SearchParams; categories: CategoryCount[] }) {
   return (
-    <form class="search-form card" action="/search" method="get" role="search" aria-label="Search and filter tools">
+    <form class="search-form card" action={urls.search()} method="get" role="search" aria-label="Search and filter tools">
       <div class="field search-q">
         <label for="search-q">Search for</label>
         <input id="search-q" type="search" name="q" value={p.q} placeholder="Name, tag or what it does" maxlength={200} />
@@ -97,7 +98,7 @@ function NoResults({ p, categories, didYouMean }: { p: SearchParams; categories:
             {didYouMean.map((t, i) => (
               <>
                 {i > 0 && ', '}
-                <a href={`/tools/${t.slug}`}>{t.name}</a>
+                <a href={urls.tool(t.slug)}>{t.name}</a>
               </>
             ))}
             ?
@@ -110,7 +111,7 @@ function NoResults({ p, categories, didYouMean }: { p: SearchParams; categories:
         )}
         {p.q && <li>Check the spelling, or use fewer or shorter words — the last word matches as a prefix, so “vis” finds “vision”.</li>}
         <li>
-          <a href="/search">Browse every tool</a>, or pick a category:
+          <a href={urls.search()}>Browse every tool</a>, or pick a category:
         </li>
       </ul>
       <CategoryChips categories={categories} />

@@ -8,14 +8,16 @@ import { Avatar, CommunityVerdict, PanelVerdict, ToolCard } from '../components/
 import { ScoreChart, type ChartRow } from '../components/score-chart.js';
 import { CommunityActions } from '../components/community.js';
 import { ScoreVerdict, Scorecard } from '../components/scorecard.js';
-import { clip, comparePath, criticName, criticOrder, escapeAttr, formatDate, provenance, safeHref } from '../components/tool-helpers.js';
+import { criticName, criticOrder, escapeAttr, formatDate, provenance, safeHref } from '../components/tool-helpers.js';
 import { closeMatches, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
 import { allSlugs, findToolBySlug, findToolsBySlugs, listTools, type ToolChoice } from '../../catalog/tools.repo.js';
 import { toolChoices } from './compare.page.js';
 import { reviewHistory, toPanelReview } from '../../catalog/reviews.repo.js';
 import { voteCounts } from '../../community/votes.repo.js';
 import { disagree, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
+import { excerpt } from '../../domain/text.js';
 import { PRICING_LABELS } from '../../domain/pricing.js';
+import { absolute, urls } from '../../urls.js';
 
 const NEIGHBOURS = 6;
 /** The compare <select> lists the catalog; past this many tools the picker page (and search) take over. */
@@ -28,7 +30,7 @@ export function registerToolPages(app: App, site: Site): void {
     if (!tool) {
       // "/tools/SmolVLM2" is a typo worth forgiving.
       const lower = slug.toLowerCase();
-      if (lower !== slug && (await findToolBySlug(db, lower))) return c.redirect(`/tools/${lower}`, 301);
+      if (lower !== slug && (await findToolBySlug(db, lower))) return c.redirect(urls.tool(lower), 301);
       return c.html(await unknownToolPage(site, slug), 404, { 'cache-control': 'no-store' });
     }
     const [item] = await withPanels(db, [tool]);
@@ -42,14 +44,14 @@ export function registerToolPages(app: App, site: Site): void {
     const v = votes.get(tool.id) ?? { ships: 0, skips: 0 };
     const community = summarizeVotes(v.ships, v.skips);
     const s = item!.summary;
-    const description = clip(
+    const description = excerpt(
       `${tool.tagline.replace(/[.\s]+$/, '')}. Panel verdict: ${s.label ? `${s.text} (${s.shipPct}% ship)` : s.text}.`,
       200,
     );
     return c.html(
       renderPage(
         site,
-        { title: clip(`${tool.name}: ${tool.tagline}`, 70), description, path: `/tools/${tool.slug}`, ogImage: `/og/tools/${tool.slug}.png` },
+        { title: excerpt(`${tool.name}: ${tool.tagline}`, 70), description, path: urls.tool(tool.slug), ogImage: urls.toolImage(tool.slug) },
         <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} everyone={everyone} />,
       ),
     );
@@ -64,7 +66,7 @@ async function unknownToolPage(site: Site, slug: string): Promise<string> {
   return errorPage(
     site,
     404,
-    `There is no tool "${clip(slug, 80)}" in the catalog.`,
+    `There is no tool "${excerpt(slug, 80)}" in the catalog.`,
     <div class="suggestions">
       {matches.length > 0 && (
         <>
@@ -72,14 +74,14 @@ async function unknownToolPage(site: Site, slug: string): Promise<string> {
           <ul>
             {matches.map((m) => (
               <li>
-                <a href={`/tools/${m}`}>{names.get(m) ?? m}</a>
+                <a href={urls.tool(m)}>{names.get(m) ?? m}</a>
               </li>
             ))}
           </ul>
         </>
       )}
       <p>
-        <a href={`/search?q=${encodeURIComponent(slug.replace(/-/g, ' '))}`}>Search for “{clip(slug.replace(/-/g, ' '), 80)}”</a>
+        <a href={urls.search({ q: slug.replace(/-/g, ' ') })}>Search for “{excerpt(slug.replace(/-/g, ' '), 80)}”</a>
       </p>
     </div>,
   );
@@ -108,7 +110,7 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
   return (
     <article class="tool-page">
       <nav class="breadcrumbs" aria-label="Breadcrumb">
-        <a href="/">Tools</a> › <a href={`/categories/${tool.categorySlug}`}>{tool.category}</a> › <span aria-current="page">{tool.name}</span>
+        <a href={urls.home}>Tools</a> › <a href={urls.category(tool.categorySlug)}>{tool.category}</a> › <span aria-current="page">{tool.name}</span>
       </nav>
 
       <header class="tool-hero">
@@ -165,7 +167,7 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
               <ul class="tag-list" aria-label="Tags">
                 {tags.map((t) => (
                   <li>
-                    <a class="tag" href={`/search?q=${encodeURIComponent(t)}`}>
+                    <a class="tag" href={urls.search({ q: t })}>
                       {t}
                     </a>
                   </li>
@@ -198,7 +200,7 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
                 {notReviewed.map((c, i) => (
                   <>
                     {i > 0 && (i === notReviewed.length - 1 ? ' and ' : ', ')}
-                    <a href={`/critics/${c.id}`}>{c.name}</a>
+                    <a href={urls.critic(c.id)}>{c.name}</a>
                   </>
                 ))}
                 .
@@ -245,7 +247,7 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
                 </li>
               )}
               <li>
-                <a href={`/categories/${tool.categorySlug}`}>More {tool.category}</a>
+                <a href={urls.category(tool.categorySlug)}>More {tool.category}</a>
               </li>
             </ul>
           </section>
@@ -265,7 +267,7 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
             ))}
           </div>
           <p>
-            <a href={`/categories/${tool.categorySlug}`}>All {tool.category} →</a>
+            <a href={urls.category(tool.categorySlug)}>All {tool.category} →</a>
           </p>
         </section>
       )}
@@ -293,7 +295,7 @@ function ReviewHistory({ site, current, history }: { site: Site; current: Review
           {byCritic.map((g) => (
             <div class="history-critic">
               <h3>
-                <a href={`/critics/${g.id}`}>{criticName(site.critics, g.id)}</a>
+                <a href={urls.critic(g.id)}>{criticName(site.critics, g.id)}</a>
               </h3>
               <ol class="history-list">
                 {g.revisions.map((r) => (
@@ -339,7 +341,7 @@ function CompareBox({ tool, neighbours, everyone }: { tool: ToolRow; neighbours:
       {others.length === 0 ? (
         <p class="muted">There is nothing to compare {tool.name} with yet.</p>
       ) : (
-        <form class="compare-with" action="/compare" method="get">
+        <form class="compare-with" action={urls.compare()} method="get">
           <input type="hidden" name="tools" value={tool.slug} />
           <label class="visually-hidden" for="compare-with">
             Compare {tool.name} with
@@ -365,7 +367,7 @@ function CompareBox({ tool, neighbours, everyone }: { tool: ToolRow; neighbours:
           <ul class="link-list">
             {neighbours.map((n) => (
               <li>
-                <a href={comparePath(tool.slug, n.tool.slug)}>
+                <a href={urls.compare([tool.slug, n.tool.slug])}>
                   {tool.name} vs {n.tool.name}
                 </a>
               </li>
@@ -381,12 +383,12 @@ function CompareBox({ tool, neighbours, everyone }: { tool: ToolRow; neighbours:
 function BadgeBox({ site, tool }: { site: Site; tool: ToolRow }) {
   const base = site.config.publicUrl;
   const alt = `Verdict: ${tool.name} — the AI critics' panel verdict`;
-  const snippet = `<a href="${escapeAttr(`${base}/tools/${tool.slug}`)}"><img src="${escapeAttr(`${base}/badge/${tool.slug}.svg`)}" alt="${escapeAttr(alt)}"></a>`;
+  const snippet = `<a href="${escapeAttr(absolute(base, urls.tool(tool.slug)))}"><img src="${escapeAttr(absolute(base, urls.badge(tool.slug)))}" alt="${escapeAttr(alt)}"></a>`;
   return (
     <section class="card side-card" aria-labelledby="badge-title">
       <h2 id="badge-title">Badge for your README</h2>
       <p class="badge-preview">
-        <img src={`/badge/${tool.slug}.svg`} alt={alt} height="20" />
+        <img src={urls.badge(tool.slug)} alt={alt} height="20" />
       </p>
       <p class="small muted">Paste this HTML where you want the badge; it always shows the current verdict.</p>
       <pre class="snippet" data-copy="">

@@ -1,0 +1,52 @@
+/**
+ * The one excerpt function: page titles and descriptions, take excerpts, critic verdict lists, share images.
+ * Cuts between user-perceived characters (Intl.Segmenter graphemes), so an emoji, a flag or a letter with
+ * its accents is never split in half, and prefers the last whole word.
+ */
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** Punctuation and spaces that look wrong right before the ellipsis. */
+const TRAILING = /^[\s,;:.\-–—]+$/;
+
+/**
+ * `text` with whitespace collapsed, at most `max` UTF-16 code units long (the ellipsis included), cut at
+ * a word boundary when there is one in the second half, else at the last whole grapheme; "…" marks a cut.
+ * With `firstSentence`, the first sentence of at least 40 characters is the excerpt when it fits.
+ */
+export function excerpt(text: string, max: number, opts: { firstSentence?: boolean } = {}): string {
+  const key = `${max}:${opts.firstSentence ? 1 : 0}:${text}`;
+  let out = memo.get(key);
+  if (out === undefined) {
+    out = cut(text, max, opts.firstSentence ?? false);
+    // Pages show the same takes and names again and again: keep the last few thousand.
+    if (memo.size >= 5000) memo.delete(memo.keys().next().value!);
+    memo.set(key, out);
+  }
+  return out;
+}
+const memo = new Map<string, string>();
+
+function cut(text: string, max: number, firstSentence: boolean): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  if (firstSentence) {
+    // A sticky scan from character 40: a lazy regex from ^ backtracks.
+    const end = /[.!?](?=\s)/g;
+    end.lastIndex = 40;
+    const stop = end.exec(flat)?.index;
+    if (stop !== undefined && stop < max) return flat.slice(0, stop + 1);
+  }
+  const kept: string[] = [];
+  let length = 0;
+  let lastSpace = -1;
+  let spaceLength = 0;
+  for (const { segment } of graphemes.segment(flat)) {
+    if (length + segment.length > max - 1) break;
+    if (segment === ' ') [lastSpace, spaceLength] = [kept.length, length];
+    kept.push(segment);
+    length += segment.length;
+  }
+  if (lastSpace >= 0 && spaceLength >= max / 2) kept.length = lastSpace;
+  while (kept.length > 0 && TRAILING.test(kept.at(-1)!)) kept.pop();
+  return `${kept.join('')}…`;
+}
