@@ -141,6 +141,6 @@ export const LLM_NOT_CONFIGURED =
   'No LLM configured: set LLM_BASE_URL and LLM_MODEL (any OpenAI-compatible endpoint, plus LLM_API_KEY if it needs one), or ANTHROPIC_API_KEY';
 
 /** For commands that put absolute links in emails from outside the web server (CLI, separate worker). */
-export function requirePublicUrl(config: Config, what: string): void {
-  if (!config.publicUrlSet) throw new AppError('config', `${what} puts links in emails: set PUBLIC_URL to the site's address (e.g. https://verdict.example) first`);
+export function requirePublicUrl(config: Config, command: string): void {
+  if (!config.publicUrlSet) throw new AppError('config', `\`${command}\` sends emails with links to the site: set PUBLIC_URL to its address (e.g. https://verdict.example) first`);
 }

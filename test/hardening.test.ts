@@ -231,12 +231,17 @@ for (const { dialect, skip } of DIALECTS) {
       assert.notEqual(await skip.text(), await (await s.get('/search?label=ship')).text());
     });
 
-    test('9. `verdict digest send` refuses to run without PUBLIC_URL, in one line', async () => {
+    test('9. `verdict digest send` (and the worker commands) refuse to run without PUBLIC_URL, in one line', async () => {
       const r = await verdict(['digest', 'send'], { DATABASE_URL: s.store.location });
       assert.equal(r.code, 1);
       assert.equal(r.stdout, '');
       assert.match(r.stderr, /^verdict: .*PUBLIC_URL.*\n$/);
       assert.equal(r.stderr.trim().split('\n').length, 1);
+      for (const args of [['worker', '--no-schedule'], ['jobs', 'run']]) {
+        const other = await verdict(args, { DATABASE_URL: s.store.location });
+        assert.equal(other.code, 1, args.join(' '));
+        assert.match(other.stderr, /^verdict: .*PUBLIC_URL.*\n$/, args.join(' '));
+      }
       const ok = await verdict(['digest', 'send'], { DATABASE_URL: s.store.location, PUBLIC_URL: 'https://verdict.example' });
       assert.equal(ok.code, 0, ok.stderr);
     });
