@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import proxyAddr from 'proxy-addr';
 import { AppError } from './errors.js';
 
 const optionalString = z
@@ -29,6 +30,7 @@ const envSchema = z.object({
   SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   WORKER: z.enum(['true', 'false']).default('true'),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
+  TRUST_PROXY: optionalString,
 });
 
 export type Database =
@@ -64,6 +66,30 @@ export interface Config {
   worker: boolean;
   /** Load the demo catalog into an empty database at start (`npm start`). */
   seedDemo: boolean;
+  /** False when PUBLIC_URL was not set (publicUrl is then the localhost default): commands that email links refuse to run. */
+  publicUrlSet: boolean;
+  /**
+   * Which peers may tell us the client's address (X-Forwarded-For) and scheme (X-Forwarded-Proto), as Express's
+   * `trust proxy`: false (the socket peer only), true (any), a hop count, or addresses/CIDRs/loopback|linklocal|uniquelocal.
+   */
+  trustProxy: TrustProxy;
+}
+
+export type TrustProxy = boolean | number | string[];
+
+/** TRUST_PROXY: unset/false/0 = off; true; a hop count; or a comma list checked by proxy-addr (the one Express uses). */
+export function parseTrustProxy(raw: string | undefined): TrustProxy {
+  const v = raw?.trim().toLowerCase();
+  if (!v || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d{1,3}$/.test(v)) return Number(v);
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    proxyAddr.compile(list);
+  } catch (err) {
+    throw new AppError('config', `Invalid TRUST_PROXY: ${(err as Error).message} (use false, true, a hop count, or addresses/CIDRs such as "loopback,10.0.0.0/8")`);
+  }
+  return list;
 }
 
 export function parseDatabaseUrl(url: string | undefined): Database {
@@ -114,8 +140,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: e.SECRET,
     worker: e.WORKER === 'true',
     seedDemo: e.SEED_DEMO === 'true',
+    publicUrlSet: e.PUBLIC_URL !== undefined,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
   };
 }
 
 export const LLM_NOT_CONFIGURED =
   'No LLM configured: set LLM_BASE_URL and LLM_MODEL (any OpenAI-compatible endpoint, plus LLM_API_KEY if it needs one), or ANTHROPIC_API_KEY';
+
+/** For commands that put absolute links in emails from outside the web server (CLI, separate worker). */
+export function requirePublicUrl(config: Config, command: string): void {
+  if (!config.publicUrlSet) throw new AppError('config', `\`${command}\` sends emails with links to the site: set PUBLIC_URL to its address (e.g. https://verdict.example) first`);
+}

@@ -125,7 +125,8 @@ for (const { dialect, skip } of DIALECTS) {
     before(async () => {
       outbox = mkdtempSync(join(tmpdir(), 'verdict-outbox-'));
       fake = await startFakeLlm(({ body }) => ({ content: takeJson(criticOf(body) === 'skeptic' ? 40 : 82) }));
-      s = await startTestSite(dialect, { env: { OUTBOX_DIR: outbox, ADMIN_TOKEN, LLM_BASE_URL: fake.url, LLM_MODEL: 'fake' } });
+      // The Agent sends X-Forwarded-For from 127.0.0.1, as a reverse proxy on the same host would.
+      s = await startTestSite(dialect, { env: { OUTBOX_DIR: outbox, ADMIN_TOKEN, LLM_BASE_URL: fake.url, LLM_MODEL: 'fake', TRUST_PROXY: 'loopback' } });
     });
     after(async () => {
       await s?.close();

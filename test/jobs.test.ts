@@ -381,7 +381,7 @@ for (const { dialect, skip } of DIALECTS) {
       await store.db.deleteFrom('jobs').execute();
       const { id } = await enqueue(store.db, { type: 'schedule.daily-review', payload: { date: '2000-01-01' } });
       const child = spawn(process.execPath, ['bin/verdict.js', 'worker', '--no-schedule'], {
-        env: { ...process.env, DATABASE_URL: store.location, WORKER: 'true' },
+        env: { ...process.env, DATABASE_URL: store.location, WORKER: 'true', PUBLIC_URL: 'http://verdict.test' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';

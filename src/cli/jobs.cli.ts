@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '../errors.js';
+import { requirePublicUrl } from '../config.js';
 import { countJobsByStatus, JOB_STATUSES, listJobs, type JobStatus } from '../jobs/jobs.repo.js';
 import { drainJobs, JOB_DEFAULTS, startWorker } from '../jobs/worker.js';
 import { createMailer } from '../mail/mailer.js';
@@ -42,6 +43,7 @@ export function registerJobs(program: Command, ctx: () => CliContext) {
     .option('--no-schedule', 'do not enqueue the daily review and weekly digest')
     .action(async (opts: { concurrency: number; schedule: boolean }) => {
       const c = ctx();
+      requirePublicUrl(c.config, 'verdict worker');
       const { db } = await c.store();
       const worker = startWorker({ db, config: c.config, critics: c.critics }, { concurrency: opts.concurrency, schedule: opts.schedule });
       c.io.stderr.write(`verdict worker ${worker.id} running (concurrency ${opts.concurrency}); Ctrl-C to stop\n`);
@@ -91,6 +93,7 @@ export function registerJobs(program: Command, ctx: () => CliContext) {
     .description('Run every job that is due now, then exit (a worker that does not wait)')
     .action(async () => {
       const c = ctx();
+      requirePublicUrl(c.config, 'verdict jobs run');
       const { db } = await c.store();
       const r = await drainJobs({ db, config: c.config, critics: c.critics, log: (l) => c.io.stderr.write(l + '\n') });
       const by = (o: string) => r.outcomes.filter((x) => x === o).length;
@@ -126,6 +129,7 @@ export function registerJobs(program: Command, ctx: () => CliContext) {
     .option('--allow-empty', 'send even if the week brought no new verdicts')
     .action(async (opts: { week?: string; allowEmpty?: boolean }) => {
       const c = ctx();
+      requirePublicUrl(c.config, 'verdict digest send');
       const week = parseWeek(opts.week);
       const { db } = await c.store();
       const subs = await subscriberCounts(db);

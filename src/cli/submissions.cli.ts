@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '../errors.js';
+import { parseRowId } from '../domain/ids.js';
 import { approveSubmission, listSubmissions, rejectSubmission } from '../community/submissions.service.js';
 import type { CliContext } from './context.js';
 import { plural } from './format.js';
@@ -7,8 +8,8 @@ import { plural } from './format.js';
 const STATUSES = ['pending', 'approved', 'rejected', 'all'] as const;
 
 function parseId(raw: string): number {
-  const id = Number(raw);
-  if (!Number.isInteger(id) || id <= 0) throw new AppError('usage', `A submission id is a positive whole number, got "${raw}"`);
+  const id = parseRowId(raw.trim());
+  if (id === undefined) throw new AppError('usage', `A submission id is a whole number from 1 to 2147483647, got "${raw}"`);
   return id;
 }
 

@@ -92,6 +92,24 @@ export class RateLimiter {
     for (const [, b] of buckets) b.tokens -= 1;
   }
 
+  /**
+   * Throws like take() when any named bucket is empty, without taking a token: for limits charged only on
+   * failure (wrong admin tokens), checked before the secret is compared, so a refused guess reveals nothing.
+   */
+  check(checks: readonly [LimitName, string][], message = 'Too many requests. Please wait a moment and try again.'): void {
+    const t = this.now();
+    let wait = 0;
+    for (const [name, key] of checks) {
+      const b = this.level(name, key, t);
+      const spec = this.specs[name];
+      if (b.tokens < 1) wait = Math.max(wait, ((1 - b.tokens) * spec.perMs) / spec.refill);
+    }
+    if (wait > 0) {
+      const seconds = Math.max(1, Math.ceil(wait / 1000));
+      throw new RateLimitError(`${message} Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`, seconds);
+    }
+  }
+
   /** Forgets full buckets (they behave exactly like absent ones), keeping memory bounded. */
   private prune(t: number) {
     for (const [id, b] of this.buckets) {

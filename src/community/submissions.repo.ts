@@ -49,3 +49,8 @@ export async function decideSubmission(
   const r = await db.updateTable('submissions').set(set).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** Links an approved submission to the tool it became. */
+export async function setSubmissionTool(db: DbOrTx, id: number, toolId: number): Promise<void> {
+  await db.updateTable('submissions').set({ toolId }).where('id', '=', id).execute();
+}

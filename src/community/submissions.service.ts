@@ -8,7 +8,7 @@ import { findToolBySlug, insertTool } from '../catalog/tools.repo.js';
 import { slugify, toToolColumns } from '../catalog/tool.js';
 import { enqueue } from '../jobs/queue.js';
 import { emailSchema } from '../domain/schemas.js';
-import { decideSubmission, findSubmission, insertSubmission, listSubmissions, pendingDuplicates, toolsWithUrlLike } from './submissions.repo.js';
+import { decideSubmission, findSubmission, insertSubmission, listSubmissions, pendingDuplicates, setSubmissionTool, toolsWithUrlLike } from './submissions.repo.js';
 
 /** The public "Submit a tool" form: the tool schema's own field rules, plus an optional contact email. */
 export const submissionSchema = z.strictObject({
@@ -143,8 +143,14 @@ async function pendingOr404(db: DbOrTx, id: number): Promise<SubmissionRow> {
  */
 export async function approveSubmission(db: Db, id: number): Promise<{ submission: SubmissionRow; toolId: number; slug: string; jobId: number }> {
   return db.transaction().execute(async (trx) => {
-    const s = await pendingOr404(trx, id);
+    const s = await findSubmission(trx, id);
+    if (!s) throw notFound(`There is no submission #${id}.`);
     const now = nowIso();
+    // Claim it first (UPDATE … WHERE status = 'pending'): a concurrent approval waits on the row lock, then
+    // updates nothing and gets 409, instead of racing to insert the same tool (a unique violation, a 500).
+    if (!(await decideSubmission(trx, id, { status: 'approved', reason: null, toolId: null, decidedAt: now }))) {
+      throw alreadyDecided(id, (await findSubmission(trx, id))?.status);
+    }
     if (await findToolBySlug(trx, s.slug)) throw duplicate(`A tool with the slug "${s.slug}" was listed since this was submitted; reject it as a duplicate.`);
     const columns = toToolColumns({
       slug: s.slug,
@@ -156,14 +162,22 @@ export async function approveSubmission(db: Db, id: number): Promise<{ submissio
       url: s.url,
       tags: [],
     });
-    const toolId = await insertTool(trx, { ...columns, createdAt: now, updatedAt: now });
-    if (!(await decideSubmission(trx, id, { status: 'approved', reason: null, toolId, decidedAt: now }))) {
-      throw new AppError('already_decided', `Submission #${id} was decided by someone else just now.`, 409);
+    let toolId: number;
+    try {
+      toolId = await insertTool(trx, { ...columns, createdAt: now, updatedAt: now });
+    } catch (err) {
+      // The same slug listed at this moment by another writer (an import): a conflict, not a crash.
+      if (isUniqueViolation(err)) throw duplicate(`A tool with the slug "${s.slug}" was listed just now; reject this submission as a duplicate.`);
+      throw err;
     }
+    await setSubmissionTool(trx, id, toolId);
     const job = await enqueue(trx, { type: 'panel.review', payload: { toolId }, idempotencyKey: `panel.review:tool:${toolId}:${id}` });
     return { submission: (await findSubmission(trx, id))!, toolId, slug: s.slug, jobId: job.id };
   });
 }
+
+const alreadyDecided = (id: number, status: string | undefined) =>
+  new AppError('already_decided', `Submission #${id} was already ${status && status !== 'pending' ? status : 'decided'}.`, 409);
 
 export async function rejectSubmission(db: Db, id: number, reason?: string): Promise<SubmissionRow> {
   await pendingOr404(db, id);

@@ -1,5 +1,6 @@
 import { hmac, safeEqual } from '../community/secret.js';
 import { AppError } from '../errors.js';
+import { parseRowId } from '../domain/ids.js';
 
 /**
  * Signed tokens for emailed links. Each signs the subscriber id together with the address it was sent to,
@@ -23,9 +24,9 @@ export const unsubscribeToken = (secret: string, id: number, email: string): str
 
 /** The subscriber id a token names, before the signature is checked (it needs the stored email). */
 export function tokenSubscriberId(token: string | undefined): number {
-  const m = /^(\d{1,12})\./.exec(token ?? '');
-  if (!m) throw new AppError('invalid_token', BAD_LINK, 400);
-  return Number(m[1]);
+  const id = parseRowId(/^(\d{1,12})\./.exec(token ?? '')?.[1]);
+  if (id === undefined) throw new AppError('invalid_token', BAD_LINK, 400);
+  return id;
 }
 
 export function verifyConfirmToken(secret: string, token: string, email: string, now = Date.now()): void {

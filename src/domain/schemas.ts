@@ -22,10 +22,18 @@ export const emailSchema = z
 export const PRICING_MODELS = ['free', 'freemium', 'paid', 'open-source'] as const;
 export const pricingModelSchema = z.enum(PRICING_MODELS);
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(500);
+/**
+ * Text we can store on both databases: PostgreSQL rejects U+0000 in text (SQLite keeps it), and a lone
+ * surrogate is not UTF-8 at all. Every text field of a tool, review or critic is checked with this.
+ */
+export const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const isStorableText = (s: string) => !UNSTORABLE_TEXT.test(s);
+const STORABLE = 'must not contain NUL (U+0000) or unpaired surrogate characters';
+const text = () => z.string().refine(isStorableText, STORABLE);
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(500).refine(isStorableText, STORABLE);
 const line = (max: number) =>
-  z
-    .string()
+  text()
     .trim()
     .min(1, 'must not be empty')
     .max(max)
@@ -45,12 +53,12 @@ export const toolFieldsSchema = z.strictObject({
   slug: slugSchema,
   name: line(120),
   tagline: line(200),
-  description: z.string().trim().min(1, 'must not be empty').max(5000),
+  description: text().trim().min(1, 'must not be empty').max(5000),
   category: line(60),
   pricing: pricingSchema,
   url: httpUrl,
   repo: httpUrl.optional(),
-  tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(20).default([]),
+  tags: z.array(text().trim().toLowerCase().min(1).max(40)).max(20).default([]),
 });
 export type ToolFields = z.infer<typeof toolFieldsSchema>;
 
@@ -73,8 +81,7 @@ export function reviewBodySchema(threshold = DEFAULT_SHIP_THRESHOLD) {
     .strictObject({
       score: z.number().int('must be a whole number').min(0).max(100),
       verdict: z.enum(VERDICTS),
-      take: z
-        .string()
+      take: text()
         .trim()
         // Counted once per take: imports check hundreds of thousands of them.
         .superRefine((s, ctx) => {

@@ -5,10 +5,10 @@ import { contextStorage } from 'hono/context-storage';
 import { AppError } from '../errors.js';
 import { CSS, JS } from './assets.js';
 import { errorResponse } from './errors.js';
-import { pageCache, type AppEnv } from './http.js';
+import { pageCache, rejectUnstorableInput, type AppEnv } from './http.js';
 import type { Site } from './site.js';
 import { registerPages } from './routes.js';
-import { communityContext } from './visitor.js';
+import { communityContext, HSTS, isHttpsRequest } from './visitor.js';
 
 export type App = Hono<AppEnv>;
 
@@ -17,6 +17,11 @@ const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><re
 export function createApp(site: Site): App {
   const app = new Hono<AppEnv>({ strict: true });
 
+  // Outside the page cache, so cached pages get it exactly when this request is https.
+  app.use(async (c, next) => {
+    await next();
+    if (isHttpsRequest(c, site)) c.res.headers.set('strict-transport-security', HSTS);
+  });
   app.use(pageCache(site));
 
   app.use(
@@ -34,6 +39,7 @@ export function createApp(site: Site): App {
         frameAncestors: ["'none'"],
       },
       crossOriginResourcePolicy: 'same-site',
+      strictTransportSecurity: false, // set above, on https responses only
       referrerPolicy: 'strict-origin-when-cross-origin',
       permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
       // Images and badges set their own Cross-Origin-Resource-Policy so other sites can embed them.
@@ -41,6 +47,7 @@ export function createApp(site: Site): App {
     }),
   );
   app.use(bodyLimit({ maxSize: 64 * 1024, onError: (c) => errorResponse(c, site, new AppError('too_large', 'That request is too large.', 413)) }));
+  app.use(rejectUnstorableInput);
 
   for (const asset of [CSS, JS]) {
     app.get(asset.path, (c) => c.body(new Uint8Array(asset.body), 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=31536000, immutable' }));

@@ -3,16 +3,37 @@ import { etagMatches, etagOf } from './cache.js';
 import type { Site } from './site.js';
 import { hasPersonalCookie } from './visitor.js';
 import { AppError } from '../errors.js';
+import { isStorableText } from '../domain/schemas.js';
 
 /** Public pages: browsers revalidate with the ETag each time; a CDN or proxy may keep them a minute. */
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=30';
 
-/** Cache key of a request: path plus query, as sent. */
+/**
+ * The query parameters each cacheable page understands. A page's cache key keeps only these, in this order,
+ * so `/?r=1` and `/?r=2` are one entry and made-up parameters cannot force a fresh render. Pages not listed
+ * are keyed on their path alone: a page that starts reading a query parameter must be added here.
+ */
+const CACHE_PARAMS: [RegExp, readonly string[]][] = [
+  [/^\/search$/, ['q', 'category', 'pricing', 'label', 'sort', 'page']],
+  [/^\/categories\/[^/]+$/, ['page']],
+  [/^\/critics\/[^/]+$/, ['category', 'page']],
+  [/^\/compare$/, ['tools']],
+  [/^\/signin$/, ['next']],
+  [/^\/api\/v1\/tools$/, ['page', 'per_page', 'category', 'q']],
+  [/^\/api\/v1\/compare$/, ['tools']],
+];
+
+/** Cache key of a request: its path plus the query parameters its page understands, in a canonical order. */
 export const cacheKey = (url: string) => {
-  // Plain paths are their own key; anything a URL parser might rewrite (dots, escapes, a full URL) is parsed.
-  if (/^\/[\w\-/?=&,+]*$/.test(url) && !url.includes('//')) return url;
+  // Plain paths without a query are their own key; anything a URL parser might rewrite (dots, escapes, a full URL) is parsed.
+  if (/^\/[\w\-/]*$/.test(url) && !url.includes('//')) return url;
   const u = new URL(url, 'http://x');
-  return u.pathname + u.search;
+  if (!u.search) return u.pathname;
+  const names = CACHE_PARAMS.find(([re]) => re.test(u.pathname))?.[1] ?? [];
+  const kept = new URLSearchParams();
+  for (const name of names) for (const v of u.searchParams.getAll(name)) kept.append(name, v);
+  const q = kept.toString();
+  return q ? `${u.pathname}?${q}` : u.pathname;
 };
 
 export type AppEnv = { Variables: { cacheable?: boolean } };
@@ -62,6 +83,36 @@ function fromCache(c: Context, status: number, body: Buffer, etag: string, heade
   return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body), { status, headers: h });
 }
 
+const anyUnstorable = (v: unknown): boolean =>
+  typeof v === 'string'
+    ? !isStorableText(v)
+    : Array.isArray(v)
+      ? v.some(anyUnstorable)
+      : !!v && typeof v === 'object' && Object.entries(v).some(([k, x]) => !isStorableText(k) || anyUnstorable(x));
+
+/**
+ * Refuses, in one place and the same way on both databases, input that PostgreSQL cannot store or compare
+ * (NUL, unpaired surrogates): 404 for such a path, 400 for such a query value or form/JSON field. Runs after
+ * the body limit; the bodies it reads stay cached for the route.
+ */
+export const rejectUnstorableInput: MiddlewareHandler = async (c, next) => {
+  if (!isStorableText(c.req.path)) throw new AppError('not_found', 'There is no page at that address.', 404);
+  const bad = () => new AppError('bad_request', 'That request contains characters we cannot accept (such as NUL).', 400);
+  if (anyUnstorable(c.req.queries())) throw bad();
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+    const type = c.req.header('content-type') ?? '';
+    let body: unknown;
+    try {
+      if (type.startsWith('application/json')) body = await c.req.json();
+      else if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) body = await c.req.parseBody();
+    } catch {
+      // Malformed bodies are the route's to refuse (readForm answers 400).
+    }
+    if (anyUnstorable(body)) throw bad();
+  }
+  await next();
+};
+
 /** The one rule for answering with JSON rather than a page: the API, or a client that asks for JSON. */
 export const wantsJson = (c: Context) => c.req.path.startsWith('/api/') || (c.req.header('accept') ?? '').startsWith('application/json');
 
@@ -93,17 +144,18 @@ export async function readForm(c: Context): Promise<Record<string, string | unde
 
 /**
  * A same-site path to go back to, or the fallback. Only "/something" (not "//host" or "/\host", no
- * control characters) survives: a form field can never send people to another site.
+ * control characters) survives: a form field can never send people to another site. The check runs on
+ * the normalised result too, since the URL parser collapses dot segments (`/.//evil.example` -> `//evil.example`).
  */
 export function safePath(input: unknown, fallback: string): string {
-  if (typeof input !== 'string' || input.length === 0 || input.length > 2000) return fallback;
-  if (!input.startsWith('/') || input.startsWith('//') || input.startsWith('/\\') || /[\u0000-\u001f\u007f\\]/.test(input)) return fallback;
+  const local = (p: string) => p.startsWith('/') && !p.startsWith('//') && !p.startsWith('/\\') && !/[\u0000-\u001f\u007f\\]/.test(p);
+  if (typeof input !== 'string' || input.length === 0 || input.length > 2000 || !local(input)) return fallback;
   try {
     const u = new URL(input, 'http://same.invalid');
-    if (u.origin !== 'http://same.invalid') return fallback;
-    return u.pathname + u.search + u.hash;
+    const out = u.pathname + u.search + u.hash;
+    if (u.origin !== 'http://same.invalid' || !local(out)) return fallback;
+    return out;
   } catch {
     return fallback;
   }
 }
-

@@ -5,7 +5,7 @@ import { createApp } from './app.js';
 import { etagMatches, type CachedPage } from './cache.js';
 import { cacheKey } from './http.js';
 import type { Site } from './site.js';
-import { hasPersonalCookie } from './visitor.js';
+import { hasPersonalCookie, HSTS, requestIsHttps } from './visitor.js';
 
 export interface RunningServer {
   url: string;
@@ -35,6 +35,9 @@ export function startServer(site: Site, port: number, host = '0.0.0.0'): Promise
     if (req.method === 'GET' && !hasPersonalCookie(req.headers.cookie)) {
       const hit = site.cache.get(cacheKey(req.url ?? '/'), site.version());
       if (hit) {
+        const proto = req.headers['x-forwarded-proto'];
+        // As app.tsx does: HSTS only when this request is https (a trusted proxy says so).
+        if (requestIsHttps(site.config, 'http:', req.socket.remoteAddress ?? 'unknown', typeof proto === 'string' ? proto : undefined)) res.setHeader('strict-transport-security', HSTS);
         if (etagMatches(req.headers['if-none-match'], hit.etag)) res.writeHead(304, headersOf(hit).notModified).end();
         else res.writeHead(hit.status, headersOf(hit).ok).end(hit.body);
         return;

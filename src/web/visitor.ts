@@ -2,11 +2,15 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { tryGetContext } from 'hono/context-storage';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import proxyAddr from 'proxy-addr';
+import type { IncomingMessage } from 'node:http';
+import type { Config, TrustProxy } from '../config.js';
 import type { Site } from './site.js';
 import { getSecret, hmac, signValue, unsignValue } from '../community/secret.js';
 import { createVisitor, keepVisitor, loadVisitor, signOut, type Visitor } from '../community/visitor.js';
 import { votesOf } from '../community/votes.repo.js';
 import { bookmarkedToolIds } from '../community/bookmarks.repo.js';
+import { cacheKey } from './http.js';
 
 /**
  * The request side of community identity: the signed visitor cookie, the per-request community state
@@ -53,31 +57,55 @@ export const hasPersonalCookie = (cookieHeader: string | null | undefined): bool
 export const csrfTokenFor = (secret: string, visitorId: string | undefined) =>
   visitorId ? `v.${hmac(secret, CSRF_PURPOSE, `v:${visitorId}`)}` : `a.${hmac(secret, CSRF_PURPOSE, 'anonymous')}`;
 
-const isHttps = (c: Context, site: Site) =>
-  site.config.publicUrl.startsWith('https:') || c.req.url.startsWith('https:') || c.req.header('x-forwarded-proto') === 'https';
+const trustFns = new WeakMap<Config, (addr: string, hop: number) => boolean>();
+/** The compiled TRUST_PROXY rule of a config (proxy-addr's, as Express uses it). */
+export function trustOf(config: Config): (addr: string, hop: number) => boolean {
+  let fn = trustFns.get(config);
+  if (!fn) trustFns.set(config, (fn = compileTrust(config.trustProxy)));
+  return fn;
+}
+const compileTrust = (t: TrustProxy): ((addr: string, hop: number) => boolean) =>
+  t === false ? () => false : t === true ? () => true : typeof t === 'number' ? (_a, hop) => hop < t : proxyAddr.compile(t);
+
+/**
+ * The client's address for rate limits, by the TRUST_PROXY rule: by default the socket peer, whatever
+ * X-Forwarded-For says; when the peer is a trusted proxy, the address that proxy (and any trusted ones
+ * before it) forwarded, read right to left as Express does.
+ */
+export function forwardedClient(config: Config, peer: string, xff: string | undefined): string {
+  const req = { headers: xff === undefined ? {} : { 'x-forwarded-for': xff }, socket: { remoteAddress: peer }, connection: { remoteAddress: peer } };
+  return proxyAddr(req as unknown as IncomingMessage, trustOf(config));
+}
+
+/** Whether this request reached us over https: its own URL, or X-Forwarded-Proto (left-most) from a trusted proxy. */
+export function requestIsHttps(config: Config, url: string, peer: string, forwardedProto: string | undefined): boolean {
+  if (url.startsWith('https:')) return true;
+  return !!forwardedProto && trustOf(config)(peer, 0) && forwardedProto.split(',')[0]!.trim().toLowerCase() === 'https';
+}
+
+const peerOf = (c: Context): string => {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown'; // not served over node:http (app.request in unit tests)
+  }
+};
+
+/** Whether this request itself came over https (for HSTS, which only counts on https responses). */
+export const isHttpsRequest = (c: Context, site: Site) => requestIsHttps(site.config, c.req.url, peerOf(c), c.req.header('x-forwarded-proto'));
+
+/** https for cookies: the site's public address is https, or this request came over https (see requestIsHttps). */
+export const isHttps = (c: Context, site: Site) =>
+  site.config.publicUrl.startsWith('https:') || isHttpsRequest(c, site);
+
+/** Strict-Transport-Security, sent on https responses only (browsers ignore it over http, and it says nothing true there). */
+export const HSTS = 'max-age=15552000; includeSubDomains';
 
 export const cookieOptions = (c: Context, site: Site) =>
   ({ path: '/', httpOnly: true, sameSite: 'Lax', secure: isHttps(c, site), maxAge: COOKIE_MAX_AGE }) as const;
 
-/**
- * The client's address for rate limits: the socket peer; when that peer is a loopback or private address
- * (a reverse proxy on the same host or network), the right-most X-Forwarded-For entry, which that proxy appended.
- */
-export function clientAddress(c: Context): string {
-  let peer = 'unknown';
-  try {
-    peer = getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    // not served over node:http (app.request in unit tests)
-  }
-  const trustedProxy = /^(::1|127\.|::ffff:127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|fc|fd|unknown)/i.test(peer);
-  const xff = c.req.header('x-forwarded-for');
-  if (trustedProxy && xff) {
-    const last = xff.split(',').map((s) => s.trim()).filter(Boolean).pop();
-    if (last) return last;
-  }
-  return peer;
-}
+/** The client's address for rate limits (see forwardedClient and TRUST_PROXY). */
+export const clientAddress = (c: Context, site: Site): string => forwardedClient(site.config, peerOf(c), c.req.header('x-forwarded-for'));
 
 /**
  * The community state of the request being rendered, for components deep in a page (vote and bookmark
@@ -101,8 +129,7 @@ export function communityContext(site: Site): MiddlewareHandler {
       const visitor = id ? await loadVisitor(db, id) : undefined;
       const page = c.req.method === 'GET' || c.req.method === 'HEAD';
       const personal = visitor && page ? { votes: await votesOf(db, visitor.ownerId), bookmarks: new Set(await bookmarkedToolIds(db, visitor.ownerId)) } : undefined;
-      const url = new URL(c.req.url);
-      c.set('community', { secret, publicUrl: site.config.publicUrl, visitor, csrf: csrfTokenFor(secret, visitor?.id), path: url.pathname + url.search, personal });
+      c.set('community', { secret, publicUrl: site.config.publicUrl, visitor, csrf: csrfTokenFor(secret, visitor?.id), path: cacheKey(c.req.url), personal });
     }
     await next();
   };

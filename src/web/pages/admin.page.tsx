@@ -5,9 +5,10 @@ import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
-import { ADMIN_COOKIE, clientAddress, communityState } from '../visitor.js';
+import { ADMIN_COOKIE, clientAddress, communityState, isHttps } from '../visitor.js';
 import { checkCsrf, csrfField, verifyCsrf } from '../csrf.js';
 import { AppError, notFound } from '../../errors.js';
+import { parseRowId } from '../../domain/ids.js';
 import { PRICING_LABELS } from '../../domain/pricing.js';
 import type { SubmissionRow } from '../../db/types.js';
 import { safeEqual, signValue, unsignValue } from '../../community/secret.js';
@@ -28,7 +29,13 @@ export function adminApp(site: Site): Hono<AppEnv> {
     const token = site.config.adminToken;
     if (!token) throw adminOff();
     const auth = c.req.header('authorization');
-    if (auth?.startsWith('Bearer ') && safeEqual(auth.slice(7).trim(), token)) return 'bearer';
+    if (auth?.startsWith('Bearer ')) {
+      // Wrong tokens share the login form's budget; the check comes first, so a guess made while refused tells nothing.
+      const ip = clientAddress(c, site);
+      limiterFor(site).check([['adminLoginIp', ip]], 'Too many wrong admin tokens.');
+      if (safeEqual(auth.slice(7).trim(), token)) return 'bearer';
+      limiterFor(site).take([['adminLoginIp', ip]], 'Too many wrong admin tokens.');
+    }
     const issued = unsignValue(communityState(c).secret, adminPurpose(), getCookie(c, ADMIN_COOKIE));
     if (issued && Date.now() / 1000 - parseInt(issued, 36) < ADMIN_SESSION_S) return 'cookie';
     return undefined;
@@ -48,15 +55,14 @@ export function adminApp(site: Site): Hono<AppEnv> {
   app.post('/admin/login', verifyCsrf, async (c) => {
     const token = site.config.adminToken;
     if (!token) throw adminOff();
-    limit([['adminLoginIp', clientAddress(c)]], 'Too many sign-in attempts.');
+    limit([['adminLoginIp', clientAddress(c, site)]], 'Too many sign-in attempts.');
     const body = await readForm(c);
     if (!safeEqual(body.token ?? '', token)) return c.html(adminLoginPage(site, c, 'That is not the admin token.'), 403, { 'cache-control': 'no-store' });
-    const https = site.config.publicUrl.startsWith('https:') || c.req.url.startsWith('https:');
     setCookie(c, ADMIN_COOKIE, signValue(communityState(c).secret, adminPurpose(), Math.floor(Date.now() / 1000).toString(36)), {
       path: '/admin',
       httpOnly: true,
       sameSite: 'Strict',
-      secure: https,
+      secure: isHttps(c, site), // the visitor cookie's rule: PUBLIC_URL or this request is https (X-Forwarded-Proto per TRUST_PROXY)
       maxAge: ADMIN_SESSION_S,
     });
     return c.redirect('/admin', 303);
@@ -73,8 +79,8 @@ export function adminApp(site: Site): Hono<AppEnv> {
   });
   app.post('/admin/submissions/:id/:decision{approve|reject}', async (c) => {
     await requireAdmin(c);
-    const id = Number(c.req.param('id'));
-    if (!Number.isInteger(id) || id <= 0) throw notFound(`There is no submission "${c.req.param('id')}".`);
+    const id = parseRowId(c.req.param('id'));
+    if (id === undefined) throw notFound(`There is no submission "${c.req.param('id')}".`);
     const body = await readForm(c);
     if (c.req.param('decision') === 'approve') {
       const r = await approveSubmission(db, id);

@@ -112,7 +112,7 @@ export function registerDigest(app: App, site: Site): void {
     try {
       limiterOf(site).take(
         [
-          ['signinIp', clientAddress(c)],
+          ['signinIp', clientAddress(c, site)],
           ['signinEmail', raw.trim().toLowerCase()],
         ],
         'Too many subscription requests.',

@@ -23,7 +23,7 @@ export function signinApp(site: Site): Hono<AppEnv> {
   app.post('/signin', verifyCsrf, async (c) => {
     const body = await readForm(c);
     const next = safePath(body.next, '');
-    const ip = clientAddress(c);
+    const ip = clientAddress(c, site);
     limit([['signinIp', ip]], 'Too many sign-in requests.');
     let email: string;
     try {

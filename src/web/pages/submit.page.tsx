@@ -36,7 +36,7 @@ export function submitApp(site: Site): Hono<AppEnv> {
   );
   app.post('/submit', verifyCsrf, async (c) => {
     const body = await readForm(c);
-    const ip = clientAddress(c);
+    const ip = clientAddress(c, site);
     const v = getVisitor(c);
     limit(v ? [['submitIp', ip], ['submitVisitor', v.ownerId]] : [['submitIp', ip]], 'Too many submissions from you.');
     try {

@@ -28,7 +28,7 @@ export function votesApp(site: Site): Hono<AppEnv> {
     const vote = body.vote;
     if (vote !== 'ship' && vote !== 'skip') throw new AppError('invalid_vote', 'A vote is either "ship" or "skip".', 400);
     const tool = await toolOr404(site, c.req.param('slug'));
-    const ip = clientAddress(c);
+    const ip = clientAddress(c, site);
     const known = getVisitor(c);
     limit(known ? [['voteIp', ip], ['voteVisitor', known.ownerId]] : [['voteIp', ip], ['newVisitorIp', ip]], 'You are voting too fast.');
     const visitor = await ensureVisitor(c, site);
@@ -47,7 +47,7 @@ export function votesApp(site: Site): Hono<AppEnv> {
     const action = body.action ?? 'add';
     if (action !== 'add' && action !== 'remove') throw new AppError('invalid_action', 'A bookmark action is either "add" or "remove".', 400);
     const tool = await toolOr404(site, c.req.param('slug'));
-    const ip = clientAddress(c);
+    const ip = clientAddress(c, site);
     const known = getVisitor(c);
     limit(known ? [['bookmarkIp', ip], ['bookmarkVisitor', known.ownerId]] : [['bookmarkIp', ip], ['newVisitorIp', ip]], 'You are bookmarking too fast.');
     const visitor = await ensureVisitor(c, site);
