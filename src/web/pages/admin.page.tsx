@@ -48,7 +48,7 @@ export function adminApp(site: Site): Hono<AppEnv> {
   app.post('/admin/login', verifyCsrf, async (c) => {
     const token = site.config.adminToken;
     if (!token) throw adminOff();
-    limit([['adminLoginIp', clientAddress(c)]], 'Too many sign-in attempts.');
+    await limit([['adminLoginIp', clientAddress(c)]], 'Too many sign-in attempts.');
     const body = await readForm(c);
     if (!safeEqual(body.token ?? '', token)) return c.html(adminLoginPage(site, c, 'That is not the admin token.'), 403, { 'cache-control': 'no-store' });
     const https = site.config.publicUrl.startsWith('https:') || c.req.url.startsWith('https:');
