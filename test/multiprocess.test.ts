@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ const root = resolve(import.meta.dirname, '..');
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 const SECRET = 'a-shared-secret-for-all-processes-0123456789';
 const SLUGS = ['cursor', 'github-copilot', 'claude-code', 'ollama', 'llama-cpp', 'lm-studio', 'aider', 'continue', 'chatgpt', 'claude'];
+const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function freePort(): Promise<number> {
@@ -195,6 +197,24 @@ describe('SQLite: two server processes on one file', () => {
       assert.equal(((await busyRes.json()) as { error: { code: string } }).error.code, 'busy');
       assert.ok(busyMs < 9000, `gave up after a bounded wait (${busyMs} ms)`);
       assert.equal((await voter.post(b.url, '/tools/aider/vote', { vote: 'ship' })).status, 200, 'answers again once the lock is gone');
+    } finally {
+      if (raw.inTransaction) raw.exec('ROLLBACK');
+      raw.close();
+    }
+  });
+
+  test('`verdict import` meeting a lock held longer than the web would wait: it waits and succeeds', async () => {
+    const raw = new SQLite(file);
+    try {
+      raw.exec('BEGIN IMMEDIATE');
+      setTimeout(() => raw.exec('COMMIT'), 6500); // past the 5 s that the old synchronous busy_timeout allowed
+      const t = Date.now();
+      const r = await run(process.execPath, ['--import', 'tsx', 'bin/verdict.js', 'import', 'data/demo.json'], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: file },
+      });
+      assert.match(r.stdout, /\d/);
+      assert.ok(Date.now() - t >= 6000, 'the import waited for the lock');
     } finally {
       if (raw.inTransaction) raw.exec('ROLLBACK');
       raw.close();
