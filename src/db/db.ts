@@ -100,7 +100,10 @@ export async function openStore(database: Database, opts: StoreOptions = {}): Pr
 
 export const nowIso = () => new Date().toISOString();
 
-/** Runs fn in a new transaction, or in the caller's when given one (so the work commits or rolls back with it). */
+/**
+ * Runs fn in a new transaction, or in the caller's when given one (so the work commits or rolls back with it).
+ * On SQLite a new transaction begins IMMEDIATE, waiting asynchronously for another writer (ImmediateSqliteDriver).
+ */
 export function executeTx<T>(db: DbOrTx, fn: (tx: Transaction<DB>) => Promise<T>): Promise<T> {
   return db.isTransaction ? fn(db as Transaction<DB>) : db.transaction().execute(fn);
 }
