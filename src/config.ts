@@ -11,6 +11,7 @@ const optionalString = z
 const envSchema = z.object({
   DATABASE_URL: optionalString,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
   PUBLIC_URL: optionalString,
   LLM_BASE_URL: optionalString.pipe(z.url().optional()),
   LLM_API_KEY: optionalString,
@@ -44,6 +45,8 @@ export type Llm =
 export interface Config {
   database: Database;
   port: number;
+  /** Address the HTTP server listens on (127.0.0.1 behind a proxy on the same host). */
+  host: string;
   publicUrl: string;
   llm: Llm | undefined;
   shipThreshold: number;
@@ -124,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     database: parseDatabaseUrl(e.DATABASE_URL),
     port,
+    host: e.HOST,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     llm,
     shipThreshold: e.SHIP_THRESHOLD,

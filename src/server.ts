@@ -20,7 +20,7 @@ async function main() {
     console.log(`Empty database: loaded the demo catalog (${r.created} tools, ${r.reviewsAdded} reviews)`);
   }
   const site = await createSite(store, config, critics);
-  const server = await startServer(site, config.port);
+  const server = await startServer(site, config.port, config.host);
   console.log(`Verdict is running at ${config.publicUrl} (database: ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'})`);
   // Panel reviews, digest sends and the schedule, in this process unless WORKER=false (then run `verdict worker`).
   const worker = config.worker ? startWorker({ db: store.db, config, critics }) : undefined;

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { DIALECTS } from './helpers/db.js';
+import { DIALECTS, freshStore } from './helpers/db.js';
 import { startTestSite, type TestSite } from './helpers/web.js';
 import { startFakeLlm, criticOf, type FakeLlm } from './helpers/fake-llm.js';
 import { CRITICS, takeJson } from './helpers/fixtures.js';
@@ -94,17 +94,22 @@ test('URL normalisation for duplicate detection', () => {
   assert.notEqual(normalizeUrl('https://example.com/a'), normalizeUrl('https://example.com/b'));
 });
 
-test('token bucket: bursts to capacity, refills over time, takes all buckets or none', () => {
-  let now = 0;
-  const l = new RateLimiter({ voteVisitor: { capacity: 3, refill: 3, perMs: 60_000 }, voteIp: { capacity: 5, refill: 5, perMs: 60_000 } }, () => now);
-  for (let i = 0; i < 3; i++) l.take([['voteIp', 'ip'], ['voteVisitor', 'a']]);
-  assert.throws(() => l.take([['voteIp', 'ip'], ['voteVisitor', 'a']]), (e: { status: number; retryAfterSeconds: number }) => e.status === 429 && e.retryAfterSeconds === 20);
-  // The refused request used nothing from the IP bucket: another visitor still gets the remaining two.
-  l.take([['voteIp', 'ip'], ['voteVisitor', 'b']]);
-  l.take([['voteIp', 'ip'], ['voteVisitor', 'b']]);
-  assert.throws(() => l.take([['voteIp', 'ip'], ['voteVisitor', 'b']]), { status: 429 });
-  now += 20_000;
-  l.take([['voteIp', 'ip'], ['voteVisitor', 'a']]);
+test('token bucket: bursts to capacity, refills over time, takes all buckets or none', async () => {
+  const store = await freshStore('sqlite');
+  try {
+    let now = 0;
+    const l = new RateLimiter(store.db, { voteVisitor: { capacity: 3, refill: 3, perMs: 60_000 }, voteIp: { capacity: 5, refill: 5, perMs: 60_000 } }, () => now);
+    for (let i = 0; i < 3; i++) await l.take([['voteIp', 'ip'], ['voteVisitor', 'a']]);
+    await assert.rejects(l.take([['voteIp', 'ip'], ['voteVisitor', 'a']]), (e: { status: number; retryAfterSeconds: number }) => e.status === 429 && e.retryAfterSeconds === 20);
+    // The refused request used nothing from the IP bucket: another visitor still gets the remaining two.
+    await l.take([['voteIp', 'ip'], ['voteVisitor', 'b']]);
+    await l.take([['voteIp', 'ip'], ['voteVisitor', 'b']]);
+    await assert.rejects(l.take([['voteIp', 'ip'], ['voteVisitor', 'b']]), { status: 429 });
+    now += 20_000;
+    await l.take([['voteIp', 'ip'], ['voteVisitor', 'a']]);
+  } finally {
+    await store.close();
+  }
 });
 
 test('personal cookies are recognised (they bypass the shared page cache)', () => {
@@ -237,7 +242,7 @@ for (const { dialect, skip } of DIALECTS) {
     });
 
     test('per-address limit: many fresh visitors from one address get 429', async () => {
-      setLimiter(s.site, new RateLimiter({ voteIp: { capacity: 5, refill: 5, perMs: 60_000 } }));
+      setLimiter(s.site, new RateLimiter(s.site.store.db, { voteIp: { capacity: 5, refill: 5, perMs: 60_000 } }));
       try {
         const statuses: number[] = [];
         for (let i = 0; i < 8; i++) {
@@ -246,7 +251,7 @@ for (const { dialect, skip } of DIALECTS) {
         }
         assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429, 429]);
       } finally {
-        setLimiter(s.site, new RateLimiter());
+        setLimiter(s.site, new RateLimiter(s.site.store.db));
       }
     });
 
@@ -468,7 +473,7 @@ for (const { dialect, skip } of DIALECTS) {
     });
 
     test('submission floods get 429', async () => {
-      setLimiter(s.site, new RateLimiter({ submitIp: { capacity: 2, refill: 2, perMs: 3_600_000 } }));
+      setLimiter(s.site, new RateLimiter(s.site.store.db, { submitIp: { capacity: 2, refill: 2, perMs: 3_600_000 } }));
       try {
         const a = agent();
         const mk = (i: number) => ({ name: `Flood ${i}`, url: `https://flood${i}.example`, tagline: 'x', category: 'Y', pricing_model: 'free', pricing_entry: 'Free' });
@@ -476,7 +481,7 @@ for (const { dialect, skip } of DIALECTS) {
         for (let i = 0; i < 3; i++) st.push((await a.post('/submit', mk(i), { json: true })).status);
         assert.deepEqual(st, [201, 201, 429]);
       } finally {
-        setLimiter(s.site, new RateLimiter());
+        setLimiter(s.site, new RateLimiter(s.site.store.db));
       }
     });
 
@@ -589,7 +594,7 @@ for (const { dialect, skip } of DIALECTS) {
       for (let i = 0; i < 12; i++) st.push((await a.post('/signin', { email: `p${i}@example.org` }, { json: true })).status);
       assert.deepEqual(st.slice(0, 10), Array(10).fill(202));
       assert.deepEqual(st.slice(10), [429, 429]);
-      limiterFor(s.site).reset();
+      await limiterFor(s.site).reset();
     });
   });
 }

@@ -165,7 +165,7 @@ for (const { dialect, skip } of DIALECTS) {
 
     test('6. without TRUST_PROXY a rotating X-Forwarded-For does not bypass the vote limit; with TRUST_PROXY=loopback it is honoured', async () => {
       const votes = async (site: TestSite) => {
-        setLimiter(site.site, new RateLimiter({ voteIp: { capacity: 3, refill: 3, perMs: 60_000 } }));
+        setLimiter(site.site, new RateLimiter(site.store.db, { voteIp: { capacity: 3, refill: 3, perMs: 60_000 } }));
         try {
           const statuses: number[] = [];
           for (let i = 0; i < 6; i++) {
@@ -173,7 +173,7 @@ for (const { dialect, skip } of DIALECTS) {
           }
           return statuses;
         } finally {
-          setLimiter(site.site, new RateLimiter());
+          setLimiter(site.site, new RateLimiter(site.store.db));
         }
       };
       assert.deepEqual(await votes(s), [200, 200, 200, 429, 429, 429]);
@@ -194,7 +194,7 @@ for (const { dialect, skip } of DIALECTS) {
         const right = await s.get('/admin/submissions.json', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
         assert.equal(right.status, 429, 'no answer tells a refused guess from a right one');
       } finally {
-        setLimiter(s.site, new RateLimiter());
+        setLimiter(s.site, new RateLimiter(s.store.db));
       }
     });
 

@@ -33,7 +33,7 @@ export class CliContext {
     return (this._config ??= loadConfig(this.io.env));
   }
   store(opts: { migrate?: boolean } = {}): Promise<Store> {
-    return (this._store ??= openStore(this.config.database, opts));
+    return (this._store ??= openStore(this.config.database, { busyWaitMs: 15 * 60_000, ...opts })); // a long import waits its turn
   }
   get critics(): Critic[] {
     return (this._critics ??= loadCritics(this.config.criticsDir));

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db, DbOrTx } from '../db/db.js';
+import { z } from 'zod';
+import { executeTx, type Db, type DbOrTx } from '../db/db.js';
 import { AppError } from '../errors.js';
 import { emailSchema } from '../domain/schemas.js';
 import { hmac, safeEqual } from './secret.js';
@@ -87,7 +88,7 @@ export async function signInWithLink(
   token: unknown,
   anonymousVisitorId: string | undefined,
 ): Promise<{ user: { id: number; email: string }; merged: { votes: number; bookmarks: number } }> {
-  return db.transaction().execute(async (trx) => {
+  return executeTx(db, async (trx) => {
     const email = await consumeMagicLink(trx, secret, token);
     const user = await findOrCreateUser(trx, email);
     await touchSignIn(trx, user.id);

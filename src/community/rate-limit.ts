@@ -1,10 +1,10 @@
 import { AppError } from '../errors.js';
+import { executeTx, type Db } from '../db/db.js';
+import { advanceTat, bucketTat, deleteBuckets, deleteFullBuckets } from './rate-limits.repo.js';
 
 /**
- * Token buckets, in memory, per process (per Site). Each web process limits on its own, so N processes
- * behind a balancer allow up to N times the rate; a shared store would be needed to be exact, and these
- * limits exist to stop floods, not to count precisely. Votes stay one per visitor regardless: that is a
- * database constraint, not a limit.
+ * Rate limits per client address, visitor or email, stored in the database so that several processes share
+ * them (docs/decisions/013). Votes stay one per visitor regardless: that is a database constraint, not a limit.
  */
 
 export interface BucketSpec {
@@ -43,92 +43,84 @@ export class RateLimitError extends AppError {
   }
 }
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
+/**
+ * Token buckets kept in the database (GCRA: one time per bucket), so every process on one database shares
+ * them: N web processes allow the limit once, not N times. Each take is one short write transaction.
+ */
+// Keys come from requests: PostgreSQL text refuses NUL, and a huge key is no better a key than its start.
+const bucketKey = (key: string) => key.replaceAll('\u0000', '\\0').slice(0, 320);
 
 export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
   readonly specs: Record<LimitName, BucketSpec>;
 
-  constructor(overrides: Partial<Record<LimitName, BucketSpec>> = {}, private readonly now = () => Date.now()) {
+  constructor(
+    private readonly db: Db,
+    overrides: Partial<Record<LimitName, BucketSpec>> = {},
+    private readonly now = () => Date.now(),
+    /** Prefixes the bucket names, so two limiters with the same names keep separate budgets. */
+    private readonly scope = '',
+  ) {
     this.specs = { ...DEFAULT_LIMITS, ...overrides };
-  }
-
-  private level(name: LimitName, key: string, t: number): Bucket {
-    const spec = this.specs[name];
-    const id = `${name}\u0000${key}`;
-    let b = this.buckets.get(id);
-    if (!b) {
-      b = { tokens: spec.capacity, at: t };
-      if (this.buckets.size > 50_000) this.prune(t);
-      this.buckets.set(id, b);
-    } else {
-      b.tokens = Math.min(spec.capacity, b.tokens + ((t - b.at) * spec.refill) / spec.perMs);
-      b.at = t;
-    }
-    return b;
   }
 
   /**
    * Takes one token from every named bucket, or from none: a request refused by one limit does not use up
-   * the others. Throws RateLimitError (429) with the wait until every bucket has a token again.
+   * the others (the transaction rolls back). Throws RateLimitError (429) with the wait until every bucket has
+   * a token again.
    */
-  take(checks: readonly [LimitName, string][], message = 'Too many requests. Please wait a moment and try again.'): void {
+  async take(checks: readonly [LimitName, string][], message = 'Too many requests. Please wait a moment and try again.'): Promise<void> {
     const t = this.now();
-    const buckets = checks.map(([name, key]) => [name, this.level(name, key, t)] as const);
-    let wait = 0;
-    for (const [name, b] of buckets) {
-      if (b.tokens < 1) {
-        const spec = this.specs[name];
-        wait = Math.max(wait, ((1 - b.tokens) * spec.perMs) / spec.refill);
+    const rows = checks.map(([name, key]) => ({ name, bucket: this.scope + name, key: bucketKey(key) }));
+    // One lock order for every take, so two takes of overlapping buckets cannot deadlock on PostgreSQL.
+    rows.sort((a, b) => (a.bucket === b.bucket ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.bucket < b.bucket ? -1 : 1));
+    await executeTx(this.db, async (tx) => {
+      let wait = 0;
+      for (const r of rows) {
+        const spec = this.specs[r.name];
+        const interval = spec.perMs / spec.refill;
+        const tat = await advanceTat(tx, r.bucket, r.key, t, interval);
+        wait = Math.max(wait, tat - spec.capacity * interval - t);
       }
-    }
-    if (wait > 0) {
-      const seconds = Math.max(1, Math.ceil(wait / 1000));
-      throw new RateLimitError(`${message} Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`, seconds);
-    }
-    for (const [, b] of buckets) b.tokens -= 1;
+      if (wait > 1e-6) {
+        const seconds = Math.max(1, Math.ceil(wait / 1000));
+        throw new RateLimitError(`${message} Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`, seconds);
+      }
+    });
+    // Now and then forget full buckets (they behave like absent rows), keeping the table small.
+    if (Math.random() < 0.002) await deleteFullBuckets(this.db, t).catch(() => {});
   }
 
   /**
    * Throws like take() when any named bucket is empty, without taking a token: for limits charged only on
    * failure (wrong admin tokens), checked before the secret is compared, so a refused guess reveals nothing.
    */
-  check(checks: readonly [LimitName, string][], message = 'Too many requests. Please wait a moment and try again.'): void {
+  async check(checks: readonly [LimitName, string][], message = 'Too many requests. Please wait a moment and try again.'): Promise<void> {
     const t = this.now();
     let wait = 0;
     for (const [name, key] of checks) {
-      const b = this.level(name, key, t);
       const spec = this.specs[name];
-      if (b.tokens < 1) wait = Math.max(wait, ((1 - b.tokens) * spec.perMs) / spec.refill);
+      const interval = spec.perMs / spec.refill;
+      const tat = await bucketTat(this.db, this.scope + name, bucketKey(key));
+      if (tat !== undefined) wait = Math.max(wait, Math.max(tat, t) + interval - spec.capacity * interval - t);
     }
-    if (wait > 0) {
+    if (wait > 1e-6) {
       const seconds = Math.max(1, Math.ceil(wait / 1000));
       throw new RateLimitError(`${message} Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`, seconds);
     }
   }
 
-  /** Forgets full buckets (they behave exactly like absent ones), keeping memory bounded. */
-  private prune(t: number) {
-    for (const [id, b] of this.buckets) {
-      const spec = this.specs[id.slice(0, id.indexOf('\u0000')) as LimitName];
-      if (!spec || b.tokens + ((t - b.at) * spec.refill) / spec.perMs >= spec.capacity) this.buckets.delete(id);
-    }
-  }
-
-  reset(): void {
-    this.buckets.clear();
+  /** Forgets this limiter's buckets (tests). */
+  async reset(): Promise<void> {
+    await deleteBuckets(this.db, this.scope);
   }
 }
 
 const limiters = new WeakMap<object, RateLimiter>();
 
-/** The limiter of one Site (one per process in production; one per test site in tests). */
-export function limiterFor(site: object): RateLimiter {
+/** The limiter of one Site (its buckets live in the site's database, shared by all its processes). */
+export function limiterFor(site: { store: { db: Db } }): RateLimiter {
   let l = limiters.get(site);
-  if (!l) limiters.set(site, (l = new RateLimiter()));
+  if (!l) limiters.set(site, (l = new RateLimiter(site.store.db)));
   return l;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../db/db.js';
-import { nowIso } from '../db/db.js';
+import { executeTx, nowIso } from '../db/db.js';
 import type { SubmissionRow } from '../db/types.js';
 import { AppError, notFound } from '../errors.js';
 import { pricingModelSchema, pricingSchema, slugSchema, toolFieldsSchema } from '../domain/schemas.js';
@@ -142,7 +142,7 @@ async function pendingOr404(db: DbOrTx, id: number): Promise<SubmissionRow> {
  * approved submission always has its tool and its job. A second approval (or a race) gets 409.
  */
 export async function approveSubmission(db: Db, id: number): Promise<{ submission: SubmissionRow; toolId: number; slug: string; jobId: number }> {
-  return db.transaction().execute(async (trx) => {
+  return executeTx(db, async (trx) => {
     const s = await findSubmission(trx, id);
     if (!s) throw notFound(`There is no submission #${id}.`);
     const now = nowIso();

@@ -1,9 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import {
+  CamelCasePlugin,
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+  type SqliteDialectConfig,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from '../config.js';
+import { AppError } from '../errors.js';
 import type { DB } from './types.js';
 import { migrateToLatest } from './migrate.js';
 
@@ -21,8 +34,36 @@ export interface Store {
 // PostgreSQL's COUNT(*) is bigint, which pg returns as a string; our counts fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/** Answered 503 with Retry-After: the database stayed busy (another writer held its lock) for the whole wait budget. */
+export class DatabaseBusyError extends AppError {
+  readonly retryAfterSeconds = 2;
+  constructor() {
+    super('busy', 'The site is busy writing something else. Please try again in a moment.', 503);
+  }
+}
+
+/**
+ * Lock conflicts that a retry resolves: SQLite's SQLITE_BUSY family, PostgreSQL's serialization failure,
+ * deadlock and lock-not-available. They become a 503 with Retry-After, never a 500.
+ */
+export function asBusyError(err: unknown): DatabaseBusyError | undefined {
+  if (err instanceof DatabaseBusyError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  return code.startsWith('SQLITE_BUSY') || code === '40001' || code === '40P01' || code === '55P03' ? new DatabaseBusyError() : undefined;
+}
+
+export interface StoreOptions {
+  migrate?: boolean;
+  /**
+   * SQLite: how long a write waits, asynchronously, for another process's write lock before giving up with
+   * DatabaseBusyError. A few seconds for the web; the CLI passes much more so a long import waits its turn.
+   */
+  busyWaitMs?: number;
+}
+
 /** Opens the database named by config (one SQLite file by default), and migrates it to the latest schema. */
-export async function openStore(database: Database, opts: { migrate?: boolean } = {}): Promise<Store> {
+export async function openStore(database: Database, opts: StoreOptions = {}): Promise<Store> {
   let db: Db;
   if (database.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: database.url, max: 10 });
@@ -37,9 +78,13 @@ export async function openStore(database: Database, opts: { migrate?: boolean } 
     const sqlite = new SQLite(database.file);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
+    // No busy wait inside SQLite: it would block the event loop. ImmediateSqliteDriver waits asynchronously instead.
+    sqlite.pragma('busy_timeout = 0');
     sqlite.pragma('synchronous = NORMAL');
-    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new CamelCasePlugin()] });
+    db = new Kysely<DB>({
+      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, sqlite, opts.busyWaitMs ?? 5000),
+      plugins: [new CamelCasePlugin()],
+    });
   }
   const store: Store = { db, dialect: database.kind, close: () => db.destroy() };
   if (opts.migrate !== false) {
@@ -55,9 +100,70 @@ export async function openStore(database: Database, opts: { migrate?: boolean } 
 
 export const nowIso = () => new Date().toISOString();
 
-/** Runs fn in a new transaction, or in the caller's when given one (so the work commits or rolls back with it). */
+/**
+ * Runs fn in a new transaction, or in the caller's when given one (so the work commits or rolls back with it).
+ * On SQLite a new transaction begins IMMEDIATE, waiting asynchronously for another writer (ImmediateSqliteDriver).
+ */
 export function executeTx<T>(db: DbOrTx, fn: (tx: Transaction<DB>) => Promise<T>): Promise<T> {
   return db.isTransaction ? fn(db as Transaction<DB>) : db.transaction().execute(fn);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const isBusy = (err: unknown) => String((err as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY');
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly config: SqliteDialectConfig,
+    private readonly sqlite: SQLite.Database,
+    private readonly busyWaitMs: number,
+  ) {
+    super(config);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.config, this.sqlite, this.busyWaitMs);
+  }
+}
+
+/**
+ * Kysely's SQLite driver with two changes. Transactions begin IMMEDIATE: they take the write lock up front, so a
+ * transaction that reads and then writes cannot fail half-way with SQLITE_BUSY(_SNAPSHOT); every transaction we
+ * run writes. And a statement refused with SQLITE_BUSY outside a transaction (the BEGIN itself, or an
+ * autocommit write) had no effect, so it is retried after a jittered, growing sleep on the event loop, with the
+ * connection released meanwhile so this process's reads go on (WAL readers do not need the lock).
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly sqlite: SQLite.Database,
+    private readonly busyWaitMs: number,
+  ) {
+    super(config);
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    return { executeQuery: (q) => this.run(connection, q), streamQuery: (q, n) => connection.streamQuery(q, n) };
+  }
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  private async run<R>(connection: DatabaseConnection, query: CompiledQuery): Promise<QueryResult<R>> {
+    const deadline = Date.now() + this.busyWaitMs;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
+      try {
+        return await connection.executeQuery<R>(query);
+      } catch (err) {
+        if (!isBusy(err) || this.sqlite.inTransaction) throw err;
+        if (Date.now() >= deadline) throw new DatabaseBusyError();
+      }
+      // Let this process's other queries use the connection while we wait for the other process's lock.
+      await super.releaseConnection();
+      await sleep(pause / 2 + Math.random() * pause);
+      await super.acquireConnection();
+    }
+  }
 }
 
 /**

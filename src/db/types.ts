@@ -216,6 +216,14 @@ export interface DB {
   panelRuns: PanelRunsTable;
   reviews: ReviewsTable;
   panelFailures: PanelFailuresTable;
+  rateLimits: RateLimitsTable;
+}
+
+/** One token bucket as GCRA keeps it: the time (ms since the epoch) at which the bucket will be full again. */
+export interface RateLimitsTable {
+  name: string;
+  key: string;
+  tat: number;
 }
 
 export type ToolRow = Selectable<ToolsTable>;

@@ -3,26 +3,28 @@ import { AppError } from '../errors.js';
 import { renderPage } from './layout.js';
 import type { Site } from './site.js';
 import { wantsJson } from './http.js';
-import { RateLimitError } from '../community/rate-limit.js';
 import { urls } from '../urls.js';
+import { asBusyError } from '../db/db.js';
 
 /**
  * The one error path (app.onError, notFound, bodyLimit): `{"error":{"code","message"}}` for the API, a friendly
- * page for people. Never a stack trace. Every 429 says when to retry.
+ * page for people. Never a stack trace. Every error that carries retryAfterSeconds (429, and 503 when the
+ * database stayed locked) says when to retry.
  */
 export function errorResponse(c: Context, site: Site, err: unknown): Response {
-  const app = err instanceof AppError ? err : undefined;
+  const app = err instanceof AppError ? err : asBusyError(err);
   if (!app) console.error(err);
   const status = app?.status ?? 500;
   const code = app?.code ?? 'internal';
   const message = app ? app.message : 'Something went wrong on our side. Please try again in a moment.';
-  const headers: Record<string, string> = err instanceof RateLimitError ? { 'retry-after': String(err.retryAfterSeconds) } : {};
+  const retryAfter = (app as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  const headers: Record<string, string> = typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {};
   if (wantsJson(c)) return c.json({ error: { code, message } }, status as 400, headers);
   return c.html(errorPage(site, status, message), status as 400, { 'cache-control': 'no-store', ...headers });
 }
 
 export function errorPage(site: Site, status: number, message: string, extra?: unknown): string {
-  const title = status === 404 ? 'Not found' : status >= 500 ? 'Something went wrong' : status === 429 ? 'Slow down' : 'That did not work';
+  const title = status === 404 ? 'Not found' : status === 503 ? 'Busy' : status >= 500 ? 'Something went wrong' : status === 429 ? 'Slow down' : 'That did not work';
   return renderPage(
     site,
     { title, description: message, path: urls.home, noindex: true },

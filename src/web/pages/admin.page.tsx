@@ -25,29 +25,29 @@ export function adminApp(site: Site): Hono<AppEnv> {
   const adminPurpose = () => `admin|${createHash('sha256').update(site.config.adminToken ?? '').digest('hex')}`;
   const ADMIN_SESSION_S = 12 * 3600;
   /** 'bearer' (Authorization header: no CSRF possible), 'cookie' (the login form's), or undefined. */
-  const adminAuth = (c: Context): 'bearer' | 'cookie' | undefined => {
+  const adminAuth = async (c: Context): Promise<'bearer' | 'cookie' | undefined> => {
     const token = site.config.adminToken;
     if (!token) throw adminOff();
     const auth = c.req.header('authorization');
     if (auth?.startsWith('Bearer ')) {
       // Wrong tokens share the login form's budget; the check comes first, so a guess made while refused tells nothing.
       const ip = clientAddress(c, site);
-      limiterFor(site).check([['adminLoginIp', ip]], 'Too many wrong admin tokens.');
+      await limiterFor(site).check([['adminLoginIp', ip]], 'Too many wrong admin tokens.');
       if (safeEqual(auth.slice(7).trim(), token)) return 'bearer';
-      limiterFor(site).take([['adminLoginIp', ip]], 'Too many wrong admin tokens.');
+      await limiterFor(site).take([['adminLoginIp', ip]], 'Too many wrong admin tokens.');
     }
     const issued = unsignValue(communityState(c).secret, adminPurpose(), getCookie(c, ADMIN_COOKIE));
     if (issued && Date.now() / 1000 - parseInt(issued, 36) < ADMIN_SESSION_S) return 'cookie';
     return undefined;
   };
   const requireAdmin = async (c: Context) => {
-    const how = adminAuth(c);
+    const how = await adminAuth(c);
     if (!how) throw new AppError('unauthorized', 'Sign in to the admin page first (or send Authorization: Bearer ADMIN_TOKEN).', 401);
     if (how === 'cookie') await checkCsrf(c);
   };
 
   app.get('/admin', async (c) => {
-    const how = adminAuth(c);
+    const how = await adminAuth(c);
     if (!how) return c.html(adminLoginPage(site, c), 401, { 'cache-control': 'no-store' });
     const [pending, recent] = await Promise.all([listSubmissions(db, { status: 'pending' }), listSubmissions(db, { limit: 30 })]);
     return c.html(adminPage(site, c, pending, recent.filter((s) => s.status !== 'pending'), c.req.query('done')), 200, { 'cache-control': 'no-store' });
@@ -55,7 +55,7 @@ export function adminApp(site: Site): Hono<AppEnv> {
   app.post('/admin/login', verifyCsrf, async (c) => {
     const token = site.config.adminToken;
     if (!token) throw adminOff();
-    limit([['adminLoginIp', clientAddress(c, site)]], 'Too many sign-in attempts.');
+    await limit([['adminLoginIp', clientAddress(c, site)]], 'Too many sign-in attempts.');
     const body = await readForm(c);
     if (!safeEqual(body.token ?? '', token)) return c.html(adminLoginPage(site, c, 'That is not the admin token.'), 403, { 'cache-control': 'no-store' });
     setCookie(c, ADMIN_COOKIE, signValue(communityState(c).secret, adminPurpose(), Math.floor(Date.now() / 1000).toString(36)), {
@@ -72,7 +72,7 @@ export function adminApp(site: Site): Hono<AppEnv> {
     return c.redirect('/admin', 303);
   });
   app.get('/admin/submissions.json', async (c) => {
-    if (!adminAuth(c)) throw new AppError('unauthorized', 'Send Authorization: Bearer ADMIN_TOKEN.', 401);
+    if (!(await adminAuth(c))) throw new AppError('unauthorized', 'Send Authorization: Bearer ADMIN_TOKEN.', 401);
     const status = c.req.query('status');
     const rows = await listSubmissions(db, { status: status === 'pending' || status === 'approved' || status === 'rejected' ? status : undefined });
     return c.json({ submissions: rows.map(adminSubmission) }, 200, { 'cache-control': 'no-store' });

@@ -95,7 +95,7 @@ export const mailerFor = (site: Site): Mailer => {
 const limiters = new WeakMap<Site, RateLimiter>();
 const limiterOf = (site: Site) => {
   let l = limiters.get(site);
-  if (!l) limiters.set(site, (l = new RateLimiter()));
+  if (!l) limiters.set(site, (l = new RateLimiter(site.store.db, {}, undefined, 'digest:')));
   return l;
 };
 
@@ -110,7 +110,7 @@ export function registerDigest(app: App, site: Site): void {
     const body = await readForm(c);
     const raw = typeof body.email === 'string' ? body.email : '';
     try {
-      limiterOf(site).take(
+      await limiterOf(site).take(
         [
           ['signinIp', clientAddress(c, site)],
           ['signinEmail', raw.trim().toLowerCase()],

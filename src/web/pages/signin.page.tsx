@@ -24,7 +24,7 @@ export function signinApp(site: Site): Hono<AppEnv> {
     const body = await readForm(c);
     const next = safePath(body.next, '');
     const ip = clientAddress(c, site);
-    limit([['signinIp', ip]], 'Too many sign-in requests.');
+    await limit([['signinIp', ip]], 'Too many sign-in requests.');
     let email: string;
     try {
       email = parseEmail(body.email);
@@ -32,7 +32,7 @@ export function signinApp(site: Site): Hono<AppEnv> {
       if (wantsJson(c) || !(err instanceof AppError)) throw err;
       return c.html(signinPage(site, c, { next, email: body.email, message: err.message }), 400, { 'cache-control': 'no-store' });
     }
-    limit([['signinEmail', email]], 'We already sent several links to that address.');
+    await limit([['signinEmail', email]], 'We already sent several links to that address.');
     const secret = communityState(c).secret;
     const { token } = await createMagicLink(db, secret, email);
     const link = `${site.config.publicUrl}/signin/verify?token=${encodeURIComponent(token)}${next ? `&next=${encodeURIComponent(next)}` : ''}`;

@@ -38,7 +38,7 @@ export function submitApp(site: Site): Hono<AppEnv> {
     const body = await readForm(c);
     const ip = clientAddress(c, site);
     const v = getVisitor(c);
-    limit(v ? [['submitIp', ip], ['submitVisitor', v.ownerId]] : [['submitIp', ip]], 'Too many submissions from you.');
+    await limit(v ? [['submitIp', ip], ['submitVisitor', v.ownerId]] : [['submitIp', ip]], 'Too many submissions from you.');
     try {
       const input = parseSubmission(body);
       const s = await submitTool(db, input, v?.ownerId ?? null);

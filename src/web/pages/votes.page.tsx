@@ -30,7 +30,7 @@ export function votesApp(site: Site): Hono<AppEnv> {
     const tool = await toolOr404(site, c.req.param('slug'));
     const ip = clientAddress(c, site);
     const known = getVisitor(c);
-    limit(known ? [['voteIp', ip], ['voteVisitor', known.ownerId]] : [['voteIp', ip], ['newVisitorIp', ip]], 'You are voting too fast.');
+    await limit(known ? [['voteIp', ip], ['voteVisitor', known.ownerId]] : [['voteIp', ip], ['newVisitorIp', ip]], 'You are voting too fast.');
     const visitor = await ensureVisitor(c, site);
     await castVote(db, tool.id, visitor.ownerId, vote);
     await site.refreshVersion();
@@ -49,7 +49,7 @@ export function votesApp(site: Site): Hono<AppEnv> {
     const tool = await toolOr404(site, c.req.param('slug'));
     const ip = clientAddress(c, site);
     const known = getVisitor(c);
-    limit(known ? [['bookmarkIp', ip], ['bookmarkVisitor', known.ownerId]] : [['bookmarkIp', ip], ['newVisitorIp', ip]], 'You are bookmarking too fast.');
+    await limit(known ? [['bookmarkIp', ip], ['bookmarkVisitor', known.ownerId]] : [['bookmarkIp', ip], ['newVisitorIp', ip]], 'You are bookmarking too fast.');
     const visitor = await ensureVisitor(c, site);
     if (action === 'add') await addBookmark(db, visitor.ownerId, tool.id);
     else await removeBookmark(db, visitor.ownerId, tool.id);

@@ -1,0 +1,35 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/db.js';
+
+/**
+ * Moves one bucket's theoretical arrival time on by `interval` (from `now` if it lies in the past) in one atomic
+ * UPSERT, and returns the new value. The row stays locked until the caller's transaction ends, so concurrent
+ * takes on one key, from any process, queue up instead of reading the same old value.
+ */
+export async function advanceTat(db: DbOrTx, name: string, key: string, now: number, interval: number): Promise<number> {
+  const row = await db
+    .insertInto('rateLimits')
+    .values({ name, key, tat: now + interval })
+    .onConflict((oc) =>
+      oc.columns(['name', 'key']).doUpdateSet({ tat: sql<number>`case when rate_limits.tat > ${now} then rate_limits.tat else ${now} end + ${interval}` }),
+    )
+    .returning('tat')
+    .executeTakeFirstOrThrow();
+  return Number(row.tat);
+}
+
+/** Deletes full buckets (tat in the past): they behave exactly like absent rows. */
+export async function deleteFullBuckets(db: DbOrTx, now: number): Promise<void> {
+  await db.deleteFrom('rateLimits').where('tat', '<=', now).execute();
+}
+
+/** Forgets every bucket whose name starts with prefix (tests). */
+export async function deleteBuckets(db: DbOrTx, prefix: string): Promise<void> {
+  await db.deleteFrom('rateLimits').where('name', 'like', `${prefix}%`).execute();
+}
+
+/** A bucket's theoretical arrival time, or undefined when it has no row (a full bucket). */
+export async function bucketTat(db: DbOrTx, name: string, key: string): Promise<number | undefined> {
+  const row = await db.selectFrom('rateLimits').select('tat').where('name', '=', name).where('key', '=', key).executeTakeFirst();
+  return row ? Number(row.tat) : undefined;
+}
