@@ -140,7 +140,7 @@ export function callCollector(rerun: number) {
 }
 
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, x) => a + x, 0) / xs.length : null);
-const choose2 = (n: number) => (n * (n - 1)) / 2;
+const choose2 = (n: number) => (n < 2 ? 0 : (n * (n - 1)) / 2);
 
 /** Pairs of values that are equal, and all pairs, within one group. */
 export function pairCounts(values: readonly string[]): { agree: number; pairs: number } {
