@@ -114,6 +114,10 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
         });
         return { tool: tool.slug, critic: critic.id, status: 'done', kind: 'abstain' in b ? 'abstain' : 'take', inputTokens, outputTokens };
       } catch (err) {
+        // A rejected answer was still paid for.
+        const usage = (err as { usage?: { inputTokens?: number; outputTokens?: number } }).usage;
+        inputTokens += usage?.inputTokens ?? 0;
+        outputTokens += usage?.outputTokens ?? 0;
         const f = classifyFailure(err, opts.timeoutMs);
         reason = f.reason;
         if (!f.retryable || attempt === opts.maxAttempts) break;

@@ -15,6 +15,7 @@
  *   finally { await fake.close(); }
  */
 import http from 'node:http';
+import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
 export type FakeReply =
@@ -291,10 +292,9 @@ export function fairCoin(seed = 1): FakeLlmHandler {
     const key = `${criticOf(body)}|${toolOf(body)}`;
     const n = asked.get(key) ?? 0;
     asked.set(key, n + 1);
-    // FNV-1a of seed, critic, tool and round: a reproducible coin.
-    let h = 0x811c9dc5;
-    for (const ch of `${seed}|${key}|${n}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-    return { content: (h >>> 7) & 1 ? review(75, 'ship') : review(35, 'skip') };
+    // A bit of a hash of seed, critic, tool and round: reproducible, and independent from round to round.
+    const heads = createHash('sha256').update(`${seed}|${key}|${n}`).digest()[0]! & 1;
+    return { content: heads ? review(75, 'ship') : review(35, 'skip') };
   };
 }
 
