@@ -7,6 +7,7 @@ import { freshStore, DIALECTS, type TestStore } from './helpers/db.js';
 import { startFakeLlm, sameAnswer, fairCoin, contradictsFirst, type FakeLlmHandler } from './helpers/fake-llm.js';
 import { CRITIC_IDS, seedDemo } from './helpers/fixtures.js';
 import { verdict } from './helpers/cli.js';
+import { main } from '../src/cli/main.js';
 import { getTool } from '../src/catalog/catalog.service.js';
 import type { EvalReport } from '../src/panel/eval.js';
 
@@ -116,9 +117,28 @@ for (const { dialect, skip } of DIALECTS) {
       assert.match(md, /Tools: cursor, ollama\./);
     });
 
+    test('on an 80-column terminal the table fits, in blocks', async () => {
+      const fake = await startFakeLlm(sameAnswer(72));
+      try {
+        let out = '';
+        const code = await main(['eval', '--tools', 'cursor', '-k', '2'], {
+          env: { ...env, LLM_BASE_URL: fake.url },
+          stdout: { write: (s: string) => (out += s), isTTY: true, columns: 80 },
+          stderr: { write: () => true },
+        });
+        assert.equal(code, 0);
+        const lines = out.trimEnd().split('\n');
+        assert.ok(lines.every((l) => l.length <= 80), out);
+        assert.equal(lines.filter((l) => /^Critic\s/.test(l)).length, 2);
+        assert.equal(lines.filter((l) => /^overall\s/.test(l)).length, 2);
+      } finally {
+        await fake.close();
+      }
+    });
+
     test('eval runs leave the site as it was: tool page, revisions, panel runs and figures unchanged', async () => {
       assert.deepEqual(await snapshot(), site);
-      assert.equal((await store.db.selectFrom('evalRuns').select('id').execute()).length, 4);
+      assert.equal((await store.db.selectFrom('evalRuns').select('id').execute()).length, 5);
     });
 
     test('bad usage and unknown tools', async () => {

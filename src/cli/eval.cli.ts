@@ -95,7 +95,7 @@ export function registerEval(program: Command, ctx: () => CliContext) {
           : (rerun, calls) => err.write(`  rerun ${rerun}/${opts.reruns}: ${calls.length - calls.filter((x) => x.outcome === 'failed').length} answered, ${calls.filter((x) => x.outcome === 'failed').length} failed\n`),
       });
       if (opts.report) writeFileSync(opts.report, evalMarkdown(report, new Date().toISOString().slice(0, 10)));
-      c.out({ id, ...report }, () => evalTable(report) + (opts.report ? `\nReport written to ${opts.report}` : ''));
+      c.out({ id, ...report }, () => evalTable(report, c.io.stdout.isTTY ? c.io.stdout.columns || 80 : Infinity) + (opts.report ? `\nReport written to ${opts.report}` : ''));
 
       if (opts.minAgreement !== undefined) {
         const a = report.overall.agreement;

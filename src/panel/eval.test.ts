@@ -169,6 +169,10 @@ test('table and Markdown show the figures; the Markdown and the README carry eve
   assert.match(table, /^openai-compatible m · 2 reruns × 3 tools × 2 critics = 12 calls$/m);
   assert.match(table, /^a\s+50\.0%\s+11\.2\s+66\.7%\s+33\.3%\s+16\.7%\s+0\.79\s/m);
   assert.match(table, /^overall\s+75\.0%\s+8\.7\s+80\.0%/m);
+  const narrow = evalTable(r, 80).split('\n');
+  assert.ok(narrow.every((l) => l.length <= 80), 'fits 80 columns');
+  assert.equal(narrow.filter((l) => l.startsWith('Critic ')).length, 2, 'in two blocks, each naming the critic');
+  assert.ok(narrow.some((l) => /^overall\s+75\.0%/.test(l)) && narrow.some((l) => /^overall\s.*0\.00025$/.test(l)));
   const md = evalMarkdown(r, '2026-11-30');
   assert.match(md, /^# Panel evaluation: m$/m);
   assert.match(md, /^\| b \| 100\.0% \| 5\.0 \|/m);

@@ -300,17 +300,30 @@ const COLUMNS: [string, (f: EvalFigures) => string][] = [
 
 const rows = (r: EvalReport) => [...r.perCritic.map((f) => [f.critic, ...COLUMNS.map(([, g]) => g(f))]), ['overall', ...COLUMNS.map(([, g]) => g(r.overall))]];
 
-/** Plain-text table for a terminal: one row per critic and one overall. */
-export function evalTable(r: EvalReport): string {
+/** Plain-text table for a terminal: one row per critic and one overall; columns that do not fit `width` go to a further block. */
+export function evalTable(r: EvalReport, width = Infinity): string {
   const header = ['Critic', ...COLUMNS.map(([h]) => h)];
   const body = rows(r);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  // Greedy blocks of metric columns, each repeating the critic column.
+  const blocks: number[][] = [];
+  for (let i = 1, used = 0; i < header.length; i++) {
+    if (!blocks.length || used + 2 + widths[i]! > width) {
+      blocks.push([0]);
+      used = widths[0]!;
+    }
+    blocks.at(-1)!.push(i);
+    used += 2 + widths[i]!;
+  }
+  const line = (cells: string[], cols: number[]) => cols.map((i) => (i === 0 ? cells[i]!.padEnd(widths[i]!) : cells[i]!.padStart(widths[i]!))).join('  ');
   return [
     `${r.provider} ${r.model} · ${r.reruns} reruns × ${r.tools.length} tools × ${r.critics.length} critics = ${r.overall.calls} calls`,
-    line(header),
-    widths.map((w) => '─'.repeat(w)).join('  '),
-    ...body.map(line),
+    ...blocks.flatMap((cols, b) => [
+      ...(b ? [''] : []),
+      line(header, cols),
+      cols.map((i) => '─'.repeat(widths[i]!)).join('  '),
+      ...body.map((row) => line(row, cols)),
+    ]),
   ].join('\n');
 }
 
