@@ -1,11 +1,11 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshStore, DIALECTS, type TestStore } from './helpers/db.js';
 import { startFakeLlm, sameAnswer, fairCoin, contradictsFirst, type FakeLlmHandler } from './helpers/fake-llm.js';
-import { CRITIC_IDS, seedDemo } from './helpers/fixtures.js';
+import { CRITIC_IDS, seedDemo, toolDoc, words } from './helpers/fixtures.js';
 import { verdict } from './helpers/cli.js';
 import { main } from '../src/cli/main.js';
 import { getTool } from '../src/catalog/catalog.service.js';
@@ -136,9 +136,17 @@ for (const { dialect, skip } of DIALECTS) {
       }
     });
 
-    test('eval runs leave the site as it was: tool page, revisions, panel runs and figures unchanged', async () => {
-      assert.deepEqual(await snapshot(), site);
-      assert.equal((await store.db.selectFrom('evalRuns').select('id').execute()).length, 5);
+
+    test('--set takes an eval set in the import format; its reviews are ignored and nothing is imported', async () => {
+      const file = join(tmp, 'set.json');
+      writeFileSync(file, JSON.stringify({ tools: [toolDoc('evalonly-a'), toolDoc('evalonly-b', { reviews: [{ critic: 'builder', score: 80, verdict: 'ship', take: words(45) }] })] }));
+      const r = await evalWith(sameAnswer(72), ['--set', file, '--critic', 'guardian', '-k', '2', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(parse(r.stdout).tools, ['evalonly-a', 'evalonly-b']);
+      assert.equal(r.requests, 4);
+      assert.equal(await store.db.selectFrom('tools').select('id').where('slug', 'like', 'evalonly%').executeTakeFirst(), undefined);
+      const bad = await evalWith(sameAnswer(), ['--set', file, '--tools', 'cursor']);
+      assert.equal(bad.code, 2);
     });
 
     test('bad usage and unknown tools', async () => {
@@ -156,6 +164,11 @@ for (const { dialect, skip } of DIALECTS) {
       const noLlm = await verdict(['eval'], { DATABASE_URL: store.location });
       assert.equal(noLlm.code, 1);
       assert.match(noLlm.stderr, /No LLM configured/);
+    });
+
+    test('eval runs left the site as it was: tool page, revisions, panel runs and figures unchanged', async () => {
+      assert.deepEqual(await snapshot(), site);
+      assert.equal((await store.db.selectFrom('evalRuns').select('id').execute()).length, 6);
     });
   });
 }
