@@ -15,7 +15,3 @@ export async function startEvalRun(db: DbOrTx, run: Pick<EvalRunRow, 'provider' 
 export async function finishEvalRun(db: DbOrTx, id: number, end: Pick<EvalRunRow, 'status' | 'inputTokens' | 'outputTokens' | 'report'>): Promise<void> {
   await db.updateTable('evalRuns').set({ ...end, finishedAt: nowIso() }).where('id', '=', id).execute();
 }
-
-export async function findEvalRun(db: DbOrTx, id: number): Promise<EvalRunRow | undefined> {
-  return db.selectFrom('evalRuns').selectAll().where('id', '=', id).executeTakeFirst();
-}
