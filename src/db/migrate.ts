@@ -7,6 +7,7 @@ import * as m20261126_004 from './migrations/20261126_004_search.js';
 import * as m20261126_005 from './migrations/20261126_005_jobs_digest.js';
 import * as m20261126_006 from './migrations/20261126_006_community.js';
 import * as m20261130_001 from './migrations/20261130_001_figures.js';
+import * as m20261130_009 from './migrations/20261130_009_eval_runs.js';
 import * as m20261130_100 from './migrations/20261130_100_rate_limits.js';
 
 /** Listed by hand so the same code runs under tsx, from a bundle, or from compiled output. Names sort by time. */
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '20261126_005_jobs_digest': m20261126_005,
   '20261126_006_community': m20261126_006,
   '20261130_001_figures': m20261130_001,
+  '20261130_009_eval_runs': m20261130_009,
   '20261130_100_rate_limits': m20261130_100,
 };
 

@@ -47,6 +47,22 @@ export interface PanelRunsTable {
   finishedAt: string | null;
 }
 
+/** `verdict eval` runs (migration 20261130_009): never read by the site. `report` is the EvalReport as JSON. */
+export interface EvalRunsTable {
+  id: Generated<number>;
+  provider: string;
+  model: string;
+  promptVersion: string;
+  reruns: number;
+  toolCount: number;
+  status: 'running' | 'done' | 'failed';
+  inputTokens: number;
+  outputTokens: number;
+  report: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
 export interface ReviewsTable {
   id: Generated<number>;
   toolId: number;
@@ -216,6 +232,7 @@ export interface DB {
   panelRuns: PanelRunsTable;
   reviews: ReviewsTable;
   panelFailures: PanelFailuresTable;
+  evalRuns: EvalRunsTable;
   rateLimits: RateLimitsTable;
 }
 
@@ -231,6 +248,7 @@ export type NewToolRow = Insertable<ToolsTable>;
 export type ReviewRow = Selectable<ReviewsTable>;
 export type NewReviewRow = Insertable<ReviewsTable>;
 export type PanelRunRow = Selectable<PanelRunsTable>;
+export type EvalRunRow = Selectable<EvalRunsTable>;
 export type PanelFailureRow = Selectable<PanelFailuresTable>;
 export type JobRow = Selectable<JobsTable>;
 export type DigestSubscriberRow = Selectable<DigestSubscribersTable>;

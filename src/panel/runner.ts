@@ -24,6 +24,8 @@ export interface PanelOptions {
   /** First backoff delay; doubles with each attempt. */
   backoffMs?: number;
   onEvent?: (e: PanelEvent) => void;
+  /** `verdict eval`: write nothing (no run, failure or revision), so answers reach the caller only through onEvent. */
+  evaluation?: boolean;
 }
 
 export interface CriticOutcome {
@@ -59,12 +61,12 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
 
   const perTool = await Promise.all(
     tools.map(async (tool) => {
-      const runId = await startPanelRun(db, { toolId: tool.id, provider: llm.provider, model: llm.model, promptVersion: critics.map(promptVersion).join(' ') });
+      const runId = opts.evaluation ? 0 : await startPanelRun(db, { toolId: tool.id, provider: llm.provider, model: llm.model, promptVersion: critics.map(promptVersion).join(' ') });
       for (const c of critics) emit({ type: 'queued', tool: tool.slug, critic: c.id });
       const outcomes = await Promise.all(critics.map((critic) => limit(() => reviewOne(tool, critic, runId))));
       const failed = outcomes.filter((o) => o.status === 'failed').length;
       const status = failed === 0 ? 'done' : failed === outcomes.length ? 'failed' : 'partial';
-      await finishPanelRun(db, runId, { status, inputTokens: sum(outcomes, 'inputTokens'), outputTokens: sum(outcomes, 'outputTokens') });
+      if (!opts.evaluation) await finishPanelRun(db, runId, { status, inputTokens: sum(outcomes, 'inputTokens'), outputTokens: sum(outcomes, 'outputTokens') });
       return { run: { tool: tool.slug, runId, status } as const, outcomes };
     }),
   );
@@ -86,7 +88,7 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
         outputTokens += answer.outputTokens;
         const latencyMs = Date.now() - t0;
         const b = answer.body;
-        await addReview(db, {
+        if (!opts.evaluation) await addReview(db, {
           toolId: tool.id,
           critic: critic.id,
           ...('abstain' in b
@@ -112,6 +114,10 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
         });
         return { tool: tool.slug, critic: critic.id, status: 'done', kind: 'abstain' in b ? 'abstain' : 'take', inputTokens, outputTokens };
       } catch (err) {
+        // A rejected answer was still paid for.
+        const usage = (err as { usage?: { inputTokens?: number; outputTokens?: number } }).usage;
+        inputTokens += usage?.inputTokens ?? 0;
+        outputTokens += usage?.outputTokens ?? 0;
         const f = classifyFailure(err, opts.timeoutMs);
         reason = f.reason;
         if (!f.retryable || attempt === opts.maxAttempts) break;
@@ -124,7 +130,7 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
         await sleep(Math.min(f.retryAfterMs ?? backoff * 2 ** (attempt - 1), 30_000));
       }
     }
-    await insertPanelFailure(db, { runId, critic: critic.id, reason, attempts });
+    if (!opts.evaluation) await insertPanelFailure(db, { runId, critic: critic.id, reason, attempts });
     emit({ type: 'failed', tool: tool.slug, critic: critic.id, reason, attempts });
     return { tool: tool.slug, critic: critic.id, status: 'failed', reason, inputTokens, outputTokens };
   }

@@ -15,6 +15,7 @@
  *   finally { await fake.close(); }
  */
 import http from 'node:http';
+import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
 export type FakeReply =
@@ -261,3 +262,42 @@ export function startFakeLlm(handler: FakeLlmHandler): Promise<FakeLlm> {
     });
   });
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Modes with known answers for `verdict eval` (test/eval.test.ts). Deterministic whatever order requests arrive in:
+// each answer depends only on the critic, the tool and how many times that pair was asked before.
+
+/** The tool's name in a panel request (from the JSON between <tool_data> tags). */
+export function toolOf(body: any): string | undefined {
+  for (const m of Array.isArray(body?.messages) ? body.messages : []) {
+    const hit = /"name":\s*"((?:[^"\\]|\\.)*)"/.exec(textOfContent(m?.content));
+    if (hit) return hit[1];
+  }
+  return undefined;
+}
+
+/** True when the runner is asking again after rejecting an answer (its repair turn follows the model's reply). */
+const isRepair = (body: any) => Array.isArray(body?.messages) && body.messages.some((m: any) => m?.role === 'assistant');
+
+const review = (score: number, verdict: string) =>
+  JSON.stringify({ review: { score, verdict, take: Array.from({ length: 45 }, () => 'steady').join(' ') } });
+
+/** Always the same take (threshold 60). */
+export const sameAnswer = (score = 72): FakeLlmHandler => () => ({ content: review(score, score >= 60 ? 'ship' : 'skip') });
+
+/** A fair coin per call, seeded: ship at 75 or skip at 35. */
+export function fairCoin(seed = 1): FakeLlmHandler {
+  const asked = new Map<string, number>();
+  return ({ body }) => {
+    const key = `${criticOf(body)}|${toolOf(body)}`;
+    const n = asked.get(key) ?? 0;
+    asked.set(key, n + 1);
+    // A bit of a hash of seed, critic, tool and round: reproducible, and independent from round to round.
+    const heads = createHash('sha256').update(`${seed}|${key}|${n}`).digest()[0]! & 1;
+    return { content: heads ? review(75, 'ship') : review(35, 'skip') };
+  };
+}
+
+/** The named critics' first answers contradict themselves (score 80, "skip"); asked again, they answer 80 "ship". */
+export const contradictsFirst = (critics: readonly string[]): FakeLlmHandler => ({ body }) =>
+  ({ content: critics.includes(criticOf(body)!) && !isRepair(body) ? review(80, 'skip') : review(80, 'ship') });
