@@ -8,7 +8,14 @@ import { DIALECTS } from './helpers/db.js';
 import { startTestSite, type TestSite } from './helpers/web.js';
 import { seedDemo, toolDoc } from './helpers/fixtures.js';
 import { safePath, cacheKey } from '../src/web/http.js';
-import { RateLimiter, setLimiter } from '../src/community/rate-limit.js';
+import { RateLimiter, setLimiter, type BucketSpec, type LimitName } from '../src/community/rate-limit.js';
+
+/** A limiter with empty buckets: they live in the database, so earlier tests' takes would count otherwise. */
+async function freshLimiter(site: TestSite, overrides: Partial<Record<LimitName, BucketSpec>> = {}) {
+  const limiter = new RateLimiter(site.store.db, overrides);
+  await limiter.reset();
+  setLimiter(site.site, limiter);
+}
 import { parseSubmission, submitTool } from '../src/community/submissions.service.js';
 import { loadConfig } from '../src/config.js';
 import { forwardedClient } from '../src/web/visitor.js';
@@ -165,7 +172,7 @@ for (const { dialect, skip } of DIALECTS) {
 
     test('6. without TRUST_PROXY a rotating X-Forwarded-For does not bypass the vote limit; with TRUST_PROXY=loopback it is honoured', async () => {
       const votes = async (site: TestSite) => {
-        setLimiter(site.site, new RateLimiter(site.store.db, { voteIp: { capacity: 3, refill: 3, perMs: 60_000 } }));
+        await freshLimiter(site, { voteIp: { capacity: 3, refill: 3, perMs: 60_000 } });
         try {
           const statuses: number[] = [];
           for (let i = 0; i < 6; i++) {
@@ -173,7 +180,7 @@ for (const { dialect, skip } of DIALECTS) {
           }
           return statuses;
         } finally {
-          setLimiter(site.site, new RateLimiter(site.store.db));
+          await freshLimiter(site);
         }
       };
       assert.deepEqual(await votes(s), [200, 200, 200, 429, 429, 429]);
@@ -194,7 +201,7 @@ for (const { dialect, skip } of DIALECTS) {
         const right = await s.get('/admin/submissions.json', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
         assert.equal(right.status, 429, 'no answer tells a refused guess from a right one');
       } finally {
-        setLimiter(s.site, new RateLimiter(s.store.db));
+        await freshLimiter(s);
       }
     });
 

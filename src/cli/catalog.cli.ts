@@ -17,11 +17,13 @@ import { plural, table, wrap } from './format.js';
 /** A file (or standard input) to stream, with its size when known, for "time left". */
 function openInput(file: string): { input: Readable; size?: number } {
   if (file === '-') return { input: process.stdin };
+  let size: number;
   try {
-    return { input: createReadStream(file, { highWaterMark: 1 << 20 }), size: statSync(file).size };
+    size = statSync(file).size; // before the stream exists: a stream opened on a missing file errors later, unheard
   } catch (err) {
     throw new AppError('not_found', `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, 404);
   }
+  return { input: createReadStream(file, { highWaterMark: 1 << 20 }), size };
 }
 
 const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
