@@ -7,6 +7,7 @@ import { insertReview, latestReviews, toPanelReview } from './reviews.repo.js';
 import { refreshPanelFigures } from './figures.repo.js';
 import { toToolColumns, toToolFields } from './tool.js';
 import type { PanelReview } from '../domain/summary.js';
+import type { ReviewRow } from '../db/types.js';
 
 export interface ImportResult {
   created: number;
@@ -41,11 +42,16 @@ const sameReview = (a: PanelReview, b: ReviewBody) =>
     ? a.kind === 'abstain' && a.reason === b.reason
     : a.kind === 'take' && a.score === b.score && a.verdict === b.verdict && a.take === b.take;
 
+export interface ImportOptions {
+  /** Where the reviews come from (the CLI passes `--source` or the file's base name); a review's own `source` wins. */
+  source?: string;
+}
+
 /**
- * Upserts tools by slug and stores their reviews as human-written revisions, all in one transaction.
+ * Upserts tools by slug and stores their reviews as imported revisions, all in one transaction.
  * Idempotent: an unchanged tool is not touched, and a review equal to the critic's latest revision adds nothing.
  */
-export async function importTools(db: Db, tools: readonly ImportTool[]): Promise<ImportResult> {
+export async function importTools(db: Db, tools: readonly ImportTool[], opts: ImportOptions = {}): Promise<ImportResult> {
   return db.transaction().execute(async (trx) => {
     const result: ImportResult = { created: 0, updated: 0, unchanged: 0, reviewsAdded: 0 };
     const existing = new Map((await findToolsBySlugs(trx, tools.map((t) => t.slug))).map((r) => [r.slug, r]));
@@ -68,7 +74,8 @@ export async function importTools(db: Db, tools: readonly ImportTool[]): Promise
         }
       }
       const current = (latest.get(toolId) ?? []).map(toPanelReview);
-      for (const { critic, body } of reviews ?? []) {
+      for (const review of reviews ?? []) {
+        const { critic, body } = review;
         const prev = current.find((r) => r.critic === critic);
         if (prev && sameReview(prev, body)) continue;
         await insertReview(trx, {
@@ -77,7 +84,7 @@ export async function importTools(db: Db, tools: readonly ImportTool[]): Promise
           ...('abstain' in body
             ? { kind: 'abstain', reason: body.reason, score: null, verdict: null, take: null }
             : { kind: 'take', score: body.score, verdict: body.verdict, take: body.take, reason: null }),
-          source: 'human',
+          ...importProvenance(review, opts),
           runId: null,
           model: null,
           promptVersion: null,
@@ -96,6 +103,10 @@ export async function importTools(db: Db, tools: readonly ImportTool[]): Promise
   });
 }
 
+/** An imported revision's provenance: the source name, and an author only when the record names one. */
+export const importProvenance = (review: { author?: string; source?: string }, opts: ImportOptions) =>
+  ({ origin: 'import', importSource: review.source ?? opts.source ?? null, author: review.author ?? null }) as const;
+
 /** The whole catalog in the import format, with each critic's latest review. */
 export async function exportCatalog(db: Db): Promise<{ tools: unknown[] }> {
   const rows = (await listTools(db, { limit: 1_000_000 })).reverse();
@@ -103,11 +114,18 @@ export async function exportCatalog(db: Db): Promise<{ tools: unknown[] }> {
   return {
     tools: rows.map((r) => ({
       ...toToolFields(r),
-      reviews: latest.get(r.id)!.map((rev) =>
-        rev.kind === 'take'
+      reviews: latest.get(r.id)!.map((rev) => ({
+        ...(rev.kind === 'take'
           ? { critic: rev.critic, score: rev.score, verdict: rev.verdict, take: rev.take }
-          : { critic: rev.critic, abstain: true, reason: rev.reason },
-      ),
+          : { critic: rev.critic, abstain: true, reason: rev.reason }),
+        ...exportProvenance(rev),
+      })),
     })),
   };
+}
+
+/** Provenance in the import format, so a re-import says the same: an import keeps its source and author; a panel revision names its run. */
+function exportProvenance(r: ReviewRow): { author?: string; source?: string } {
+  if (r.origin === 'panel') return { source: `panel run${r.runId != null ? ` #${r.runId}` : ''} (${r.model ?? 'unknown model'})` };
+  return { ...(r.author ? { author: r.author } : {}), ...(r.importSource ? { source: r.importSource } : {}) };
 }

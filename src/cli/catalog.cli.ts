@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../errors.js';
 import { exportCatalog, importTools, parseImport } from '../catalog/import.js';
@@ -8,6 +9,7 @@ import { toToolFields } from '../catalog/tool.js';
 import { decisionRows, MAX_COMPARE, overallText } from '../domain/compare.js';
 import { pricingText } from '../domain/pricing.js';
 import { NO_PANEL_TAKE } from '../domain/summary.js';
+import { provenanceText } from '../domain/provenance.js';
 import type { CliContext } from './context.js';
 import { plural, table, wrap } from './format.js';
 
@@ -30,11 +32,13 @@ export function registerCatalog(program: Command, ctx: () => CliContext) {
     .command('import')
     .description('Import tools (and reviews) from a JSON file in the public format; all or nothing')
     .argument('<file>', 'JSON file, or - for standard input')
-    .action(async (file: string) => {
+    .option('--source <name>', "where the reviews come from, shown on each imported revision (default: the file's name)")
+    .action(async (file: string, opts: { source?: string }) => {
       const c = ctx();
       const tools = parseImport(readJsonFile(file), { threshold: c.config.shipThreshold, critics: c.critics.map((x) => x.id) });
       const { db } = await c.store();
-      const r = await importTools(db, tools);
+      const source = opts.source?.trim() || (file === '-' ? undefined : basename(file));
+      const r = await importTools(db, tools, { source });
       c.out(r, () => `Imported ${file}: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${plural(r.reviewsAdded, 'review revision')} added`);
     });
 
@@ -81,7 +85,7 @@ export function registerCatalog(program: Command, ctx: () => CliContext) {
       const t = await getTool((await c.store()).db, slug);
       const names = new Map(c.critics.map((x) => [x.id, x.name]));
       c.out(
-        { ...toToolFields(t.tool), summary: t.summary, reviews: t.reviews },
+        { ...toToolFields(t.tool), summary: t.summary, reviews: t.reviews.map((r) => ({ ...r, provenance: provenanceText(r, r.createdAt.slice(0, 10)) })) },
         () => {
           const lines = [
             `${t.tool.name} — ${t.tool.tagline}`,
@@ -96,9 +100,10 @@ export function registerCatalog(program: Command, ctx: () => CliContext) {
             const who = names.get(r.critic) ?? r.critic;
             lines.push('');
             if (r.kind === 'take') {
-              lines.push(`${who}: ${r.score}/100 · ${r.verdict}  (${r.source === 'human' ? 'human-written' : `${r.model}`}, ${r.createdAt.slice(0, 10)})`);
+              lines.push(`${who}: ${r.score}/100 · ${r.verdict}`);
               lines.push(...wrap(r.take!, 78).map((l) => `  ${l}`));
             } else lines.push(`${who}: ${NO_PANEL_TAKE} — ${r.reason}`);
+            lines.push(`  (${provenanceText(r, r.createdAt.slice(0, 10))})`);
           }
           return lines.join('\n');
         },

@@ -56,8 +56,12 @@ export interface ReviewsTable {
   verdict: 'ship' | 'skip' | null;
   take: string | null;
   reason: string | null;
-  /** 'human' for imported reviews, 'llm' for panel runs. */
-  source: 'human' | 'llm';
+  /** Where the revision came from: a panel run (runId, model, promptVersion) or an import (migration 20261130_002). */
+  origin: 'panel' | 'import';
+  /** Imports only: the source named at import (file name, `--source`, or the record's own `source`); "demo" for the demo catalog. */
+  importSource: string | null;
+  /** Imports only, and only when the import named one: who wrote the review. */
+  author: string | null;
   runId: number | null;
   model: string | null;
   promptVersion: string | null;

@@ -15,6 +15,7 @@ import { registerHome } from './pages/home.page.js';
 import { registerCritics } from './pages/critics.page.js';
 import { registerCategories } from './pages/categories.page.js';
 import { registerSearch } from './pages/search.page.js';
+import { registerRunPages } from './pages/runs.page.js';
 
 /** Each feature registers its routes here, in one list, so a newcomer finds every URL from one place. */
 export function registerPages(app: App, site: Site): void {
@@ -33,4 +34,5 @@ export function registerPages(app: App, site: Site): void {
   registerCategories(app, site);
   registerSearch(app, site);
   registerDigest(app, site);
+  registerRunPages(app, site);
 }

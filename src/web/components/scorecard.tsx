@@ -1,6 +1,7 @@
 import type { ReviewRow } from '../../db/types.js';
 import { NO_PANEL_TAKE } from '../../domain/summary.js';
-import { formatDate, provenance } from './tool-helpers.js';
+import { formatDate } from './tool-helpers.js';
+import { provenanceText, runPath } from '../../domain/provenance.js';
 
 /** A score with its ship/skip pill, e.g. "88" + "Ship". */
 export function ScoreVerdict({ score, verdict }: { score: number; verdict: 'ship' | 'skip' }) {
@@ -41,8 +42,21 @@ export function Scorecard({ criticId, name, motto, review }: { criticId: string;
       </header>
       {take ? <p class="take">{review.take}</p> : <Abstention reason={review.reason ?? ''} />}
       <p class="small muted provenance">
-        {provenance(review)} · <time datetime={review.createdAt}>{formatDate(review.createdAt)}</time>
+        <Provenance review={review} />
       </p>
     </article>
   );
+}
+
+/** Where a revision came from, its date in a <time>; a panel revision links to its run's page. */
+export function Provenance({ review }: { review: ReviewRow }) {
+  const [before, after] = provenanceText(review, '\u0000').split('\u0000');
+  const text = (
+    <>
+      {before}
+      <time datetime={review.createdAt}>{formatDate(review.createdAt)}</time>
+      {after}
+    </>
+  );
+  return review.origin === 'panel' && review.runId != null ? <a href={runPath(review.runId)}>{text}</a> : text;
 }

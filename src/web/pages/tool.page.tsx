@@ -7,8 +7,8 @@ import { errorPage } from '../errors.js';
 import { Avatar, CommunityVerdict, PanelVerdict, ToolCard } from '../components/verdict.js';
 import { ScoreChart, type ChartRow } from '../components/score-chart.js';
 import { CommunityActions } from '../components/community.js';
-import { ScoreVerdict, Scorecard } from '../components/scorecard.js';
-import { clip, comparePath, criticName, criticOrder, escapeAttr, formatDate, provenance, safeHref } from '../components/tool-helpers.js';
+import { Provenance, ScoreVerdict, Scorecard } from '../components/scorecard.js';
+import { clip, comparePath, criticName, criticOrder, escapeAttr, safeHref } from '../components/tool-helpers.js';
 import { closeMatches, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
 import { allSlugs, findToolBySlug, findToolsBySlugs, listTools, type ToolChoice } from '../../catalog/tools.repo.js';
 import { toolChoices } from './compare.page.js';
@@ -299,7 +299,7 @@ function ReviewHistory({ site, current, history }: { site: Site; current: Review
                 {g.revisions.map((r) => (
                   <li>
                     <p class="history-meta small">
-                      <time datetime={r.createdAt}>{formatDate(r.createdAt)}</time> · {provenance(r)}
+                      <Provenance review={r} />
                     </p>
                     {r.kind === 'take' ? (
                       <>

@@ -1,0 +1,140 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIALECTS, freshStore } from './helpers/db.js';
+import { startTestSite, type TestSite } from './helpers/web.js';
+import { startFakeLlm, criticOf } from './helpers/fake-llm.js';
+import { CRITICS, takeJson, toolDoc, words } from './helpers/fixtures.js';
+import { verdict } from './helpers/cli.js';
+import { findToolBySlug } from '../src/catalog/tools.repo.js';
+import { exportCatalog, importTools, parseImport } from '../src/catalog/import.js';
+import { latestReviews } from '../src/catalog/reviews.repo.js';
+import { createLlmClient } from '../src/panel/llm.js';
+import { runPanel } from '../src/panel/runner.js';
+
+const DATE = String.raw`\d{1,2} [A-Z][a-z]{2} \d{4}`;
+const take = (score: number, extra: Record<string, unknown> = {}) => ({ score, verdict: score >= 60 ? 'ship' : 'skip', take: words(30, 'useful'), ...extra });
+
+for (const { dialect, skip } of DIALECTS) {
+  describe(`integrity: provenance (${dialect})`, { skip }, () => {
+    let t: TestSite;
+    let env: Record<string, string>;
+    let runId: number;
+    const tmp = mkdtempSync(join(tmpdir(), 'verdict-integrity-'));
+    before(async () => {
+      t = await startTestSite(dialect);
+      env = { DATABASE_URL: t.store.location };
+      // One authored review (the only kind that may name a person), one with no author, from a named file.
+      const file = join(tmp, 'reviews-2026.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          tools: [
+            toolDoc('prov-tool', {
+              reviews: [
+                { critic: 'builder', ...take(70), author: 'Ada Lovelace' },
+                { critic: 'skeptic', ...take(40) },
+                { critic: 'futurist', ...take(65), source: 'The Futurist Quarterly' },
+              ],
+            }),
+          ],
+        }),
+      );
+      const imp = await verdict(['import', file], env);
+      assert.equal(imp.code, 0, imp.stderr);
+      // A panel run on the same tool: creator answers, founder fails every attempt.
+      const fake = await startFakeLlm(({ body }) => (criticOf(body) === 'founder' ? { status: 500 } : { content: takeJson(80), usage: { prompt_tokens: 111, completion_tokens: 22 } }));
+      try {
+        const llm = createLlmClient({ provider: 'openai-compatible', baseURL: fake.url, apiKey: 'test', model: 'fake-model-9' }, 60);
+        const tool = (await findToolBySlug(t.store.db, 'prov-tool'))!;
+        const critics = CRITICS.filter((c) => c.id === 'creator' || c.id === 'founder');
+        const r = await runPanel(t.store.db, llm, [tool], critics, { threshold: 60, concurrency: 2, timeoutMs: 2000, maxAttempts: 2, backoffMs: 1 });
+        runId = r.runs[0]!.runId;
+      } finally {
+        await fake.close();
+      }
+      await t.site.refreshVersion();
+    });
+    after(() => t.close());
+
+    test('the tool page says exactly where each take came from, and never "human-written"', async () => {
+      const html = await (await t.get('/tools/prov-tool')).text();
+      assert.ok(!html.includes('human-written'));
+      assert.match(html, new RegExp(`By Ada Lovelace · imported from reviews-2026\\.json on <time datetime="[^"]+">${DATE}</time>`));
+      assert.match(html, new RegExp(`Imported from reviews-2026\\.json on <time`));
+      assert.match(html, /Imported from The Futurist Quarterly on <time/);
+      assert.match(html, new RegExp(`<a href="/runs/${runId}">Panel run #${runId} · fake-model-9 · prompt panel-v1\\+creator\\.[0-9a-f]{8} · <time`));
+      const demo = await (await t.get('/tools/whisper')).text();
+      assert.match(demo, new RegExp(`Demo review · imported on <time datetime="[^"]+">${DATE}</time>`));
+      assert.ok(!demo.includes('human-written'));
+    });
+
+    test('the run page shows the tool, model, critics, tokens, latency and the failure with its reason', async () => {
+      const res = await t.get(`/runs/${runId}`);
+      assert.equal(res.status, 200);
+      const html = await res.text();
+      assert.match(html, /<h1>Panel run #\d+<\/h1>/);
+      assert.ok(html.includes('<a href="/tools/prov-tool">prov-tool</a>'));
+      assert.ok(html.includes('fake-model-9'));
+      assert.ok(html.includes('Partly failed'));
+      assert.match(html, /<a href="\/critics\/creator">Creator<\/a><\/th><td>80 · Ship<\/td><td>111 \/ 22<\/td><td>\d+\.\d s<\/td>/);
+      assert.match(html, /<strong>Founder<\/strong> failed after 2 attempts \(1 retry\): [^<]*5\d\d/);
+      assert.equal((await t.get('/runs/999999')).status, 404);
+    });
+
+    test('the API carries origin, source, author, run and the same label', async () => {
+      const body = (await (await t.get('/api/v1/tools/prov-tool/reviews')).json()) as { latest: Record<string, unknown>[] };
+      const by = (c: string) => body.latest.find((r) => r.critic === c)!;
+      assert.deepEqual(
+        { origin: by('builder').origin, author: by('builder').author, importSource: by('builder').importSource, runId: by('builder').runId },
+        { origin: 'import', author: 'Ada Lovelace', importSource: 'reviews-2026.json', runId: null },
+      );
+      assert.equal(by('skeptic').author, null);
+      assert.match(by('skeptic').provenance as string, new RegExp(`^Imported from reviews-2026\\.json on ${DATE}$`));
+      assert.equal(by('creator').origin, 'panel');
+      assert.equal(by('creator').runId, runId);
+      assert.equal(by('creator').author, null);
+      const openapi = JSON.stringify(await (await t.get('/api/openapi.json')).json());
+      assert.ok(openapi.includes('"author"') && openapi.includes('"importSource"') && !openapi.includes('"human"'));
+    });
+
+    test('the CLI shows the same labels', async () => {
+      const show = await verdict(['tools', 'show', 'prov-tool'], env);
+      assert.equal(show.code, 0, show.stderr);
+      assert.match(show.stdout, /\(By Ada Lovelace · imported from reviews-2026\.json on \d{4}-\d\d-\d\d\)/);
+      assert.match(show.stdout, /\(Imported from reviews-2026\.json on \d{4}-\d\d-\d\d\)/);
+      assert.match(show.stdout, new RegExp(`\\(Panel run #${runId} · fake-model-9 · prompt \\S+ · \\d{4}-\\d\\d-\\d\\d\\)`));
+      const json = JSON.parse((await verdict(['tools', 'show', 'prov-tool', '--json'], env)).stdout);
+      assert.equal(json.reviews.find((r: { critic: string }) => r.critic === 'builder').author, 'Ada Lovelace');
+      const named = await verdict(['import', '-', '--help'], env);
+      assert.match(named.stdout, /--source <name>/);
+    });
+
+    test('export carries author and source, and a re-import into a new catalog keeps them', async () => {
+      const doc = await exportCatalog(t.store.db);
+      const tool = doc.tools.find((x) => (x as { slug: string }).slug === 'prov-tool') as { reviews: Record<string, unknown>[] };
+      const by = (c: string) => tool.reviews.find((r) => r.critic === c)!;
+      assert.equal(by('builder').author, 'Ada Lovelace');
+      assert.equal(by('builder').source, 'reviews-2026.json');
+      assert.equal(by('skeptic').author, undefined);
+      assert.equal(by('futurist').source, 'The Futurist Quarterly');
+      assert.equal(by('creator').source, `panel run #${runId} (fake-model-9)`);
+      assert.equal(by('creator').author, undefined);
+      const other = await freshStore(dialect);
+      try {
+        await importTools(other.db, parseImport(JSON.parse(JSON.stringify({ tools: [tool] })), { threshold: 60, critics: CRITICS.map((c) => c.id) }), { source: 'ignored.json' });
+        const id = (await findToolBySlug(other.db, 'prov-tool'))!.id;
+        const rows = (await latestReviews(other.db, [id])).get(id)!;
+        const row = (c: string) => rows.find((r) => r.critic === c)!;
+        assert.deepEqual([row('builder').author, row('builder').importSource], ['Ada Lovelace', 'reviews-2026.json']);
+        assert.deepEqual([row('skeptic').author, row('skeptic').importSource], [null, 'reviews-2026.json']);
+        assert.ok(rows.every((r) => r.origin === 'import'));
+      } finally {
+        await other.close();
+      }
+      assert.ok(readFileSync('data/demo.json', 'utf8').includes('"source": "demo"'));
+    });
+  });
+}
