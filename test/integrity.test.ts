@@ -1,16 +1,21 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIALECTS, freshStore } from './helpers/db.js';
+import { DIALECTS, freshStore, type TestStore } from './helpers/db.js';
 import { startTestSite, type TestSite } from './helpers/web.js';
 import { startFakeLlm, criticOf } from './helpers/fake-llm.js';
-import { CRITICS, takeJson, toolDoc, words } from './helpers/fixtures.js';
+import { CRITICS, seedDemo, takeJson, toolDoc, words } from './helpers/fixtures.js';
 import { verdict } from './helpers/cli.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 import { exportCatalog, importTools, parseImport } from '../src/catalog/import.js';
-import { latestReviews } from '../src/catalog/reviews.repo.js';
+import { insertReview, latestReviews } from '../src/catalog/reviews.repo.js';
+import { nowIso } from '../src/db/db.js';
+import { loadConfig } from '../src/config.js';
+import { loadCritics } from '../src/panel/critics.js';
+import { createSite, type Site } from '../src/web/site.js';
+import { startServer } from '../src/web/server.js';
 import { createLlmClient } from '../src/panel/llm.js';
 import { runPanel } from '../src/panel/runner.js';
 
@@ -135,6 +140,73 @@ for (const { dialect, skip } of DIALECTS) {
         await other.close();
       }
       assert.ok(readFileSync('data/demo.json', 'utf8').includes('"source": "demo"'));
+    });
+  });
+}
+
+for (const { dialect, skip } of DIALECTS) {
+  describe(`integrity: methodology (${dialect})`, { skip }, () => {
+    let store: TestStore;
+    let server: { url: string; close(): Promise<void> };
+    let site: Site;
+    before(async () => {
+      // A critic file added beside the shipped ones, and a threshold other than the default.
+      const dir = mkdtempSync(join(tmpdir(), 'verdict-critics-'));
+      for (const f of readdirSync('critics')) copyFileSync(join('critics', f), join(dir, f));
+      writeFileSync(
+        join(dir, 'auditor.md'),
+        [
+          '---',
+          'name: Auditor',
+          'order: 50',
+          'motto: "Show me the paper trail."',
+          'lens: Checks licences, data retention and audit logs before anything else.',
+          'excites:',
+          '  - signed audit logs',
+          'tired_of:',
+          '  - vague privacy pages',
+          'abstains_when: The tool stores no data at all, so there is nothing to audit.',
+          '---',
+          'You are the Auditor. Score from 0 to 100.',
+          '',
+        ].join('\n'),
+      );
+      store = await freshStore(dialect);
+      await seedDemo(store.db, ['whisper']);
+      const tool = (await findToolBySlug(store.db, 'whisper'))!;
+      const row = (model: string, createdAt: string) =>
+        insertReview(store.db, { toolId: tool.id, critic: 'builder', kind: 'take', score: 70, verdict: 'ship', take: words(30), reason: null, origin: 'panel', importSource: null, author: null, runId: null, model, promptVersion: 'v1', inputTokens: 1, outputTokens: 1, latencyMs: 1, createdAt });
+      for (let i = 0; i < 3; i++) await row('model-alpha', nowIso());
+      await row('model-beta', nowIso());
+      await row('model-from-last-year', new Date(Date.now() - 200 * 86_400_000).toISOString());
+      site = await createSite(store, loadConfig({ PUBLIC_URL: 'http://verdict.test', SHIP_THRESHOLD: '72' }), loadCritics(dir));
+      server = await startServer(site, 0, '127.0.0.1');
+    });
+    after(async () => {
+      await site.close();
+      await server.close();
+      await store.close();
+    });
+
+    test('the methodology page reflects the live threshold, critic files and the models actually used', async () => {
+      const res = await fetch(`${server.url}/methodology`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('cache-control') ?? '', /public/);
+      const html = await res.text();
+      assert.ok(html.includes('<strong id="ship-threshold">72</strong> or more is a <em>ship</em>'));
+      assert.ok(html.includes('<a href="/critics/auditor">Auditor</a>'));
+      assert.ok(html.includes('Checks licences, data retention and audit logs before anything else.'));
+      assert.ok(html.includes('The tool stores no data at all, so there is nothing to audit.'));
+      assert.ok(html.includes('The tool is not something you install, run or integrate'), "the Builder's abstention rule, from its file");
+      assert.match(html, /<code>model-alpha<\/code><\/td><td>3<\/td><td>75%<\/td>/);
+      assert.match(html, /<code>model-beta<\/code><\/td><td>1<\/td><td>25%<\/td>/);
+      assert.ok(!html.includes('model-from-last-year'), 'only the last 90 days');
+      assert.ok(html.includes('Ranking is never for sale'));
+    });
+
+    test('every full panel verdict links to it', async () => {
+      const html = await (await fetch(`${server.url}/tools/whisper`)).text();
+      assert.match(html, /<span class="verdict">.*?<a class="how-we-decide small" href="\/methodology">How we decide<\/a><\/span>/s);
     });
   });
 }

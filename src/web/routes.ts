@@ -16,6 +16,7 @@ import { registerCritics } from './pages/critics.page.js';
 import { registerCategories } from './pages/categories.page.js';
 import { registerSearch } from './pages/search.page.js';
 import { registerRunPages } from './pages/runs.page.js';
+import { registerMethodology } from './pages/methodology.page.js';
 
 /** Each feature registers its routes here, in one list, so a newcomer finds every URL from one place. */
 export function registerPages(app: App, site: Site): void {
@@ -35,4 +36,5 @@ export function registerPages(app: App, site: Site): void {
   registerSearch(app, site);
   registerDigest(app, site);
   registerRunPages(app, site);
+  registerMethodology(app, site);
 }

@@ -120,7 +120,7 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
             <div class="verdict-line">
               <span class="verdict-label">Panel</span>
               <span class="verdict-values">
-                <PanelVerdict summary={summary} />
+                <PanelVerdict summary={summary} explain />
                 {summary.meanScore != null && <span class="small muted">mean score {summary.meanScore}</span>}
               </span>
             </div>
