@@ -18,6 +18,7 @@ import { createSite, type Site } from '../src/web/site.js';
 import { startServer } from '../src/web/server.js';
 import { createLlmClient } from '../src/panel/llm.js';
 import { runPanel } from '../src/panel/runner.js';
+import { RateLimiter, setLimiter } from '../src/community/rate-limit.js';
 
 const DATE = String.raw`\d{1,2} [A-Z][a-z]{2} \d{4}`;
 const take = (score: number, extra: Record<string, unknown> = {}) => ({ score, verdict: score >= 60 ? 'ship' : 'skip', take: words(30, 'useful'), ...extra });
@@ -207,6 +208,134 @@ for (const { dialect, skip } of DIALECTS) {
     test('every full panel verdict links to it', async () => {
       const html = await (await fetch(`${server.url}/tools/whisper`)).text();
       assert.match(html, /<span class="verdict">.*?<a class="how-we-decide small" href="\/methodology">How we decide<\/a><\/span>/s);
+    });
+  });
+}
+
+const ADMIN_TOKEN = 'admin-token-for-integrity-tests-0123';
+
+for (const { dialect, skip } of DIALECTS) {
+  describe(`integrity: corrections (${dialect})`, { skip }, () => {
+    let t: TestSite;
+    let outbox: string;
+    let env: Record<string, string>;
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, accept: 'application/json' };
+    before(async () => {
+      outbox = mkdtempSync(join(tmpdir(), 'verdict-outbox-'));
+      t = await startTestSite(dialect, { env: { ADMIN_TOKEN, OUTBOX_DIR: outbox } });
+      env = { DATABASE_URL: t.store.location, OUTBOX_DIR: outbox, PUBLIC_URL: 'http://verdict.test' };
+    });
+    after(() => t.close());
+
+    const formOf = async (path: string) => {
+      const res = await t.get(path, { headers: { 'x-forwarded-for': '198.51.100.7' } });
+      assert.equal(res.status, 200, path);
+      const html = await res.text();
+      return { html, token: html.match(/name="_csrf" value="([^"]+)"/)![1]! };
+    };
+    const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}, ip = '198.51.100.7') =>
+      t.get(path, {
+        method: 'POST',
+        body: new URLSearchParams(fields),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.url, 'sec-fetch-site': 'same-origin', 'x-forwarded-for': ip, ...headers },
+      });
+
+    test('every take links to the form; a report goes from the form to admin and the CLI, and the correction shows on the page', async () => {
+      const page = await (await t.get('/tools/whisper')).text();
+      const links = [...page.matchAll(/<a class="report-link" href="\/tools\/whisper\/report\?review=(\d+)" rel="nofollow">Report an error/g)];
+      const cards = [...page.matchAll(/<article class="card scorecard /g)];
+      assert.ok(links.length > 0 && links.length === cards.length, 'one "Report an error" per take');
+      const reviewId = links[0]![1]!;
+      const { html, token } = await formOf(`/tools/whisper/report?review=${reviewId}`);
+      assert.ok(html.includes(`<input type="hidden" name="review" value="${reviewId}"/>`));
+      assert.match(html, /<form method="post" action="\/tools\/whisper\/report"/);
+
+      const sent = await post('/tools/whisper/report', { _csrf: token, review: reviewId, what: 'The take says Whisper needs a GPU; it runs on a CPU too.', source_url: 'https://github.com/openai/whisper' });
+      assert.equal(sent.status, 303);
+      assert.equal(sent.headers.get('location'), '/tools/whisper/report/thanks');
+      assert.equal((await t.get('/tools/whisper/report/thanks')).status, 200);
+
+      const adminHtml = await (await t.get('/admin', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+      assert.ok(adminHtml.includes('The take says Whisper needs a GPU; it runs on a CPU too.'));
+      assert.match(adminHtml, /action="\/admin\/reports\/\d+\/accept"/);
+      const listed = (await (await t.get('/admin/reports.json?status=pending', { headers: admin })).json()) as { reports: { id: number; critic: string; sourceUrl: string }[] };
+      assert.equal(listed.reports.length, 1);
+      const id = listed.reports[0]!.id;
+      assert.equal(listed.reports[0]!.sourceUrl, 'https://github.com/openai/whisper');
+
+      const cli = await verdict(['reports', 'list'], env);
+      assert.equal(cli.code, 0, cli.stderr);
+      assert.match(cli.stdout, new RegExp(`#${id}  pending   Whisper \\(whisper\\) · [a-z]+'s take\\n      The take says Whisper needs a GPU`));
+      const accepted = await verdict(['reports', 'accept', String(id), '--changed', 'The take now says it runs on a CPU.', '--why', 'The README documents CPU inference.', '--tool-data', '--json'], env);
+      assert.equal(accepted.code, 0, accepted.stderr);
+      const out = JSON.parse(accepted.stdout) as { jobId: number; correction: { id: number } };
+      const job = await t.store.db.selectFrom('jobs').selectAll().where('id', '=', out.jobId).executeTakeFirstOrThrow();
+      const whisper = (await findToolBySlug(t.store.db, 'whisper'))!;
+      assert.equal(job.type, 'panel.review');
+      assert.deepEqual(JSON.parse(job.payload), { toolId: whisper.id });
+      assert.equal((await verdict(['reports', 'accept', String(id), '--changed', 'x again', '--why', 'y again'], env)).code, 1, 'a decided report cannot be decided again');
+
+      await t.site.refreshVersion();
+      const after = await (await t.get('/tools/whisper')).text();
+      const history = after.slice(after.indexOf('id="history-title"'));
+      assert.match(history, /<h3>Corrections<\/h3>/);
+      assert.ok(history.includes('<strong>What changed:</strong> The take now says it runs on a CPU.'));
+      assert.ok(history.includes('<strong>Why:</strong> The README documents CPU inference.'));
+      assert.ok(history.includes('the panel is reviewing the tool again'));
+      const method = await (await t.get('/methodology')).text();
+      assert.ok(method.includes('1 correction so far'));
+      assert.ok(method.includes('<a href="/tools/whisper#corrections">Whisper</a>'));
+    });
+
+    test('a rejected report is answered by email when an address was given', async () => {
+      const { token } = await formOf('/tools/cursor/report');
+      assert.equal((await post('/tools/cursor/report', { _csrf: token, what: 'Cursor is free forever for everyone.', email: 'reader@example.com' })).status, 303);
+      assert.equal((await post('/tools/cursor/report', { _csrf: token, what: 'Another claim that is simply not right.' })).status, 303);
+      const pending = (await (await t.get('/admin/reports.json?status=pending', { headers: admin })).json()) as { reports: { id: number; email: string | null }[] };
+      const withEmail = pending.reports.find((r) => r.email)!;
+      const without = pending.reports.find((r) => !r.email)!;
+      const token2 = (await formOf('/tools/cursor/report')).token;
+      const rejected = await post(`/admin/reports/${withEmail.id}/reject`, { _csrf: token2, reason: 'The pricing page lists paid plans.' }, admin);
+      assert.equal(rejected.status, 200);
+      assert.equal(((await rejected.json()) as { emailed: boolean }).emailed, true);
+      const mails = readdirSync(outbox).map((f) => readFileSync(join(outbox, f), 'utf8'));
+      const mail = mails.find((m) => m.includes('reader@example.com'))!;
+      assert.ok(mail, 'an .eml was written for the reporter');
+      assert.match(mail, /Subject: Your error report on Cursor/);
+      assert.ok(mail.includes('The pricing page lists paid plans.'));
+      const cli = await verdict(['reports', 'reject', String(without.id), '--reason', 'Not an error.', '--json'], env);
+      assert.equal(cli.code, 0, cli.stderr);
+      assert.equal(JSON.parse(cli.stdout).emailed, false);
+      assert.equal(readdirSync(outbox).length, mails.length, 'no address, no mail');
+    });
+
+    test('CSRF, bad input, unknown tools and the rate limit', async () => {
+      const { token } = await formOf('/tools/cursor/report');
+      const good = { what: 'This sentence is definitely wrong somehow.' };
+      assert.equal((await post('/tools/cursor/report', good)).status, 403, 'no token');
+      assert.equal((await post('/tools/cursor/report', { ...good, _csrf: 'a.forged' })).status, 403, 'forged token');
+      assert.equal((await post('/tools/cursor/report', { ...good, _csrf: token }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })).status, 403, 'cross-site');
+
+      const bad = await post('/tools/cursor/report', { _csrf: token, what: 'short', source_url: 'ftp://x', email: 'nope' });
+      assert.equal(bad.status, 400);
+      const html = await bad.text();
+      assert.ok(html.includes('What is wrong must be at least 10 characters'));
+      assert.ok(html.includes('Source must be an http(s) URL'));
+      assert.match(html, /Email [^<]+/);
+      assert.ok(html.includes('value="ftp://x"'), 'what was typed comes back');
+      const foreign = await post('/tools/cursor/report', { ...good, _csrf: token, review: '999999' }, { accept: 'application/json' });
+      assert.equal(foreign.status, 400);
+      assert.equal(((await foreign.json()) as { error: { code: string } }).error.code, 'invalid_report');
+      assert.equal((await t.get('/tools/no-such-tool/report')).status, 404);
+
+      setLimiter(t.site, new RateLimiter({ reportIp: { capacity: 2, refill: 2, perMs: 3_600_000 } }));
+      try {
+        const statuses: number[] = [];
+        for (let i = 0; i < 3; i++) statuses.push((await post('/tools/cursor/report', { ...good, _csrf: token }, {}, '192.0.2.99')).status);
+        assert.deepEqual(statuses, [303, 303, 429]);
+      } finally {
+        setLimiter(t.site, new RateLimiter());
+      }
     });
   });
 }

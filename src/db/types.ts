@@ -203,7 +203,39 @@ export interface SubmissionsTable {
   decidedAt: string | null;
 }
 
+export interface ErrorReportsTable {
+  id: Generated<number>;
+  toolId: number;
+  /** The revision the reader was looking at, when the report came from a take's "Report an error". */
+  reviewId: number | null;
+  critic: string | null;
+  what: string;
+  sourceUrl: string | null;
+  email: string | null;
+  reporterId: string | null;
+  status: 'pending' | 'accepted' | 'rejected';
+  /** Why it was rejected (sent to the reporter when they gave an email). */
+  reason: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+}
+
+export interface CorrectionsTable {
+  id: Generated<number>;
+  toolId: number;
+  reportId: number | null;
+  reviewId: number | null;
+  critic: string | null;
+  whatChanged: string;
+  why: string;
+  /** The re-review queued because the error was in the tool's data; null when none was needed. */
+  jobId: number | null;
+  createdAt: string;
+}
+
 export interface DB {
+  errorReports: ErrorReportsTable;
+  corrections: CorrectionsTable;
   jobs: JobsTable;
   digestSubscribers: DigestSubscribersTable;
   digestIssues: DigestIssuesTable;
@@ -234,3 +266,5 @@ export type DigestIssueRow = Selectable<DigestIssuesTable>;
 export type DigestDeliveryRow = Selectable<DigestDeliveriesTable>;
 export type SubmissionRow = Selectable<SubmissionsTable>;
 export type UserRow = Selectable<UsersTable>;
+export type ErrorReportRow = Selectable<ErrorReportsTable>;
+export type CorrectionRow = Selectable<CorrectionsTable>;

@@ -2,6 +2,7 @@ import type { App } from './app.js';
 import type { Site } from './site.js';
 import { votesApp } from './pages/votes.page.js';
 import { submitApp } from './pages/submit.page.js';
+import { reportApp } from './pages/report.page.js';
 import { signinApp } from './pages/signin.page.js';
 import { adminApp } from './pages/admin.page.js';
 import { registerToolPages } from './pages/tool.page.js';
@@ -22,6 +23,7 @@ import { registerMethodology } from './pages/methodology.page.js';
 export function registerPages(app: App, site: Site): void {
   app.route('/', votesApp(site));
   app.route('/', submitApp(site));
+  app.route('/', reportApp(site));
   app.route('/', signinApp(site));
   app.route('/', adminApp(site));
   registerToolPages(app, site);

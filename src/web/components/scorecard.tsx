@@ -27,7 +27,7 @@ export function Abstention({ reason }: { reason: string }) {
 }
 
 /** One critic's latest review of a tool: name (linking to the critic), motto, score and verdict, the take or the abstention, and where it came from. */
-export function Scorecard({ criticId, name, motto, review }: { criticId: string; name: string; motto?: string; review: ReviewRow }) {
+export function Scorecard({ criticId, name, motto, review, reportHref }: { criticId: string; name: string; motto?: string; review: ReviewRow; reportHref?: string }) {
   const take = review.kind === 'take';
   return (
     <article class={`card scorecard ${take ? `scorecard-${review.verdict}` : 'scorecard-abstain'}`} aria-labelledby={`critic-${criticId}`}>
@@ -43,6 +43,14 @@ export function Scorecard({ criticId, name, motto, review }: { criticId: string;
       {take ? <p class="take">{review.take}</p> : <Abstention reason={review.reason ?? ''} />}
       <p class="small muted provenance">
         <Provenance review={review} />
+        {reportHref && (
+          <>
+            {' · '}
+            <a class="report-link" href={reportHref} rel="nofollow">
+              Report an error<span class="visually-hidden"> in {name}'s take</span>
+            </a>
+          </>
+        )}
       </p>
     </article>
   );

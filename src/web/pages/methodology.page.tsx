@@ -2,13 +2,15 @@ import type { App } from '../app.js';
 import type { Site } from '../site.js';
 import { cacheable } from '../http.js';
 import { renderPage } from '../layout.js';
-import { criticOrder } from '../components/tool-helpers.js';
+import { criticOrder, formatDate } from '../components/tool-helpers.js';
+import { countCorrections, recentCorrections, type CorrectionWithTool } from '../../community/corrections.repo.js';
 import { modelShares } from '../../panel/runs.repo.js';
 import { MAX_COMPARE } from '../../domain/compare.js';
 import { NO_PANEL_TAKE, NO_PANEL_TAKES } from '../../domain/summary.js';
 
 /** How far back "the models used" looks. */
 export const MODEL_WINDOW_DAYS = 90;
+const RECENT_CORRECTIONS = 50;
 
 /**
  * /methodology: how verdicts are made, generated from the live configuration (threshold, critic files) and data
@@ -18,18 +20,29 @@ export const MODEL_WINDOW_DAYS = 90;
 export function registerMethodology(app: App, site: Site): void {
   app.get('/methodology', cacheable, async (c) => {
     const since = new Date(Date.now() - MODEL_WINDOW_DAYS * 86_400_000).toISOString();
-    const models = await modelShares(site.store.db, since);
+    const [models, corrections, correctionCount] = await Promise.all([
+      modelShares(site.store.db, since),
+      recentCorrections(site.store.db, RECENT_CORRECTIONS),
+      countCorrections(site.store.db),
+    ]);
     return c.html(
       renderPage(
         site,
         { title: 'How we decide', description: 'How Verdict reaches its verdicts: the critics, the threshold, the models, the maths, and what votes and money never change.', path: '/methodology' },
-        <MethodologyPage site={site} models={models} />,
+        <MethodologyPage site={site} models={models} corrections={corrections} correctionCount={correctionCount} />,
       ),
     );
   });
 }
 
-function MethodologyPage({ site, models }: { site: Site; models: { model: string; reviews: number }[] }) {
+interface MethodologyProps {
+  site: Site;
+  models: { model: string; reviews: number }[];
+  corrections: CorrectionWithTool[];
+  correctionCount: number;
+}
+
+function MethodologyPage({ site, models, corrections, correctionCount }: MethodologyProps) {
   const threshold = site.config.shipThreshold;
   const order = criticOrder(site.critics);
   const critics = order.map((id) => site.critics.find((c) => c.id === id)!);
@@ -152,6 +165,31 @@ function MethodologyPage({ site, models }: { site: Site; models: { model: string
         <p>
           Ranking is never for sale. No one can pay for a review, a score, a verdict, a position in a list or the removal of a take. There are no sponsored placements.
         </p>
+      </section>
+
+      <section aria-labelledby="m-corrections">
+        <h2 id="m-corrections">Corrections</h2>
+        <p>
+          Every take has a “Report an error” link. An editor checks each report: an accepted one is recorded as a correction (what changed and why) on the tool's page,
+          and when the error was in the tool's data the panel reviews the tool again; a rejected one is answered by email when the reporter left an address.
+        </p>
+        {correctionCount === 0 ? (
+          <p class="muted">No corrections so far.</p>
+        ) : (
+          <>
+            <p>
+              {correctionCount} {correctionCount === 1 ? 'correction' : 'corrections'} so far{correctionCount > corrections.length ? `; the latest ${corrections.length}` : ''}:
+            </p>
+            <ol class="corrections-list">
+              {corrections.map((k) => (
+                <li>
+                  <a href={`/tools/${k.toolSlug}#corrections`}>{k.toolName}</a>, <time datetime={k.createdAt}>{formatDate(k.createdAt)}</time>: {k.whatChanged}{' '}
+                  <span class="muted">({k.why})</span>
+                </li>
+              ))}
+            </ol>
+          </>
+        )}
       </section>
     </article>
   );
