@@ -11,7 +11,9 @@ import { verdict } from './helpers/cli.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 import { exportCatalog, importTools, parseImport } from '../src/catalog/import.js';
 import { insertReview, latestReviews } from '../src/catalog/reviews.repo.js';
-import { nowIso } from '../src/db/db.js';
+import { nowIso, openStore } from '../src/db/db.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { Migrator, type Kysely, type Migration } from 'kysely';
 import { loadConfig } from '../src/config.js';
 import { loadCritics } from '../src/panel/critics.js';
 import { createSite, type Site } from '../src/web/site.js';
@@ -338,4 +340,39 @@ for (const { dialect, skip } of DIALECTS) {
       }
     });
   });
+}
+
+test('migration: existing "human" reviews become imports with no source and no author; panel rows stay panel rows', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'verdict-migrate-prov-'));
+  const store = await openStore({ kind: 'sqlite', file: join(dir, 'v.db') }, { migrate: false });
+  try {
+    const db = store.db as unknown as Kysely<any>;
+    const before = Object.fromEntries(Object.entries(await allMigrations()).filter(([name]) => name < '20261130_002'));
+    const r = await new Migrator({ db, provider: { getMigrations: async () => before } }).migrateToLatest();
+    assert.equal(r.error, undefined);
+    const now = new Date().toISOString();
+    const { id: toolId } = await db
+      .insertInto('tools')
+      .values({ slug: 'old', name: 'Old', tagline: 't', description: 'd', category: 'C', categorySlug: 'c', pricingModel: 'free', pricingEntry: 'Free', url: 'https://example.com', tags: '[]', createdAt: now, updatedAt: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const source of ['human', 'llm']) {
+      await db.insertInto('reviews').values({ toolId, critic: source === 'human' ? 'builder' : 'skeptic', kind: 'abstain', reason: 'r', source, model: source === 'llm' ? 'm' : null, createdAt: now }).execute();
+    }
+    await migrateToLatest(db);
+    const rows = await db.selectFrom('reviews').selectAll().orderBy('id').execute();
+    assert.deepEqual(rows.map((x) => [x.origin, x.importSource, x.author, 'source' in x]), [
+      ['import', null, null, false],
+      ['panel', null, null, false],
+    ]);
+  } finally {
+    await store.close();
+  }
+});
+
+/** Every registered migration, by name, as src/db/migrate.ts lists them (read back from the migrations folder). */
+async function allMigrations(): Promise<Record<string, Migration>> {
+  const out: Record<string, Migration> = {};
+  for (const f of readdirSync('src/db/migrations').sort()) out[f.replace(/\.ts$/, '')] = await import(`../src/db/migrations/${f}`);
+  return out;
 }

@@ -38,6 +38,13 @@ export async function insertCorrection(db: DbOrTx, row: Insertable<CorrectionsTa
   return id;
 }
 
+export const findCorrection = (db: DbOrTx, id: number): Promise<CorrectionRow | undefined> =>
+  db.selectFrom('corrections').selectAll().where('id', '=', id).executeTakeFirst();
+
+export async function setCorrectionJob(db: DbOrTx, id: number, jobId: number): Promise<void> {
+  await db.updateTable('corrections').set({ jobId }).where('id', '=', id).execute();
+}
+
 export const correctionsOfTool = (db: DbOrTx, toolId: number): Promise<CorrectionRow[]> =>
   db.selectFrom('corrections').selectAll().where('toolId', '=', toolId).orderBy('id', 'desc').execute();
 

@@ -5,9 +5,10 @@ import type { CorrectionRow, ErrorReportRow } from '../db/types.js';
 import { AppError, notFound } from '../errors.js';
 import { enqueue } from '../jobs/queue.js';
 import type { Mailer } from '../mail/mailer.js';
-import { findToolBySlug } from '../catalog/tools.repo.js';
+import { findToolById, findToolBySlug } from '../catalog/tools.repo.js';
+import { findReviewRef } from '../catalog/reviews.repo.js';
 import { emailSchema } from './accounts.js';
-import { decideReport, findReport, insertCorrection, insertReport, listReports } from './corrections.repo.js';
+import { decideReport, findCorrection, findReport, insertCorrection, insertReport, listReports, setCorrectionJob } from './corrections.repo.js';
 
 /**
  * Corrections: a reader reports an error in a take ("what is wrong", an optional source and email); an operator
@@ -57,7 +58,7 @@ export async function reportError(db: Db, slug: string, input: ReportInput, repo
   if (!tool) throw notFound(`There is no tool "${slug}".`);
   let critic: string | null = null;
   if (input.reviewId !== undefined) {
-    const review = await db.selectFrom('reviews').select(['critic', 'toolId']).where('id', '=', input.reviewId).executeTakeFirst();
+    const review = await findReviewRef(db, input.reviewId);
     if (!review || review.toolId !== tool.id) throw new ReportInvalid({ reviewId: `#${input.reviewId} is not a take on ${tool.name}` });
     critic = review.critic;
   }
@@ -118,9 +119,9 @@ export async function acceptReport(db: Db, id: number, raw: AcceptInput): Promis
     let jobId: number | null = null;
     if (input.toolData) {
       jobId = (await enqueue(trx, { type: 'panel.review', payload: { toolId: report.toolId }, idempotencyKey: `panel.review:correction:${correctionId}` })).id;
-      await trx.updateTable('corrections').set({ jobId }).where('id', '=', correctionId).execute();
+      await setCorrectionJob(trx, correctionId, jobId);
     }
-    const correction = (await trx.selectFrom('corrections').selectAll().where('id', '=', correctionId).executeTakeFirstOrThrow()) as CorrectionRow;
+    const correction = (await findCorrection(trx, correctionId))!;
     return { report: (await findReport(trx, id))!, correction, jobId };
   });
 }
@@ -135,7 +136,7 @@ export async function rejectReport(db: Db, mailer: Mailer, id: number, reason: s
   }
   let emailed = false;
   if (report.email) {
-    const tool = await db.selectFrom('tools').select(['name', 'slug']).where('id', '=', report.toolId).executeTakeFirst();
+    const tool = await findToolById(db, report.toolId);
     await mailer.send({
       to: report.email,
       subject: `Your error report on ${tool?.name ?? 'a tool'}`,

@@ -8,6 +8,7 @@ import { csrfField, verifyCsrf } from '../csrf.js';
 import { criticName } from '../components/tool-helpers.js';
 import { AppError } from '../../errors.js';
 import { findToolBySlug } from '../../catalog/tools.repo.js';
+import { findReviewRef } from '../../catalog/reviews.repo.js';
 import { limiterFor, type LimitName } from '../../community/rate-limit.js';
 import { parseReport, reportError, ReportInvalid, REPORT_LABELS } from '../../community/corrections.service.js';
 import type { ToolRow } from '../../db/types.js';
@@ -28,7 +29,7 @@ export function reportApp(site: Site): Hono<AppEnv> {
   const reviewOf = async (tool: ToolRow, raw: string | undefined) => {
     const id = Number(raw);
     if (!raw || !Number.isSafeInteger(id) || id <= 0) return undefined;
-    const r = await db.selectFrom('reviews').select(['id', 'critic', 'toolId']).where('id', '=', id).executeTakeFirst();
+    const r = await findReviewRef(db, id);
     return r && r.toolId === tool.id ? r : undefined;
   };
 
