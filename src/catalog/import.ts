@@ -42,7 +42,7 @@ const sameReview = (a: PanelReview, b: ReviewBody) =>
     ? a.kind === 'abstain' && a.reason === b.reason
     : a.kind === 'take' && a.score === b.score && a.verdict === b.verdict && a.take === b.take;
 
-export interface ImportOptions {
+export interface ImportProvenanceOptions {
   /** Where the reviews come from (the CLI passes `--source` or the file's base name); a review's own `source` wins. */
   source?: string;
 }
@@ -51,7 +51,7 @@ export interface ImportOptions {
  * Upserts tools by slug and stores their reviews as imported revisions, all in one transaction.
  * Idempotent: an unchanged tool is not touched, and a review equal to the critic's latest revision adds nothing.
  */
-export async function importTools(db: Db, tools: readonly ImportTool[], opts: ImportOptions = {}): Promise<ImportResult> {
+export async function importTools(db: Db, tools: readonly ImportTool[], opts: ImportProvenanceOptions = {}): Promise<ImportResult> {
   return db.transaction().execute(async (trx) => {
     const result: ImportResult = { created: 0, updated: 0, unchanged: 0, reviewsAdded: 0 };
     const existing = new Map((await findToolsBySlugs(trx, tools.map((t) => t.slug))).map((r) => [r.slug, r]));
@@ -104,7 +104,7 @@ export async function importTools(db: Db, tools: readonly ImportTool[], opts: Im
 }
 
 /** An imported revision's provenance: the source name, and an author only when the record names one. */
-export const importProvenance = (review: { author?: string; source?: string }, opts: ImportOptions) =>
+export const importProvenance = (review: { author?: string; source?: string }, opts: ImportProvenanceOptions) =>
   ({ origin: 'import', importSource: review.source ?? opts.source ?? null, author: review.author ?? null }) as const;
 
 /** The whole catalog in the import format, with each critic's latest review. */
