@@ -347,7 +347,7 @@ test('migration: existing "human" reviews become imports with no source and no a
   const store = await openStore({ kind: 'sqlite', file: join(dir, 'v.db') }, { migrate: false });
   try {
     const db = store.db as unknown as Kysely<any>;
-    const before = Object.fromEntries(Object.entries(await allMigrations()).filter(([name]) => name < '20261130_002'));
+    const before = Object.fromEntries(Object.entries(await allMigrations()).filter(([name]) => name < '20261130_101'));
     const r = await new Migrator({ db, provider: { getMigrations: async () => before } }).migrateToLatest();
     assert.equal(r.error, undefined);
     const now = new Date().toISOString();

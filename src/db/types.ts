@@ -56,7 +56,7 @@ export interface ReviewsTable {
   verdict: 'ship' | 'skip' | null;
   take: string | null;
   reason: string | null;
-  /** Where the revision came from: a panel run (runId, model, promptVersion) or an import (migration 20261130_002). */
+  /** Where the revision came from: a panel run (runId, model, promptVersion) or an import (migration 20261130_101). */
   origin: 'panel' | 'import';
   /** Imports only: the source named at import (file name, `--source`, or the record's own `source`); "demo" for the demo catalog. */
   importSource: string | null;
