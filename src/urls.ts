@@ -47,6 +47,9 @@ export const urls = {
       : slugs.length === 2
         ? `/compare/${comparePair(slugs[0]!, slugs[1]!)}`
         : `/compare?tools=${slugs.map(encodeURIComponent).join(',')}`,
+  toolReport: (slug: string, reviewId?: number) => withQuery(`/tools/${slug}/report`, { review: reviewId }),
+  methodology: '/methodology',
+  run: (id: number) => `/runs/${id}`,
   critics: '/critics',
   critic: (id: string, params?: Params) => withQuery(`/critics/${id}`, params),
   categories: '/categories',

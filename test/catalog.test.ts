@@ -54,9 +54,9 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(comparison.tools[comparison.overall.kind === 'tool' ? comparison.overall.index : -1]?.slug, 'smolvlm2');
     });
 
-    test('imported reviews are human-written revisions; a changed review adds a revision', async () => {
+    test('imported reviews are imports from their source, with no author unless named; a changed review adds a revision', async () => {
       const before = await getTool(store.db, 'smolvlm2');
-      assert.ok(before.reviews.every((r) => r.source === 'human' && r.model === null));
+      assert.ok(before.reviews.every((r) => r.origin === 'import' && r.importSource === 'demo' && r.author === null && r.model === null));
       const doc = DEMO.tools.find((t) => t.slug === 'smolvlm2')!;
       const changed = { ...doc, tagline: 'New tagline', reviews: [{ critic: 'guardian', score: 61, verdict: 'ship', take: words(50) }] };
       const r = await importTools(store.db, parse({ tools: [changed] }));

@@ -136,7 +136,7 @@ for (const { dialect, skip } of DIALECTS) {
       const doc = JSON.parse(readFileSync(file, 'utf8'));
       assert.equal(doc.tools.length, 30);
       const smol = doc.tools.find((t: { slug: string }) => t.slug === 'smolvlm2');
-      assert.deepEqual(smol.reviews.find((r: { critic: string }) => r.critic === 'creator'), { critic: 'creator', abstain: true, reason: smol.reviews.find((r: { critic: string }) => r.critic === 'creator').reason });
+      assert.deepEqual(smol.reviews.find((r: { critic: string }) => r.critic === 'creator'), { critic: 'creator', abstain: true, reason: smol.reviews.find((r: { critic: string }) => r.critic === 'creator').reason, source: 'demo' });
     });
 
     test('review runs the full panel against an OpenAI-compatible endpoint, with progress and a summary', async () => {

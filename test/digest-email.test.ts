@@ -296,7 +296,7 @@ for (const { dialect, skip } of DIALECTS) {
       // Its panel was written two weeks ago; this week two critics change their minds: 3 ship / 1 skip becomes 1 ship / 3 skip.
       await db.updateTable('reviews').set({ createdAt: new Date(Date.now() - 14 * 24 * 3600 * 1000).toISOString() }).where('toolId', '=', tool.id).execute();
       for (const critic of ['builder', 'futurist']) {
-        await insertReview(db, { toolId: tool.id, critic, kind: 'take', score: 30, verdict: 'skip', take: 'Changed my mind after a week of use.', reason: null, source: 'human', runId: null, model: null, promptVersion: null, inputTokens: null, outputTokens: null, latencyMs: null, createdAt: nowIso() });
+        await insertReview(db, { toolId: tool.id, critic, kind: 'take', score: 30, verdict: 'skip', take: 'Changed my mind after a week of use.', reason: null, origin: 'import', importSource: null, author: null, runId: null, model: null, promptVersion: null, inputTokens: null, outputTokens: null, latencyMs: null, createdAt: nowIso() });
       }
       await addConfirmed(db, ['dana@example.com']);
       smtp.clear();

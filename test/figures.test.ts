@@ -158,7 +158,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.deepEqual([t.panelShips, t.panelSkips, t.panelAbstentions, t.panelLabel, t.panelShipPct, t.panelMeanScore], [6, 0, 1, 'Ship', 100, 70.5]);
       // A revision that turns the panel: two skips over the runner's takes.
       for (const critic of ['builder', 'skeptic', 'futurist', 'founder']) {
-        await addReview(db, { toolId: t.id, critic, kind: 'take', score: 10, verdict: 'skip', take: words(45), reason: null, source: 'human', runId: null, model: null, promptVersion: null, inputTokens: null, outputTokens: null, latencyMs: null, createdAt: new Date().toISOString() });
+        await addReview(db, { toolId: t.id, critic, kind: 'take', score: 10, verdict: 'skip', take: words(45), reason: null, origin: 'import', importSource: null, author: null, runId: null, model: null, promptVersion: null, inputTokens: null, outputTokens: null, latencyMs: null, createdAt: new Date().toISOString() });
       }
       await assertFiguresMatch(db, 'panel reviews');
       const after = await db.selectFrom('tools').select(['panelLabel', 'panelShipPct']).where('id', '=', t.id).executeTakeFirstOrThrow();

@@ -68,7 +68,9 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(t.summary.text, 'Ship · 4 ship / 2 skip');
       assert.equal(t.summary.abstentions, 1);
       const b = t.reviews.find((r) => r.critic === 'builder')!;
-      assert.equal(b.source, 'llm');
+      assert.equal(b.origin, 'panel');
+      assert.equal(b.runId, result.runs[0]!.runId);
+      assert.equal(b.author, null);
       assert.equal(b.model, 'fake-model');
       assert.match(b.promptVersion!, /^panel-v1\+builder\.[0-9a-f]{8}$/);
       assert.equal(b.inputTokens, 100);

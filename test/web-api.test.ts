@@ -8,6 +8,7 @@ import { CRITIC_IDS, DEMO } from './helpers/fixtures.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 import { insertReview } from '../src/catalog/reviews.repo.js';
 import { nowIso } from '../src/db/db.js';
+import { formatDate } from '../src/web/components/tool-helpers.js';
 import { API_PATHS, describeIssues } from '../src/web/api/api.js';
 import {
   comparisonSchema,
@@ -149,7 +150,8 @@ for (const { dialect, skip } of DIALECTS) {
       const before = await getJson('/api/v1/tools/whisper/reviews', 200, toolReviewsSchema);
       assert.equal(before.tool, 'whisper');
       assert.equal(before.history.length, before.latest.length, 'the demo has one revision per critic');
-      assert.ok(before.history.every((r) => r.source === 'human' && r.model === null));
+      assert.ok(before.history.every((r) => r.origin === 'import' && r.importSource === 'demo' && r.author === null && r.model === null));
+      assert.match(before.history[0]!.provenance, /^Demo review · imported on \d{1,2} [A-Z][a-z]{2} \d{4}$/);
       const critic = before.latest.find((r) => r.kind === 'take')!.critic;
       const tool = (await findToolBySlug(s.store.db, 'whisper'))!;
       await insertReview(s.store.db, {
@@ -160,7 +162,9 @@ for (const { dialect, skip } of DIALECTS) {
         verdict: 'skip',
         take: 'A new revision. '.repeat(8),
         reason: null,
-        source: 'llm',
+        origin: 'panel',
+        importSource: null,
+        author: null,
         runId: null,
         model: 'test-model-1',
         promptVersion: 'v7',
@@ -176,7 +180,7 @@ for (const { dialect, skip } of DIALECTS) {
       const newest = after.history[0]!;
       assert.deepEqual(
         { ...newest, id: 0, createdAt: '' },
-        { id: 0, createdAt: '', critic, kind: 'take', score: 31, verdict: 'skip', take: 'A new revision. '.repeat(8), source: 'llm', model: 'test-model-1', promptVersion: 'v7', inputTokens: 1234, outputTokens: 321, latencyMs: 4567 },
+        { id: 0, createdAt: '', critic, kind: 'take', score: 31, verdict: 'skip', take: 'A new revision. '.repeat(8), origin: 'panel', provenance: `Panel run · test-model-1 · prompt v7 · ${formatDate(newest.createdAt)}`, runId: null, importSource: null, author: null, model: 'test-model-1', promptVersion: 'v7', inputTokens: 1234, outputTokens: 321, latencyMs: 4567 },
       );
       assert.deepEqual(after.latest.find((r) => r.critic === critic), newest);
       const ids = after.history.map((r) => r.id);

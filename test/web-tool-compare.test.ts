@@ -72,7 +72,9 @@ for (const { dialect, skip } of DIALECTS) {
         verdict: 'ship',
         take: `Rerun by the panel. ${words(30, 'fresh')}`,
         reason: null,
-        source: 'llm',
+        origin: 'panel',
+        importSource: null,
+        author: null,
         runId: null,
         model: 'test-model-7b',
         promptVersion: 'panel-v1+builder.abcd1234',
@@ -120,7 +122,8 @@ for (const { dialect, skip } of DIALECTS) {
       const cards = [...html.matchAll(/<h3 id="critic-([a-z]+)"><a href="\/critics\/\1">([^<]+)<\/a>/g)].map((m) => m[2]);
       assert.deepEqual(cards, ['Builder', 'Skeptic', 'Futurist', 'Creator', 'Founder']);
       assert.ok(html.includes('No panel take</span><p class="reason">A free community instruction file with no product, buyer or business model to evaluate.</p>'));
-      assert.ok(html.includes('human-written · <time'));
+      assert.ok(html.includes('Demo review · imported on <time'));
+      assert.ok(!html.includes('human-written'));
       assert.match(html, /Not reviewed yet by <a href="\/critics\/[a-z]+">/);
       // History: none yet for this tool.
       assert.ok(section(html, 'history-title').includes('No earlier revisions'));
@@ -159,7 +162,7 @@ for (const { dialect, skip } of DIALECTS) {
       const history = section(html, 'history-title');
       assert.match(history, /<details class="history"><summary>1 earlier revision from 1 critic<\/summary>/);
       assert.ok(history.includes('href="/critics/builder"'));
-      assert.match(history, /<time datetime="[^"]+">\d{1,2} [A-Z][a-z]{2} \d{4}<\/time> · human-written/);
+      assert.match(history, /Demo review · imported on <time datetime="[^"]+">\d{1,2} [A-Z][a-z]{2} \d{4}<\/time>/);
       // The current card is the panel run's, with its model and prompt version.
       assert.ok(html.includes('test-model-7b · prompt panel-v1+builder.abcd1234'));
       assert.ok(html.includes('Rerun by the panel.'));

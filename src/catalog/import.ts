@@ -13,6 +13,7 @@ import { insertReviewsBatch, insertToolsReturningIds, toolsAfterId } from './imp
 import { refreshPanelFigures } from './figures.repo.js';
 import { toToolColumns, toToolFields } from './tool.js';
 import type { PanelReview } from '../domain/summary.js';
+import type { ReviewRow } from '../db/types.js';
 
 export interface ImportResult {
   created: number;
@@ -79,12 +80,17 @@ const sameReview = (a: PanelReview, b: ReviewBody) =>
     ? a.kind === 'abstain' && a.reason === b.reason
     : a.kind === 'take' && a.score === b.score && a.verdict === b.verdict && a.take === b.take;
 
+export interface ImportProvenanceOptions {
+  /** Where the reviews come from (the CLI passes `--source` or the file's base name); a review's own `source` wins. */
+  source?: string;
+}
+
 /**
  * Writes validated tools in batches inside the caller's transaction: upsert by slug, and each review as a
- * human-written revision unless it equals the critic's latest one. Idempotent: an unchanged tool is not
+ * imported revision unless it equals the critic's latest one. Idempotent: an unchanged tool is not
  * touched and an unchanged review adds nothing.
  */
-function batchWriter(trx: DbOrTx) {
+function batchWriter(trx: DbOrTx, opts: ImportProvenanceOptions = {}) {
   const result: ImportResult = { created: 0, updated: 0, unchanged: 0, reviewsAdded: 0 };
   const now = nowIso();
   let pending: ImportTool[] = [];
@@ -112,7 +118,8 @@ function batchWriter(trx: DbOrTx) {
     for (const { slug, reviews: docs } of batch) {
       const toolId = existing.get(slug)?.id ?? created.get(slug)!;
       const current = (latest.get(toolId) ?? []).map(toPanelReview);
-      for (const { critic, body } of docs ?? []) {
+      for (const review of docs ?? []) {
+        const { critic, body } = review;
         const prev = current.find((r) => r.critic === critic);
         if (prev && sameReview(prev, body)) continue;
         reviews.push({
@@ -121,7 +128,7 @@ function batchWriter(trx: DbOrTx) {
           ...('abstain' in body
             ? { kind: 'abstain', reason: body.reason, score: null, verdict: null, take: null }
             : { kind: 'take', score: body.score, verdict: body.verdict, take: body.take, reason: null }),
-          source: 'human',
+          ...importProvenance(review, opts),
           runId: null,
           model: null,
           promptVersion: null,
@@ -149,9 +156,9 @@ function batchWriter(trx: DbOrTx) {
 }
 
 /** Upserts already-validated tools (see parseImport), all in one transaction. */
-export async function importTools(db: Db, tools: readonly ImportTool[]): Promise<ImportResult> {
+export async function importTools(db: Db, tools: readonly ImportTool[], opts: ImportProvenanceOptions = {}): Promise<ImportResult> {
   return db.transaction().execute(async (trx) => {
-    const w = batchWriter(trx);
+    const w = batchWriter(trx, opts);
     for (const t of tools) await w.add(t);
     await w.flush();
     return w.result;
@@ -174,7 +181,7 @@ const HEAD_BYTES = 1 << 20;
 export async function importStream(
   db: Db,
   input: Readable,
-  opts: ImportOptions & { name?: string; onProgress?: (p: ImportProgress) => void },
+  opts: ImportOptions & ImportProvenanceOptions & { name?: string; onProgress?: (p: ImportProgress) => void },
 ): Promise<ImportResult> {
   const check = toolValidator(opts);
   let bytesRead = 0;
@@ -192,7 +199,7 @@ export async function importStream(
   // error on the stream, where the loop's first read finds it, instead of letting it crash the process.
   parser.on('error', () => {});
   return db.transaction().execute(async (trx) => {
-    const w = batchWriter(trx);
+    const w = batchWriter(trx, opts);
     const notJson = (err: unknown) => invalid(`${opts.name ?? 'input'} is not valid JSON: ${(err as Error).message}`);
     const tools = (parser as AsyncIterable<{ value: unknown; key?: string | number; stack: unknown[] }>)[Symbol.asyncIterator]();
     let i = 0;
@@ -232,9 +239,10 @@ export async function importStream(
   });
 }
 
-export type ExportReview =
+export type ExportReview = (
   | { critic: string; score: number; verdict: 'ship' | 'skip'; take: string }
-  | { critic: string; abstain: true; reason: string };
+  | { critic: string; abstain: true; reason: string }
+) & { author?: string; source?: string };
 
 /** Every tool in id order in the import shape, with each critic's latest review: one page in memory at a time. */
 export async function* exportTools(db: DbOrTx, pageSize = BATCH) {
@@ -246,10 +254,13 @@ export async function* exportTools(db: DbOrTx, pageSize = BATCH) {
     for (const r of rows) {
       yield {
         ...toToolFields(r),
-        reviews: latest.get(r.id)!.map((rev): ExportReview =>
-          rev.kind === 'take'
-            ? { critic: rev.critic, score: rev.score!, verdict: rev.verdict!, take: rev.take! }
-            : { critic: rev.critic, abstain: true, reason: rev.reason! },
+        reviews: latest.get(r.id)!.map(
+          (rev): ExportReview => ({
+            ...(rev.kind === 'take'
+              ? { critic: rev.critic, score: rev.score!, verdict: rev.verdict!, take: rev.take! }
+              : { critic: rev.critic, abstain: true as const, reason: rev.reason! }),
+            ...exportProvenance(rev),
+          }),
         ),
       };
     }
@@ -281,4 +292,14 @@ export async function exportCatalog(db: DbOrTx): Promise<{ tools: unknown[] }> {
   const tools: unknown[] = [];
   for await (const t of exportTools(db)) tools.push(t);
   return { tools };
+}
+
+/** An imported revision's provenance: the source name, and an author only when the record names one. */
+export const importProvenance = (review: { author?: string; source?: string }, opts: ImportProvenanceOptions) =>
+  ({ origin: 'import', importSource: review.source ?? opts.source ?? null, author: review.author ?? null }) as const;
+
+/** Provenance in the import format, so a re-import says the same: an import keeps its source and author; a panel revision names its run. */
+function exportProvenance(r: ReviewRow): { author?: string; source?: string } {
+  if (r.origin === 'panel') return { source: `panel run${r.runId != null ? ` #${r.runId}` : ''} (${r.model ?? 'unknown model'})` };
+  return { ...(r.author ? { author: r.author } : {}), ...(r.importSource ? { source: r.importSource } : {}) };
 }

@@ -43,6 +43,10 @@ export function toPanelReview(r: ReviewRow): PanelReview {
     : { critic: r.critic, kind: 'abstain', reason: r.reason! };
 }
 
+/** Which tool and critic a revision belongs to (e.g. to check that a reported take is one of the tool's). */
+export const findReviewRef = (db: DbOrTx, id: number): Promise<{ id: number; toolId: number; critic: string } | undefined> =>
+  db.selectFrom('reviews').select(['id', 'toolId', 'critic']).where('id', '=', id).executeTakeFirst();
+
 export const hasReviews = async (db: DbOrTx, toolId: number): Promise<boolean> =>
   (await db.selectFrom('reviews').select('id').where('toolId', '=', toolId).limit(1).executeTakeFirst()) !== undefined;
 

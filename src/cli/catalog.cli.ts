@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../errors.js';
 import { importStream, writeExport, type ImportProgress } from '../catalog/import.js';
@@ -11,6 +12,7 @@ import { toToolFields } from '../catalog/tool.js';
 import { compareProblem, decisionRows, MAX_COMPARE, overallText } from '../domain/compare.js';
 import { pricingText } from '../domain/pricing.js';
 import { NO_PANEL_TAKE } from '../domain/summary.js';
+import { provenanceText } from '../domain/provenance.js';
 import type { CliContext, CliStream } from './context.js';
 import { plural, table, wrap } from './format.js';
 
@@ -47,15 +49,17 @@ export function registerCatalog(program: Command, ctx: () => CliContext) {
     .command('import')
     .description('Import tools (and reviews) from a JSON file in the public format, streamed; all or nothing')
     .argument('<file>', 'JSON file, or - for standard input')
-    .action(async (file: string) => {
+    .option('--source <name>', "where the reviews come from, shown on each imported revision (default: the file's name)")
+    .action(async (file: string, opts: { source?: string }) => {
       const c = ctx();
-      const opts = { threshold: c.config.shipThreshold, critics: c.critics.map((x) => x.id) };
+      const parse = { threshold: c.config.shipThreshold, critics: c.critics.map((x) => x.id) };
+      const source = opts.source?.trim() || (file === '-' ? undefined : basename(file));
       const { input, size } = openInput(file);
       const progress = !c.json && c.io.stderr.isTTY ? progressLine(c.io.stderr, size) : undefined;
       let r;
       try {
         const { db } = await c.store();
-        r = await importStream(db, input, { ...opts, name: file, onProgress: progress?.update });
+        r = await importStream(db, input, { ...parse, name: file, source, onProgress: progress?.update });
       } finally {
         progress?.done();
         if (input !== process.stdin) input.destroy();
@@ -112,7 +116,7 @@ export function registerCatalog(program: Command, ctx: () => CliContext) {
       const t = await getTool((await c.store()).db, slug);
       const names = new Map(c.critics.map((x) => [x.id, x.name]));
       c.out(
-        { ...toToolFields(t.tool), summary: t.summary, reviews: t.reviews },
+        { ...toToolFields(t.tool), summary: t.summary, reviews: t.reviews.map((r) => ({ ...r, provenance: provenanceText(r, r.createdAt.slice(0, 10)) })) },
         () => {
           const lines = [
             `${t.tool.name} — ${t.tool.tagline}`,
@@ -127,9 +131,10 @@ export function registerCatalog(program: Command, ctx: () => CliContext) {
             const who = names.get(r.critic) ?? r.critic;
             lines.push('');
             if (r.kind === 'take') {
-              lines.push(`${who}: ${r.score}/100 · ${r.verdict}  (${r.source === 'human' ? 'human-written' : `${r.model}`}, ${r.createdAt.slice(0, 10)})`);
+              lines.push(`${who}: ${r.score}/100 · ${r.verdict}`);
               lines.push(...wrap(r.take!, 78).map((l) => `  ${l}`));
             } else lines.push(`${who}: ${NO_PANEL_TAKE} — ${r.reason}`);
+            lines.push(`  (${provenanceText(r, r.createdAt.slice(0, 10))})`);
           }
           return lines.join('\n');
         },

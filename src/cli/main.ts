@@ -6,6 +6,7 @@ import { CliContext, processIo, type CliIo } from './context.js';
 import { registerCatalog } from './catalog.cli.js';
 import { registerReview } from './review.cli.js';
 import { registerSubmissions } from './submissions.cli.js';
+import { registerReports } from './reports.cli.js';
 import { registerJobs } from './jobs.cli.js';
 import { registerEval } from './eval.cli.js';
 
@@ -31,6 +32,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
   registerCatalog(program, ctx);
   registerReview(program, ctx);
   registerSubmissions(program, ctx);
+  registerReports(program, ctx);
   registerJobs(program, ctx);
   registerEval(program, ctx);
   const dbCommand = program.command('db').description('Database maintenance');

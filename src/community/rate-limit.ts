@@ -27,6 +27,8 @@ export const DEFAULT_LIMITS = {
   newVisitorIp: { capacity: 30, refill: 30, perMs: 10 * MINUTE },
   submitVisitor: { capacity: 5, refill: 5, perMs: HOUR },
   submitIp: { capacity: 20, refill: 20, perMs: HOUR },
+  reportVisitor: { capacity: 5, refill: 5, perMs: HOUR },
+  reportIp: { capacity: 20, refill: 20, perMs: HOUR },
   signinEmail: { capacity: 3, refill: 3, perMs: 15 * MINUTE },
   signinIp: { capacity: 10, refill: 10, perMs: 15 * MINUTE },
   adminLoginIp: { capacity: 10, refill: 10, perMs: 15 * MINUTE },

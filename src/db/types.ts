@@ -72,8 +72,12 @@ export interface ReviewsTable {
   verdict: 'ship' | 'skip' | null;
   take: string | null;
   reason: string | null;
-  /** 'human' for imported reviews, 'llm' for panel runs. */
-  source: 'human' | 'llm';
+  /** Where the revision came from: a panel run (runId, model, promptVersion) or an import (migration 20261130_101). */
+  origin: 'panel' | 'import';
+  /** Imports only: the source named at import (file name, `--source`, or the record's own `source`); "demo" for the demo catalog. */
+  importSource: string | null;
+  /** Imports only, and only when the import named one: who wrote the review. */
+  author: string | null;
   runId: number | null;
   model: string | null;
   promptVersion: string | null;
@@ -215,7 +219,39 @@ export interface SubmissionsTable {
   decidedAt: string | null;
 }
 
+export interface ErrorReportsTable {
+  id: Generated<number>;
+  toolId: number;
+  /** The revision the reader was looking at, when the report came from a take's "Report an error". */
+  reviewId: number | null;
+  critic: string | null;
+  what: string;
+  sourceUrl: string | null;
+  email: string | null;
+  reporterId: string | null;
+  status: 'pending' | 'accepted' | 'rejected';
+  /** Why it was rejected (sent to the reporter when they gave an email). */
+  reason: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+}
+
+export interface CorrectionsTable {
+  id: Generated<number>;
+  toolId: number;
+  reportId: number | null;
+  reviewId: number | null;
+  critic: string | null;
+  whatChanged: string;
+  why: string;
+  /** The re-review queued because the error was in the tool's data; null when none was needed. */
+  jobId: number | null;
+  createdAt: string;
+}
+
 export interface DB {
+  errorReports: ErrorReportsTable;
+  corrections: CorrectionsTable;
   jobs: JobsTable;
   digestSubscribers: DigestSubscribersTable;
   digestIssues: DigestIssuesTable;
@@ -256,3 +292,5 @@ export type DigestIssueRow = Selectable<DigestIssuesTable>;
 export type DigestDeliveryRow = Selectable<DigestDeliveriesTable>;
 export type SubmissionRow = Selectable<SubmissionsTable>;
 export type UserRow = Selectable<UsersTable>;
+export type ErrorReportRow = Selectable<ErrorReportsTable>;
+export type CorrectionRow = Selectable<CorrectionsTable>;

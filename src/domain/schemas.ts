@@ -103,18 +103,20 @@ export function reviewBodySchema(threshold = DEFAULT_SHIP_THRESHOLD) {
 export type ReviewBody = z.infer<ReturnType<typeof reviewBodySchema>>;
 
 export function importReviewSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
-  // The critic id sits beside the body in import files. The body schema is built once here, not per review:
-  // rebuilding it for every review made checking 100,000 tools take minutes.
+  // The critic id, and optionally who wrote the review and where it comes from, sit beside the body in import files.
+  // `author` is the only way a review is shown as written by a person; `source` names where it comes from
+  // (overriding the name given at import; "demo" marks the demo catalog). The body schema is built once here,
+  // not per review: rebuilding it for every review made checking 100,000 tools take minutes.
   const bodySchema = reviewBodySchema(threshold);
   return z
-    .looseObject({ critic: criticIdSchema })
-    .transform(({ critic, ...body }, ctx) => {
+    .looseObject({ critic: criticIdSchema, author: line(120).optional(), source: line(120).optional() })
+    .transform(({ critic, author, source, ...body }, ctx) => {
       const parsed = bodySchema.safeParse(body);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message });
         return z.NEVER;
       }
-      return { critic, body: parsed.data };
+      return { critic, body: parsed.data, ...(author ? { author } : {}), ...(source ? { source } : {}) };
     });
 }
 

@@ -94,7 +94,9 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
           ...('abstain' in b
             ? { kind: 'abstain', reason: b.reason, score: null, verdict: null, take: null }
             : { kind: 'take', score: b.score, verdict: b.verdict, take: b.take, reason: null }),
-          source: 'llm',
+          origin: 'panel',
+          importSource: null,
+          author: null,
           runId,
           model: llm.model,
           promptVersion: promptVersion(critic),

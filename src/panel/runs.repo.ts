@@ -1,5 +1,5 @@
 import { nowIso, type DbOrTx } from '../db/db.js';
-import type { PanelRunRow } from '../db/types.js';
+import type { PanelFailureRow, PanelRunRow, ReviewRow } from '../db/types.js';
 
 /** SQL for panel runs (one per tool per `runPanel`) and the critics that failed in them. */
 
@@ -18,4 +18,37 @@ export async function finishPanelRun(db: DbOrTx, id: number, end: Pick<PanelRunR
 
 export async function insertPanelFailure(db: DbOrTx, failure: { runId: number; critic: string; reason: string; attempts: number }): Promise<void> {
   await db.insertInto('panelFailures').values({ ...failure, createdAt: nowIso() }).execute();
+}
+
+export interface RunDetail {
+  run: PanelRunRow;
+  tool: { slug: string; name: string } | null;
+  reviews: ReviewRow[];
+  failures: PanelFailureRow[];
+}
+
+/** One run for its page: the run, its tool, the revisions it wrote and the critics that failed in it. */
+export async function findRunDetail(db: DbOrTx, id: number): Promise<RunDetail | undefined> {
+  const run = await db.selectFrom('panelRuns').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!run) return undefined;
+  const [tool, reviews, failures] = await Promise.all([
+    db.selectFrom('tools').select(['slug', 'name']).where('id', '=', run.toolId).executeTakeFirst(),
+    db.selectFrom('reviews').selectAll().where('runId', '=', id).orderBy('id').execute(),
+    db.selectFrom('panelFailures').selectAll().where('runId', '=', id).orderBy('id').execute(),
+  ]);
+  return { run, tool: tool ?? null, reviews, failures };
+}
+
+/** Models that wrote panel revisions since `since`, with their share of those revisions, most used first. */
+export async function modelShares(db: DbOrTx, since: string): Promise<{ model: string; reviews: number }[]> {
+  const rows = await db
+    .selectFrom('reviews')
+    .select(['model', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('origin', '=', 'panel')
+    .where('createdAt', '>=', since)
+    .groupBy('model')
+    .orderBy('n', 'desc')
+    .orderBy('model')
+    .execute();
+  return rows.map((r) => ({ model: r.model ?? 'unknown model', reviews: Number(r.n) }));
 }

@@ -2,6 +2,7 @@ import type { App } from './app.js';
 import type { Site } from './site.js';
 import { votesApp } from './pages/votes.page.js';
 import { submitApp } from './pages/submit.page.js';
+import { reportApp } from './pages/report.page.js';
 import { signinApp } from './pages/signin.page.js';
 import { adminApp } from './pages/admin.page.js';
 import { registerToolPages } from './pages/tool.page.js';
@@ -15,11 +16,14 @@ import { registerHome } from './pages/home.page.js';
 import { registerCritics } from './pages/critics.page.js';
 import { registerCategories } from './pages/categories.page.js';
 import { registerSearch } from './pages/search.page.js';
+import { registerRunPages } from './pages/runs.page.js';
+import { registerMethodology } from './pages/methodology.page.js';
 
 /** Each feature registers its routes here, in one list, so a newcomer finds every URL from one place. */
 export function registerPages(app: App, site: Site): void {
   app.route('/', votesApp(site));
   app.route('/', submitApp(site));
+  app.route('/', reportApp(site));
   app.route('/', signinApp(site));
   app.route('/', adminApp(site));
   registerToolPages(app, site);
@@ -33,4 +37,6 @@ export function registerPages(app: App, site: Site): void {
   registerCategories(app, site);
   registerSearch(app, site);
   registerDigest(app, site);
+  registerRunPages(app, site);
+  registerMethodology(app, site);
 }

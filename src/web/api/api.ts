@@ -10,6 +10,8 @@ import { toToolFields } from '../../catalog/tool.js';
 import { voteCounts } from '../../community/votes.repo.js';
 import { decisionRows, overallText } from '../../domain/compare.js';
 import { disagree, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
+import { provenanceText } from '../../domain/provenance.js';
+import { formatDate } from '../components/tool-helpers.js';
 import { notFound } from '../../errors.js';
 import type { App } from '../app.js';
 import { cacheable, type AppEnv } from '../http.js';
@@ -63,7 +65,7 @@ const routes = {
     method: 'get',
     path: '/tools/{slug}/reviews',
     tags: ['tools'],
-    summary: "A tool's reviews: each critic's latest, and every revision with its source, model, prompt version, tokens and latency",
+    summary: "A tool's reviews: each critic's latest, and every revision with its origin (panel run or import), model, prompt version, tokens and latency",
     request: { params: slugParams },
     responses: { 200: json(toolReviewsSchema, 'Latest reviews and full history'), ...errors },
   }),
@@ -147,7 +149,11 @@ function toApiReview(r: ReviewRow): ApiReview {
   const meta = {
     id: r.id,
     critic: r.critic,
-    source: r.source,
+    origin: r.origin,
+    provenance: provenanceText(r, formatDate(r.createdAt)),
+    runId: r.runId,
+    importSource: r.importSource,
+    author: r.author,
     model: r.model,
     promptVersion: r.promptVersion,
     inputTokens: r.inputTokens,

@@ -74,7 +74,11 @@ export const toolSchema = toolFieldsSchema
 const reviewMeta = {
   id: z.number().int(),
   critic: criticIdSchema,
-  source: z.enum(['human', 'llm']).openapi({ description: '"human" for imported reviews, "llm" for panel runs' }),
+  origin: z.enum(['panel', 'import']).openapi({ description: '"panel" for a panel run (see runId, model, promptVersion), "import" for an imported review' }),
+  provenance: z.string().openapi({ description: 'Where the revision came from, as the site says it', example: 'Imported from reviews.json on 30 Nov 2026' }),
+  runId: z.number().int().nullable().openapi({ description: 'The panel run that wrote it (its page: /runs/{runId}); null for imports' }),
+  importSource: z.string().nullable().openapi({ description: 'Imports: the source named at import ("demo" for the demo catalog); null when none was given' }),
+  author: z.string().nullable().openapi({ description: 'Imports: who wrote the review, only when the import named one. No other revision claims a human author.' }),
   model: z.string().nullable(),
   promptVersion: z.string().nullable(),
   inputTokens: z.number().int().nullable(),

@@ -52,7 +52,7 @@ export function ComparePage({ comparison: c, tools, critics, threshold, everyone
                 </div>
               </div>
               <p class="contender-tagline small">{t.tool.tagline}</p>
-              <PanelVerdict summary={c.panels[i]!} />
+              <PanelVerdict summary={c.panels[i]!} explain />
               <CommunityActions tool={t.tool} counts={c.communities[i]} />
               {disagree(c.panels[i]!, c.communities[i]!) && <p class="small disagree-note">Critics and community disagree.</p>}
               {i === picked && (

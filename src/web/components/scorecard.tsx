@@ -1,7 +1,8 @@
 import type { ReviewRow } from '../../db/types.js';
 import { NO_PANEL_TAKE } from '../../domain/summary.js';
-import { formatDate, provenance } from './tool-helpers.js';
+import { formatDate } from './tool-helpers.js';
 import { urls } from '../../urls.js';
+import { provenanceText } from '../../domain/provenance.js';
 
 /** A score with its ship/skip pill, e.g. "88" + "Ship". */
 export function ScoreVerdict({ score, verdict }: { score: number; verdict: 'ship' | 'skip' }) {
@@ -27,7 +28,7 @@ export function Abstention({ reason }: { reason: string }) {
 }
 
 /** One critic's latest review of a tool: name (linking to the critic), motto, score and verdict, the take or the abstention, and where it came from. */
-export function Scorecard({ criticId, name, motto, review }: { criticId: string; name: string; motto?: string; review: ReviewRow }) {
+export function Scorecard({ criticId, name, motto, review, reportHref }: { criticId: string; name: string; motto?: string; review: ReviewRow; reportHref?: string }) {
   const take = review.kind === 'take';
   return (
     <article class={`card scorecard ${take ? `scorecard-${review.verdict}` : 'scorecard-abstain'}`} aria-labelledby={`critic-${criticId}`}>
@@ -42,8 +43,29 @@ export function Scorecard({ criticId, name, motto, review }: { criticId: string;
       </header>
       {take ? <p class="take">{review.take}</p> : <Abstention reason={review.reason ?? ''} />}
       <p class="small muted provenance">
-        {provenance(review)} · <time datetime={review.createdAt}>{formatDate(review.createdAt)}</time>
+        <Provenance review={review} />
+        {reportHref && (
+          <>
+            {' · '}
+            <a class="report-link" href={reportHref} rel="nofollow">
+              Report an error<span class="visually-hidden"> in {name}'s take</span>
+            </a>
+          </>
+        )}
       </p>
     </article>
   );
+}
+
+/** Where a revision came from, its date in a <time>; a panel revision links to its run's page. */
+export function Provenance({ review }: { review: ReviewRow }) {
+  const [before, after] = provenanceText(review, '\u0000').split('\u0000');
+  const text = (
+    <>
+      {before}
+      <time datetime={review.createdAt}>{formatDate(review.createdAt)}</time>
+      {after}
+    </>
+  );
+  return review.origin === 'panel' && review.runId != null ? <a href={urls.run(review.runId)}>{text}</a> : text;
 }

@@ -5,14 +5,31 @@ import { urls } from '../../urls.js';
 
 const pillClass = (label: string | null) => `pill pill-${label ? label.toLowerCase() : 'none'}`;
 
-/** "Ship · 3 ship / 1 skip" with "75%" beside it, coloured by label; "No panel takes yet" otherwise. */
-export function PanelVerdict({ summary, compact }: { summary: PanelSummary; compact?: boolean }) {
-  if (!summary.label) return <span class={pillClass(null)}>{summary.text}</span>;
+/** The link every full panel verdict carries to the page that explains how it was reached. */
+export const HowWeDecide = () => (
+  <a class="how-we-decide small" href={urls.methodology}>
+    How we decide
+  </a>
+);
+
+/**
+ * "Ship · 3 ship / 1 skip" with "75%" beside it, coloured by label; "No panel takes yet" otherwise.
+ * `explain` adds the "How we decide" link (tool and compare pages; cards in lists link to the tool page instead).
+ */
+export function PanelVerdict({ summary, compact, explain }: { summary: PanelSummary; compact?: boolean; explain?: boolean }) {
+  if (!summary.label)
+    return (
+      <span class="verdict">
+        <span class={pillClass(null)}>{summary.text}</span>
+        {explain && <> <HowWeDecide /></>}
+      </span>
+    );
   return (
     <span class="verdict">
       <span class={pillClass(summary.label)}>{compact ? summary.label : summary.text}</span>{' '}
       <span class="pct">{summary.shipPct}%</span>
       {compact && <span class="visually-hidden"> ({summary.text})</span>}
+      {explain && <> <HowWeDecide /></>}
     </span>
   );
 }

@@ -14,12 +14,17 @@ import type { SubmissionRow } from '../../db/types.js';
 import { safeEqual, signValue, unsignValue } from '../../community/secret.js';
 import { limiterFor, type LimitName } from '../../community/rate-limit.js';
 import { approveSubmission, listSubmissions, rejectSubmission } from '../../community/submissions.service.js';
+import { acceptReport, listReports, rejectReport } from '../../community/corrections.service.js';
+import type { ReportWithTool } from '../../community/corrections.repo.js';
+import { createMailer, type Mailer } from '../../mail/mailer.js';
+import { AdminReports } from '../components/admin-reports.js';
 
 /** The operator's /admin page and JSON: approve or reject submitted tools (ADMIN_TOKEN; off when unset). */
 export function adminApp(site: Site): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: true });
   const db = site.store.db;
   const limit = (checks: [LimitName, string][], message: string) => limiterFor(site).take(checks, message);
+  let mailer: Mailer | undefined;
 
   const adminOff = () => new AppError('not_found', 'The admin page is off. Set ADMIN_TOKEN to turn it on.', 404);
   const adminPurpose = () => `admin|${createHash('sha256').update(site.config.adminToken ?? '').digest('hex')}`;
@@ -49,8 +54,8 @@ export function adminApp(site: Site): Hono<AppEnv> {
   app.get('/admin', async (c) => {
     const how = await adminAuth(c);
     if (!how) return c.html(adminLoginPage(site, c), 401, { 'cache-control': 'no-store' });
-    const [pending, recent] = await Promise.all([listSubmissions(db, { status: 'pending' }), listSubmissions(db, { limit: 30 })]);
-    return c.html(adminPage(site, c, pending, recent.filter((s) => s.status !== 'pending'), c.req.query('done')), 200, { 'cache-control': 'no-store' });
+    const [pending, recent, reports] = await Promise.all([listSubmissions(db, { status: 'pending' }), listSubmissions(db, { limit: 30 }), listReports(db, { status: 'pending' })]);
+    return c.html(adminPage(site, c, pending, recent.filter((s) => s.status !== 'pending'), c.req.query('done'), reports), 200, { 'cache-control': 'no-store' });
   });
   app.post('/admin/login', verifyCsrf, async (c) => {
     const token = site.config.adminToken;
@@ -91,6 +96,27 @@ export function adminApp(site: Site): Hono<AppEnv> {
     const s = await rejectSubmission(db, id, body.reason);
     if (wantsJson(c)) return c.json({ ok: true, submission: adminSubmission(s) });
     return c.redirect(`/admin?done=rejected-${id}`, 303);
+  });
+  app.get('/admin/reports.json', async (c) => {
+    if (!adminAuth(c)) throw new AppError('unauthorized', 'Send Authorization: Bearer ADMIN_TOKEN.', 401);
+    const status = c.req.query('status');
+    return c.json({ reports: await listReports(db, { status: status === 'pending' || status === 'accepted' || status === 'rejected' ? status : undefined }) }, 200, { 'cache-control': 'no-store' });
+  });
+  // Error reports (src/community/corrections.service.ts): accept records a correction; reject answers by email.
+  app.post('/admin/reports/:id/:decision{accept|reject}', async (c) => {
+    await requireAdmin(c);
+    const id = Number(c.req.param('id'));
+    if (!Number.isInteger(id) || id <= 0) throw notFound(`There is no report "${c.req.param('id')}".`);
+    const body = await readForm(c);
+    if (c.req.param('decision') === 'accept') {
+      const r = await acceptReport(db, id, { whatChanged: body.what_changed ?? body.whatChanged ?? '', why: body.why ?? '', toolData: !!(body.tool_data ?? body.toolData) });
+      await site.refreshVersion();
+      if (wantsJson(c)) return c.json({ ok: true, report: r.report, correction: r.correction, job: r.jobId == null ? null : { id: r.jobId } });
+      return c.redirect(`/admin?done=report-accepted-${id}`, 303);
+    }
+    const r = await rejectReport(db, (mailer ??= createMailer(site.config)), id, body.reason ?? '', { publicUrl: site.config.publicUrl });
+    if (wantsJson(c)) return c.json({ ok: true, report: r.report, emailed: r.emailed });
+    return c.redirect(`/admin?done=report-rejected-${id}`, 303);
   });
   return app;
 }
@@ -135,8 +161,9 @@ function adminLoginPage(site: Site, c: Context, message?: string): string {
   );
 }
 
-function adminPage(site: Site, c: Context, pending: SubmissionRow[], decided: SubmissionRow[], done?: string): string {
+function adminPage(site: Site, c: Context, pending: SubmissionRow[], decided: SubmissionRow[], done?: string, reports: ReportWithTool[] = []): string {
   const m = done?.match(/^(approved|rejected)-(\d+)$/);
+  const rm = done?.match(/^report-(accepted|rejected)-(\d+)$/);
   return renderPage(
     site,
     { title: 'Submissions', description: 'Review submitted tools.', path: '/admin', noindex: true },
@@ -153,6 +180,12 @@ function adminPage(site: Site, c: Context, pending: SubmissionRow[], decided: Su
           Submission #{m[2]} {m[1]}.{m[1] === 'approved' ? ' The tool is listed and its panel review is queued.' : ''}
         </p>
       )}
+      {rm && (
+        <p class="notice" role="status">
+          Report #{rm[2]} {rm[1]}.{rm[1] === 'accepted' ? ' The correction is on the tool page.' : ''}
+        </p>
+      )}
+      <AdminReports c={c} pending={reports} />
       <h2>Waiting for review ({pending.length})</h2>
       {pending.length === 0 ? (
         <p class="muted">Nothing waiting.</p>

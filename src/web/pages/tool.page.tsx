@@ -1,13 +1,14 @@
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import type { ReviewRow, ToolRow } from '../../db/types.js';
+import type { CorrectionRow, ReviewRow, ToolRow } from '../../db/types.js';
+import { correctionsOfTool } from '../../community/corrections.repo.js';
 import { cacheable } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { Avatar, CommunityVerdict, PanelVerdict, ToolCard } from '../components/verdict.js';
 import { ScoreChart, type ChartRow } from '../components/score-chart.js';
 import { CommunityActions } from '../components/community.js';
-import { ScoreVerdict, Scorecard } from '../components/scorecard.js';
+import { Provenance, ScoreVerdict, Scorecard } from '../components/scorecard.js';
 import { criticName, criticOrder, escapeAttr, formatDate, provenance, safeHref } from '../components/tool-helpers.js';
 import { closeMatches, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
 import { allSlugs, findToolBySlug, findToolsBySlugs, listTools, type ToolChoice } from '../../catalog/tools.repo.js';
@@ -34,11 +35,12 @@ export function registerToolPages(app: App, site: Site): void {
       return c.html(await unknownToolPage(site, slug), 404, { 'cache-control': 'no-store' });
     }
     const [item] = await withPanels(db, [tool]);
-    const [votes, history, sameCategory, everyone] = await Promise.all([
+    const [votes, history, sameCategory, everyone, corrections] = await Promise.all([
       voteCounts(db, [tool.id]),
       reviewHistory(db, tool.id),
       listTools(db, { categorySlug: tool.categorySlug, limit: NEIGHBOURS + 1 }),
       toolChoices(site),
+      correctionsOfTool(db, tool.id),
     ]);
     const neighbours = await withPanels(db, sameCategory.filter((t) => t.id !== tool.id).slice(0, NEIGHBOURS));
     const v = votes.get(tool.id) ?? { ships: 0, skips: 0 };
@@ -52,7 +54,7 @@ export function registerToolPages(app: App, site: Site): void {
       renderPage(
         site,
         { title: excerpt(`${tool.name}: ${tool.tagline}`, 70), description, path: urls.tool(tool.slug), ogImage: urls.toolImage(tool.slug) },
-        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} everyone={everyone} />,
+        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} everyone={everyone} corrections={corrections} />,
       ),
     );
   });
@@ -94,9 +96,10 @@ interface ToolPageProps {
   history: ReviewRow[];
   neighbours: ToolWithPanel[];
   everyone: ToolChoice[];
+  corrections: CorrectionRow[];
 }
 
-function ToolPage({ site, item, community, history, neighbours, everyone }: ToolPageProps) {
+function ToolPage({ site, item, community, history, neighbours, everyone, corrections }: ToolPageProps) {
   const { tool, summary } = item;
   const tags = parseTags(tool.tags);
   const order = criticOrder(site.critics);
@@ -122,7 +125,7 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
             <div class="verdict-line">
               <span class="verdict-label">Panel</span>
               <span class="verdict-values">
-                <PanelVerdict summary={summary} />
+                <PanelVerdict summary={summary} explain />
                 {summary.meanScore != null && <span class="small muted">mean score {summary.meanScore}</span>}
               </span>
             </div>
@@ -191,7 +194,13 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
             {rows.length > 0 && <ScoreChart id="panel-chart" toolName={tool.name} rows={rows} threshold={threshold} />}
             <div class="scorecards">
               {reviews.map((r) => (
-                <Scorecard criticId={r.critic} name={criticName(site.critics, r.critic)} motto={site.critics.find((c) => c.id === r.critic)?.motto} review={r} />
+                <Scorecard
+                  criticId={r.critic}
+                  name={criticName(site.critics, r.critic)}
+                  motto={site.critics.find((c) => c.id === r.critic)?.motto}
+                  review={r}
+                  reportHref={urls.toolReport(tool.slug, r.id)}
+                />
               ))}
             </div>
             {notReviewed.length > 0 && (
@@ -208,7 +217,7 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
             )}
           </section>
 
-          <ReviewHistory site={site} current={reviews} history={history} />
+          <ReviewHistory site={site} current={reviews} history={history} corrections={corrections} />
         </div>
 
         <aside class="tool-side" aria-label={`About ${tool.name}`}>
@@ -275,8 +284,8 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
   );
 }
 
-/** Earlier revisions per critic, newest first, with who or what wrote them and when. */
-function ReviewHistory({ site, current, history }: { site: Site; current: ReviewRow[]; history: ReviewRow[] }) {
+/** Earlier revisions per critic, newest first, with who or what wrote them and when; then the corrections made to this page. */
+function ReviewHistory({ site, current, history, corrections }: { site: Site; current: ReviewRow[]; history: ReviewRow[]; corrections: CorrectionRow[] }) {
   const latest = new Set(current.map((r) => r.id));
   const earlier = history.filter((r) => !latest.has(r.id));
   const critics = current.map((r) => r.critic);
@@ -301,7 +310,7 @@ function ReviewHistory({ site, current, history }: { site: Site; current: Review
                 {g.revisions.map((r) => (
                   <li>
                     <p class="history-meta small">
-                      <time datetime={r.createdAt}>{formatDate(r.createdAt)}</time> · {provenance(r)}
+                      <Provenance review={r} />
                     </p>
                     {r.kind === 'take' ? (
                       <>
@@ -320,7 +329,35 @@ function ReviewHistory({ site, current, history }: { site: Site; current: Review
           ))}
         </details>
       )}
+      <Corrections site={site} corrections={corrections} />
     </section>
+  );
+}
+
+/** Accepted error reports: what changed and why, newest first (see /methodology for the whole record). */
+function Corrections({ site, corrections }: { site: Site; corrections: CorrectionRow[] }) {
+  if (corrections.length === 0) return null;
+  return (
+    <div class="corrections" id="corrections">
+      <h3>Corrections</h3>
+      <ol class="corrections-list">
+        {corrections.map((k) => (
+          <li>
+            <p class="small muted">
+              <time datetime={k.createdAt}>{formatDate(k.createdAt)}</time>
+              {k.critic && <> · {criticName(site.critics, k.critic)}'s take</>}
+              {k.jobId != null && <> · the panel is reviewing the tool again</>}
+            </p>
+            <p>
+              <strong>What changed:</strong> {k.whatChanged}
+            </p>
+            <p>
+              <strong>Why:</strong> {k.why}
+            </p>
+          </li>
+        ))}
+      </ol>
+    </div>
   );
 }
 

@@ -1,0 +1,141 @@
+import { urls } from '../../urls.js';
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../http.js';
+import type { Site } from '../site.js';
+import { cacheable, readForm, wantsJson } from '../http.js';
+import { renderPage } from '../layout.js';
+import { clientAddress, getVisitor } from '../visitor.js';
+import { csrfField, verifyCsrf } from '../csrf.js';
+import { criticName } from '../components/tool-helpers.js';
+import { AppError } from '../../errors.js';
+import { findToolBySlug } from '../../catalog/tools.repo.js';
+import { findReviewRef } from '../../catalog/reviews.repo.js';
+import { limiterFor, type LimitName } from '../../community/rate-limit.js';
+import { parseReport, reportError, ReportInvalid, REPORT_LABELS } from '../../community/corrections.service.js';
+import type { ToolRow } from '../../db/types.js';
+
+/** The public path of a tool's "Report an error" form, optionally about one take. */
+
+/** /tools/:slug/report: readers report an error in a take; an operator decides on /admin or with `verdict reports`. */
+export function reportApp(site: Site): Hono<AppEnv> {
+  const app = new Hono<AppEnv>({ strict: true });
+  const db = site.store.db;
+  const limit = (checks: [LimitName, string][], message: string) => limiterFor(site).take(checks, message);
+  const toolOr404 = async (c: Context) => {
+    const tool = await findToolBySlug(db, c.req.param('slug')!);
+    if (!tool) throw new AppError('not_found', `There is no tool "${c.req.param('slug')!.slice(0, 80)}".`, 404);
+    return tool;
+  };
+  const reviewOf = async (tool: ToolRow, raw: string | undefined) => {
+    const id = Number(raw);
+    if (!raw || !Number.isSafeInteger(id) || id <= 0) return undefined;
+    const r = await findReviewRef(db, id);
+    return r && r.toolId === tool.id ? r : undefined;
+  };
+
+  app.get('/tools/:slug/report', cacheable, async (c) => {
+    const tool = await toolOr404(c);
+    const review = await reviewOf(tool, c.req.query('review'));
+    return c.html(reportPage(site, c, tool, { review }));
+  });
+  app.get('/tools/:slug/report/thanks', cacheable, async (c) => {
+    const tool = await toolOr404(c);
+    return c.html(
+      renderPage(
+        site,
+        { title: 'Thanks for the report', description: 'Your report is waiting for review.', path: `/tools/${tool.slug}/report/thanks`, noindex: true },
+        <section class="narrow">
+          <h1>Thanks! We will check it</h1>
+          <p>
+            An editor reads every report. If the page is wrong we correct it and say so in its review history and on the <a href={urls.methodology}>methodology page</a>; if
+            you left an email and we do not change it, we tell you why.
+          </p>
+          <p>
+            <a href={`/tools/${tool.slug}`}>Back to {tool.name}</a>
+          </p>
+        </section>,
+      ),
+    );
+  });
+  app.post('/tools/:slug/report', verifyCsrf, async (c) => {
+    const tool = await toolOr404(c);
+    const body = await readForm(c);
+    const v = getVisitor(c);
+    const ip = clientAddress(c, site);
+    await limit(v ? [['reportIp', ip], ['reportVisitor', v.ownerId]] : [['reportIp', ip]], 'Too many reports from you.');
+    try {
+      const report = await reportError(db, tool.slug, parseReport(body), v?.ownerId ?? null);
+      if (wantsJson(c)) return c.json({ ok: true, report: { id: report.id, status: report.status, createdAt: report.createdAt } }, 201);
+      return c.redirect(`/tools/${tool.slug}/report/thanks`, 303);
+    } catch (err) {
+      if (!(err instanceof ReportInvalid)) throw err;
+      if (wantsJson(c)) return c.json({ error: { code: err.code, message: err.message, fields: err.fields } }, 400);
+      const review = await reviewOf(tool, body.review);
+      return c.html(reportPage(site, c, tool, { review, values: body, fields: err.fields, message: err.message }), 400, { 'cache-control': 'no-store' });
+    }
+  });
+  return app;
+}
+
+interface ReportState {
+  review?: { id: number; critic: string };
+  values?: Record<string, string | undefined>;
+  fields?: Record<string, string>;
+  message?: string;
+}
+
+function reportPage(site: Site, c: Context, tool: ToolRow, st: ReportState): string {
+  const v = st.values ?? {};
+  const f = st.fields ?? {};
+  const described = (name: string, hint?: boolean) => [hint ? `report-${name}-hint` : '', f[name] ? `report-${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const error = (name: string) =>
+    f[name] && (
+      <span class="field-error" id={`report-${name}-error`}>
+        {REPORT_LABELS[name]} {f[name]}
+      </span>
+    );
+  const about = st.review ? `${criticName(site.critics, st.review.critic)}'s take on ${tool.name}` : tool.name;
+  return renderPage(
+    site,
+    { title: `Report an error: ${tool.name}`, description: `Tell us what is wrong on the ${tool.name} page.`, path: urls.toolReport(tool.slug, st.review?.id), noindex: true },
+    <section class="narrow report-page">
+      <h1>Report an error</h1>
+      <p>
+        About <a href={`/tools/${tool.slug}`}>{about}</a>. Tell us what is wrong; an editor checks every report, and accepted corrections are listed on the tool's page.
+      </p>
+      {st.message && (
+        <div class="notice notice-error" role="alert">
+          <p>{st.message}</p>
+        </div>
+      )}
+      <form method="post" action={`/tools/${tool.slug}/report`} class="card submit-form">
+        {csrfField(c)}
+        {st.review && <input type="hidden" name="review" value={String(st.review.id)} />}
+        <div class={`field${f.what ? ' has-error' : ''}`}>
+          <label for="report-what">What is wrong</label>
+          <span class="small muted" id="report-what-hint">
+            Be specific: which claim, and what is true instead.
+          </span>
+          <textarea id="report-what" name="what" required minlength={10} maxlength={2000} rows={6} aria-invalid={f.what ? 'true' : undefined} aria-describedby={described('what', true)}>
+            {v.what ?? ''}
+          </textarea>
+          {error('what')}
+        </div>
+        <div class={`field${f.sourceUrl ? ' has-error' : ''}`}>
+          <label for="report-sourceUrl">Source (optional)</label>
+          <input id="report-sourceUrl" type="url" name="source_url" maxlength={500} placeholder="https://" value={v.source_url ?? v.sourceUrl ?? ''} aria-invalid={f.sourceUrl ? 'true' : undefined} aria-describedby={described('sourceUrl')} />
+          {error('sourceUrl')}
+        </div>
+        <div class={`field${f.email ? ' has-error' : ''}`}>
+          <label for="report-email">Your email (optional)</label>
+          <span class="small muted" id="report-email-hint">
+            Only to tell you if we do not change the page, and why.
+          </span>
+          <input id="report-email" type="email" name="email" maxlength={254} value={v.email ?? ''} aria-invalid={f.email ? 'true' : undefined} aria-describedby={described('email', true)} />
+          {error('email')}
+        </div>
+        <button type="submit">Send report</button>
+      </form>
+    </section>,
+  );
+}
