@@ -70,7 +70,7 @@ for (const { dialect, skip } of DIALECTS) {
       const b = t.reviews.find((r) => r.critic === 'builder')!;
       assert.equal(b.source, 'llm');
       assert.equal(b.model, 'fake-model');
-      assert.match(b.promptVersion!, /^panel-v1\+builder\.[0-9a-f]{8}$/);
+      assert.match(b.promptVersion!, /^panel-v\d+\+builder\.[0-9a-f]{8}$/);
       assert.equal(b.inputTokens, 100);
       assert.equal(b.outputTokens, 20);
       assert.ok(b.latencyMs! >= 0);

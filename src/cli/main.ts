@@ -7,6 +7,7 @@ import { registerCatalog } from './catalog.cli.js';
 import { registerReview } from './review.cli.js';
 import { registerSubmissions } from './submissions.cli.js';
 import { registerJobs } from './jobs.cli.js';
+import { registerResearch } from './research.cli.js';
 
 /**
  * Runs the `verdict` command. Exit status: 0 success, 1 failure, 2 bad usage.
@@ -31,6 +32,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
   registerReview(program, ctx);
   registerSubmissions(program, ctx);
   registerJobs(program, ctx);
+  registerResearch(program, ctx);
   const dbCommand = program.command('db').description('Database maintenance');
   dbCommand
     .command('migrate')

@@ -45,6 +45,8 @@ export interface PanelRunsTable {
   outputTokens: number;
   startedAt: string;
   finishedAt: string | null;
+  /** Why the run happened when it was not asked for by hand, e.g. "pricing changed" (migration 20261130_002). */
+  reason: string | null;
 }
 
 export interface ReviewsTable {
@@ -199,7 +201,35 @@ export interface SubmissionsTable {
   decidedAt: string | null;
 }
 
+/** One snapshot of one public source about a tool (src/research). A failed check has `error` set and no facts. */
+export interface EvidenceTable {
+  id: Generated<number>;
+  toolId: number;
+  kind: 'homepage' | 'pricing' | 'docs' | 'github' | 'huggingface' | 'npm' | 'pypi';
+  url: string;
+  fetchedAt: string;
+  status: number | null;
+  error: string | null;
+  contentHash: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  /** JSON object of extracted facts (see src/research/facts.ts). */
+  facts: string;
+  excerpt: string;
+  /** JSON array of material changes since the previous snapshot of this source. */
+  changes: string;
+}
+
+/** Which snapshots a review revision's critic was shown (cited = 0) and which it cited (cited = 1). */
+export interface ReviewEvidenceTable {
+  reviewId: number;
+  evidenceId: number;
+  cited: number;
+}
+
 export interface DB {
+  evidence: EvidenceTable;
+  reviewEvidence: ReviewEvidenceTable;
   jobs: JobsTable;
   digestSubscribers: DigestSubscribersTable;
   digestIssues: DigestIssuesTable;
@@ -230,3 +260,5 @@ export type DigestIssueRow = Selectable<DigestIssuesTable>;
 export type DigestDeliveryRow = Selectable<DigestDeliveriesTable>;
 export type SubmissionRow = Selectable<SubmissionsTable>;
 export type UserRow = Selectable<UsersTable>;
+export type EvidenceRow = Selectable<EvidenceTable>;
+export type NewEvidenceRow = Insertable<EvidenceTable>;

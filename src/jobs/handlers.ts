@@ -71,6 +71,7 @@ const panelReview = handle('panel.review', async (p, ctx) => {
     timeoutMs: cfg.llmTimeoutMs,
     maxAttempts: cfg.llmMaxAttempts,
     backoffMs: ctx.llmBackoffMs ?? cfg.llmBackoffMs,
+    reason: p.reason,
   });
   const run = result.runs[0]!;
   const failures = result.outcomes.filter((o) => o.status === 'failed');

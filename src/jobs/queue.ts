@@ -14,7 +14,12 @@ import { insertJob } from './jobs.repo.js';
  */
 export const jobPayloads = {
   /** Run every critic on one tool. `onlyIfUnreviewed` (the daily schedule) skips tools reviewed meanwhile. */
-  'panel.review': z.object({ toolId: z.number().int().positive(), onlyIfUnreviewed: z.boolean().optional() }),
+  'panel.review': z.object({
+    toolId: z.number().int().positive(),
+    onlyIfUnreviewed: z.boolean().optional(),
+    /** Why, when not asked for by hand (a material fact changed); stored on the panel run for the review history. */
+    reason: z.string().max(500).optional(),
+  }),
   /** Enqueue a panel review for each tool that has none yet. */
   'schedule.daily-review': z.object({ date: z.string() }),
   /** Build (once) and send the week's issue. */

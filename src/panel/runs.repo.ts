@@ -3,10 +3,10 @@ import type { PanelRunRow } from '../db/types.js';
 
 /** SQL for panel runs (one per tool per `runPanel`) and the critics that failed in them. */
 
-export async function startPanelRun(db: DbOrTx, run: Pick<PanelRunRow, 'toolId' | 'provider' | 'model' | 'promptVersion'>): Promise<number> {
+export async function startPanelRun(db: DbOrTx, run: Pick<PanelRunRow, 'toolId' | 'provider' | 'model' | 'promptVersion'> & { reason?: string | null }): Promise<number> {
   const { id } = await db
     .insertInto('panelRuns')
-    .values({ ...run, status: 'running', inputTokens: 0, outputTokens: 0, startedAt: nowIso(), finishedAt: null })
+    .values({ ...run, reason: run.reason ?? null, status: 'running', inputTokens: 0, outputTokens: 0, startedAt: nowIso(), finishedAt: null })
     .returning('id')
     .executeTakeFirstOrThrow();
   return id;
