@@ -142,8 +142,10 @@ export function packageRefs(text: string, urls: readonly string[]): { npm: strin
   const npm = new Set<string>();
   const pypi = new Set<string>();
   const name = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i;
-  for (const m of text.matchAll(/\bnpm\s+(?:install|i)\s+(?:-[-\w]+\s+)*(@?[\w./-]+)/gi)) if (name.test(m[1]!)) npm.add(m[1]!.toLowerCase());
-  for (const m of text.matchAll(/\bpip3?\s+install\s+(?:-[-\w]+\s+)*([A-Za-z0-9][\w.-]*)/g)) pypi.add(m[1]!.toLowerCase());
+  // A sentence's full stop is not part of the name.
+  const trim = (s: string) => s.replace(/[.-]+$/, '').toLowerCase();
+  for (const m of text.matchAll(/\bnpm\s+(?:install|i)\s+(?:-[-\w]+\s+)*(@?[\w./-]+)/gi)) if (name.test(trim(m[1]!))) npm.add(trim(m[1]!));
+  for (const m of text.matchAll(/\bpip3?\s+install\s+(?:-[-\w]+\s+)*([A-Za-z0-9][\w.-]*)/g)) pypi.add(trim(m[1]!));
   for (const u of urls) {
     const n = /^https?:\/\/(?:www\.)?npmjs\.com\/package\/((?:@[\w.-]+\/)?[\w.-]+)/i.exec(u);
     if (n) npm.add(decodeURIComponent(n[1]!).toLowerCase());

@@ -226,26 +226,40 @@ async function pypiPackage(fetcher: Fetcher, prev: Prev, r: ResearchConfig, name
   return { kind: 'pypi', url, status: got.res!.status, error: null, facts: { ...facts }, excerpt: clipText(str(info.summary) ?? '', 300), etag: got.res!.etag, lastModified: got.res!.lastModified };
 }
 
+/** The other sources a homepage names. */
+interface Found {
+  pricing?: string;
+  docs?: string;
+  huggingface: { id: string; type: 'model' | 'space' }[];
+  npm: string[];
+  pypi: string[];
+}
+
 /** Every source for one tool, fetched (one request at a time per host) and turned into snapshots. */
 export async function gather(fetcher: Fetcher, r: ResearchConfig, tool: ToolRow, previous: readonly EvidenceRow[]): Promise<Snapshot[]> {
   const prev: Prev = new Map(previous.map((p) => [prevKey(p.kind, p.url), p]));
   const out: Snapshot[] = [];
   const home = await page(fetcher, prev, 'homepage', tool.url);
-  out.push(home.snapshot);
-  const links = home.parsed?.links.map((l) => l.href) ?? [];
+  // What the homepage points to is kept in its facts, so a 304 (no new page to read) still leads to the same sources.
+  let found = home.snapshot.facts.found as Found | undefined;
   if (home.parsed) {
+    const urls = [tool.url, ...(tool.repo ? [tool.repo] : []), ...home.parsed.links.map((l) => l.href)];
     const sub = findSubpages(home.parsed.links, tool.url);
-    if (sub.pricing) out.push((await page(fetcher, prev, 'pricing', sub.pricing)).snapshot);
-    if (sub.docs && sub.docs !== sub.pricing) out.push((await page(fetcher, prev, 'docs', sub.docs)).snapshot);
+    // Install commands count in the tool's own description and on its homepage.
+    const pkgs = packageRefs(`${tool.description}\n${home.parsed.text}`, urls);
+    found = { ...sub, huggingface: huggingfaceRefs(urls), ...pkgs };
+    home.snapshot.facts.found = found;
   }
-  const urls = [tool.url, ...(tool.repo ? [tool.repo] : []), ...links];
+  found ??= { huggingface: huggingfaceRefs([tool.url, ...(tool.repo ? [tool.repo] : [])]), ...packageRefs(tool.description, []) };
+  out.push(home.snapshot);
+  if (found.pricing) out.push((await page(fetcher, prev, 'pricing', found.pricing)).snapshot);
+  if (found.docs && found.docs !== found.pricing) out.push((await page(fetcher, prev, 'docs', found.docs)).snapshot);
   const others: Promise<Snapshot>[] = [];
   const repo = githubRepo(tool.repo) ?? githubRepo(tool.url);
   if (repo) others.push(github(fetcher, prev, r, repo));
-  for (const ref of huggingfaceRefs(urls)) others.push(huggingface(fetcher, prev, r, ref));
-  const pkgs = packageRefs(tool.description, urls);
-  for (const n of pkgs.npm) others.push(npmPackage(fetcher, prev, r, n));
-  for (const n of pkgs.pypi) others.push(pypiPackage(fetcher, prev, r, n));
+  for (const ref of found.huggingface) others.push(huggingface(fetcher, prev, r, ref));
+  for (const n of found.npm) others.push(npmPackage(fetcher, prev, r, n));
+  for (const n of found.pypi) others.push(pypiPackage(fetcher, prev, r, n));
   // Different hosts run side by side; the fetcher keeps each host to one request at a time.
   out.push(...(await Promise.all(others)));
   return out;
