@@ -19,3 +19,10 @@ export async function finishPanelRun(db: DbOrTx, id: number, end: Pick<PanelRunR
 export async function insertPanelFailure(db: DbOrTx, failure: { runId: number; critic: string; reason: string; attempts: number }): Promise<void> {
   await db.insertInto('panelFailures').values({ ...failure, createdAt: nowIso() }).execute();
 }
+
+/** Why each of these runs happened, for runs that have a reason (a changed fact); by run id. */
+export async function runReasons(db: DbOrTx, runIds: readonly number[]): Promise<Map<number, string>> {
+  if (runIds.length === 0) return new Map();
+  const rows = await db.selectFrom('panelRuns').select(['id', 'reason']).where('id', 'in', runIds).where('reason', 'is not', null).execute();
+  return new Map(rows.map((r) => [r.id, r.reason!]));
+}

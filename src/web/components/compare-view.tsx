@@ -8,9 +8,10 @@ import type { ToolWithPanel } from '../../catalog/catalog.service.js';
 import { Avatar, CommunityVerdict, PanelVerdict } from './verdict.js';
 import { ScoreBar } from './score-chart.js';
 import { Abstention, ScoreVerdict } from './scorecard.js';
-import { comparePath, criticName, excerpt } from './tool-helpers.js';
+import { comparePath, criticName, excerpt, formatDate } from './tool-helpers.js';
 import { CommunityActions } from './community.js';
 import { disagree } from '../../domain/summary.js';
+import type { DecisionFacts } from '../../research/evidence.service.js';
 
 export const QUESTION = 'Which one should you ship with?';
 
@@ -23,7 +24,22 @@ export const compareHref = (slugs: readonly string[]) =>
 
 const joinNames = (names: string[]) => (names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
 
-export function ComparePage({ comparison: c, tools, critics, threshold, everyone }: { comparison: Comparison; tools: ToolWithPanel[]; critics: Critic[]; threshold: number; everyone: ToolChoice[] }) {
+export function ComparePage({
+  comparison: c,
+  tools,
+  critics,
+  threshold,
+  everyone,
+  facts = [],
+}: {
+  comparison: Comparison;
+  tools: ToolWithPanel[];
+  critics: Critic[];
+  threshold: number;
+  everyone: ToolChoice[];
+  /** Checked facts per tool, in the order of comparison.tools (src/research). */
+  facts?: DecisionFacts[];
+}) {
   const names = c.tools.map((t) => t.name);
   const picked = c.overall.kind === 'tool' ? c.overall.index : -1;
   return (
@@ -85,7 +101,7 @@ export function ComparePage({ comparison: c, tools, critics, threshold, everyone
 
       <section aria-labelledby="decision-title">
         <h2 id="decision-title">Side by side</h2>
-        <DecisionTable comparison={c} />
+        <DecisionTable comparison={c} facts={facts} />
       </section>
 
       <section aria-labelledby="critics-title">
@@ -106,7 +122,16 @@ export function ComparePage({ comparison: c, tools, critics, threshold, everyone
   );
 }
 
-function DecisionTable({ comparison: c }: { comparison: Comparison }) {
+/** Decision-table rows from checked evidence; a tool without a snapshot of that source says so. */
+const FACT_ROWS: [string, keyof DecisionFacts][] = [
+  ['Licence', 'licence'],
+  ['Latest release', 'latestRelease'],
+  ['Repository activity', 'activity'],
+  ['Pricing seen on the vendor page', 'pricing'],
+  ['Facts checked', 'checkedAt'],
+];
+
+function DecisionTable({ comparison: c, facts }: { comparison: Comparison; facts: DecisionFacts[] }) {
   const rows = decisionRows(c);
   const bestShip = Math.max(...c.panels.map((p) => p.shipPct ?? -1));
   return (
@@ -142,6 +167,17 @@ function DecisionTable({ comparison: c }: { comparison: Comparison }) {
               })}
             </tr>
           ))}
+          {facts.length === c.tools.length &&
+            FACT_ROWS.map(([label, key]) => (
+              <tr class="row-fact">
+                <th scope="row">{label}</th>
+                {facts.map((f) => {
+                  const v = f[key];
+                  if (key === 'checkedAt') return <td>{v ? <time datetime={v}>{formatDate(v)}</time> : <span class="muted">Not checked yet</span>}</td>;
+                  return <td>{v ?? <span class="muted">{f.checkedAt ? 'Not found' : 'Not checked'}</span>}</td>;
+                })}
+              </tr>
+            ))}
         </tbody>
       </table>
     </div>

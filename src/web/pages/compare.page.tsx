@@ -9,6 +9,7 @@ import { ComparePage, ComparePicker, compareHref, compareTitle, QUESTION } from 
 import { clip, comparePath, criticOrder } from '../components/tool-helpers.js';
 import { closeMatches, compareLoaded, loadComparables, withPanels } from '../../catalog/catalog.service.js';
 import { findToolsBySlugs, listToolChoices, listTools } from '../../catalog/tools.repo.js';
+import { compareFacts } from '../../research/evidence.service.js';
 import { voteCounts } from '../../community/votes.repo.js';
 import { MAX_COMPARE, overallText } from '../../domain/compare.js';
 
@@ -107,6 +108,7 @@ async function comparisonPage(site: Site, slugs: string[]): Promise<string> {
     toolChoices(site),
   ]);
   const { comparison, tools } = compareLoaded(loaded, criticOrder(site.critics));
+  const facts = await site.perVersion(`compare-facts:${tools.map((t) => t.tool.id).join(',')}`, () => compareFacts(db, tools.map((t) => t.tool.id)));
   const title = compareTitle(comparison);
   const verdicts = comparison.tools.map((t, i) => `${t.name}: ${comparison.panels[i]!.text}`).join('; ');
   const pair = slugs.length === 2;
@@ -119,7 +121,7 @@ async function comparisonPage(site: Site, slugs: string[]): Promise<string> {
       ogImage: pair ? `/og${comparePath(slugs[0]!, slugs[1]!)}.png` : undefined,
       nav: 'compare',
     },
-    <ComparePage comparison={comparison} tools={tools} critics={site.critics} threshold={site.config.shipThreshold} everyone={everyone} />,
+    <ComparePage comparison={comparison} tools={tools} critics={site.critics} threshold={site.config.shipThreshold} everyone={everyone} facts={facts} />,
   );
 }
 

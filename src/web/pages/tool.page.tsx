@@ -16,6 +16,8 @@ import { reviewHistory, toPanelReview } from '../../catalog/reviews.repo.js';
 import { voteCounts } from '../../community/votes.repo.js';
 import { disagree, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
 import { PRICING_LABELS } from '../../domain/pricing.js';
+import { toolEvidence, type ToolEvidence } from '../../research/evidence.service.js';
+import { Citations, Sources } from '../components/evidence.js';
 
 const NEIGHBOURS = 6;
 /** The compare <select> lists the catalog; past this many tools the picker page (and search) take over. */
@@ -39,6 +41,7 @@ export function registerToolPages(app: App, site: Site): void {
       toolChoices(site),
     ]);
     const neighbours = await withPanels(db, sameCategory.filter((t) => t.id !== tool.id).slice(0, NEIGHBOURS));
+    const evidence = await toolEvidence(db, tool.id, item!.reviews.map((r) => r.id), [...new Set(history.flatMap((r) => (r.runId ? [r.runId] : [])))]);
     const v = votes.get(tool.id) ?? { ships: 0, skips: 0 };
     const community = summarizeVotes(v.ships, v.skips);
     const s = item!.summary;
@@ -50,7 +53,7 @@ export function registerToolPages(app: App, site: Site): void {
       renderPage(
         site,
         { title: clip(`${tool.name}: ${tool.tagline}`, 70), description, path: `/tools/${tool.slug}`, ogImage: `/og/tools/${tool.slug}.png` },
-        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} everyone={everyone} />,
+        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} everyone={everyone} evidence={evidence} />,
       ),
     );
   });
@@ -92,9 +95,10 @@ interface ToolPageProps {
   history: ReviewRow[];
   neighbours: ToolWithPanel[];
   everyone: ToolChoice[];
+  evidence: ToolEvidence;
 }
 
-function ToolPage({ site, item, community, history, neighbours, everyone }: ToolPageProps) {
+function ToolPage({ site, item, community, history, neighbours, everyone, evidence }: ToolPageProps) {
   const { tool, summary } = item;
   const tags = parseTags(tool.tags);
   const order = criticOrder(site.critics);
@@ -189,7 +193,10 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
             {rows.length > 0 && <ScoreChart id="panel-chart" toolName={tool.name} rows={rows} threshold={threshold} />}
             <div class="scorecards">
               {reviews.map((r) => (
-                <Scorecard criticId={r.critic} name={criticName(site.critics, r.critic)} motto={site.critics.find((c) => c.id === r.critic)?.motto} review={r} />
+                <Scorecard criticId={r.critic} name={criticName(site.critics, r.critic)} motto={site.critics.find((c) => c.id === r.critic)?.motto} review={r}>
+                  <Citations ids={evidence.citations.get(r.id)} sources={evidence.sources} />
+                  {r.runId && evidence.reasons.has(r.runId) && <p class="small muted">Re-reviewed because: {evidence.reasons.get(r.runId)}</p>}
+                </Scorecard>
               ))}
             </div>
             {notReviewed.length > 0 && (
@@ -206,7 +213,9 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
             )}
           </section>
 
-          <ReviewHistory site={site} current={reviews} history={history} />
+          <Sources toolName={tool.name} evidence={evidence} />
+
+          <ReviewHistory site={site} current={reviews} history={history} reasons={evidence.reasons} />
         </div>
 
         <aside class="tool-side" aria-label={`About ${tool.name}`}>
@@ -274,7 +283,7 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
 }
 
 /** Earlier revisions per critic, newest first, with who or what wrote them and when. */
-function ReviewHistory({ site, current, history }: { site: Site; current: ReviewRow[]; history: ReviewRow[] }) {
+function ReviewHistory({ site, current, history, reasons }: { site: Site; current: ReviewRow[]; history: ReviewRow[]; reasons: Map<number, string> }) {
   const latest = new Set(current.map((r) => r.id));
   const earlier = history.filter((r) => !latest.has(r.id));
   const critics = current.map((r) => r.critic);
@@ -300,6 +309,7 @@ function ReviewHistory({ site, current, history }: { site: Site; current: Review
                   <li>
                     <p class="history-meta small">
                       <time datetime={r.createdAt}>{formatDate(r.createdAt)}</time> · {provenance(r)}
+                      {r.runId && reasons.has(r.runId) && ` · re-reviewed because: ${reasons.get(r.runId)}`}
                     </p>
                     {r.kind === 'take' ? (
                       <>
