@@ -155,6 +155,28 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(!after.some((t: any) => t.slug === 'acme'));
     });
 
+    test('the scheduled re-check: tools checked longer ago than the period, oldest first; a change queues a re-review that runs', async () => {
+      serveVendor(web, '$40/month');
+      await store.db.deleteFrom('jobs').execute();
+      // Age acme's facts past the re-check period; 'plain' was never researched, so the schedule leaves it alone.
+      await store.db.updateTable('evidence').set({ fetchedAt: '2026-01-01T00:00:00.000Z' }).execute();
+      const before = (await snapshots()).length;
+      const { runSchedule } = await import('../src/jobs/scheduler.js');
+      await runSchedule(store.db);
+      await fake?.close();
+      fake = await startFakeLlm(({ body }) => ({ content: citingTakeJson(65, evidenceIdsOf(body)!.slice(0, 2)) }));
+      const run = await verdict(['jobs', 'run'], { ...env, LLM_BASE_URL: fake.url, LLM_MODEL: 'fake' });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /research re-check .*: 1 tool checked, 1 changed/);
+      const rows = await snapshots();
+      assert.ok(rows.length > before);
+      assert.ok(rows.some((r) => JSON.parse(r.changes).some((c: string) => c.includes('$40/month'))));
+      const plain = await store.db.selectFrom('tools').select('id').where('slug', '=', 'plain').executeTakeFirstOrThrow();
+      assert.ok(!rows.some((r) => r.toolId === plain.id));
+      const panelRun = await store.db.selectFrom('panelRuns').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+      assert.match(panelRun.reason!, /\$40\/month/);
+    });
+
     test('a homepage that fails three checks in a row is flagged as gone, once', async () => {
       web.route('/acme/', (_req, res) => res.writeHead(503, { 'content-type': 'text/plain' }).end('down'));
       const changes: string[][] = [];

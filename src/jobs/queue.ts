@@ -22,6 +22,12 @@ export const jobPayloads = {
   }),
   /** Enqueue a panel review for each tool that has none yet. */
   'schedule.daily-review': z.object({ date: z.string() }),
+  /**
+   * Re-check the sources of tools whose facts are older than RESEARCH_RECHECK_DAYS, oldest first, RESEARCH_BATCH
+   * at most; a material change queues a panel re-review. Only tools researched before (`verdict research`):
+   * the schedule never starts fetching a catalog nobody asked it to check.
+   */
+  'research.recheck': z.object({ date: z.string() }),
   /** Build (once) and send the week's issue. */
   'digest.send': z.object({ week: weekSchema, allowEmpty: z.boolean().optional() }),
 };

@@ -114,7 +114,12 @@ export async function citationsOf(db: DbOrTx, reviewIds: readonly number[]): Pro
  * Tools due for a re-check: never checked first, then by the age of their newest snapshot, oldest first,
  * only those older than `before`.
  */
-export async function toolsDueForResearch(db: DbOrTx, before: string, limit: number): Promise<(ToolRow & { checkedAt: string | null })[]> {
+export async function toolsDueForResearch(
+  db: DbOrTx,
+  before: string,
+  limit: number,
+  opts: { checkedOnly?: boolean } = {},
+): Promise<(ToolRow & { checkedAt: string | null })[]> {
   return db
     .selectFrom('tools')
     .leftJoin(
@@ -123,7 +128,7 @@ export async function toolsDueForResearch(db: DbOrTx, before: string, limit: num
     )
     .selectAll('tools')
     .select(sql<string | null>`ev.checked_at`.as('checkedAt'))
-    .where((eb) => eb.or([eb('ev.checkedAt', 'is', null), eb('ev.checkedAt', '<', before)]))
+    .where((eb) => (opts.checkedOnly ? eb('ev.checkedAt', '<', before) : eb.or([eb('ev.checkedAt', 'is', null), eb('ev.checkedAt', '<', before)])))
     .orderBy(sql`case when ev.checked_at is null then 0 else 1 end`)
     .orderBy('ev.checkedAt')
     .orderBy('tools.id')
