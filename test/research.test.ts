@@ -76,6 +76,13 @@ for (const { dialect, skip } of DIALECTS) {
       await store.db.deleteFrom('evidence').execute();
     });
 
+    test('usage: no tool is bad usage (2); an unknown tool is a failure (1)', async () => {
+      assert.equal((await verdict(['research'], env)).code, 2);
+      const r = await verdict(['research', 'nope'], env);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /nope/);
+    });
+
     test('`verdict research` stores a snapshot per source with extracted facts', async () => {
       const r = await verdict(['research', 'acme', '--json'], env);
       assert.equal(r.code, 0, r.stderr + r.stdout);
