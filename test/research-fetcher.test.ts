@@ -82,6 +82,15 @@ test('redirects to loopback, localhost, private, metadata and mapped addresses a
   assert.ok(site.log.some((l) => l.path === '/to-metadata'));
 });
 
+test('a token goes only to its own origin: a redirect to another host drops it', async () => {
+  site.redirect('/api-moved', `${victim.origin}/secret`);
+  const f = new Fetcher({ userAgent: UA, allowPrivate: true, hostDelayMs: 0 });
+  const r = await f.fetch(`${site.origin}/api-moved`, { robots: false, headers: { authorization: 'Bearer s3cret' } });
+  assert.ok(r.ok);
+  assert.equal(site.log.at(-1)!.headers.authorization, 'Bearer s3cret');
+  assert.equal(victim.log.at(-1)!.headers.authorization, undefined);
+});
+
 test('the test-only setting lets loopback through, and the request names Verdict', async () => {
   const f = new Fetcher({ userAgent: UA, allowPrivate: true, hostDelayMs: 0 });
   const r = await f.fetch(`${victim.origin}/secret`);

@@ -111,6 +111,7 @@ export class Fetcher {
     } catch {
       return { ok: false, url, code: 'url', reason: 'not a valid URL' };
     }
+    const first = current;
     for (let hop = 0; ; hop++) {
       const here = current.toString();
       if (current.protocol !== 'http:' && current.protocol !== 'https:') return { ok: false, url: here, code: 'url', reason: `${current.protocol} URLs are not fetched` };
@@ -118,8 +119,10 @@ export class Fetcher {
       seen.add(here);
       try {
         if (req.robots !== false) await this.checkRobots(current, deadline);
-        const conditional = hop === 0 ? { etag: req.etag, lastModified: req.lastModified } : {};
-        const res = await this.oneAtATime(current.host, () => this.once(current, { ...req, ...conditional }, deadline));
+        const conditional = hop === 0 ? { etag: req.etag, lastModified: req.lastModified } : { etag: null, lastModified: null };
+        // Credentials (a GitHub token) go only to the origin they were meant for, never along a redirect elsewhere.
+        const headers = current.origin === first.origin ? req.headers : withoutCredentials(req.headers);
+        const res = await this.oneAtATime(current.host, () => this.once(current, { ...req, ...conditional, headers }, deadline));
         if ('kind' in res) {
           if (hop >= this.opts.maxRedirects) return { ok: false, url: here, code: 'redirects', reason: `more than ${this.opts.maxRedirects} redirects` };
           let next: URL;
@@ -275,6 +278,9 @@ export class Fetcher {
     });
   }
 }
+
+const withoutCredentials = (h: Record<string, string> | undefined) =>
+  h && Object.fromEntries(Object.entries(h).filter(([k]) => !['authorization', 'cookie'].includes(k.toLowerCase())));
 
 /** Decodes by the declared charset; an unknown or lying one falls back to UTF-8 with replacement characters, never a throw. */
 function decode(buf: Buffer, contentType: string): string {
