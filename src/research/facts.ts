@@ -87,7 +87,10 @@ export function parsePage(html: string, baseUrl: string): ParsedPage {
       .map((h) => (h.textContent ?? '').replace(/\s+/g, ' ').trim())
       .filter((t) => t.length <= 40 && PLAN.test(t)),
   ).slice(0, 10);
-  // Readability changes the document it reads, so take everything else first.
+  // Text as a reader sees it: no scripts or styles, and a space between elements ("per year" + "Pricing" must not
+  // read "yearPricing"). Readability changes the document it reads, so take everything else first.
+  for (const el of document.querySelectorAll('script, style, noscript, template, svg')) el.remove();
+  for (const el of document.body?.querySelectorAll('*') ?? []) el.after(' ');
   const bodyText = document.body?.textContent ?? '';
   let text = bodyText;
   try {
