@@ -32,7 +32,36 @@ const envSchema = z.object({
   WORKER: z.enum(['true', 'false']).default('true'),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
   TRUST_PROXY: optionalString,
+  RESEARCH_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  RESEARCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  RESEARCH_MAX_BYTES: z.coerce.number().int().min(1024).default(2_000_000),
+  RESEARCH_HOST_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  RESEARCH_RECHECK_DAYS: z.coerce.number().min(0.0001).default(7),
+  RESEARCH_BATCH: z.coerce.number().int().min(1).max(1000).default(20),
+  GITHUB_API_URL: optionalString.pipe(z.url().optional()),
+  GITHUB_TOKEN: optionalString,
+  HUGGINGFACE_URL: optionalString.pipe(z.url().optional()),
+  NPM_REGISTRY_URL: optionalString.pipe(z.url().optional()),
+  PYPI_URL: optionalString.pipe(z.url().optional()),
 });
+
+/** Evidence gathering (src/research): the careful fetcher's limits and each public source's base URL. */
+export interface ResearchConfig {
+  /** Tests only: lets the fetcher reach loopback and private addresses. Leave off anywhere the public can submit URLs. */
+  allowPrivate: boolean;
+  timeoutMs: number;
+  maxBytes: number;
+  hostDelayMs: number;
+  /** Sources older than this are re-checked by the weekly job and listed by `verdict stale`. */
+  recheckDays: number;
+  /** Tools re-checked per scheduled run, oldest first. */
+  batch: number;
+  githubApiUrl: string;
+  githubToken: string | undefined;
+  huggingfaceUrl: string;
+  npmRegistryUrl: string;
+  pypiUrl: string;
+}
 
 export type Database =
   | { kind: 'sqlite'; file: string }
@@ -76,6 +105,7 @@ export interface Config {
    * `trust proxy`: false (the socket peer only), true (any), a hop count, or addresses/CIDRs/loopback|linklocal|uniquelocal.
    */
   trustProxy: TrustProxy;
+  research: ResearchConfig;
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -146,6 +176,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO === 'true',
     publicUrlSet: e.PUBLIC_URL !== undefined,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    research: {
+      allowPrivate: e.RESEARCH_ALLOW_PRIVATE === 'true',
+      timeoutMs: e.RESEARCH_TIMEOUT_MS,
+      maxBytes: e.RESEARCH_MAX_BYTES,
+      hostDelayMs: e.RESEARCH_HOST_DELAY_MS,
+      recheckDays: e.RESEARCH_RECHECK_DAYS,
+      batch: e.RESEARCH_BATCH,
+      githubApiUrl: (e.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+      githubToken: e.GITHUB_TOKEN,
+      huggingfaceUrl: (e.HUGGINGFACE_URL ?? 'https://huggingface.co').replace(/\/+$/, ''),
+      npmRegistryUrl: (e.NPM_REGISTRY_URL ?? 'https://registry.npmjs.org').replace(/\/+$/, ''),
+      pypiUrl: (e.PYPI_URL ?? 'https://pypi.org').replace(/\/+$/, ''),
+    },
   };
 }
 

@@ -73,7 +73,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.match(html, new RegExp(`By Ada Lovelace · imported from reviews-2026\\.json on <time datetime="[^"]+">${DATE}</time>`));
       assert.match(html, new RegExp(`Imported from reviews-2026\\.json on <time`));
       assert.match(html, /Imported from The Futurist Quarterly on <time/);
-      assert.match(html, new RegExp(`<a href="/runs/${runId}">Panel run #${runId} · fake-model-9 · prompt panel-v1\\+creator\\.[0-9a-f]{8} · <time`));
+      assert.match(html, new RegExp(`<a href="/runs/${runId}">Panel run #${runId} · fake-model-9 · prompt panel-v\\d+\\+creator\\.[0-9a-f]{8} · <time`));
       const demo = await (await t.get('/tools/whisper')).text();
       assert.match(demo, new RegExp(`Demo review · imported on <time datetime="[^"]+">${DATE}</time>`));
       assert.ok(!demo.includes('human-written'));

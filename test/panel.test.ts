@@ -72,7 +72,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(b.runId, result.runs[0]!.runId);
       assert.equal(b.author, null);
       assert.equal(b.model, 'fake-model');
-      assert.match(b.promptVersion!, /^panel-v1\+builder\.[0-9a-f]{8}$/);
+      assert.match(b.promptVersion!, /^panel-v\d+\+builder\.[0-9a-f]{8}$/);
       assert.equal(b.inputTokens, 100);
       assert.equal(b.outputTokens, 20);
       assert.ok(b.latencyMs! >= 0);

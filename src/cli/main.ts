@@ -9,6 +9,7 @@ import { registerSubmissions } from './submissions.cli.js';
 import { registerReports } from './reports.cli.js';
 import { registerJobs } from './jobs.cli.js';
 import { registerEval } from './eval.cli.js';
+import { registerResearch } from './research.cli.js';
 
 /**
  * Runs the `verdict` command. Exit status: 0 success, 1 failure, 2 bad usage.
@@ -35,6 +36,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
   registerReports(program, ctx);
   registerJobs(program, ctx);
   registerEval(program, ctx);
+  registerResearch(program, ctx);
   const dbCommand = program.command('db').description('Database maintenance');
   dbCommand
     .command('migrate')

@@ -45,6 +45,8 @@ export interface PanelRunsTable {
   outputTokens: number;
   startedAt: string;
   finishedAt: string | null;
+  /** Why the run happened when it was not asked for by hand, e.g. "pricing changed" (migration 20261130_002). */
+  reason: string | null;
 }
 
 /** `verdict eval` runs (migration 20261130_009): never read by the site. `report` is the EvalReport as JSON. */
@@ -249,9 +251,37 @@ export interface CorrectionsTable {
   createdAt: string;
 }
 
+/** One snapshot of one public source about a tool (src/research). A failed check has `error` set and no facts. */
+export interface EvidenceTable {
+  id: Generated<number>;
+  toolId: number;
+  kind: 'homepage' | 'pricing' | 'docs' | 'github' | 'huggingface' | 'npm' | 'pypi';
+  url: string;
+  fetchedAt: string;
+  status: number | null;
+  error: string | null;
+  contentHash: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  /** JSON object of extracted facts (see src/research/facts.ts). */
+  facts: string;
+  excerpt: string;
+  /** JSON array of material changes since the previous snapshot of this source. */
+  changes: string;
+}
+
+/** Which snapshots a review revision's critic was shown (cited = 0) and which it cited (cited = 1). */
+export interface ReviewEvidenceTable {
+  reviewId: number;
+  evidenceId: number;
+  cited: number;
+}
+
 export interface DB {
   errorReports: ErrorReportsTable;
   corrections: CorrectionsTable;
+  evidence: EvidenceTable;
+  reviewEvidence: ReviewEvidenceTable;
   jobs: JobsTable;
   digestSubscribers: DigestSubscribersTable;
   digestIssues: DigestIssuesTable;
@@ -294,3 +324,5 @@ export type SubmissionRow = Selectable<SubmissionsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type ErrorReportRow = Selectable<ErrorReportsTable>;
 export type CorrectionRow = Selectable<CorrectionsTable>;
+export type EvidenceRow = Selectable<EvidenceTable>;
+export type NewEvidenceRow = Insertable<EvidenceTable>;

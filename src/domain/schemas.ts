@@ -75,8 +75,12 @@ export const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
 export const verdictFor = (score: number, threshold = DEFAULT_SHIP_THRESHOLD): Verdict =>
   score >= threshold ? 'ship' : 'skip';
 
-/** A critic's answer about one tool: a take or an abstention. Same shape from an LLM and in import files. */
-export function reviewBodySchema(threshold = DEFAULT_SHIP_THRESHOLD) {
+/**
+ * A critic's answer about one tool: a take or an abstention. Same shape from an LLM and in import files.
+ * `citations` are the ids of the evidence snapshots a take rests on; given `citable` (the ids the critic was
+ * shown), citing any other id is invalid output, like a verdict that contradicts its score.
+ */
+export function reviewBodySchema(threshold = DEFAULT_SHIP_THRESHOLD, citable?: readonly number[]) {
   const take = z
     .strictObject({
       score: z.number().int('must be a whole number').min(0).max(100),
@@ -88,6 +92,20 @@ export function reviewBodySchema(threshold = DEFAULT_SHIP_THRESHOLD) {
           const n = wordCount(s);
           if (n < TAKE_MIN_WORDS) ctx.addIssue({ code: 'custom', message: `must be at least ${TAKE_MIN_WORDS} words` });
           else if (n > TAKE_MAX_WORDS) ctx.addIssue({ code: 'custom', message: `must be at most ${TAKE_MAX_WORDS} words` });
+        }),
+      citations: z
+        .array(z.number().int().positive())
+        .max(20)
+        .optional()
+        .superRefine((ids, ctx) => {
+          if (!citable || !ids) return;
+          const bad = ids.find((id) => !citable.includes(id));
+          if (bad !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `cites evidence ${bad}, which was not given (${citable.length ? `cite only ${citable.join(', ')}` : 'no evidence was given: cite nothing'})`,
+            });
+          }
         }),
     })
     .refine((r) => r.verdict === verdictFor(r.score, threshold), {

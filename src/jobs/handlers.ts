@@ -10,6 +10,9 @@ import { createLlmClient, type LlmClient } from '../panel/llm.js';
 import { runPanel } from '../panel/runner.js';
 import { sendIssue } from '../digest/digest.service.js';
 import { hasActiveJob } from './jobs.repo.js';
+import { toolsDueForResearch } from '../research/evidence.repo.js';
+import { recheckCutoff } from '../research/freshness.service.js';
+import { createFetcher, queueReviewForChanges, researchTool } from '../research/research.service.js';
 import { enqueue, jobPayloads, type JobName, type JobPayload } from './queue.js';
 
 /** What a handler may use. Handlers must be safe to run twice for the same job (delivery is at least once). */
@@ -71,6 +74,7 @@ const panelReview = handle('panel.review', async (p, ctx) => {
     timeoutMs: cfg.llmTimeoutMs,
     maxAttempts: cfg.llmMaxAttempts,
     backoffMs: ctx.llmBackoffMs ?? cfg.llmBackoffMs,
+    reason: p.reason,
   });
   const run = result.runs[0]!;
   const failures = result.outcomes.filter((o) => o.status === 'failed');
@@ -94,6 +98,24 @@ const dailyReview = handle('schedule.daily-review', async (p, ctx) => {
   ctx.log(`daily review ${p.date}: ${queued} unreviewed tool${queued === 1 ? '' : 's'} queued`);
 });
 
+const researchRecheck = handle('research.recheck', async (p, ctx) => {
+  const r = ctx.config.research;
+  const due = await toolsDueForResearch(ctx.db, recheckCutoff(r), r.batch, { checkedOnly: true });
+  const fetcher = createFetcher(ctx.config);
+  let changed = 0;
+  for (const tool of due) {
+    // Each tool's snapshots are stored as it finishes: a stop between tools loses nothing, the rest wait for the next run.
+    if (ctx.signal.aborted) throw new Error(`stopped after ${due.indexOf(tool)} of ${due.length} tools`);
+    const outcome = await researchTool(ctx.db, fetcher, r, tool);
+    const q = await queueReviewForChanges(ctx.db, outcome);
+    if (outcome.changes.length) {
+      changed++;
+      ctx.log(`${tool.slug}: ${outcome.changes.join('; ')}${q.queued ? ' (re-review queued)' : ''}`);
+    }
+  }
+  ctx.log(`research re-check ${p.date}: ${due.length} tool${due.length === 1 ? '' : 's'} checked, ${changed} changed`);
+});
+
 /** Failed deliveries make the job retry with backoff. */
 const digestSend = handle('digest.send', async (p, ctx) => {
   const r = await sendIssue({ db: ctx.db, config: ctx.config, mailer: ctx.mailer }, p.week, {
@@ -112,4 +134,5 @@ export const defaultHandlers = (): { [N in JobName]: JobHandler } => ({
   'panel.review': panelReview,
   'schedule.daily-review': dailyReview,
   'digest.send': digestSend,
+  'research.recheck': researchRecheck,
 });

@@ -14,9 +14,20 @@ import { insertJob } from './jobs.repo.js';
  */
 export const jobPayloads = {
   /** Run every critic on one tool. `onlyIfUnreviewed` (the daily schedule) skips tools reviewed meanwhile. */
-  'panel.review': z.object({ toolId: z.number().int().positive(), onlyIfUnreviewed: z.boolean().optional() }),
+  'panel.review': z.object({
+    toolId: z.number().int().positive(),
+    onlyIfUnreviewed: z.boolean().optional(),
+    /** Why, when not asked for by hand (a material fact changed); stored on the panel run for the review history. */
+    reason: z.string().max(500).optional(),
+  }),
   /** Enqueue a panel review for each tool that has none yet. */
   'schedule.daily-review': z.object({ date: z.string() }),
+  /**
+   * Re-check the sources of tools whose facts are older than RESEARCH_RECHECK_DAYS, oldest first, RESEARCH_BATCH
+   * at most; a material change queues a panel re-review. Only tools researched before (`verdict research`):
+   * the schedule never starts fetching a catalog nobody asked it to check.
+   */
+  'research.recheck': z.object({ date: z.string() }),
   /** Build (once) and send the week's issue. */
   'digest.send': z.object({ week: weekSchema, allowEmpty: z.boolean().optional() }),
 };

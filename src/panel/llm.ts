@@ -17,7 +17,8 @@ export interface ReviewAnswer {
 export interface LlmClient {
   provider: string;
   model: string;
-  review(req: { system: string; messages: ModelMessage[]; signal: AbortSignal }): Promise<ReviewAnswer>;
+  /** `citable`: the evidence ids the critic was shown; citing another id fails validation (and is retried). */
+  review(req: { system: string; messages: ModelMessage[]; signal: AbortSignal; citable?: readonly number[] }): Promise<ReviewAnswer>;
 }
 
 /** What went wrong with one call, and whether asking again may help. */
@@ -35,14 +36,15 @@ export function createLlmClient(llm: Llm, threshold: number): LlmClient {
       ? createAnthropic({ apiKey: llm.apiKey, ...(llm.baseURL ? { baseURL: llm.baseURL } : {}) })(llm.model)
       : createOpenAICompatible({ name: 'llm', baseURL: llm.baseURL, apiKey: llm.apiKey, supportsStructuredOutputs: true }).chatModel(llm.model);
   // The root is an object (Anthropic's tool-based JSON mode needs one); inside it, the very schema import files use.
-  const schema = z.object({ review: reviewBodySchema(threshold) });
+  const schemaFor = (citable?: readonly number[]) => z.object({ review: reviewBodySchema(threshold, citable) });
+  const schema = schemaFor();
   return {
     provider: llm.provider,
     model: llm.model,
-    async review({ system, messages, signal }) {
+    async review({ system, messages, signal, citable }) {
       const result = await generateObject({
         model,
-        schema,
+        schema: citable ? schemaFor(citable) : schema,
         schemaName: 'review',
         system,
         messages,

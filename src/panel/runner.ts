@@ -1,14 +1,16 @@
 import pLimit from 'p-limit';
 import type { ModelMessage } from 'ai';
 import type { Db } from '../db/db.js';
-import { nowIso } from '../db/db.js';
+import { executeTx, nowIso } from '../db/db.js';
 import type { Critic } from '../domain/schemas.js';
-import type { ToolRow } from '../db/types.js';
+import type { NewReviewRow, ToolRow } from '../db/types.js';
 import { toToolFields } from '../catalog/tool.js';
 import { addReview } from '../catalog/reviews.repo.js';
 import { classifyFailure, type LlmClient } from './llm.js';
 import { finishPanelRun, insertPanelFailure, startPanelRun } from './runs.repo.js';
-import { promptVersion, repairPrompt, systemPrompt, userPrompt } from './prompt.js';
+import { promptVersion, repairPrompt, systemPrompt, userPrompt, type PromptEvidence } from './prompt.js';
+import { currentEvidence, linkReviewEvidence } from '../research/evidence.repo.js';
+import { summarizeFacts, type EvidenceKind } from '../research/facts.js';
 
 export type PanelEvent =
   | { type: 'queued' | 'running'; tool: string; critic: string }
@@ -26,6 +28,8 @@ export interface PanelOptions {
   onEvent?: (e: PanelEvent) => void;
   /** `verdict eval`: write nothing (no run, failure or revision), so answers reach the caller only through onEvent. */
   evaluation?: boolean;
+  /** Why this run happens (a changed fact), kept on the run for the review history. */
+  reason?: string;
 }
 
 export interface CriticOutcome {
@@ -61,9 +65,26 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
 
   const perTool = await Promise.all(
     tools.map(async (tool) => {
-      const runId = opts.evaluation ? 0 : await startPanelRun(db, { toolId: tool.id, provider: llm.provider, model: llm.model, promptVersion: critics.map(promptVersion).join(' ') });
+      const runId = opts.evaluation
+        ? 0
+        : await startPanelRun(db, {
+            toolId: tool.id,
+            provider: llm.provider,
+            model: llm.model,
+            promptVersion: critics.map(promptVersion).join(' '),
+            reason: opts.reason ?? null,
+          });
+      // Every critic of this run sees the same checked facts, and may cite only those.
+      const evidence: PromptEvidence[] = ((await currentEvidence(db, [tool.id])).get(tool.id) ?? []).map((e) => ({
+        id: e.id,
+        source: e.kind,
+        url: e.url,
+        checked: e.fetchedAt.slice(0, 10),
+        facts: summarizeFacts(e.kind as EvidenceKind, JSON.parse(e.facts)),
+        excerpt: e.excerpt,
+      }));
       for (const c of critics) emit({ type: 'queued', tool: tool.slug, critic: c.id });
-      const outcomes = await Promise.all(critics.map((critic) => limit(() => reviewOne(tool, critic, runId))));
+      const outcomes = await Promise.all(critics.map((critic) => limit(() => reviewOne(tool, critic, runId, evidence))));
       const failed = outcomes.filter((o) => o.status === 'failed').length;
       const status = failed === 0 ? 'done' : failed === outcomes.length ? 'failed' : 'partial';
       if (!opts.evaluation) await finishPanelRun(db, runId, { status, inputTokens: sum(outcomes, 'inputTokens'), outputTokens: sum(outcomes, 'outputTokens') });
@@ -71,9 +92,10 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
     }),
   );
 
-  async function reviewOne(tool: ToolRow, critic: Critic, runId: number): Promise<CriticOutcome> {
+  async function reviewOne(tool: ToolRow, critic: Critic, runId: number, evidence: PromptEvidence[]): Promise<CriticOutcome> {
     const system = systemPrompt(critic, opts.threshold);
-    const messages: ModelMessage[] = [{ role: 'user', content: userPrompt(toToolFields(tool)) }];
+    const messages: ModelMessage[] = [{ role: 'user', content: userPrompt(toToolFields(tool), evidence) }];
+    const shown = evidence.map((e) => e.id);
     let inputTokens = 0;
     let outputTokens = 0;
     let reason = '';
@@ -83,12 +105,12 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
       attempts = attempt;
       const t0 = Date.now();
       try {
-        const answer = await llm.review({ system, messages, signal: AbortSignal.timeout(opts.timeoutMs) });
+        const answer = await llm.review({ system, messages, signal: AbortSignal.timeout(opts.timeoutMs), citable: shown });
         inputTokens += answer.inputTokens;
         outputTokens += answer.outputTokens;
         const latencyMs = Date.now() - t0;
         const b = answer.body;
-        if (!opts.evaluation) await addReview(db, {
+        const review: NewReviewRow = {
           toolId: tool.id,
           critic: critic.id,
           ...('abstain' in b
@@ -104,6 +126,11 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
           outputTokens,
           latencyMs,
           createdAt: nowIso(),
+        };
+        // The revision and what its critic saw and cited commit together; an evaluation writes nothing.
+        if (!opts.evaluation) await executeTx(db, async (tx) => {
+          const reviewId = await addReview(tx, review);
+          await linkReviewEvidence(tx, reviewId, shown, 'citations' in b ? (b.citations ?? []) : []);
         });
         emit({
           type: 'done',

@@ -3,10 +3,10 @@ import type { PanelFailureRow, PanelRunRow, ReviewRow } from '../db/types.js';
 
 /** SQL for panel runs (one per tool per `runPanel`) and the critics that failed in them. */
 
-export async function startPanelRun(db: DbOrTx, run: Pick<PanelRunRow, 'toolId' | 'provider' | 'model' | 'promptVersion'>): Promise<number> {
+export async function startPanelRun(db: DbOrTx, run: Pick<PanelRunRow, 'toolId' | 'provider' | 'model' | 'promptVersion'> & { reason?: string | null }): Promise<number> {
   const { id } = await db
     .insertInto('panelRuns')
-    .values({ ...run, status: 'running', inputTokens: 0, outputTokens: 0, startedAt: nowIso(), finishedAt: null })
+    .values({ ...run, reason: run.reason ?? null, status: 'running', inputTokens: 0, outputTokens: 0, startedAt: nowIso(), finishedAt: null })
     .returning('id')
     .executeTakeFirstOrThrow();
   return id;
@@ -51,4 +51,11 @@ export async function modelShares(db: DbOrTx, since: string): Promise<{ model: s
     .orderBy('model')
     .execute();
   return rows.map((r) => ({ model: r.model ?? 'unknown model', reviews: Number(r.n) }));
+}
+
+/** Why each of these runs happened, for runs that have a reason (a changed fact); by run id. */
+export async function runReasons(db: DbOrTx, runIds: readonly number[]): Promise<Map<number, string>> {
+  if (runIds.length === 0) return new Map();
+  const rows = await db.selectFrom('panelRuns').select(['id', 'reason']).where('id', 'in', runIds).where('reason', 'is not', null).execute();
+  return new Map(rows.map((r) => [r.id, r.reason!]));
 }

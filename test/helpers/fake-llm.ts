@@ -301,3 +301,22 @@ export function fairCoin(seed = 1): FakeLlmHandler {
 /** The named critics' first answers contradict themselves (score 80, "skip"); asked again, they answer 80 "ship". */
 export const contradictsFirst = (critics: readonly string[]): FakeLlmHandler => ({ body }) =>
   ({ content: critics.includes(criticOf(body)!) && !isRepair(body) ? review(80, 'skip') : review(80, 'ship') });
+
+// ---- Evidence and citations (issue 10) ----
+
+/**
+ * The evidence ids a panel request offered its critic: parsed from the `<evidence>` block of the user message,
+ * or undefined when the request carried no evidence block at all (a prompt that forgot it).
+ */
+export function evidenceIdsOf(body: any): number[] | undefined {
+  const text = Array.isArray(body?.messages) ? body.messages.map((m: any) => textOfContent(m?.content)).join('\n') : '';
+  const m = /<evidence>\n([\s\S]*?)\n<\/evidence>/.exec(text);
+  if (!m) return undefined;
+  return (JSON.parse(m[1]!) as { id: number }[]).map((e) => e.id);
+}
+
+/** A take citing the given evidence ids, as an LLM would answer it. */
+export const citingTakeJson = (score: number, citations: number[]) =>
+  JSON.stringify({
+    review: { score, verdict: score >= 60 ? 'ship' : 'skip', take: Array.from({ length: 45 }, () => 'checked').join(' '), citations },
+  });

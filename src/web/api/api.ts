@@ -33,6 +33,7 @@ import {
   toolSchema,
   toolSummarySchema,
 } from './schemas.js';
+import { toolEvidence } from '../../research/evidence.service.js';
 
 
 type ApiTool = z.infer<typeof toolSchema>;
@@ -212,7 +213,15 @@ export function createApi(site: Site) {
   api.openapi(routes.getTool, async (c) => {
     const item = await getTool(db(), c.req.valid('param').slug);
     const community = await communityOf(db(), [item.tool.id]);
-    return c.json({ ...toApiTool(site, item, community.get(item.tool.id)!), reviews: inPanelOrder(item.reviews).map(toApiReview) }, 200);
+    const ev = await toolEvidence(db(), item.tool.id, item.reviews.map((r) => r.id));
+    return c.json(
+      {
+        ...toApiTool(site, item, community.get(item.tool.id)!),
+        reviews: inPanelOrder(item.reviews).map((r) => ({ ...toApiReview(r), citations: ev.citations.get(r.id) ?? [] })),
+        evidence: { checkedAt: ev.checkedAt, sources: ev.sources },
+      },
+      200,
+    );
   });
 
   api.openapi(routes.toolReviews, async (c) => {

@@ -85,6 +85,7 @@ const reviewMeta = {
   outputTokens: z.number().int().nullable(),
   latencyMs: z.number().int().nullable(),
   createdAt: z.iso.datetime(),
+  citations: z.array(z.number().int()).optional().openapi({ description: 'Ids of the evidence snapshots (see `evidence.sources`) the take cites' }),
 };
 const takeFields = {
   kind: z.literal('take'),
@@ -99,8 +100,31 @@ export const reviewSchema = z
   .discriminatedUnion('kind', [z.object({ ...reviewMeta, ...takeFields }), z.object({ ...reviewMeta, ...abstainFields })])
   .openapi('Review');
 
+/** One snapshot of a public source that Verdict checked itself (src/research). */
+export const evidenceSourceSchema = z
+  .object({
+    id: z.number().int(),
+    kind: z.enum(['homepage', 'pricing', 'docs', 'github', 'huggingface', 'npm', 'pypi']),
+    url: z.string(),
+    link: z.string(),
+    fetchedAt: z.iso.datetime(),
+    status: z.number().int().nullable(),
+    summary: z.string(),
+    excerpt: z.string(),
+    facts: z.record(z.string(), z.unknown()),
+  })
+  .openapi('EvidenceSource');
+
 export const toolDetailSchema = toolSchema
-  .extend({ reviews: z.array(reviewSchema).openapi({ description: "Each critic's latest review, in panel order" }) })
+  .extend({
+    reviews: z.array(reviewSchema).openapi({ description: "Each critic's latest review, in panel order" }),
+    evidence: z
+      .object({
+        checkedAt: z.iso.datetime().nullable().openapi({ description: 'When the sources were last checked; null if never' }),
+        sources: z.array(evidenceSourceSchema),
+      })
+      .openapi({ description: 'Facts Verdict checked itself; the takes cite them by id' }),
+  })
   .openapi('ToolDetail');
 
 export const toolReviewsSchema = z

@@ -8,11 +8,12 @@ import type { ToolWithPanel } from '../../catalog/catalog.service.js';
 import { Avatar, CommunityVerdict, PanelVerdict } from './verdict.js';
 import { ScoreBar } from './score-chart.js';
 import { Abstention, ScoreVerdict } from './scorecard.js';
-import { criticName } from './tool-helpers.js';
+import { criticName, formatDate } from './tool-helpers.js';
 import { excerpt } from '../../domain/text.js';
 import { CommunityActions } from './community.js';
 import { disagree } from '../../domain/summary.js';
 import { urls } from '../../urls.js';
+import type { DecisionFacts } from '../../research/evidence.service.js';
 
 export const QUESTION = 'Which one should you ship with?';
 
@@ -21,7 +22,22 @@ export const compareTitle = (c: Comparison) => c.tools.map((t) => t.name).join('
 
 const joinNames = (names: string[]) => (names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
 
-export function ComparePage({ comparison: c, tools, critics, threshold, everyone }: { comparison: Comparison; tools: ToolWithPanel[]; critics: Critic[]; threshold: number; everyone: ToolChoice[] }) {
+export function ComparePage({
+  comparison: c,
+  tools,
+  critics,
+  threshold,
+  everyone,
+  facts = [],
+}: {
+  comparison: Comparison;
+  tools: ToolWithPanel[];
+  critics: Critic[];
+  threshold: number;
+  everyone: ToolChoice[];
+  /** Checked facts per tool, in the order of comparison.tools (src/research). */
+  facts?: DecisionFacts[];
+}) {
   const names = c.tools.map((t) => t.name);
   const picked = c.overall.kind === 'tool' ? c.overall.index : -1;
   return (
@@ -83,7 +99,7 @@ export function ComparePage({ comparison: c, tools, critics, threshold, everyone
 
       <section aria-labelledby="decision-title">
         <h2 id="decision-title">Side by side</h2>
-        <DecisionTable comparison={c} />
+        <DecisionTable comparison={c} facts={facts} />
       </section>
 
       <section aria-labelledby="critics-title">
@@ -104,7 +120,16 @@ export function ComparePage({ comparison: c, tools, critics, threshold, everyone
   );
 }
 
-function DecisionTable({ comparison: c }: { comparison: Comparison }) {
+/** Decision-table rows from checked evidence; a tool without a snapshot of that source says so. */
+const FACT_ROWS: [string, keyof DecisionFacts][] = [
+  ['Licence', 'licence'],
+  ['Latest release', 'latestRelease'],
+  ['Repository activity', 'activity'],
+  ['Pricing seen on the vendor page', 'pricing'],
+  ['Facts checked', 'checkedAt'],
+];
+
+function DecisionTable({ comparison: c, facts }: { comparison: Comparison; facts: DecisionFacts[] }) {
   const rows = decisionRows(c);
   const bestShip = Math.max(...c.panels.map((p) => p.shipPct ?? -1));
   return (
@@ -140,6 +165,17 @@ function DecisionTable({ comparison: c }: { comparison: Comparison }) {
               })}
             </tr>
           ))}
+          {facts.length === c.tools.length &&
+            FACT_ROWS.map(([label, key]) => (
+              <tr class="row-fact">
+                <th scope="row">{label}</th>
+                {facts.map((f) => {
+                  const v = f[key];
+                  if (key === 'checkedAt') return <td>{v ? <time datetime={v}>{formatDate(v)}</time> : <span class="muted">Not checked yet</span>}</td>;
+                  return <td>{v ?? <span class="muted">{f.checkedAt ? 'Not found' : 'Not checked'}</span>}</td>;
+                })}
+              </tr>
+            ))}
         </tbody>
       </table>
     </div>

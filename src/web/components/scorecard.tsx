@@ -28,7 +28,8 @@ export function Abstention({ reason }: { reason: string }) {
 }
 
 /** One critic's latest review of a tool: name (linking to the critic), motto, score and verdict, the take or the abstention, and where it came from. */
-export function Scorecard({ criticId, name, motto, review, reportHref }: { criticId: string; name: string; motto?: string; review: ReviewRow; reportHref?: string }) {
+/** `children`: shown under the take (the tool page puts the take's source footnotes there). */
+export function Scorecard({ criticId, name, motto, review, reportHref, children }: { criticId: string; name: string; motto?: string; review: ReviewRow; reportHref?: string; children?: unknown }) {
   const take = review.kind === 'take';
   return (
     <article class={`card scorecard ${take ? `scorecard-${review.verdict}` : 'scorecard-abstain'}`} aria-labelledby={`critic-${criticId}`}>
@@ -42,6 +43,7 @@ export function Scorecard({ criticId, name, motto, review, reportHref }: { criti
         {take && <ScoreVerdict score={review.score!} verdict={review.verdict!} />}
       </header>
       {take ? <p class="take">{review.take}</p> : <Abstention reason={review.reason ?? ''} />}
+      {children}
       <p class="small muted provenance">
         <Provenance review={review} />
         {reportHref && (

@@ -12,6 +12,7 @@ import { findToolsBySlugs, listToolChoices, listTools } from '../../catalog/tool
 import { COMPARE_RULE, compareProblem, MAX_COMPARE, overallText } from '../../domain/compare.js';
 import { excerpt } from '../../domain/text.js';
 import { pairSplits, urls } from '../../urls.js';
+import { compareFacts } from '../../research/evidence.service.js';
 
 const SELECT_LIMIT = 1000;
 
@@ -93,6 +94,7 @@ async function comparisonPage(site: Site, slugs: string[]): Promise<string> {
   // Each tool's panel is loaded once per data version, so any new pairing of known tools renders without a query.
   const cached = (list: readonly string[]) => Promise.all(list.map((s) => site.perVersion(`comparable:${s}`, async () => (await loadComparables(db, [s]))[0]!)));
   const [{ comparison, tools }, everyone] = await Promise.all([compareBySlugs(db, slugs, criticOrder(site.critics), cached), toolChoices(site)]);
+  const facts = await site.perVersion(`compare-facts:${tools.map((t) => t.tool.id).join(',')}`, () => compareFacts(db, tools.map((t) => t.tool.id)));
   const title = compareTitle(comparison);
   const verdicts = comparison.tools.map((t, i) => `${t.name}: ${comparison.panels[i]!.text}`).join('; ');
   const pair = slugs.length === 2;
@@ -105,7 +107,7 @@ async function comparisonPage(site: Site, slugs: string[]): Promise<string> {
       ogImage: pair ? urls.compareImage(slugs[0]!, slugs[1]!) : undefined,
       nav: 'compare',
     },
-    <ComparePage comparison={comparison} tools={tools} critics={site.critics} threshold={site.config.shipThreshold} everyone={everyone} />,
+    <ComparePage comparison={comparison} tools={tools} critics={site.critics} threshold={site.config.shipThreshold} everyone={everyone} facts={facts} />,
   );
 }
 

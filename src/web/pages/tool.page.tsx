@@ -19,6 +19,8 @@ import { disagree, summarizeVotes, type CommunitySummary } from '../../domain/su
 import { excerpt } from '../../domain/text.js';
 import { PRICING_LABELS } from '../../domain/pricing.js';
 import { absolute, urls } from '../../urls.js';
+import { toolEvidence, type ToolEvidence } from '../../research/evidence.service.js';
+import { Citations, Sources } from '../components/evidence.js';
 
 const NEIGHBOURS = 6;
 /** The compare <select> lists the catalog; past this many tools the picker page (and search) take over. */
@@ -43,6 +45,7 @@ export function registerToolPages(app: App, site: Site): void {
       correctionsOfTool(db, tool.id),
     ]);
     const neighbours = await withPanels(db, sameCategory.filter((t) => t.id !== tool.id).slice(0, NEIGHBOURS));
+    const evidence = await toolEvidence(db, tool.id, item!.reviews.map((r) => r.id), [...new Set(history.flatMap((r) => (r.runId ? [r.runId] : [])))]);
     const v = votes.get(tool.id) ?? { ships: 0, skips: 0 };
     const community = summarizeVotes(v.ships, v.skips);
     const s = item!.summary;
@@ -54,7 +57,7 @@ export function registerToolPages(app: App, site: Site): void {
       renderPage(
         site,
         { title: excerpt(`${tool.name}: ${tool.tagline}`, 70), description, path: urls.tool(tool.slug), ogImage: urls.toolImage(tool.slug) },
-        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} everyone={everyone} corrections={corrections} />,
+        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} everyone={everyone} corrections={corrections} evidence={evidence} />,
       ),
     );
   });
@@ -97,9 +100,10 @@ interface ToolPageProps {
   neighbours: ToolWithPanel[];
   everyone: ToolChoice[];
   corrections: CorrectionRow[];
+  evidence: ToolEvidence;
 }
 
-function ToolPage({ site, item, community, history, neighbours, everyone, corrections }: ToolPageProps) {
+function ToolPage({ site, item, community, history, neighbours, everyone, corrections, evidence }: ToolPageProps) {
   const { tool, summary } = item;
   const tags = parseTags(tool.tags);
   const order = criticOrder(site.critics);
@@ -200,7 +204,10 @@ function ToolPage({ site, item, community, history, neighbours, everyone, correc
                   motto={site.critics.find((c) => c.id === r.critic)?.motto}
                   review={r}
                   reportHref={urls.toolReport(tool.slug, r.id)}
-                />
+                >
+                  <Citations ids={evidence.citations.get(r.id)} sources={evidence.sources} />
+                  {r.runId && evidence.reasons.has(r.runId) && <p class="small muted">Re-reviewed because: {evidence.reasons.get(r.runId)}</p>}
+                </Scorecard>
               ))}
             </div>
             {notReviewed.length > 0 && (
@@ -217,7 +224,9 @@ function ToolPage({ site, item, community, history, neighbours, everyone, correc
             )}
           </section>
 
-          <ReviewHistory site={site} current={reviews} history={history} corrections={corrections} />
+          <Sources toolName={tool.name} evidence={evidence} />
+
+          <ReviewHistory site={site} current={reviews} history={history} corrections={corrections} reasons={evidence.reasons} />
         </div>
 
         <aside class="tool-side" aria-label={`About ${tool.name}`}>
@@ -285,7 +294,7 @@ function ToolPage({ site, item, community, history, neighbours, everyone, correc
 }
 
 /** Earlier revisions per critic, newest first, with who or what wrote them and when; then the corrections made to this page. */
-function ReviewHistory({ site, current, history, corrections }: { site: Site; current: ReviewRow[]; history: ReviewRow[]; corrections: CorrectionRow[] }) {
+function ReviewHistory({ site, current, history, corrections, reasons }: { site: Site; current: ReviewRow[]; history: ReviewRow[]; corrections: CorrectionRow[]; reasons: Map<number, string> }) {
   const latest = new Set(current.map((r) => r.id));
   const earlier = history.filter((r) => !latest.has(r.id));
   const critics = current.map((r) => r.critic);
@@ -311,6 +320,7 @@ function ReviewHistory({ site, current, history, corrections }: { site: Site; cu
                   <li>
                     <p class="history-meta small">
                       <Provenance review={r} />
+                      {r.runId && reasons.has(r.runId) && ` · re-reviewed because: ${reasons.get(r.runId)}`}
                     </p>
                     {r.kind === 'take' ? (
                       <>
