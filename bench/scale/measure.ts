@@ -71,7 +71,8 @@ async function series(paths: string[]): Promise<Series> {
 }
 
 // Warm the process (JIT, prepared statements, per-version lists) on tools outside the samples.
-for (let k = 0; k < 30; k++) {
+const warmUntil = Date.now() + 20_000; // bounded: at large sizes a render can take seconds
+for (let k = 0; k < 30 && Date.now() < warmUntil; k++) {
   await once(`/tools/${at((k + 0.1) / 30)}`);
   await once(comparePath(at((k + 0.2) / 30), at((k + 0.3) / 30)));
   await once(`/search?q=tool${k}`);
