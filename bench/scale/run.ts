@@ -145,7 +145,12 @@ async function wrk(url: string): Promise<Wrk> {
   const p99 = m ? Number(m[1]) * ({ us: 1e-3, ms: 1, s: 1000 }[m[2] as 'us' | 'ms' | 's']) : NaN;
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
   const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
-  return { rps, p99, errors: non2xx + (sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0) };
+  const done = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0);
+  const timeouts = Number(sock?.[4] ?? 0);
+  // wrk leaves requests slower than its 2 s timeout out of the latency histogram; when they are over 1%,
+  // the true p99 is at least 2 s, whatever the histogram of the rest says.
+  const p99Floor = timeouts > 0.01 * (done + timeouts) ? 2000 : 0;
+  return { rps, p99: Math.max(p99, p99Floor), errors: non2xx + (sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0) };
 }
 
 /**
@@ -337,6 +342,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres', catalog: string, wor
 
 // ── Table ──────────────────────────────────────────────────────────────────
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const atLeast = (x: number) => (x >= 2000 ? `>=${ms(x)}` : ms(x));
 const mark = (ok: boolean) => (ok ? 'ok' : 'FAIL');
 const kb = (b: number) => (b < 0 ? `HTTP ${-b}` : `${(b / 1024).toFixed(b < 10_240 ? 1 : 0)} KB`);
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
@@ -353,12 +359,12 @@ function table(results: Partial<Record<'sqlite' | 'postgres', Result>>) {
     ['search, ms p50/p95/max', 'p95 <50', (r) => `${lat(r.measured.search, 50)} (${r.measured.search.n} q×filter×sort)`],
     ['server start to first 200', '<3 s', (r) => `${secs(r.startMs)} ${mark(r.startMs < 3000)}`],
     ['server RSS after browsing', '<300 MB', (r) => `${mb(r.rss)} after ${r.browsed} pages${r.browseFailures ? ` (${r.browseFailures} not 200)` : ''} ${mark(r.rss < 300 * 1024 * 1024)}`],
-    ['warm compare, no writes (req/s, p99)', '', (r) => `${r.quiet.rps.toFixed(0)} req/s, p99 ${ms(r.quiet.p99)} ms${r.quiet.errors ? `, ${r.quiet.errors} errors` : ''} (x-cache ${r.quietCache} after)`],
+    ['warm compare, no writes (req/s, p99)', '', (r) => `${r.quiet.rps.toFixed(0)} req/s, p99 ${atLeast(r.quiet.p99)} ms${r.quiet.errors ? `, ${r.quiet.errors} errors` : ''} (x-cache ${r.quietCache} after)`],
     [
       `warm compare, ${VOTE_RATE} votes/s (req/s, p99)`,
       '>=70% of no writes; p99 <30 ms',
       (r) =>
-        `${r.voting.rps.toFixed(0)} req/s (${((100 * r.voting.rps) / r.quiet.rps).toFixed(0)}%), p99 ${ms(r.voting.p99)} ms${r.voting.errors ? `, ${r.voting.errors} errors` : ''} ${mark(r.voting.rps >= 0.7 * r.quiet.rps && r.voting.p99 < 30)}`,
+        `${r.voting.rps.toFixed(0)} req/s (${((100 * r.voting.rps) / r.quiet.rps).toFixed(0)}%), p99 ${atLeast(r.voting.p99)} ms${r.voting.errors ? `, ${r.voting.errors} errors` : ''} ${mark(r.voting.rps >= 0.7 * r.quiet.rps && r.voting.p99 < 30)}`,
     ],
     ['votes cast during that run', `${VOTE_RATE}/s`, (r) => `${r.voteLoop.ok} ok of ${r.voteLoop.sent}${r.voteLoop.failed ? `, ${r.voteLoop.failed} failed (${r.voteLoop.firstError})` : ''}`],
     ...(['home', 'tool', 'compare', 'search', 'category', 'critic'] as const).map(
