@@ -347,7 +347,7 @@ const mark = (ok: boolean) => (ok ? 'ok' : 'FAIL');
 const kb = (b: number) => (b < 0 ? `HTTP ${-b}` : `${(b / 1024).toFixed(b < 10_240 ? 1 : 0)} KB`);
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 const lat = (s: Series, target: number) =>
-  `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.max)}${s.failed ? ` (${s.failed} failed: ${s.firstFailure})` : ''} ${mark(s.p95 < target && !s.failed)}`;
+  `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.max)} (n=${s.n})${s.failed ? ` (${s.failed} failed: ${s.firstFailure})` : ''} ${mark(s.p95 < target && !s.failed)}`;
 
 function table(results: Partial<Record<'sqlite' | 'postgres', Result>>) {
   const cols = DIALECTS;
@@ -356,7 +356,7 @@ function table(results: Partial<Record<'sqlite' | 'postgres', Result>>) {
     ['votes insert + rebuild-figures', '', (r) => `${r.votes} in ${secs(r.votesMs)} + ${secs(r.rebuildMs)}`],
     ['uncached tool page, ms p50/p95/max', '<20', (r) => lat(r.measured.tool, 20)],
     ['uncached compare page, ms p50/p95/max', '<20', (r) => lat(r.measured.compare, 20)],
-    ['search, ms p50/p95/max', 'p95 <50', (r) => `${lat(r.measured.search, 50)} (${r.measured.search.n} q×filter×sort)`],
+    ['search (q × filter × sort), ms p50/p95/max', 'p95 <50', (r) => lat(r.measured.search, 50)],
     ['server start to first 200', '<3 s', (r) => `${secs(r.startMs)} ${mark(r.startMs < 3000)}`],
     ['server RSS after browsing', '<300 MB', (r) => `${mb(r.rss)} after ${r.browsed} pages${r.browseFailures ? ` (${r.browseFailures} not 200)` : ''} ${mark(r.rss < 300 * 1024 * 1024)}`],
     ['warm compare, no writes (req/s, p99)', '', (r) => `${r.quiet.rps.toFixed(0)} req/s, p99 ${atLeast(r.quiet.p99)} ms${r.quiet.errors ? `, ${r.quiet.errors} errors` : ''} (x-cache ${r.quietCache} after)`],
