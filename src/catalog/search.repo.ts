@@ -147,18 +147,27 @@ export async function suggestTools(db: DbOrTx, q: string, limit: number): Promis
  * candidates for "did you mean", found through the full-text index instead of reading every name.
  */
 export async function nearbyTools(db: DbOrTx, text: string, limit: number): Promise<{ slug: string; name: string }[]> {
-  const stems = [...new Set(searchTerms(text.replace(/[-_]/g, ' ')).map((t) => t.slice(0, 3)))];
+  const terms = searchTerms(text.replace(/[-_]/g, ' '));
+  // Each word's first three letters as a prefix (a typo usually comes later), plus the whole word, so tools
+  // sharing more of the words, and whole words, rank first among the candidates.
+  const stems = [...new Set(terms.flatMap((t) => (t.length > 3 ? [t.slice(0, 3), t] : [t])))];
   if (stems.length === 0) return [];
   let qb = db.selectFrom('tools') as ToolsQuery;
   if (isPostgres(db)) {
     const doc = sql`tools_search_document(tools.name, tools.tagline, tools.description, tools.tags)`;
-    const query = stems.map((t) => `'${t.replaceAll("'", "''").replaceAll('\\', '\\\\')}':*`).join(' | ');
+    const query = stems.map((t) => `'${t.replaceAll("'", "''").replaceAll('\\', '\\\\')}'${t.length <= 3 ? ':*' : ''}`).join(' | ');
     const tsq = sql`to_tsquery('simple', ${query})`;
     // The document match uses the GIN index; the name filter (weight A) then checks just those rows.
-    qb = qb.where(sql<boolean>`${doc} @@ ${tsq}`).where(sql<boolean>`ts_filter(${doc}, '{a}') @@ ${tsq}`);
+    qb = qb
+      .where(sql<boolean>`${doc} @@ ${tsq}`)
+      .where(sql<boolean>`ts_filter(${doc}, '{a}') @@ ${tsq}`)
+      .orderBy(sql`ts_rank(ts_filter(${doc}, '{a}'), ${tsq})`, 'desc');
   } else {
-    const query = `{name} : (${stems.map((t) => `"${t.replaceAll('"', '""')}"*`).join(' OR ')})`;
-    qb = qb.innerJoin(sql<{ rowid: number }>`tools_fts`.as('tools_fts'), (j) => j.onRef(sql.ref('tools_fts.rowid'), '=', 'tools.id')).where(sql<boolean>`tools_fts match ${query}`);
+    const query = `{name} : (${stems.map((t) => `"${t.replaceAll('"', '""')}"${t.length <= 3 ? '*' : ''}`).join(' OR ')})`;
+    qb = qb
+      .innerJoin(sql<{ rowid: number }>`tools_fts`.as('tools_fts'), (j) => j.onRef(sql.ref('tools_fts.rowid'), '=', 'tools.id'))
+      .where(sql<boolean>`tools_fts match ${query}`)
+      .orderBy(sql`bm25(tools_fts)`);
   }
   return qb.select(['tools.slug', 'tools.name']).orderBy('tools.id').limit(limit).execute();
 }
