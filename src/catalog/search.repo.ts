@@ -148,14 +148,14 @@ export async function suggestTools(db: DbOrTx, q: string, limit: number): Promis
  */
 export async function nearbyTools(db: DbOrTx, text: string, limit: number): Promise<{ slug: string; name: string }[]> {
   const terms = searchTerms(text.replace(/[-_]/g, ' '));
-  // Each word's first three letters as a prefix (a typo usually comes later), plus the whole word, so tools
-  // sharing more of the words, and whole words, rank first among the candidates.
-  const stems = [...new Set(terms.flatMap((t) => (t.length > 3 ? [t.slice(0, 3), t] : [t])))];
+  // Each word's first two letters as a prefix (a typo usually comes later: "clude" for "claude"), plus the
+  // whole word, so tools sharing more of the words, and whole words, rank first among the candidates.
+  const stems = [...new Set(terms.flatMap((t) => (t.length > 2 ? [t.slice(0, 2), t] : [t])))];
   if (stems.length === 0) return [];
   let qb = db.selectFrom('tools') as ToolsQuery;
   if (isPostgres(db)) {
     const doc = sql`tools_search_document(tools.name, tools.tagline, tools.description, tools.tags)`;
-    const query = stems.map((t) => `'${t.replaceAll("'", "''").replaceAll('\\', '\\\\')}'${t.length <= 3 ? ':*' : ''}`).join(' | ');
+    const query = stems.map((t) => `'${t.replaceAll("'", "''").replaceAll('\\', '\\\\')}'${t.length <= 2 ? ':*' : ''}`).join(' | ');
     const tsq = sql`to_tsquery('simple', ${query})`;
     // The document match uses the GIN index; the name filter (weight A) then checks just those rows.
     qb = qb
@@ -163,7 +163,7 @@ export async function nearbyTools(db: DbOrTx, text: string, limit: number): Prom
       .where(sql<boolean>`ts_filter(${doc}, '{a}') @@ ${tsq}`)
       .orderBy(sql`ts_rank(ts_filter(${doc}, '{a}'), ${tsq})`, 'desc');
   } else {
-    const query = `{name} : (${stems.map((t) => `"${t.replaceAll('"', '""')}"${t.length <= 3 ? '*' : ''}`).join(' OR ')})`;
+    const query = `{name} : (${stems.map((t) => `"${t.replaceAll('"', '""')}"${t.length <= 2 ? '*' : ''}`).join(' OR ')})`;
     qb = qb
       .innerJoin(sql<{ rowid: number }>`tools_fts`.as('tools_fts'), (j) => j.onRef(sql.ref('tools_fts.rowid'), '=', 'tools.id'))
       .where(sql<boolean>`tools_fts match ${query}`)

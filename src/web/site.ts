@@ -33,7 +33,7 @@ export interface Site {
 
 const VERSION_POLL_MS = 250;
 /** How long a page that did not name its tools may show vote counts older than the latest vote. */
-export const LIST_STALE_MS = 10_000;
+export const LIST_STALE_MS = 1000;
 const TOUCH_PAGE = 1000;
 
 export async function createSite(store: Store, config: Config, critics: Critic[], opts: { cacheBytes?: number } = {}): Promise<Site> {
