@@ -42,7 +42,8 @@ for (const form of document.querySelectorAll('form[data-tool-search]')) {
   input.addEventListener('input', () => {
     clearTimeout(timer);
     const q = input.value.trim();
-    if (!q) return close();
+    // One letter matches too much to help; wait for a second.
+    if (q.length < 2) return close();
     timer = setTimeout(async () => {
       const mine = ++seq;
       try {
@@ -61,7 +62,9 @@ for (const form of document.querySelectorAll('form[data-tool-search]')) {
       close();
     }
   });
-  input.addEventListener('blur', () => setTimeout(close, 150));
+  // Pressing on an option must not blur the input first (that would close the list before the click lands).
+  list.addEventListener('mousedown', (e) => e.preventDefault());
+  input.addEventListener('blur', close);
   list.addEventListener('combobox-commit', (e) => {
     const slug = e.target.dataset.slug;
     if (slug) window.location.assign(compareUrl([...picked, slug]));
