@@ -66,9 +66,6 @@ export async function suggestedPairs(db: DbOrTx): Promise<[ToolChoice, ToolChoic
   return pairs;
 }
 
-export const allSlugs = async (db: DbOrTx): Promise<string[]> =>
-  (await db.selectFrom('tools').select('slug').orderBy('slug').execute()).map((r) => r.slug);
-
 /** Tools with no review of any kind yet, oldest first. */
 export async function toolsWithoutReviews(db: DbOrTx): Promise<ToolRow[]> {
   return db
