@@ -48,6 +48,7 @@ export const urls = {
         ? `/compare/${comparePair(slugs[0]!, slugs[1]!)}`
         : `/compare?tools=${slugs.map(encodeURIComponent).join(',')}`,
   toolReport: (slug: string, reviewId?: number) => withQuery(`/tools/${slug}/report`, { review: reviewId }),
+  toolReportThanks: (slug: string) => `/tools/${slug}/report/thanks`,
   methodology: '/methodology',
   run: (id: number) => `/runs/${id}`,
   critics: '/critics',

@@ -108,9 +108,9 @@ for (const { dialect, skip } of DIALECTS) {
         assert.ok(await chart.isVisible(), 'the score chart is drawn');
         assert.deepEqual(await chart.locator('.sc-label').allTextContents(), ['Builder', 'Skeptic', 'Futurist', 'Creator', 'Founder']);
 
-        await page.getByLabel('Compare SmolVLM2 with').selectOption({ label: 'Karpathy Coding Skills' });
-        await page.locator('form.compare-with').getByRole('button', { name: 'Compare' }).click();
-        // The form asks for /compare?tools=smolvlm2&tools=karpathy-coding-skills, which answers 301 to the canonical pair.
+        // "Compare with…" is a combobox over the suggest feed: type, then click a match.
+        await page.getByRole('combobox', { name: 'Compare SmolVLM2 with' }).pressSequentially('karpathy');
+        await page.getByRole('option', { name: /Karpathy Coding Skills/ }).click();
         await page.waitForURL(url(PAIR));
         assert.equal(await page.locator('h1').innerText(), 'Karpathy Coding Skills vs SmolVLM2');
 
@@ -129,30 +129,52 @@ for (const { dialect, skip } of DIALECTS) {
       });
     });
 
-    test('compare picker: two tools land on the pair page, three on the three-way comparison', async () => {
+    test('compare combobox with the keyboard alone: two tools land on the pair page, a third on the three-way comparison', async () => {
       await withPage({}, async (page) => {
         const errors = watchErrors(page);
         await page.goto(url('/compare'));
-        await page.getByLabel('First tool').selectOption('smolvlm2');
-        await page.getByLabel('Second tool').selectOption('karpathy-coding-skills');
-        await page.locator('form.picker-form').getByRole('button', { name: 'Compare' }).click();
+        const box = page.getByRole('combobox', { name: 'Find the first tool' });
+        // Reach it with Tab, as a keyboard user would.
+        for (let i = 0; i < 40 && !(await box.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+        assert.ok(await box.evaluate((el) => el === document.activeElement), 'Tab reaches the combobox');
+        assert.equal(await box.getAttribute('aria-expanded'), 'false');
+        await page.keyboard.type('smol');
+        const list = page.getByRole('listbox', { name: 'Find the first tool' });
+        await list.getByRole('option', { name: /SmolVLM2/ }).waitFor();
+        assert.equal(await box.getAttribute('aria-expanded'), 'true');
+        assert.equal(await box.getAttribute('aria-controls'), await list.getAttribute('id'));
+        await page.keyboard.press('ArrowDown');
+        const active = await box.getAttribute('aria-activedescendant');
+        assert.ok(active, 'the highlighted option is announced through aria-activedescendant');
+        assert.equal(await page.locator(`#${active}`).getAttribute('aria-selected'), 'true');
+        assert.match(await page.locator('[data-combobox-status]').innerText(), /tools? match/);
+        // Open combobox: no serious or critical accessibility violations.
+        const violations = await axeCheck(page);
+        assert.equal(violations.length, 0, formatViolations(violations));
+        await page.keyboard.press('Enter');
+        await page.waitForURL(url('/compare?tools=smolvlm2'));
+
+        await page.getByRole('combobox', { name: 'Find the second tool' }).focus();
+        await page.keyboard.type('karpathy');
+        await page.getByRole('option', { name: /Karpathy Coding Skills/ }).waitFor();
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('Enter');
         await page.waitForURL(url(PAIR));
         assert.equal(await page.locator('h1').innerText(), 'Karpathy Coding Skills vs SmolVLM2');
 
-        await page.goto(url('/compare'));
-        await page.getByLabel('First tool').selectOption('smolvlm2');
-        await page.getByLabel('Second tool').selectOption('karpathy-coding-skills');
-        await page.getByLabel('Third tool').selectOption('whisper');
-        await page.locator('form.picker-form').getByRole('button', { name: 'Compare' }).click();
-        await page.waitForURL((u) => u.pathname === '/compare' && u.searchParams.getAll('tools').includes('whisper'));
-        assert.equal(await page.locator('h1').innerText(), 'SmolVLM2 vs Karpathy Coding Skills vs Whisper');
-        assert.deepEqual(await page.locator('.decision-table thead th').allInnerTexts(), ['SmolVLM2', 'Karpathy Coding Skills', 'Whisper']);
-        const rows = await tableRows(page, '.decision-table');
-        assert.deepEqual(rows.get('Panel verdict'), ['Ship · 4 ship / 0 skip', 'Ship · 3 ship / 1 skip', 'Ship · 5 ship / 2 skip']);
-        assert.deepEqual(rows.get('Panel ship %'), ['100%', '75%', '71%']);
-        assert.equal((await page.locator('.overall-text').innerText()).trim(), 'SmolVLM2: picked by 4 of 7 critics');
-        // A fourth tool can still be added from the page itself.
-        assert.ok(await page.getByLabel('Add a tool to this comparison').isVisible());
+        // Escape closes the list without leaving the page; then a third tool from the page's own box.
+        const add = page.getByRole('combobox', { name: 'Add a tool to this comparison' });
+        await add.focus();
+        await page.keyboard.type('whisper');
+        await page.getByRole('option', { name: /Whisper/ }).waitFor();
+        await page.keyboard.press('Escape');
+        assert.equal(await add.getAttribute('aria-expanded'), 'false');
+        await page.keyboard.press('Backspace');
+        await page.getByRole('option', { name: /Whisper/ }).waitFor();
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('Enter');
+        await page.waitForURL((u) => u.pathname === '/compare' && (u.searchParams.get('tools') ?? '').split(',').length === 3);
+        assert.equal(await page.locator('h1').innerText(), 'Karpathy Coding Skills vs SmolVLM2 vs Whisper');
         assert.deepEqual(errors, []);
       });
     });
@@ -249,17 +271,21 @@ for (const { dialect, skip } of DIALECTS) {
     test('without JavaScript: the tool page\'s "compare with…" form round trip, and the picker', async () => {
       await withPage({ javaScriptEnabled: false }, async (page) => {
         await page.goto(url('/tools/karpathy-coding-skills'));
-        await page.getByLabel('Compare Karpathy Coding Skills with').selectOption('smolvlm2');
-        await page.locator('form.compare-with').getByRole('button', { name: 'Compare' }).click();
+        // Without JavaScript the box is a search form: its answer lists the matches as links that add them.
+        await page.getByRole('searchbox', { name: 'Compare Karpathy Coding Skills with' }).fill('smolvlm');
+        await page.locator('#compare').getByRole('button', { name: 'Find' }).click();
+        await page.waitForURL((u) => u.pathname === '/compare' && u.searchParams.get('add') === 'smolvlm');
+        await page.getByRole('link', { name: 'Add SmolVLM2' }).click();
         await page.waitForURL(url(PAIR));
         const rows = await tableRows(page, '.decision-table');
         assert.deepEqual(rows.get('Panel verdict'), ['Ship · 3 ship / 1 skip', 'Ship · 4 ship / 0 skip']);
         assert.deepEqual(rows.get('Panel ship %'), ['75%', '100%']);
 
-        // And on from there: add a third tool with the page's own form.
-        await page.getByLabel('Add a tool to this comparison').selectOption('whisper');
-        await page.locator('form.add-tool').getByRole('button', { name: 'Add' }).click();
-        await page.waitForURL((u) => u.pathname === '/compare' && u.searchParams.getAll('tools').length === 3);
+        // And on from there: add a third tool with the page's own search.
+        await page.getByRole('searchbox', { name: 'Add a tool to this comparison' }).fill('whisper');
+        await page.locator('.keep-comparing').getByRole('button', { name: 'Find' }).click();
+        await page.getByRole('link', { name: 'Add Whisper' }).click();
+        await page.waitForURL((u) => u.pathname === '/compare' && (u.searchParams.get('tools') ?? '').split(',').length === 3);
         assert.equal(await page.locator('h1').innerText(), 'Karpathy Coding Skills vs SmolVLM2 vs Whisper');
       });
     });

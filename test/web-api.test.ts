@@ -7,6 +7,7 @@ import { startTestSite, type TestSite } from './helpers/web.js';
 import { CRITIC_IDS, DEMO } from './helpers/fixtures.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 import { insertReview } from '../src/catalog/reviews.repo.js';
+import { castVote } from '../src/community/votes.repo.js';
 import { nowIso } from '../src/db/db.js';
 import { formatDate } from '../src/web/components/tool-helpers.js';
 import { API_PATHS, describeIssues } from '../src/web/api/api.js';
@@ -195,11 +196,8 @@ for (const { dialect, skip } of DIALECTS) {
       assert.deepEqual(before.community, { ships: 0, skips: 0, votes: 0, shipPct: null, label: null, text: 'No community votes yet' });
       assert.equal(before.disagree, false);
       const tool = (await findToolBySlug(s.store.db, 'karpathy-coding-skills'))!;
-      const now = nowIso();
-      await s.store.db
-        .insertInto('votes')
-        .values(['ship', 'skip', 'skip', 'skip'].map((vote, i) => ({ toolId: tool.id, voterId: `voter-${i}`, vote: vote as 'ship' | 'skip', createdAt: now, updatedAt: now })))
-        .execute();
+      // Through the vote write path, which touches the tool (docs/decisions/017) so its cached answers go.
+      for (const [i, vote] of (['ship', 'skip', 'skip', 'skip'] as const).entries()) await castVote(s.store.db, tool.id, `voter-${i}`, vote);
       await s.site.refreshVersion();
       const after = await getJson('/api/v1/tools/karpathy-coding-skills/summary', 200, toolSummarySchema);
       assert.equal(after.community.text, '25% ship · 4 votes');

@@ -121,9 +121,21 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('content-type'), 'application/xml; charset=utf-8');
       assert.ok(res.headers.get('etag'));
-      const xml = parseXml(await res.text());
-      assert.equal(xml.urlset['@xmlns'], 'http://www.sitemaps.org/schemas/sitemap/0.9');
-      const locs: string[] = xml.urlset.url.map((u: { loc: string }) => u.loc);
+      // An index of child sitemaps (the protocol's 50,000-URL limit per file); their URLs together are the site.
+      const index = parseXml(await res.text());
+      assert.equal(index.sitemapindex['@xmlns'], 'http://www.sitemaps.org/schemas/sitemap/0.9');
+      const children: { loc: string; lastmod?: string }[] = [index.sitemapindex.sitemap].flat();
+      assert.equal(children.length, 2, 'the pages and one page of tools');
+      const urls: { loc: string; lastmod?: string }[] = [];
+      for (const child of children) {
+        assert.ok(child.loc.startsWith(`${BASE}/sitemaps/`) && !Number.isNaN(Date.parse(child.lastmod!)), child.loc);
+        const part = await s.get(child.loc.slice(BASE.length));
+        assert.equal(part.status, 200, child.loc);
+        const xml = parseXml(await part.text());
+        assert.equal(xml.urlset['@xmlns'], 'http://www.sitemaps.org/schemas/sitemap/0.9');
+        urls.push(...[xml.urlset.url].flat());
+      }
+      const locs: string[] = urls.map((u) => u.loc);
       assert.equal(new Set(locs).size, locs.length, 'no duplicates');
       assert.ok(locs.every((l) => l.startsWith(`${BASE}/`)), 'absolute');
       for (const path of ['/', '/compare', '/critics', '/categories', '/search']) assert.ok(locs.includes(BASE + path), path);
@@ -139,8 +151,9 @@ for (const { dialect, skip } of DIALECTS) {
         assert.ok(a < b, `canonical order: ${p}`);
         if (category.has(a) && category.has(b)) assert.equal(category.get(a), category.get(b), `same category: ${p}`);
       }
-      const tool = xml.urlset.url.find((u: { loc: string }) => u.loc === `${BASE}/tools/smolvlm2`);
-      assert.ok(!Number.isNaN(Date.parse(tool.lastmod)));
+      const tool = urls.find((u) => u.loc === `${BASE}/tools/smolvlm2`)!;
+      assert.ok(!Number.isNaN(Date.parse(tool.lastmod!)));
+      assert.equal((await s.get('/sitemaps/tools-999999.xml')).status, 404, 'no such page of tools');
     });
 
     test('robots.txt allows crawling and points at the sitemap', async () => {

@@ -55,10 +55,10 @@ for (const { dialect, skip } of DIALECTS) {
       assert.match(html, /pill pill-ship">Ship · \d ship \/ \d skip/);
       assert.match(html, /pill pill-skip">Skip · \d ship \/ \d skip/);
       assert.match(html, /<a href="\/search[^"]*">See all 30 tools/);
-      // The compare form works without JS: GET /compare with two selects named tools.
-      assert.match(html, /<form class="compare-form" action="\/compare" method="get">/);
-      assert.equal(count(html, /<select id="compare-\d" name="tools" required="">/g), 2);
-      assert.equal(count(html, '<option value="karpathy-coding-skills">Karpathy Coding Skills</option>'), 2);
+      // The compare form is a search (GET /compare?add=…), never a list of the catalog.
+      assert.match(html, /<form class="tool-search" action="\/compare" method="get" data-tool-search=""><label for="compare-1">Find a tool to compare<\/label>/);
+      assert.match(html, /<input id="compare-1" type="search" name="add" required=""/);
+      assert.equal(count(html, '<option'), 0);
       const pairs = [...html.matchAll(/href="\/compare\/([a-z0-9-]+)-vs-([a-z0-9-]+)"/g)];
       assert.ok(pairs.length >= 2);
       for (const [, a, b] of pairs) assert.ok(a! < b!, `canonical order: ${a} vs ${b}`);

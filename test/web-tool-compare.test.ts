@@ -133,12 +133,11 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(cardsRelated.length >= 1 && cardsRelated.length <= 6, `${cardsRelated.length} neighbours`);
       assert.ok(!related.includes('href="/tools/karpathy-coding-skills"'));
       assert.ok(html.includes('href="/compare/karpathy-coding-skills-vs-xss-tool"') || html.includes('-vs-karpathy-coding-skills"'));
-      // The compare form works without JS: GET /compare with this tool and the chosen one.
+      // The compare form is a search (a GET form without JS), never a list of the catalog.
       const form = section(html, 'compare-title');
-      assert.match(form, /<form class="compare-with" action="\/compare" method="get"><input type="hidden" name="tools" value="karpathy-coding-skills"\/>/);
-      assert.match(form, /<select id="compare-with" name="tools" required="">/);
-      assert.ok(form.includes('<option value="smolvlm2">SmolVLM2</option>'));
-      assert.ok(!form.includes('<option value="karpathy-coding-skills">'));
+      assert.match(form, /<form class="tool-search" action="\/compare" method="get" data-tool-search=""><input type="hidden" name="tools" value="karpathy-coding-skills"\/>/);
+      assert.match(form, /<input id="compare-with" type="search" name="add" required=""/);
+      assert.ok(!html.includes('<select') && !html.includes('<option'), 'no pick list');
       // The badge and its snippet.
       assert.ok(html.includes('<img src="/badge/karpathy-coding-skills.svg"'));
       assert.ok(
@@ -288,16 +287,26 @@ for (const { dialect, skip } of DIALECTS) {
     test('compare: the picker works without JS', async () => {
       const { status, html } = await page('/compare');
       assert.equal(status, 200);
-      assert.match(html, /<form class="card picker-form" action="\/compare" method="get">/);
-      const selects = html.match(/<select id="pick-\d" name="tools"[^>]*>/g) ?? [];
-      assert.equal(selects.length, 4);
-      assert.equal(selects.filter((s) => s.includes('required')).length, 2);
-      assert.ok(html.includes('<option value="smolvlm2">SmolVLM2</option>'));
+      assert.match(html, /<form class="tool-search" action="\/compare" method="get" data-tool-search=""><label for="pick-tool">Find the first tool<\/label>/);
+      assert.ok(!html.includes('<select') && !html.includes('<option'), 'no pick list');
       assert.match(html, /href="\/compare\/[a-z0-9-]+-vs-[a-z0-9-]+"/);
+      // A search offers the matches as links that pick them.
+      const found = await page('/compare?add=smol');
+      assert.equal(found.status, 200);
+      assert.ok(found.html.includes('<a href="/compare?tools=smolvlm2">Pick SmolVLM2</a>'));
+      assert.ok(found.html.includes('value="smol"'), 'the search box keeps the words');
       const one = await page('/compare?tools=smolvlm2');
       assert.equal(one.status, 200);
       assert.ok(one.html.includes('Pick at least one more tool to compare with SmolVLM2.'));
-      assert.ok(one.html.includes('<option value="smolvlm2" selected="">SmolVLM2</option>'));
+      assert.ok(one.html.includes('<input type="hidden" name="tools" value="smolvlm2"/>'));
+      // The second pick links straight to the pair; a third adds to the list; what is picked is not offered again.
+      const second = await page('/compare?tools=smolvlm2&add=cursor');
+      assert.ok(second.html.includes('<a href="/compare/cursor-vs-smolvlm2">Add Cursor</a>'));
+      const third = await page('/compare?tools=smolvlm2,cursor&add=smolvlm2');
+      assert.ok(!third.html.includes('Add SmolVLM2'));
+      assert.ok(third.html.includes('href="/compare?tools=cursor"'), 'remove link');
+      const nothing = await page('/compare?add=zzzzqqq');
+      assert.ok(nothing.html.includes('No tool matches “zzzzqqq”'));
     });
 
     test('compare: unknown slugs are a 404 with close matches as links', async () => {
@@ -311,7 +320,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(q.html.includes('<a href="/compare?tools=cursor,smolvlm2,aider">Cursor vs SmolVLM2 vs Aider</a>'));
       const none = await page('/compare/nothing-like-this-vs-zzzzzzzz');
       assert.equal(none.status, 404);
-      assert.ok(none.html.includes('Pick the tools from a list instead'));
+      assert.ok(none.html.includes('Search for the tools instead'));
       const noPair = await page('/compare/smolvlm2');
       assert.equal(noPair.status, 404);
       assert.ok(noPair.html.includes('href="/compare?tools=smolvlm2"'));

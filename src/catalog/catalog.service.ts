@@ -4,7 +4,8 @@ import { AppError, notFound } from '../errors.js';
 import { COMPARE_RULE, compareProblem, compareTools, type Comparison } from '../domain/compare.js';
 import { summarize, type PanelReview, type PanelSummary } from '../domain/summary.js';
 import { slugSchema } from '../domain/schemas.js';
-import { allSlugs, findToolBySlug, findToolsBySlugs } from './tools.repo.js';
+import { findToolBySlug, findToolsBySlugs } from './tools.repo.js';
+import { nearbyTools } from './search.repo.js';
 import { latestReviews, toPanelReview } from './reviews.repo.js';
 import { voteCounts } from '../community/votes.repo.js';
 
@@ -33,8 +34,19 @@ export async function getTool(db: DbOrTx, slug: string): Promise<ToolWithPanel> 
 
 /** "No tool "cursr". Did you mean: cursor?" */
 export async function unknownToolMessage(db: DbOrTx, slug: string): Promise<string> {
-  const close = closeMatches(slug, await allSlugs(db));
+  const close = (await similarTools(db, slug)).map((t) => t.slug);
   return `No tool "${slug}".${close.length ? ` Did you mean: ${close.join(', ')}?` : ''}`;
+}
+
+/** How many tools "did you mean" looks at: those sharing a word's first letters with the input (never the whole catalog). */
+const NEARBY_LIMIT = 200;
+
+/** Up to `max` tools whose slug (or name) is close to the input, from a bounded set of candidates. */
+export async function similarTools(db: DbOrTx, input: string, by: 'slug' | 'name' = 'slug', max = 3): Promise<{ slug: string; name: string }[]> {
+  const candidates = await nearbyTools(db, input, NEARBY_LIMIT);
+  const key = (t: { slug: string; name: string }) => (by === 'slug' ? t.slug : t.name.toLowerCase());
+  const close = closeMatches(input.toLowerCase(), candidates.map(key), max);
+  return close.map((k) => candidates.find((t) => key(t) === k)!);
 }
 
 export function closeMatches(input: string, candidates: readonly string[], max = 3): string[] {

@@ -48,9 +48,13 @@ export async function refreshPanelFigures(db: DbOrTx, toolIds: readonly number[]
 /** Recounts the ship and skip votes of the given tools (index-only on votes_tool_vote). */
 export async function refreshVoteCounts(db: DbOrTx, toolIds: readonly number[]): Promise<void> {
   for (const ids of batches([...new Set(toolIds)])) {
+    // A vote touches only its tools (docs/decisions/017): bump the touch counter and stamp them with it. The
+    // tools trigger reads a changed `touched` as "not a catalog change" and leaves the global version alone.
+    await sql`update data_version set version = version + 1 where id = 2`.execute(db);
     await sql`update tools set
         community_ships = (select count(*) from votes where votes.tool_id = tools.id and votes.vote = 'ship'),
-        community_skips = (select count(*) from votes where votes.tool_id = tools.id and votes.vote = 'skip')
+        community_skips = (select count(*) from votes where votes.tool_id = tools.id and votes.vote = 'skip'),
+        touched = (select version from data_version where id = 2)
       where id in (${sql.join(ids)})`.execute(db);
   }
 }

@@ -132,6 +132,42 @@ export async function countSearch(db: DbOrTx, f: SearchFilter): Promise<number> 
   return Number(row.n);
 }
 
-/** Every tool's slug, name and category, by name: for pickers such as the home page's compare form. */
-export const toolNames = (db: DbOrTx): Promise<{ slug: string; name: string; categorySlug: string }[]> =>
-  db.selectFrom('tools').select(['slug', 'name', 'categorySlug']).orderBy(sql`lower(name)`).orderBy('slug').execute();
+/** A tool as the picker shows it. */
+export type ToolSuggestion = { id: number; slug: string; name: string; category: string };
+
+/** The best few matches for what a reader is typing (relevance order, the last word a prefix), for pickers. */
+export async function suggestTools(db: DbOrTx, q: string, limit: number): Promise<ToolSuggestion[]> {
+  const qb = filtered(db, { q }, 'relevance');
+  if (!qb || !q.trim()) return [];
+  return qb.select(['tools.id', 'tools.slug', 'tools.name', 'tools.category']).limit(limit).execute();
+}
+
+/**
+ * Tools whose words start like the text's words (first three letters each, any word): a bounded set of
+ * candidates for "did you mean", found through the full-text index instead of reading every name.
+ */
+export async function nearbyTools(db: DbOrTx, text: string, limit: number): Promise<{ slug: string; name: string }[]> {
+  const terms = searchTerms(text.replace(/[-_]/g, ' '));
+  // Each word's first two letters as a prefix (a typo usually comes later: "clude" for "claude"), plus the
+  // whole word, so tools sharing more of the words, and whole words, rank first among the candidates.
+  const stems = [...new Set(terms.flatMap((t) => (t.length > 2 ? [t.slice(0, 2), t] : [t])))];
+  if (stems.length === 0) return [];
+  let qb = db.selectFrom('tools') as ToolsQuery;
+  if (isPostgres(db)) {
+    const doc = sql`tools_search_document(tools.name, tools.tagline, tools.description, tools.tags)`;
+    const query = stems.map((t) => `'${t.replaceAll("'", "''").replaceAll('\\', '\\\\')}'${t.length <= 2 ? ':*' : ''}`).join(' | ');
+    const tsq = sql`to_tsquery('simple', ${query})`;
+    // The document match uses the GIN index; the name filter (weight A) then checks just those rows.
+    qb = qb
+      .where(sql<boolean>`${doc} @@ ${tsq}`)
+      .where(sql<boolean>`ts_filter(${doc}, '{a}') @@ ${tsq}`)
+      .orderBy(sql`ts_rank(ts_filter(${doc}, '{a}'), ${tsq})`, 'desc');
+  } else {
+    const query = `{name} : (${stems.map((t) => `"${t.replaceAll('"', '""')}"${t.length <= 2 ? '*' : ''}`).join(' OR ')})`;
+    qb = qb
+      .innerJoin(sql<{ rowid: number }>`tools_fts`.as('tools_fts'), (j) => j.onRef(sql.ref('tools_fts.rowid'), '=', 'tools.id'))
+      .where(sql<boolean>`tools_fts match ${query}`)
+      .orderBy(sql`bm25(tools_fts)`);
+  }
+  return qb.select(['tools.slug', 'tools.name']).orderBy('tools.id').limit(limit).execute();
+}

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTx } from '../db/db.js';
 import type { NewToolRow, ToolRow } from '../db/types.js';
 
@@ -42,11 +43,28 @@ export async function updateTool(db: DbOrTx, id: number, row: Partial<NewToolRow
 /** Just enough of every tool to fill a "pick a tool" list. */
 export type ToolChoice = Pick<ToolRow, 'id' | 'slug' | 'name' | 'category' | 'categorySlug'>;
 
-export const listToolChoices = (db: DbOrTx): Promise<ToolChoice[]> =>
-  db.selectFrom('tools').select(['id', 'slug', 'name', 'category', 'categorySlug']).orderBy('createdAt', 'desc').orderBy('id', 'desc').execute();
-
-export const allSlugs = async (db: DbOrTx): Promise<string[]> =>
-  (await db.selectFrom('tools').select('slug').orderBy('slug').execute()).map((r) => r.slug);
+/**
+ * One head-to-head per category: its two most-reviewed tools (then higher mean score, then name), from the
+ * stored figures in one windowed query, categories by name. Call it once per data version: it reads every tool.
+ */
+export async function suggestedPairs(db: DbOrTx): Promise<[ToolChoice, ToolChoice][]> {
+  const ranked = db
+    .selectFrom('tools')
+    .select(['id', 'slug', 'name', 'category', 'categorySlug'])
+    .select(
+      sql<number>`row_number() over (partition by category_slug order by panel_takes desc, coalesce(panel_mean_score, -1) desc, lower(name), slug)`.as('rank'),
+    )
+    .as('ranked');
+  const rows = await db.selectFrom(ranked).selectAll().where('rank', '<=', 2).orderBy('category').orderBy('rank').execute();
+  const pairs: [ToolChoice, ToolChoice][] = [];
+  for (let i = 0; i + 1 < rows.length; i++) {
+    const [a, b] = [rows[i]!, rows[i + 1]!];
+    if (a.categorySlug !== b.categorySlug) continue;
+    pairs.push([a, b].map(({ rank: _, ...t }) => t) as [ToolChoice, ToolChoice]);
+    i++;
+  }
+  return pairs;
+}
 
 /** Tools with no review of any kind yet, oldest first. */
 export async function toolsWithoutReviews(db: DbOrTx): Promise<ToolRow[]> {
@@ -68,3 +86,24 @@ export async function toolNamesByIds(db: DbOrTx, ids: readonly number[]): Promis
   if (ids.length === 0) return [];
   return db.selectFrom('tools').select(['id', 'slug', 'name']).where('id', 'in', ids).execute();
 }
+
+/**
+ * The sitemap's pages of tools: each starts at a tool id and holds `size` tools in id order (keyset, so each
+ * boundary is one index step from the last), with the latest update among them for `lastmod`.
+ */
+export async function toolPages(db: DbOrTx, size: number): Promise<{ fromId: number; lastmod: string }[]> {
+  const out: { fromId: number; lastmod: string }[] = [];
+  let start = (await db.selectFrom('tools').select('id').orderBy('id').limit(1).executeTakeFirst())?.id;
+  while (start !== undefined) {
+    const next = (await db.selectFrom('tools').select('id').where('id', '>=', start).orderBy('id').limit(1).offset(size).executeTakeFirst())?.id;
+    let q = db.selectFrom('tools').select((eb) => eb.fn.max('updatedAt').as('lastmod')).where('id', '>=', start);
+    if (next !== undefined) q = q.where('id', '<', next);
+    out.push({ fromId: start, lastmod: String((await q.executeTakeFirstOrThrow()).lastmod) });
+    start = next;
+  }
+  return out;
+}
+
+/** One sitemap page: `size` tools from `fromId` on, in id order. */
+export const toolsFromId = (db: DbOrTx, fromId: number, size: number): Promise<Pick<ToolRow, 'id' | 'slug' | 'updatedAt'>[]> =>
+  db.selectFrom('tools').select(['id', 'slug', 'updatedAt']).where('id', '>=', fromId).orderBy('id').limit(size).execute();

@@ -5,3 +5,19 @@ export async function readDataVersion(db: DbOrTx): Promise<number> {
   const row = await db.selectFrom('dataVersion').select('version').where('id', '=', 1).executeTakeFirst();
   return Number(row?.version ?? 0);
 }
+
+/**
+ * Both counters in one read: `data` (row 1, any catalog change) and `touch` (row 2, bumped by each vote write,
+ * which stamps the tools it touched with the new value; docs/decisions/017).
+ */
+export async function readVersions(db: DbOrTx): Promise<{ data: number; touch: number }> {
+  const rows = await db.selectFrom('dataVersion').select(['id', 'version']).where('id', 'in', [1, 2]).execute();
+  const of = (id: number) => Number(rows.find((r) => r.id === id)?.version ?? 0);
+  return { data: of(1), touch: of(2) };
+}
+
+/** Tools touched after `after`, oldest touch first, at most `limit` (an index range on tools_by_touched). */
+export async function toolsTouchedSince(db: DbOrTx, after: number, limit: number): Promise<{ id: number; touched: number }[]> {
+  const rows = await db.selectFrom('tools').select(['id', 'touched']).where('touched', '>', after).orderBy('touched').limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, touched: Number(r.touched) }));
+}

@@ -32,6 +32,8 @@ export interface ToolsTable {
   panelLabel: 'Ship' | 'Skip' | 'Split' | null;
   communityShips: Generated<number>;
   communitySkips: Generated<number>;
+  /** data_version row 2 when a vote last recounted this tool (docs/decisions/017). */
+  touched: Generated<number>;
 }
 
 export interface PanelRunsTable {

@@ -40,6 +40,7 @@ const evalToolRow = (t: ToolFields, i: number): ToolRow => ({
   panelLabel: null,
   communityShips: 0,
   communitySkips: 0,
+  touched: 0,
 });
 
 export interface EvalOptions extends Omit<PanelOptions, 'onEvent' | 'evaluation'> {

@@ -3,7 +3,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { bodyLimit } from 'hono/body-limit';
 import { contextStorage } from 'hono/context-storage';
 import { AppError } from '../errors.js';
-import { CSS, JS } from './assets.js';
+import { COMBOBOX_NAV, CSS, JS, TOOL_SEARCH } from './assets.js';
 import { errorResponse } from './errors.js';
 import { pageCache, rejectUnstorableInput, type AppEnv } from './http.js';
 import type { Site } from './site.js';
@@ -49,7 +49,7 @@ export function createApp(site: Site): App {
   app.use(bodyLimit({ maxSize: 64 * 1024, onError: (c) => errorResponse(c, site, new AppError('too_large', 'That request is too large.', 413)) }));
   app.use(rejectUnstorableInput);
 
-  for (const asset of [CSS, JS]) {
+  for (const asset of [CSS, JS, COMBOBOX_NAV, TOOL_SEARCH]) {
     app.get(asset.path, (c) => c.body(new Uint8Array(asset.body), 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=31536000, immutable' }));
   }
   app.get('/favicon.svg', (c) => c.body(FAVICON, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }));

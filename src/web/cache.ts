@@ -7,6 +7,10 @@ export interface CachedPage {
   etag: string;
   headers: [string, string][];
   version: number;
+  /** The site's touch cursor when rendering began, the tools whose vote counts it shows, when it was stored (docs/decisions/017). */
+  since?: number;
+  tools?: readonly number[];
+  storedAt?: number;
 }
 
 export const etagOf = (body: Buffer | string) => `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
@@ -20,18 +24,21 @@ export function etagMatches(ifNoneMatch: string | undefined | null, etag: string
   });
 }
 
-/** LRU bounded by bytes. Entries of an older data version are dropped when read. */
+/** LRU bounded by bytes. Entries of an older data version, or that `fresh` rejects (a vote since), are dropped when read. */
 export class PageCache {
   private readonly map = new Map<string, CachedPage>();
   private bytes = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly fresh?: (page: CachedPage) => boolean,
+  ) {}
 
   get(key: string, version: number): CachedPage | undefined {
     const page = this.map.get(key);
     if (!page) return undefined;
     this.map.delete(key);
-    if (page.version !== version) {
+    if (page.version !== version || (this.fresh && !this.fresh(page))) {
       this.bytes -= page.body.length;
       return undefined;
     }

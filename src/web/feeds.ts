@@ -1,7 +1,8 @@
 import type { ToolRow } from '../db/types.js';
 import { withPanels } from '../catalog/catalog.service.js';
 import { toolsByLatestReview } from '../catalog/reviews.repo.js';
-import { listTools } from '../catalog/tools.repo.js';
+import { listTools, toolPages, toolsFromId } from '../catalog/tools.repo.js';
+import { listCategories } from '../catalog/categories.repo.js';
 import { voteCounts } from '../community/votes.repo.js';
 import { summarizeVotes } from '../domain/summary.js';
 import type { App } from './app.js';
@@ -85,32 +86,61 @@ export function linkedComparePaths(tools: readonly Pick<ToolRow, 'id' | 'slug' |
   return [...pairs].sort();
 }
 
-/** Every public page: home, lists, each tool, critic and category, and the compare pages tool pages link to. */
-export async function renderSitemap(site: Site): Promise<string> {
-  const db = site.store.db;
+const urlset = (base: string, pages: { path: string; lastmod?: string }[]) =>
+  [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ...pages.map((u) => `<url><loc>${escapeXml(base + u.path)}</loc>${u.lastmod ? `<lastmod>${escapeXml(u.lastmod)}</lastmod>` : ''}</url>`),
+    '</urlset>',
+    '',
+  ].join('\n');
+
+/** The child sitemap of the site's pages other than tools: home, lists, critics, categories, and the compare pages of each category's newest tools. */
+export const pagesSitemapPath = '/sitemaps/pages.xml';
+/** A child sitemap of up to `limit` tool pages, starting at a tool id (keyset). */
+export const toolsSitemapPath = (fromId: number) => `/sitemaps/tools-${fromId}.xml`;
+
+/**
+ * `/sitemap.xml`: a sitemap index (the protocol allows 50,000 URLs per file): one child for the fixed pages,
+ * then one per `limit` tools by id, each with the latest update among its tools as `lastmod`.
+ */
+export async function renderSitemapIndex(site: Site, limit = SITEMAP_MAX_URLS): Promise<string> {
   const base = site.config.publicUrl;
-  const tools = await listTools(db, { limit: SITEMAP_MAX_URLS });
-  const categories = [...new Set(tools.map((t) => t.categorySlug))].sort();
-  const pages: { path: string; lastmod?: string }[] = [
+  const chunks = await toolPages(site.store.db, limit);
+  const entry = (path: string, lastmod?: string) => `<sitemap><loc>${escapeXml(base + path)}</loc>${lastmod ? `<lastmod>${escapeXml(lastmod)}</lastmod>` : ''}</sitemap>`;
+  const newest = chunks.reduce((max, c) => (c.lastmod > max ? c.lastmod : max), '');
+  return [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    entry(pagesSitemapPath, newest || undefined),
+    ...chunks.map((c) => entry(toolsSitemapPath(c.fromId), c.lastmod)),
+    '</sitemapindex>',
+    '',
+  ].join('\n');
+}
+
+/** Home, lists, critics, categories, and compare pages among each category's newest tools (the ones tool pages link most). */
+export async function renderPagesSitemap(site: Site): Promise<string> {
+  const db = site.store.db;
+  const categories = await listCategories(db);
+  const newest = (await Promise.all(categories.map((c) => listTools(db, { categorySlug: c.slug, limit: COMPARE_NEIGHBOURS + 1 })))).flat();
+  return urlset(site.config.publicUrl, [
     { path: urls.home },
     { path: urls.compare() },
     { path: urls.critics },
     { path: urls.categories },
     { path: urls.search() },
-    ...tools.map((t) => ({ path: urls.tool(t.slug), lastmod: t.updatedAt })),
     ...site.critics.map((c) => ({ path: urls.critic(c.id) })),
-    ...categories.map((slug) => ({ path: urls.category(slug) })),
-    ...linkedComparePaths(tools).map((path) => ({ path })),
-  ].slice(0, SITEMAP_MAX_URLS);
-  return [
-    '<?xml version="1.0" encoding="utf-8"?>',
-    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ...pages.map(
-      (u) => `<url><loc>${escapeXml(base + u.path)}</loc>${u.lastmod ? `<lastmod>${escapeXml(u.lastmod)}</lastmod>` : ''}</url>`,
-    ),
-    '</urlset>',
-    '',
-  ].join('\n');
+    ...categories.map((c) => ({ path: urls.category(c.slug) })),
+    ...linkedComparePaths(newest).map((path) => ({ path })),
+  ]);
+}
+
+/** Tool pages from `fromId` on (at most `limit`); null when no tool has that id, so stray numbers are a 404. */
+export async function renderToolsSitemap(site: Site, fromId: number, limit = SITEMAP_MAX_URLS): Promise<string | null> {
+  const tools = await toolsFromId(site.store.db, fromId, limit);
+  if (tools[0]?.id !== fromId) return null;
+  return urlset(site.config.publicUrl, tools.map((t) => ({ path: urls.tool(t.slug), lastmod: t.updatedAt })));
 }
 
 export function renderRobots(site: Site): string {
@@ -127,6 +157,12 @@ export function renderRobots(site: Site): string {
 
 export function registerFeeds(app: App, site: Site): void {
   app.get('/feed.xml', cacheable, async (c) => c.body(await renderFeed(site), 200, { 'content-type': 'application/atom+xml; charset=utf-8' }));
-  app.get('/sitemap.xml', cacheable, async (c) => c.body(await renderSitemap(site), 200, { 'content-type': XML_TYPE }));
+  app.get('/sitemap.xml', cacheable, async (c) => c.body(await renderSitemapIndex(site), 200, { 'content-type': XML_TYPE }));
+  app.get(pagesSitemapPath, cacheable, async (c) => c.body(await renderPagesSitemap(site), 200, { 'content-type': XML_TYPE }));
+  app.get('/sitemaps/:file{tools-[0-9]{1,12}\\.xml}', cacheable, async (c) => {
+    const xml = await renderToolsSitemap(site, Number(c.req.param('file').slice('tools-'.length, -'.xml'.length)));
+    if (xml === null) return c.body('No such sitemap.', 404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+    return c.body(xml, 200, { 'content-type': XML_TYPE });
+  });
   app.get('/robots.txt', cacheable, (c) => c.body(renderRobots(site), 200, { 'content-type': 'text/plain; charset=utf-8' }));
 }

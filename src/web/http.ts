@@ -17,7 +17,9 @@ const CACHE_PARAMS: [RegExp, readonly string[]][] = [
   [/^\/search$/, ['q', 'category', 'pricing', 'label', 'sort', 'page']],
   [/^\/categories\/[^/]+$/, ['page']],
   [/^\/critics\/[^/]+$/, ['category', 'page']],
-  [/^\/compare$/, ['tools']],
+  [/^\/compare$/, ['tools', 'add']],
+  [/^\/api\/v1\/suggest$/, ['q']],
+  [/^\/tools\/[^/]+\/report$/, ['review']],
   [/^\/signin$/, ['next']],
   [/^\/api\/v1\/tools$/, ['page', 'per_page', 'category', 'q']],
   [/^\/api\/v1\/compare$/, ['tools']],
@@ -36,7 +38,13 @@ export const cacheKey = (url: string) => {
   return q ? `${u.pathname}?${q}` : u.pathname;
 };
 
-export type AppEnv = { Variables: { cacheable?: boolean } };
+export type AppEnv = { Variables: { cacheable?: boolean; tools?: readonly number[] } };
+
+/**
+ * Names the tools whose vote counts a cacheable page shows, so a vote on one of them (and only those) drops it;
+ * `[]` says it shows none. A page that says nothing may lag votes by up to LIST_STALE_MS (docs/decisions/017).
+ */
+export const showsTools = (c: Context<AppEnv>, ids: readonly number[]) => c.set('tools', ids);
 
 /** Marks a GET route's 200 responses as public and cacheable (same bytes for every visitor). */
 export const cacheable: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -60,6 +68,7 @@ export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
     }
     const key = cacheKey(c.req.url);
     const version = site.version();
+    const since = site.touchCursor();
     const hit = site.cache.get(key, version);
     if (hit) return fromCache(c, hit.status, hit.body, hit.etag, hit.headers);
     await next();
@@ -70,7 +79,7 @@ export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
     const etag = etagOf(body);
     const headers: [string, string][] = [...res.headers.entries()].filter(([k]) => k !== 'content-length' && k !== 'etag');
     headers.push(['etag', etag]);
-    site.cache.set(key, { status: 200, body, etag, headers, version });
+    site.cache.set(key, { status: 200, body, etag, headers, version, since, tools: c.get('tools'), storedAt: Date.now() });
     c.res = undefined;
     c.res = fromCache(c, 200, body, etag, headers, false);
   };

@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import { CSS, JS } from './assets.js';
+import { CSS, JS, TOOL_SEARCH } from './assets.js';
 import type { Site } from './site.js';
 import { NewsletterBlock } from './components/newsletter.js';
 import { urls } from '../urls.js';
@@ -54,6 +54,7 @@ export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; c
         <link rel="alternate" type="application/atom+xml" title="New verdicts" href={urls.feed} />
         <link rel="stylesheet" href={CSS.path} />
         <script src={JS.path} defer></script>
+        <script type="module" src={TOOL_SEARCH.path}></script>
       </head>
       <body>
         <a class="skip-link" href="#main">Skip to content</a>

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { Store } from '../db/db.js';
-import { readDataVersion } from '../db/data-version.repo.js';
+import { readVersions, toolsTouchedSince } from '../db/data-version.repo.js';
 import type { Critic } from '../domain/schemas.js';
 import { PageCache } from './cache.js';
 
@@ -12,22 +12,57 @@ export interface Site {
   cache: PageCache;
   /** The data version last read from the database; rendered pages are valid for one version. */
   version(): number;
-  /** Re-reads the data version now (call after a write, so this process sees it at once). */
+  /** The highest per-tool touch (vote write) this process has seen; take it before reading what you render. */
+  touchCursor(): number;
+  /**
+   * Whether something read at `since` is still current (docs/decisions/017): with `tools`, none of them was
+   * touched after `since`; without (a page that did not say which tools it shows), no touch at all since, or
+   * it is younger than LIST_STALE_MS.
+   */
+  untouched(since: number, tools: readonly number[] | undefined, storedAt: number): boolean;
+  /** Re-reads the versions now (call after a write, so this process sees it at once). */
   refreshVersion(): Promise<number>;
-  /** A value derived from the data, loaded once per data version (shared by concurrent callers). */
-  perVersion<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /**
+   * A value derived from the data, loaded once per data version (shared by concurrent callers). A value that
+   * shows community figures names its tools with `toolsOf`, so a vote on one of them reloads it.
+   */
+  perVersion<T>(key: string, load: () => Promise<T>, toolsOf?: (value: T) => readonly number[]): Promise<T>;
   /** Stops polling; resolves once no poll is in flight, so the database can be closed after it. */
   close(): Promise<void>;
 }
 
 const VERSION_POLL_MS = 250;
+/** How long a page that did not name its tools may show vote counts older than the latest vote. */
+export const LIST_STALE_MS = 1000;
+const TOUCH_PAGE = 1000;
 
 export async function createSite(store: Store, config: Config, critics: Critic[], opts: { cacheBytes?: number } = {}): Promise<Site> {
   let version = 0;
+  let cursor = 0;
+  // Tools touched since the data version last changed, with their touch (a catalog change drops every page anyway).
+  const touches = new Map<number, number>();
   const read = async () => {
-    version = await readDataVersion(store.db);
+    const v = await readVersions(store.db);
+    if (v.data !== version) {
+      version = v.data;
+      touches.clear();
+      cursor = v.touch;
+      return version;
+    }
+    // Only the tools touched since the last poll: one index range, usually empty or a few rows.
+    while (v.touch > cursor) {
+      const rows = await toolsTouchedSince(store.db, cursor, TOUCH_PAGE);
+      for (const r of rows) touches.set(r.id, r.touched);
+      if (rows.length < TOUCH_PAGE) {
+        cursor = Math.max(v.touch, rows.at(-1)?.touched ?? 0);
+        break;
+      }
+      cursor = rows.at(-1)!.touched;
+    }
     return version;
   };
+  const untouched = (since: number, tools: readonly number[] | undefined, storedAt: number) =>
+    tools ? tools.every((id) => (touches.get(id) ?? 0) <= since) : cursor === since || Date.now() - storedAt < LIST_STALE_MS;
   await read();
   // Writes by other processes (the CLI, a worker, another web process) show up within one poll.
   let polling: Promise<unknown> = Promise.resolve();
@@ -35,22 +70,37 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
     polling = read().catch(() => {});
   }, VERSION_POLL_MS);
   timer.unref();
-  const memo = new Map<string, { version: number; value: Promise<unknown> }>();
-  const perVersion = <T,>(key: string, load: () => Promise<T>): Promise<T> => {
+  const memo = new Map<string, { version: number; since: number; tools?: readonly number[]; at: number; value: Promise<unknown> }>();
+  const perVersion = <T,>(key: string, load: () => Promise<T>, toolsOf?: (value: T) => readonly number[]): Promise<T> => {
     const hit = memo.get(key);
-    if (hit && hit.version === version) return hit.value as Promise<T>;
+    // Values without toolsOf do not depend on votes: the data version alone governs them.
+    if (hit && hit.version === version && (!hit.tools || untouched(hit.since, hit.tools, hit.at))) return hit.value as Promise<T>;
+    const entry: { version: number; since: number; tools?: readonly number[]; at: number; value: Promise<unknown> } = {
+      version,
+      since: cursor,
+      at: Date.now(),
+      value: Promise.resolve(),
+    };
     const value = load();
-    memo.set(key, { version, value });
+    entry.value = value;
+    if (toolsOf) {
+      entry.tools = [];
+      void value.then((v) => (entry.tools = toolsOf(v)), () => {});
+    }
+    memo.set(key, entry);
     value.catch(() => memo.delete(key));
     return value;
   };
+  const cache = new PageCache(opts.cacheBytes ?? 64 * 1024 * 1024, (page) => untouched(page.since ?? 0, page.tools, page.storedAt ?? 0));
   return {
     store,
     perVersion,
     config,
     critics,
-    cache: new PageCache(opts.cacheBytes ?? 64 * 1024 * 1024),
+    cache,
     version: () => version,
+    touchCursor: () => cursor,
+    untouched,
     refreshVersion: read,
     close: async () => {
       clearInterval(timer);

@@ -14,7 +14,7 @@ import { provenanceText } from '../../domain/provenance.js';
 import { formatDate } from '../components/tool-helpers.js';
 import { notFound } from '../../errors.js';
 import type { App } from '../app.js';
-import { cacheable, type AppEnv } from '../http.js';
+import { cacheable, showsTools, type AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { absolute, urls } from '../../urls.js';
 import {
@@ -205,6 +205,7 @@ export function createApi(site: Site) {
           rows: await listTools(db(), { categorySlug: category, limit: perPage, offset }),
           total: await countTools(db(), category),
         };
+    showsTools(c, rows.map((r) => r.id)); // a vote on one of them drops this answer (docs/decisions/017)
     const items = await withPanels(db(), rows);
     const community = await communityOf(db(), rows.map((r) => r.id));
     return c.json({ data: items.map((i) => toApiTool(site, i, community.get(i.tool.id)!)), page, perPage, total }, 200);
@@ -212,6 +213,7 @@ export function createApi(site: Site) {
 
   api.openapi(routes.getTool, async (c) => {
     const item = await getTool(db(), c.req.valid('param').slug);
+    showsTools(c, [item.tool.id]);
     const community = await communityOf(db(), [item.tool.id]);
     const ev = await toolEvidence(db(), item.tool.id, item.reviews.map((r) => r.id));
     return c.json(
@@ -232,6 +234,7 @@ export function createApi(site: Site) {
 
   api.openapi(routes.toolSummary, async (c) => {
     const item = await getTool(db(), c.req.valid('param').slug);
+    showsTools(c, [item.tool.id]);
     const community = (await communityOf(db(), [item.tool.id])).get(item.tool.id)!;
     return c.json({ tool: item.tool.slug, panel: item.summary, community, disagree: disagree(item.summary, community) }, 200);
   });
@@ -256,6 +259,7 @@ export function createApi(site: Site) {
   api.openapi(routes.compare, async (c) => {
     const slugs = c.req.valid('query').tools.split(',').map((s) => s.trim()).filter(Boolean);
     const { comparison: cmp, tools } = await compareBySlugs(db(), slugs, criticOrder());
+    showsTools(c, tools.map((t) => t.tool.id));
     const slugAt = (i: number) => cmp.tools[i]!.slug;
     const base = site.config.publicUrl;
     const compared = cmp.tools.map((t) => t.slug);

@@ -2,8 +2,9 @@ import type { Comparison, CriticPick, ScorecardRow } from '../../domain/compare.
 import { decisionRows, MAX_COMPARE, overallText } from '../../domain/compare.js';
 import type { PanelReview } from '../../domain/summary.js';
 import type { Critic } from '../../domain/schemas.js';
-import type { ToolRow } from '../../db/types.js';
 import type { ToolChoice } from '../../catalog/tools.repo.js';
+import type { ToolSuggestion } from '../../catalog/search.repo.js';
+import { ToolSearch } from './tool-search.js';
 import type { ToolWithPanel } from '../../catalog/catalog.service.js';
 import { Avatar, CommunityVerdict, PanelVerdict } from './verdict.js';
 import { ScoreBar } from './score-chart.js';
@@ -27,14 +28,12 @@ export function ComparePage({
   tools,
   critics,
   threshold,
-  everyone,
   facts = [],
 }: {
   comparison: Comparison;
   tools: ToolWithPanel[];
   critics: Critic[];
   threshold: number;
-  everyone: ToolChoice[];
   /** Checked facts per tool, in the order of comparison.tools (src/research). */
   facts?: DecisionFacts[];
 }) {
@@ -115,7 +114,7 @@ export function ComparePage({
         )}
       </section>
 
-      <KeepComparing comparison={c} everyone={everyone} />
+      <KeepComparing comparison={c} />
     </article>
   );
 }
@@ -277,30 +276,13 @@ function PickText({ row, comparison: c, critic }: { row: ScorecardRow; compariso
   return <span class="muted">No pick yet · {joinNames(missing)} not reviewed</span>;
 }
 
-/** Add a tool to this comparison (a GET form), or start over. */
-function KeepComparing({ comparison: c, everyone }: { comparison: Comparison; everyone: ToolChoice[] }) {
+/** Add a tool to this comparison (a search: GET form, or combobox with JS), or start over. */
+function KeepComparing({ comparison: c }: { comparison: Comparison }) {
   const slugs = c.tools.map((t) => t.slug);
-  const others = everyone.filter((t) => !slugs.includes(t.slug)).sort((a, b) => a.name.localeCompare(b.name));
   return (
     <section class="keep-comparing card" aria-labelledby="more-title">
       <h2 id="more-title">Keep comparing</h2>
-      {slugs.length < MAX_COMPARE && others.length > 0 && (
-        <form action={urls.compare()} method="get" class="add-tool">
-          {slugs.map((s) => (
-            <input type="hidden" name="tools" value={s} />
-          ))}
-          <label for="add-tool">Add a tool to this comparison</label>
-          <div class="inline-form">
-            <select id="add-tool" name="tools" required>
-              <option value="">Choose a tool…</option>
-              {others.map((t) => (
-                <option value={t.slug}>{t.name}</option>
-              ))}
-            </select>
-            <button type="submit">Add</button>
-          </div>
-        </form>
-      )}
+      {slugs.length < MAX_COMPARE && <ToolSearch id="add-tool" label="Add a tool to this comparison" picked={slugs} />}
       <p class="small">
         {c.tools.map((t, i) => (
           <>
@@ -314,49 +296,66 @@ function KeepComparing({ comparison: c, everyone }: { comparison: Comparison; ev
   );
 }
 
-/** The compare picker: two required and two optional selects of every tool, grouped by category; a plain GET form. */
-export function ComparePicker({ everyone, preselected, suggestions, notice }: { everyone: ToolChoice[]; preselected: string[]; suggestions: [ToolRow, ToolRow][]; notice?: string }) {
-  const groups = new Map<string, ToolChoice[]>();
-  for (const t of [...everyone].sort((a, b) => a.name.localeCompare(b.name))) {
-    const list = groups.get(t.category) ?? [];
-    list.push(t);
-    groups.set(t.category, list);
-  }
-  const categories = [...groups.keys()].sort((a, b) => a.localeCompare(b));
-  const labels = ['First tool', 'Second tool', 'Third tool', 'Fourth tool'];
+/**
+ * The compare picker: the tools picked so far (each removable), a search for the next one, and, after a search
+ * without JavaScript, the matching tools as links that add them. Never a list of the whole catalog.
+ */
+export function ComparePicker(p: { total: number; picked: ToolChoice[]; add: string; matches: ToolSuggestion[]; suggestions: [ToolChoice, ToolChoice][]; notice?: string }) {
+  const { picked, add, matches, suggestions, notice } = p;
+  const slugs = picked.map((t) => t.slug);
+  const ordinal = ['first', 'second', 'third', 'fourth'][picked.length] ?? 'next';
   return (
     <section class="compare-picker">
       <h1>Compare AI tools</h1>
       <p class="lead">{QUESTION} Pick two to four tools to see the panel's verdicts side by side, every critic's score and pick, and an overall pick.</p>
       {notice && <p class="notice">{notice}</p>}
-      {everyone.length < 2 ? (
+      {p.total < 2 ? (
         <p class="notice">The catalog needs at least two tools before anything can be compared.</p>
       ) : (
-        <form class="card picker-form" action={urls.compare()} method="get">
-          <div class="picker-fields">
-            {labels.map((label, i) => (
-              <div class="field">
-                <label for={`pick-${i + 1}`}>
-                  {label}
-                  {i >= 2 && <span class="muted optional"> (optional)</span>}
-                </label>
-                <select id={`pick-${i + 1}`} name="tools" required={i < 2}>
-                  <option value="">{i < 2 ? 'Choose a tool…' : 'None'}</option>
-                  {categories.map((cat) => (
-                    <optgroup label={cat}>
-                      {groups.get(cat)!.map((t) => (
-                        <option value={t.slug} selected={preselected[i] === t.slug}>
-                          {t.name}
-                        </option>
-                      ))}
-                    </optgroup>
+        <div class="card picker-form">
+          {picked.length > 0 && (
+            <>
+              <h2 class="small">Picked so far</h2>
+              <ul class="picked-tools">
+                {picked.map((t) => (
+                  <li>
+                    <a href={urls.tool(t.slug)}>{t.name}</a> <span class="small muted">{t.category}</span>{' '}
+                    <a class="small" href={urls.compare(slugs.filter((s) => s !== t.slug))} aria-label={`Remove ${t.name}`}>
+                      Remove
+                    </a>
+                  </li>
+                ))}
+              </ul>
+              {picked.length >= 2 && (
+                <p>
+                  <a class="btn" href={urls.compare(slugs)}>
+                    Compare {picked.map((t) => t.name).join(' vs ')}
+                  </a>
+                </p>
+              )}
+            </>
+          )}
+          {picked.length < MAX_COMPARE && <ToolSearch id="pick-tool" label={`Find the ${ordinal} tool`} picked={slugs} value={add || undefined} />}
+          {add && picked.length < MAX_COMPARE && (
+            <section aria-labelledby="matches-title" class="tool-matches">
+              <h2 id="matches-title">{matches.length ? `Tools matching “${excerpt(add, 60)}”` : `No tool matches “${excerpt(add, 60)}”`}</h2>
+              {matches.length > 0 ? (
+                <ul class="link-list">
+                  {matches.map((t) => (
+                    <li>
+                      <a href={urls.compare([...slugs, t.slug])}>
+                        {slugs.length ? 'Add' : 'Pick'} {t.name}
+                      </a>{' '}
+                      <span class="small muted">{t.category}</span>
+                    </li>
                   ))}
-                </select>
-              </div>
-            ))}
-          </div>
-          <button type="submit">Compare</button>
-        </form>
+                </ul>
+              ) : (
+                <p class="muted">Try fewer or shorter words, or browse <a href={urls.search()}>all tools</a>.</p>
+              )}
+            </section>
+          )}
+        </div>
       )}
       {suggestions.length > 0 && (
         <section aria-labelledby="suggested-title">

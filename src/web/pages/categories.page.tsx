@@ -1,6 +1,6 @@
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheable } from '../http.js';
+import { cacheable, showsTools } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { CategoryChips, Pagination, ToolGrid } from '../components/lists.js';
@@ -81,6 +81,7 @@ export function registerCategories(app: App, site: Site): void {
   });
 
   app.get('/categories/:slug', cacheable, async (c) => {
+    showsTools(c, []); // lists show panel figures, not vote counts: votes never drop them
     const db = site.store.db;
     const slug = c.req.param('slug');
     const [category, categories] = await Promise.all([findCategory(db, slug), listCategories(db)]);

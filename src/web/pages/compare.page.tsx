@@ -1,20 +1,21 @@
 import type { Context } from 'hono';
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import type { ToolRow } from '../../db/types.js';
-import { cacheable } from '../http.js';
+import { cacheable, showsTools } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { ComparePage, ComparePicker, compareTitle, QUESTION } from '../components/compare-view.js';
 import { criticOrder } from '../components/tool-helpers.js';
-import { closeMatches, compareBySlugs, loadComparables, withPanels } from '../../catalog/catalog.service.js';
-import { findToolsBySlugs, listToolChoices, listTools } from '../../catalog/tools.repo.js';
+import { compareBySlugs, loadComparables, similarTools } from '../../catalog/catalog.service.js';
+import { countTools, findToolsBySlugs, suggestedPairs, type ToolChoice } from '../../catalog/tools.repo.js';
+import { suggestTools } from '../../catalog/search.repo.js';
 import { COMPARE_RULE, compareProblem, MAX_COMPARE, overallText } from '../../domain/compare.js';
 import { excerpt } from '../../domain/text.js';
 import { pairSplits, urls } from '../../urls.js';
 import { compareFacts } from '../../research/evidence.service.js';
 
-const SELECT_LIMIT = 1000;
+/** Matches the no-JavaScript picker offers for what was typed. */
+export const ADD_MATCHES = 12;
 
 /** The tools named by `?tools=a,b&tools=c`: comma lists and repeated params alike; empty picker fields dropped. */
 export function toolsParam(values: readonly string[] | undefined): string[] {
@@ -24,24 +25,39 @@ export function toolsParam(values: readonly string[] | undefined): string[] {
     .filter(Boolean);
 }
 
+/** Suggestions per request of the picker's combobox. */
+export const SUGGEST_LIMIT = 8;
+
 export function registerComparePages(app: App, site: Site): void {
+  // The picker's combobox feed: a few matches by name, from the full-text index, cached like a page and by browsers.
+  app.get('/api/v1/suggest', cacheable, async (c) => {
+    showsTools(c, []);
+    const q = (c.req.query('q') ?? '').slice(0, 200);
+    const tools = await suggestTools(site.store.db, q, SUGGEST_LIMIT);
+    return c.json({ tools: tools.map((t) => ({ slug: t.slug, name: t.name, category: t.category })) }, 200, { 'cache-control': 'public, max-age=300' });
+  });
+
   app.get('/compare', cacheable, async (c) => {
     const slugs = toolsParam(c.req.queries('tools'));
-    if (slugs.length === 0) return c.html(await pickerPage(site, []));
+    // `add` is what the picker's search box sent (no JavaScript): show matches to add instead of comparing.
+    const add = (c.req.query('add') ?? '').trim();
+    if (slugs.length === 0 && !add) return c.html(await pickerPage(site, []));
 
     const problem = compareProblem(slugs);
     if (problem?.kind === 'duplicate') return badRequest(c, site, `"${excerpt(problem.slug, 80)}" is listed twice. ${COMPARE_RULE}.`);
     if (problem?.kind === 'too-many') return badRequest(c, site, `Compare takes at most ${MAX_COMPARE} tools at once; this asks for ${problem.count}.`);
 
-    const rows = await toolChoices(site);
-    const known = new Set(rows.map((r) => r.slug));
-    const unknown = slugs.filter((s) => !known.has(s));
+    const rows = await findToolsBySlugs(site.store.db, slugs);
+    const bySlug = new Map(rows.map((r) => [r.slug, r]));
+    const unknown = slugs.filter((s) => !bySlug.has(s));
     if (unknown.length) return c.html(await unknownPage(site, slugs, unknown), 404, { 'cache-control': 'no-store' });
 
-    const first = rows.find((r) => r.slug === slugs[0])!;
-    if (slugs.length === 1) return c.html(await pickerPage(site, slugs, `Pick at least one more tool to compare with ${first.name}.`));
+    const picked = slugs.map((s) => bySlug.get(s)!);
+    if (add) return c.html(await pickerPage(site, picked, undefined, add));
+    if (slugs.length === 1) return c.html(await pickerPage(site, picked, `Pick at least one more tool to compare with ${picked[0]!.name}.`));
     // Two tools have one address; the picker and "compare with…" forms land here first.
     if (slugs.length === 2) return c.redirect(urls.compare([slugs[0]!, slugs[1]!]), 301);
+    showsTools(c, picked.map((t) => t.id));
     return c.html(await comparisonPage(site, slugs));
   });
 
@@ -71,7 +87,7 @@ export function registerComparePages(app: App, site: Site): void {
         { 'cache-control': 'no-store' },
       );
     }
-    const rows = await toolChoices(site);
+    const rows = await findToolsBySlugs(db, [...new Set(splits.flat())]);
     const known = new Set(rows.map((r) => r.slug));
     const valid = splits.filter(([a, b]) => known.has(a) && known.has(b));
     if (valid.length === 0) {
@@ -82,18 +98,18 @@ export function registerComparePages(app: App, site: Site): void {
     const [a, b] = valid.find(([x, y]) => x < y) ?? valid[0]!;
     if (a === b) return badRequest(c, site, `That compares ${rows.find((r) => r.slug === a)?.name ?? a} with itself. Pick a second, different tool.`, a);
     if (a > b) return c.redirect(urls.compare([a, b]), 301);
+    showsTools(c, rows.filter((r) => r.slug === a || r.slug === b).map((r) => r.id));
     return c.html(await comparisonPage(site, [a, b]));
   });
 }
 
-/** Every tool's slug, name and category: the pick lists, and which slugs exist. */
-export const toolChoices = (site: Site) => site.perVersion('tool-choices', () => listToolChoices(site.store.db));
-
 async function comparisonPage(site: Site, slugs: string[]): Promise<string> {
   const db = site.store.db;
-  // Each tool's panel is loaded once per data version, so any new pairing of known tools renders without a query.
-  const cached = (list: readonly string[]) => Promise.all(list.map((s) => site.perVersion(`comparable:${s}`, async () => (await loadComparables(db, [s]))[0]!)));
-  const [{ comparison, tools }, everyone] = await Promise.all([compareBySlugs(db, slugs, criticOrder(site.critics), cached), toolChoices(site)]);
+  // Each tool's panel is loaded once per data version (and again after a vote on it), so any new pairing of
+  // known tools renders without a query.
+  const cached = (list: readonly string[]) =>
+    Promise.all(list.map((s) => site.perVersion(`comparable:${s}`, async () => (await loadComparables(db, [s]))[0]!, (t) => [t.tool.id])));
+  const { comparison, tools } = await compareBySlugs(db, slugs, criticOrder(site.critics), cached);
   const facts = await site.perVersion(`compare-facts:${tools.map((t) => t.tool.id).join(',')}`, () => compareFacts(db, tools.map((t) => t.tool.id)));
   const title = compareTitle(comparison);
   const verdicts = comparison.tools.map((t, i) => `${t.name}: ${comparison.panels[i]!.text}`).join('; ');
@@ -107,47 +123,49 @@ async function comparisonPage(site: Site, slugs: string[]): Promise<string> {
       ogImage: pair ? urls.compareImage(slugs[0]!, slugs[1]!) : undefined,
       nav: 'compare',
     },
-    <ComparePage comparison={comparison} tools={tools} critics={site.critics} threshold={site.config.shipThreshold} everyone={everyone} facts={facts} />,
+    <ComparePage comparison={comparison} tools={tools} critics={site.critics} threshold={site.config.shipThreshold} facts={facts} />,
   );
 }
 
-async function pickerPage(site: Site, preselected: string[], notice?: string): Promise<string> {
-  const everyone = await listTools(site.store.db, { limit: SELECT_LIMIT });
+async function pickerPage(site: Site, picked: ToolChoice[], notice?: string, add = ''): Promise<string> {
+  const db = site.store.db;
+  const full = picked.length >= MAX_COMPARE;
+  const [total, pairs, found] = await Promise.all([
+    site.perVersion('tool-count', () => countTools(db)),
+    // Suggested pairs show panel figures only, so they live as long as the data version.
+    site.perVersion('suggested-pairs', () => suggestedPairs(db)),
+    add && !full ? suggestTools(db, add, ADD_MATCHES + picked.length) : Promise.resolve([]),
+  ]);
+  const taken = new Set(picked.map((t) => t.slug));
+  const matches = found.filter((t) => !taken.has(t.slug)).slice(0, ADD_MATCHES);
   return renderPage(
     site,
     {
-      title: 'Compare AI tools',
+      title: add ? `Compare AI tools: “${excerpt(add, 60)}”` : 'Compare AI tools',
       description: `${QUESTION} Compare two to four AI tools: panel verdicts side by side, every critic's score and pick, and an overall pick.`,
       path: urls.compare(),
       nav: 'compare',
-      noindex: preselected.length > 0,
+      noindex: picked.length > 0 || add !== '',
     },
-    <ComparePicker everyone={everyone} preselected={preselected} suggestions={await suggestedPairs(site, everyone)} notice={notice} />,
+    <ComparePicker
+      total={total}
+      picked={picked}
+      add={add}
+      matches={matches}
+      suggestions={pairs}
+      notice={notice ?? (full && add ? `Compare takes at most ${MAX_COMPARE} tools at once; remove one to add another.` : undefined)}
+    />,
   );
-}
-
-/** One head-to-head per category: its two most-reviewed tools (then higher mean score, then name). */
-async function suggestedPairs(site: Site, everyone: ToolRow[]): Promise<[ToolRow, ToolRow][]> {
-  const items = await withPanels(site.store.db, everyone);
-  const byCategory = new Map<string, typeof items>();
-  for (const it of items) byCategory.set(it.tool.category, [...(byCategory.get(it.tool.category) ?? []), it]);
-  const takes = (it: (typeof items)[number]) => it.summary.ships + it.summary.skips;
-  return [...byCategory.entries()]
-    .sort(([x], [y]) => x.localeCompare(y))
-    .flatMap(([, list]) => {
-      if (list.length < 2) return [];
-      const [p, q] = [...list].sort(
-        (x, y) => takes(y) - takes(x) || (y.summary.meanScore ?? -1) - (x.summary.meanScore ?? -1) || x.tool.name.localeCompare(y.tool.name),
-      );
-      return [[p!.tool, q!.tool] as [ToolRow, ToolRow]];
-    });
 }
 
 /** 404 for unknown slugs, with close matches as links to the comparison they probably meant. */
 async function unknownPage(site: Site, slugs: string[], unknown: string[]): Promise<string> {
-  const every = await toolChoices(site);
-  const matches = new Map(unknown.map((u) => [u, closeMatches(u, every.map((t) => t.slug))]));
-  const names = new Map(every.map((t) => [t.slug, t.name]));
+  const db = site.store.db;
+  // Candidates come from a bounded search on the slugs' words, never from every name in the catalog.
+  const close = await Promise.all(unknown.map((u) => similarTools(db, u)));
+  const matches = new Map(unknown.map((u, i) => [u, close[i]!.map((t) => t.slug)]));
+  const named = [...(await findToolsBySlugs(db, slugs.filter((s) => !unknown.includes(s)))), ...close.flat()];
+  const names = new Map(named.map((t) => [t.slug, t.name]));
   const quoted = unknown.map((u) => `"${excerpt(u, 80)}"`);
   const message = `There is no tool ${quoted.join(' or ')} in the catalog, so there is nothing to compare yet.`;
   return errorPage(
@@ -181,7 +199,7 @@ async function unknownPage(site: Site, slugs: string[], unknown: string[]): Prom
         );
       })}
       <p>
-        <a href={urls.compare()}>Pick the tools from a list instead</a>
+        <a href={urls.compare()}>Search for the tools instead</a>
       </p>
     </div>,
   );

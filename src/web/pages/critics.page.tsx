@@ -1,6 +1,6 @@
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheable } from '../http.js';
+import { cacheable, showsTools } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { Avatar } from '../components/verdict.js';
@@ -224,6 +224,7 @@ export function registerCritics(app: App, site: Site): void {
   });
 
   app.get('/critics/:id', cacheable, async (c) => {
+    showsTools(c, []); // lists show panel figures, not vote counts: votes never drop them
     const critic = site.critics.find((x) => x.id === c.req.param('id'));
     if (!critic) {
       const list = (

@@ -1,13 +1,13 @@
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheable } from '../http.js';
+import { cacheable, showsTools } from '../http.js';
 import { renderPage } from '../layout.js';
 import { withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
 import { countTools, listTools } from '../../catalog/tools.repo.js';
 import { listCategories, type CategoryCount } from '../../catalog/categories.repo.js';
-import { toolNames } from '../../catalog/search.repo.js';
+import { ToolSearch } from '../components/tool-search.js';
 
-type ToolName = Awaited<ReturnType<typeof toolNames>>[number];
+type ToolName = { slug: string; name: string; categorySlug: string };
 import { CategoryChips, SectionHead, ToolGrid } from '../components/lists.js';
 import { urls } from '../../urls.js';
 
@@ -41,25 +41,12 @@ export function suggestComparisons(recent: readonly ToolWithPanel[], all: readon
   return out;
 }
 
-function CompareForm({ tools, suggestions }: { tools: ToolName[]; suggestions: Suggestion[] }) {
+function CompareForm({ suggestions }: { suggestions: Suggestion[] }) {
   return (
     <section class="card compare-start" aria-labelledby="compare-title">
       <h2 id="compare-title">Compare two tools</h2>
       <p class="small muted">Side by side: every critic's score, the panel verdict, pricing and community votes.</p>
-      <form class="compare-form" action={urls.compare()} method="get">
-        {[1, 2].map((n) => (
-          <div class="field">
-            <label for={`compare-${n}`}>{n === 1 ? 'First tool' : 'Second tool'}</label>
-            <select id={`compare-${n}`} name="tools" required>
-              <option value="">Choose a tool…</option>
-              {tools.map((t) => (
-                <option value={t.slug}>{t.name}</option>
-              ))}
-            </select>
-          </div>
-        ))}
-        <button type="submit">Compare</button>
-      </form>
+      <ToolSearch id="compare-1" label="Find a tool to compare" />
       {suggestions.length > 0 && (
         <div class="home-suggestions">
           <h3 class="small">Or try a match-up</h3>
@@ -76,7 +63,7 @@ function CompareForm({ tools, suggestions }: { tools: ToolName[]; suggestions: S
   );
 }
 
-function HomePage(p: { site: Site; latest: ToolWithPanel[]; total: number; categories: CategoryCount[]; tools: ToolName[]; suggestions: Suggestion[] }) {
+function HomePage(p: { site: Site; latest: ToolWithPanel[]; total: number; categories: CategoryCount[]; suggestions: Suggestion[] }) {
   const critics = p.site.critics;
   return (
     <>
@@ -104,7 +91,7 @@ function HomePage(p: { site: Site; latest: ToolWithPanel[]; total: number; categ
             ))}
           </ul>
         </div>
-        <CompareForm tools={p.tools} suggestions={p.suggestions} />
+        <CompareForm suggestions={p.suggestions} />
       </section>
 
       <section aria-labelledby="latest-title">
@@ -133,8 +120,12 @@ function HomePage(p: { site: Site; latest: ToolWithPanel[]; total: number; categ
 export function registerHome(app: App, site: Site): void {
   app.get('/', cacheable, async (c) => {
     const db = site.store.db;
-    const [rows, total, categories, tools] = await Promise.all([listTools(db, { limit: HOME_LATEST }), countTools(db), listCategories(db), toolNames(db)]);
-    const latest = await withPanels(db, rows);
+    showsTools(c, []); // no vote counts on this page
+    const [rows, total, categories] = await Promise.all([listTools(db, { limit: HOME_LATEST }), countTools(db), listCategories(db)]);
+    // Partners for the suggested match-ups: the newest two tools of each category shown (a bounded read, not every name).
+    const shown = [...new Set(rows.map((r) => r.categorySlug))];
+    const [latest, partners] = await Promise.all([withPanels(db, rows), Promise.all(shown.map((slug) => listTools(db, { categorySlug: slug, limit: 2 })))]);
+    const tools = partners.flat();
     return c.html(
       renderPage(
         site,
@@ -144,7 +135,7 @@ export function registerHome(app: App, site: Site): void {
           path: urls.home,
           nav: 'home',
         },
-        <HomePage site={site} latest={latest} total={total} categories={categories} tools={tools} suggestions={suggestComparisons(latest, tools)} />,
+        <HomePage site={site} latest={latest} total={total} categories={categories} suggestions={suggestComparisons(latest, tools)} />,
       ),
     );
   });

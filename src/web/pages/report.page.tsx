@@ -43,7 +43,7 @@ export function reportApp(site: Site): Hono<AppEnv> {
     return c.html(
       renderPage(
         site,
-        { title: 'Thanks for the report', description: 'Your report is waiting for review.', path: `/tools/${tool.slug}/report/thanks`, noindex: true },
+        { title: 'Thanks for the report', description: 'Your report is waiting for review.', path: urls.toolReportThanks(tool.slug), noindex: true },
         <section class="narrow">
           <h1>Thanks! We will check it</h1>
           <p>
@@ -66,7 +66,7 @@ export function reportApp(site: Site): Hono<AppEnv> {
     try {
       const report = await reportError(db, tool.slug, parseReport(body), v?.ownerId ?? null);
       if (wantsJson(c)) return c.json({ ok: true, report: { id: report.id, status: report.status, createdAt: report.createdAt } }, 201);
-      return c.redirect(`/tools/${tool.slug}/report/thanks`, 303);
+      return c.redirect(urls.toolReportThanks(tool.slug), 303);
     } catch (err) {
       if (!(err instanceof ReportInvalid)) throw err;
       if (wantsJson(c)) return c.json({ error: { code: err.code, message: err.message, fields: err.fields } }, 400);
@@ -108,7 +108,7 @@ function reportPage(site: Site, c: Context, tool: ToolRow, st: ReportState): str
           <p>{st.message}</p>
         </div>
       )}
-      <form method="post" action={`/tools/${tool.slug}/report`} class="card submit-form">
+      <form method="post" action={urls.toolReport(tool.slug)} class="card submit-form">
         {csrfField(c)}
         {st.review && <input type="hidden" name="review" value={String(st.review.id)} />}
         <div class={`field${f.what ? ' has-error' : ''}`}>

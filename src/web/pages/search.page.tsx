@@ -1,11 +1,10 @@
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheable } from '../http.js';
+import { cacheable, showsTools } from '../http.js';
 import { renderPage } from '../layout.js';
 import { CategoryChips, Pagination, ToolGrid } from '../components/lists.js';
-import { closeMatches } from '../../catalog/catalog.service.js';
+import { similarTools } from '../../catalog/catalog.service.js';
 import { listCategories, type CategoryCount } from '../../catalog/categories.repo.js';
-import { toolNames } from '../../catalog/search.repo.js';
 import { LABEL_FILTERS, parseSearchParams, searchCatalog, type SearchParams, type SearchResult } from '../../catalog/search.service.js';
 import { PRICING_MODELS } from '../../domain/schemas.js';
 import { PRICING_LABELS } from '../../domain/pricing.js';
@@ -175,15 +174,14 @@ function SearchPage(p: { params: SearchParams; notices: string[]; result: Search
 
 export function registerSearch(app: App, site: Site): void {
   app.get('/search', cacheable, async (c) => {
+    showsTools(c, []); // lists show panel figures, not vote counts: votes never drop them
     const db = site.store.db;
     const categories = await listCategories(db);
     const { params, notices } = parseSearchParams(c.req.query(), categories.map((x) => x.slug));
     const result = await searchCatalog(db, params);
     let didYouMean: { slug: string; name: string }[] = [];
     if (result.total === 0 && params.q) {
-      const names = await toolNames(db);
-      const close = closeMatches(params.q.toLowerCase(), names.map((t) => t.name.toLowerCase()));
-      didYouMean = names.filter((t) => close.includes(t.name.toLowerCase()));
+      didYouMean = await similarTools(db, params.q, 'name');
     }
     const canonical = searchHref(params);
     return c.html(

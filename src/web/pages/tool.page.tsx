@@ -2,7 +2,7 @@ import type { App } from '../app.js';
 import type { Site } from '../site.js';
 import type { CorrectionRow, ReviewRow, ToolRow } from '../../db/types.js';
 import { correctionsOfTool } from '../../community/corrections.repo.js';
-import { cacheable } from '../http.js';
+import { cacheable, showsTools } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { Avatar, CommunityVerdict, PanelVerdict, ToolCard } from '../components/verdict.js';
@@ -10,9 +10,9 @@ import { ScoreChart, type ChartRow } from '../components/score-chart.js';
 import { CommunityActions } from '../components/community.js';
 import { Provenance, ScoreVerdict, Scorecard } from '../components/scorecard.js';
 import { criticName, criticOrder, escapeAttr, formatDate, provenance, safeHref } from '../components/tool-helpers.js';
-import { closeMatches, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
-import { allSlugs, findToolBySlug, findToolsBySlugs, listTools, type ToolChoice } from '../../catalog/tools.repo.js';
-import { toolChoices } from './compare.page.js';
+import { similarTools, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
+import { findToolBySlug, listTools } from '../../catalog/tools.repo.js';
+import { ToolSearch } from '../components/tool-search.js';
 import { reviewHistory, toPanelReview } from '../../catalog/reviews.repo.js';
 import { voteCounts } from '../../community/votes.repo.js';
 import { disagree, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
@@ -23,7 +23,6 @@ import { toolEvidence, type ToolEvidence } from '../../research/evidence.service
 import { Citations, Sources } from '../components/evidence.js';
 
 const NEIGHBOURS = 6;
-/** The compare <select> lists the catalog; past this many tools the picker page (and search) take over. */
 
 export function registerToolPages(app: App, site: Site): void {
   app.get('/tools/:slug', cacheable, async (c) => {
@@ -37,11 +36,12 @@ export function registerToolPages(app: App, site: Site): void {
       return c.html(await unknownToolPage(site, slug), 404, { 'cache-control': 'no-store' });
     }
     const [item] = await withPanels(db, [tool]);
-    const [votes, history, sameCategory, everyone, corrections] = await Promise.all([
+    // Its vote counts are the only per-tool figures here: a vote on it drops this page, a vote elsewhere does not.
+    showsTools(c, [tool.id]);
+    const [votes, history, sameCategory, corrections] = await Promise.all([
       voteCounts(db, [tool.id]),
       reviewHistory(db, tool.id),
       listTools(db, { categorySlug: tool.categorySlug, limit: NEIGHBOURS + 1 }),
-      toolChoices(site),
       correctionsOfTool(db, tool.id),
     ]);
     const neighbours = await withPanels(db, sameCategory.filter((t) => t.id !== tool.id).slice(0, NEIGHBOURS));
@@ -57,7 +57,7 @@ export function registerToolPages(app: App, site: Site): void {
       renderPage(
         site,
         { title: excerpt(`${tool.name}: ${tool.tagline}`, 70), description, path: urls.tool(tool.slug), ogImage: urls.toolImage(tool.slug) },
-        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} everyone={everyone} corrections={corrections} evidence={evidence} />,
+        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} corrections={corrections} evidence={evidence} />,
       ),
     );
   });
@@ -65,9 +65,9 @@ export function registerToolPages(app: App, site: Site): void {
 
 async function unknownToolPage(site: Site, slug: string): Promise<string> {
   const db = site.store.db;
-  const matches = closeMatches(slug, await allSlugs(db));
-  const rows = await findToolsBySlugs(db, matches);
-  const names = new Map(rows.map((r) => [r.slug, r.name]));
+  const close = await similarTools(db, slug);
+  const matches = close.map((t) => t.slug);
+  const names = new Map(close.map((r) => [r.slug, r.name]));
   return errorPage(
     site,
     404,
@@ -98,12 +98,11 @@ interface ToolPageProps {
   community: CommunitySummary;
   history: ReviewRow[];
   neighbours: ToolWithPanel[];
-  everyone: ToolChoice[];
   corrections: CorrectionRow[];
   evidence: ToolEvidence;
 }
 
-function ToolPage({ site, item, community, history, neighbours, everyone, corrections, evidence }: ToolPageProps) {
+function ToolPage({ site, item, community, history, neighbours, corrections, evidence }: ToolPageProps) {
   const { tool, summary } = item;
   const tags = parseTags(tool.tags);
   const order = criticOrder(site.critics);
@@ -270,7 +269,7 @@ function ToolPage({ site, item, community, history, neighbours, everyone, correc
             </ul>
           </section>
 
-          <CompareBox tool={tool} neighbours={neighbours} everyone={everyone} />
+          <CompareBox tool={tool} neighbours={neighbours} />
 
           <BadgeBox site={site} tool={tool} />
         </aside>
@@ -371,43 +370,12 @@ function Corrections({ site, corrections }: { site: Site; corrections: Correctio
   );
 }
 
-/** "Compare with…": a plain GET form (works without JS) plus one-click links to the category neighbours. */
-function CompareBox({ tool, neighbours, everyone }: { tool: ToolRow; neighbours: ToolWithPanel[]; everyone: ToolChoice[] }) {
-  const others = everyone.filter((t) => t.id !== tool.id);
-  const groups = new Map<string, ToolChoice[]>();
-  for (const t of [...others].sort((a, b) => a.name.localeCompare(b.name))) {
-    const list = groups.get(t.category) ?? [];
-    list.push(t);
-    groups.set(t.category, list);
-  }
-  // This tool's own category first: that is usually the comparison people want.
-  const categories = [...groups.keys()].sort((a, b) => Number(b === tool.category) - Number(a === tool.category) || a.localeCompare(b));
+/** "Compare with…": a search for the other tool (a GET form without JS, a combobox with it) plus one-click links to the category neighbours. */
+function CompareBox({ tool, neighbours }: { tool: ToolRow; neighbours: ToolWithPanel[] }) {
   return (
     <section class="card side-card" id="compare" aria-labelledby="compare-title">
       <h2 id="compare-title">Compare with…</h2>
-      {others.length === 0 ? (
-        <p class="muted">There is nothing to compare {tool.name} with yet.</p>
-      ) : (
-        <form class="compare-with" action={urls.compare()} method="get">
-          <input type="hidden" name="tools" value={tool.slug} />
-          <label class="visually-hidden" for="compare-with">
-            Compare {tool.name} with
-          </label>
-          <div class="inline-form">
-            <select id="compare-with" name="tools" required>
-              <option value="">Choose a tool…</option>
-              {categories.map((cat) => (
-                <optgroup label={cat}>
-                  {groups.get(cat)!.map((t) => (
-                    <option value={t.slug}>{t.name}</option>
-                  ))}
-                </optgroup>
-              ))}
-            </select>
-            <button type="submit">Compare</button>
-          </div>
-        </form>
-      )}
+      <ToolSearch id="compare-with" label={`Compare ${tool.name} with`} picked={[tool.slug]} hideLabel />
       {neighbours.length > 0 && (
         <>
           <p class="small muted side-subtitle">Or head to head with:</p>

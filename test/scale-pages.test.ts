@@ -1,0 +1,137 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { DIALECTS } from './helpers/db.js';
+import { startTestSite, type TestSite } from './helpers/web.js';
+import { CRITIC_IDS } from './helpers/fixtures.js';
+import { generateTool, toolSlug } from '../bench/scale/generate.js';
+import { importTools, parseImport } from '../src/catalog/import.js';
+import { castVote } from '../src/community/votes.repo.js';
+import { findToolBySlug } from '../src/catalog/tools.repo.js';
+import { readDataVersion } from '../src/db/data-version.repo.js';
+import { renderSitemapIndex, renderToolsSitemap, renderPagesSitemap } from '../src/web/feeds.js';
+
+/** Big enough that a list of every tool is obvious (tens of KB of names), small enough to import in seconds. */
+const TOOLS = 2000;
+const SEED = 8;
+const MAX_PAGE_BYTES = 100 * 1024;
+/** A page shows a bounded slice: far fewer distinct tools than the catalog holds. */
+const MAX_TOOLS_ON_A_PAGE = 80;
+const SLUG = /\b[a-z]+-[a-z]+-\d+\b/g;
+
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['url', 'sitemap'].includes(name) });
+function parseXml(text: string) {
+  const valid = XMLValidator.validate(text);
+  assert.equal(valid, true, JSON.stringify(valid));
+  return parser.parse(text);
+}
+
+for (const { dialect, skip } of DIALECTS) {
+  describe(`pages at catalog scale (${dialect})`, { skip }, () => {
+    let s: TestSite;
+    const get = async (path: string) => {
+      const res = await s.get(path);
+      return { res, status: res.status, body: await res.text(), cache: res.headers.get('x-cache') };
+    };
+
+    before(async () => {
+      s = await startTestSite(dialect, { seed: false });
+      const doc = { tools: Array.from({ length: TOOLS }, (_, i) => generateTool(i, { seed: SEED, critics: CRITIC_IDS })) };
+      await importTools(s.store.db, parseImport(doc, { threshold: s.site.config.shipThreshold, critics: CRITIC_IDS }));
+      await s.site.refreshVersion();
+    });
+    after(() => s?.close());
+
+    test('no page grows with the catalog', async () => {
+      const [a, b] = [toolSlug(5), toolSlug(1234)];
+      const category = (await findToolBySlug(s.store.db, a))!.categorySlug;
+      const paths = [
+        '/',
+        `/tools/${a}`,
+        `/compare/${[a, b].sort().join('-vs-')}`,
+        `/compare?tools=${a},${b},${toolSlug(77)}`,
+        '/compare',
+        `/compare?tools=${a}`,
+        '/compare?add=quantum',
+        `/compare?tools=${a}&add=lens`,
+        '/search',
+        '/search?q=quantum&sort=ship',
+        '/search?q=qantum',
+        `/categories/${category}`,
+        `/critics/${CRITIC_IDS[0]}`,
+        `/tools/${a}x`,
+        `/compare/${a}-vs-nothing-like-it`,
+      ];
+      for (const path of paths) {
+        const { status, body } = await get(path);
+        assert.ok(status === 200 || status === 404, `${path}: ${status}`);
+        assert.ok(Buffer.byteLength(body) < MAX_PAGE_BYTES, `${path}: ${Buffer.byteLength(body)} bytes`);
+        const shown = new Set(body.match(SLUG) ?? []);
+        assert.ok(shown.size <= MAX_TOOLS_ON_A_PAGE, `${path} names ${shown.size} tools`);
+        assert.ok((body.match(/<option/g) ?? []).length < MAX_TOOLS_ON_A_PAGE, `${path}: no pick list of tools`);
+      }
+    });
+
+    test('did you mean, and the suggest feed, come from a bounded search', async () => {
+      const slug = toolSlug(42);
+      const typo = await get(`/tools/${slug}x`);
+      assert.equal(typo.status, 404);
+      assert.ok(typo.body.includes(`href="/tools/${slug}"`), 'the close slug is offered');
+      const suggest = await get('/api/v1/suggest?q=quantum%20le');
+      assert.equal(suggest.status, 200);
+      assert.match(suggest.res.headers.get('cache-control') ?? '', /^public/);
+      const { tools } = JSON.parse(suggest.body) as { tools: { slug: string; name: string; category: string }[] };
+      assert.ok(tools.length > 0 && tools.length <= 8, `${tools.length} suggestions`);
+      assert.ok(tools.every((t) => t.slug.startsWith('quantum-')), tools.map((t) => t.slug).join(' '));
+      assert.match(tools[0]!.slug, /^quantum-lens-/, 'a match in the name first');
+      assert.equal((await get('/api/v1/suggest?q=quantum%20le')).cache, 'hit');
+      assert.deepEqual(JSON.parse((await get('/api/v1/suggest?q=')).body), { tools: [] });
+    });
+
+    test("a vote drops the voted tool's pages and leaves every other cached page cached", async () => {
+      const [x, y, z] = [toolSlug(10), toolSlug(11), toolSlug(12)];
+      const pair = (p: string, q: string) => `/compare/${[p, q].sort().join('-vs-')}`;
+      const watched = [`/tools/${x}`, `/tools/${y}`, pair(x, z), pair(y, z), '/', '/search?q=swift'];
+      for (const path of watched) await get(path);
+      for (const path of watched) assert.equal((await get(path)).cache, 'hit', `${path} cached before the vote`);
+      const version = await readDataVersion(s.store.db);
+      const tool = (await findToolBySlug(s.store.db, x))!;
+      // Written straight to the database, as another process would: this site learns of it by polling.
+      await castVote(s.store.db, tool.id, 'v:scale-test-voter', 'ship');
+      assert.equal(await readDataVersion(s.store.db), version, 'a vote is not a catalog change');
+      await new Promise((r) => setTimeout(r, 700));
+      const voted = await get(`/tools/${x}`);
+      assert.equal(voted.cache, 'miss', 'the voted tool is rendered afresh');
+      assert.ok(voted.body.includes('100% ship · 1 vote'), 'with the new count');
+      assert.equal((await get(pair(x, z))).cache, 'miss', 'a comparison that shows it too');
+      for (const path of [`/tools/${y}`, pair(y, z), '/', '/search?q=swift']) assert.equal((await get(path)).cache, 'hit', `${path} untouched`);
+      // A catalog change (a new review) still shows at once, everywhere.
+      const changed = generateTool(11, { seed: SEED + 1, critics: CRITIC_IDS });
+      await importTools(s.store.db, parseImport({ tools: [{ ...changed, slug: y, name: (await findToolBySlug(s.store.db, y))!.name }] }, { threshold: s.site.config.shipThreshold, critics: CRITIC_IDS }));
+      await s.site.refreshVersion();
+      for (const path of [`/tools/${y}`, '/']) assert.equal((await get(path)).cache, 'miss', `${path} after a catalog change`);
+    });
+
+    test('the sitemap is an index of children within the limit, paged by id', async () => {
+      const limit = 700;
+      const index = parseXml(await renderSitemapIndex(s.site, limit));
+      const children: { loc: string; lastmod: string }[] = index.sitemapindex.sitemap;
+      assert.equal(children.length, 1 + Math.ceil(TOOLS / limit));
+      assert.ok(children.every((c) => !Number.isNaN(Date.parse(c.lastmod))), 'each child has a lastmod');
+      const seen = new Set<string>();
+      for (const child of children.slice(1)) {
+        const from = Number(/tools-(\d+)\.xml$/.exec(child.loc)![1]);
+        const urls: { loc: string; lastmod: string }[] = parseXml((await renderToolsSitemap(s.site, from, limit))!).urlset.url;
+        assert.ok(urls.length <= limit && urls.length > 0, `${urls.length} URLs`);
+        assert.equal(child.lastmod, urls.map((u) => u.lastmod).sort().at(-1), 'lastmod is the newest tool in it');
+        for (const u of urls) seen.add(u.loc);
+      }
+      assert.equal(seen.size, TOOLS, 'every tool once');
+      const pages = parseXml(await renderPagesSitemap(s.site)).urlset.url;
+      assert.ok(pages.length < 1000, `${pages.length} fixed pages`);
+      // Served: the real index at the protocol's limit holds one page of tools here.
+      const served = parseXml(await (await s.get('/sitemap.xml')).text());
+      assert.equal(served.sitemapindex.sitemap.length, 2);
+    });
+  });
+}
