@@ -87,3 +87,20 @@ export function SectionHead({ id, title, children }: { id: string; title: string
     </div>
   );
 }
+
+/** One labelled <select> of a GET filter form; an empty `any` option first when given. */
+export function SelectField({ id, name, label, options, selected, any }: { id: string; name: string; label: string; options: readonly (readonly [string, string])[]; selected?: string; any?: string }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select id={id} name={name}>
+        {any !== undefined && <option value="">{any}</option>}
+        {options.map(([value, text]) => (
+          <option value={value} selected={value === selected}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

@@ -4,7 +4,7 @@ import { cacheable, showsTools } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { Avatar } from '../components/verdict.js';
-import { Pagination, ShipBar } from '../components/lists.js';
+import { Pagination, SelectField, ShipBar } from '../components/lists.js';
 import { criticsWithStats, criticStatsText, criticVerdicts, type CriticStats, type CriticVerdicts } from '../../catalog/critics.service.js';
 import { listCategories, type CategoryCount } from '../../catalog/categories.repo.js';
 import { NO_PANEL_TAKE } from '../../domain/summary.js';
@@ -170,17 +170,7 @@ function CriticPage(p: { critic: Critic; data: CriticVerdicts; categories: Categ
           Verdicts{scope} <span class="muted count">({data.total})</span>
         </h2>
         <form class="inline-form filter-form" action={urls.critic(critic.id)} method="get">
-          <div class="field">
-            <label for="critic-category">Category</label>
-            <select id="critic-category" name="category">
-              <option value="">All categories</option>
-              {p.categories.map((c) => (
-                <option value={c.slug} selected={c.slug === p.category}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField id="critic-category" name="category" label="Category" any="All categories" options={p.categories.map((c) => [c.slug, c.name] as const)} selected={p.category} />
           <div class="field">
             <button type="submit">Filter</button>
           </div>

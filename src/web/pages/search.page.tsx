@@ -2,7 +2,7 @@ import type { App } from '../app.js';
 import type { Site } from '../site.js';
 import { cacheable, showsTools } from '../http.js';
 import { renderPage } from '../layout.js';
-import { CategoryChips, Pagination, ToolGrid } from '../components/lists.js';
+import { CategoryChips, Pagination, SelectField, ToolGrid } from '../components/lists.js';
 import { similarTools } from '../../catalog/catalog.service.js';
 import { listCategories, type CategoryCount } from '../../catalog/categories.repo.js';
 import { LABEL_FILTERS, parseSearchParams, searchCatalog, type SearchParams, type SearchResult } from '../../catalog/search.service.js';
@@ -34,50 +34,11 @@ function SearchForm({ p, categories }: { p: SearchParams; categories: CategoryCo
         <label for="search-q">Search for</label>
         <input id="search-q" type="search" name="q" value={p.q} placeholder="Name, tag or what it does" maxlength={200} />
       </div>
-      <div class="field">
-        <label for="search-category">Category</label>
-        <select id="search-category" name="category">
-          <option value="">All categories</option>
-          {categories.map((c) => (
-            <option value={c.slug} selected={c.slug === p.category}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="search-pricing">Pricing</label>
-        <select id="search-pricing" name="pricing">
-          <option value="">Any pricing</option>
-          {PRICING_MODELS.map((m) => (
-            <option value={m} selected={m === p.pricing}>
-              {PRICING_LABELS[m]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="search-label">Panel verdict</label>
-        <select id="search-label" name="label">
-          <option value="">Any verdict</option>
-          {LABEL_FILTERS.map((l) => (
-            <option value={l} selected={l === p.label}>
-              {LABEL_NAMES[l]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="search-sort">Sort by</label>
-        <select id="search-sort" name="sort">
-          {/* "Best match" only means something with words to match; without them the default is newest. */}
-          {(['relevance', 'newest', 'ship', 'score'] as const).map((s) => (
-            <option value={s} selected={s === p.sort}>
-              {SORT_NAMES[s]}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField id="search-category" name="category" label="Category" any="All categories" options={categories.map((c) => [c.slug, c.name] as const)} selected={p.category} />
+      <SelectField id="search-pricing" name="pricing" label="Pricing" any="Any pricing" options={PRICING_MODELS.map((m) => [m, PRICING_LABELS[m]] as const)} selected={p.pricing} />
+      <SelectField id="search-label" name="label" label="Panel verdict" any="Any verdict" options={LABEL_FILTERS.map((l) => [l, LABEL_NAMES[l]] as const)} selected={p.label} />
+      {/* "Best match" only means something with words to match; without them the default is newest. */}
+      <SelectField id="search-sort" name="sort" label="Sort by" options={(['relevance', 'newest', 'ship', 'score'] as const).map((s) => [s, SORT_NAMES[s]] as const)} selected={p.sort} />
       <div class="field search-submit">
         <button type="submit">Search</button>
       </div>
