@@ -7,6 +7,7 @@ import * as m20261126_004 from './migrations/20261126_004_search.js';
 import * as m20261126_005 from './migrations/20261126_005_jobs_digest.js';
 import * as m20261126_006 from './migrations/20261126_006_community.js';
 import * as m20261130_001 from './migrations/20261130_001_figures.js';
+import * as m20261130_012 from './migrations/20261130_012_best_for.js';
 
 /** Listed by hand so the same code runs under tsx, from a bundle, or from compiled output. Names sort by time. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '20261126_005_jobs_digest': m20261126_005,
   '20261126_006_community': m20261126_006,
   '20261130_001_figures': m20261130_001,
+  '20261130_012_best_for': m20261130_012,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

@@ -14,7 +14,7 @@ import { allSlugs, findToolBySlug, findToolsBySlugs, listTools, type ToolChoice 
 import { toolChoices } from './compare.page.js';
 import { reviewHistory, toPanelReview } from '../../catalog/reviews.repo.js';
 import { voteCounts } from '../../community/votes.repo.js';
-import { disagree, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
+import { disagree, disagreementText, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
 import { excerpt } from '../../domain/text.js';
 import { PRICING_LABELS } from '../../domain/pricing.js';
 import { absolute, urls } from '../../urls.js';
@@ -123,7 +123,6 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
               <span class="verdict-label">Panel</span>
               <span class="verdict-values">
                 <PanelVerdict summary={summary} />
-                {summary.meanScore != null && <span class="small muted">mean score {summary.meanScore}</span>}
               </span>
             </div>
             <div class="verdict-line">
@@ -136,8 +135,7 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
           </div>
           {disagree(summary, community) && (
             <p class="notice disagree">
-              <strong>Critics and community disagree.</strong> The panel says {summary.label}, voters say {community.label}. Read the takes below and
-              decide which side sounds like your situation.
+              {disagreementText(summary, community)} Read the takes below and decide which side sounds like your situation.
             </p>
           )}
           <p class="tool-actions">
