@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import type { DbOrTx } from '../db/db.js';
 import type { NewToolRow, ToolRow } from '../db/types.js';
+import { MIN_SHARED_TAGS } from '../domain/compare.js';
 
 export const findToolBySlug = (db: DbOrTx, slug: string): Promise<ToolRow | undefined> =>
   db.selectFrom('tools').selectAll().where('slug', '=', slug).executeTakeFirst();
@@ -67,4 +69,32 @@ export async function toolsInCategories(db: DbOrTx, categorySlugs: readonly stri
 export async function toolNamesByIds(db: DbOrTx, ids: readonly number[]): Promise<Pick<ToolRow, 'id' | 'slug' | 'name'>[]> {
   if (ids.length === 0) return [];
   return db.selectFrom('tools').select(['id', 'slug', 'name']).where('id', 'in', ids).execute();
+}
+
+/** A LIKE pattern for one tag inside the stored JSON array text (`["a","b"]`), with LIKE's own wildcards escaped. */
+const tagPattern = (tag: string) => `%${JSON.stringify(tag).replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+
+/**
+ * Tools that do the same job as `tool` (domain sameJob, in SQL): the same use-case ("best for") or MIN_SHARED_TAGS
+ * shared tags. Most shared first, then same category, then the panel's mean score. The query binds one pattern per
+ * tag of this tool (at most 20), never one per catalog tool, and stops at `limit`.
+ */
+export async function alternativesTo(db: DbOrTx, tool: Pick<ToolRow, 'id' | 'tags' | 'categorySlug' | 'bestFor'>, limit = 4): Promise<ToolRow[]> {
+  const tags = [...new Set(JSON.parse(tool.tags) as string[])].slice(0, 20);
+  const useCase = tool.bestFor?.trim().toLowerCase() || null;
+  if (tags.length === 0 && !useCase) return [];
+  const shared = tags.length ? sql<number>`(${sql.join(tags.map((t) => sql`case when tags like ${tagPattern(t)} escape '\\' then 1 else 0 end`), sql` + `)})` : sql<number>`0`;
+  const sameUse = useCase ? sql<number>`case when lower(best_for) = ${useCase} then 1 else 0 end` : sql<number>`0`;
+  const sameCategory = sql<number>`case when category_slug = ${tool.categorySlug} then 1 else 0 end`;
+  return db
+    .selectFrom('tools')
+    .selectAll()
+    .where('id', '!=', tool.id)
+    .where(sql<boolean>`(${sameUse} = 1 or ${shared} >= ${MIN_SHARED_TAGS})`)
+    .orderBy(sql`${sameUse} + ${shared}`, 'desc')
+    .orderBy(sameCategory, 'desc')
+    .orderBy(sql`coalesce(panel_mean_score, -1)`, 'desc')
+    .orderBy('name')
+    .limit(limit)
+    .execute();
 }

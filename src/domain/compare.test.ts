@@ -103,15 +103,17 @@ test('property: the pick is always the tool the shown figures point to, and no p
 
 test('different jobs: a tool sharing no tag or use-case with the others is named', () => {
   const mk = (slug: string, tags: string[], bestFor?: string): CompareInput => ({ ...tool(slug, []), tool: { ...tool(slug, []).tool, tags, bestFor } });
-  assert.deepEqual(differentJobs([{ tags: ['music'] }, { tags: ['speech-to-text'] }]), [0, 1]);
-  assert.deepEqual(differentJobs([{ tags: ['a', 'b'] }, { tags: ['B'] }]), []);
+  // Suno and Whisper share one broad tag: not the same job.
+  assert.deepEqual(differentJobs([{ tags: ['music', 'audio'] }, { tags: ['speech-to-text', 'audio'] }]), [0, 1]);
+  assert.deepEqual(differentJobs([{ tags: ['a', 'b'] }, { tags: ['B', 'a'] }]), []);
+  assert.deepEqual(differentJobs([{ tags: ['a', 'a'] }, { tags: ['a'] }]), [0, 1], 'a repeated tag counts once');
   assert.deepEqual(differentJobs([{ tags: [], bestFor: 'Local chat' }, { tags: [], bestFor: 'local chat ' }]), []);
-  assert.deepEqual(differentJobs([{ tags: ['x'] }, { tags: ['x', 'y'] }, { tags: ['z'] }]), [2]);
-  const two = compareTools([mk('suno', ['music']), mk('whisper', ['speech-to-text'])], ORDER);
-  assert.match(differentJobsText(two)!, /^These tools do different jobs/);
-  const three = compareTools([mk('a', ['x']), mk('b', ['x']), mk('c', ['z'], 'Video')], ORDER);
-  assert.equal(differentJobsText(three), 'C does a different job from the others: no tag or use-case in common with them.');
-  assert.equal(differentJobsText(compareTools([mk('a', ['x']), mk('b', ['x'])], ORDER)), undefined);
+  assert.deepEqual(differentJobs([{ tags: ['x', 'y'] }, { tags: ['x', 'y'] }, { tags: ['x', 'z'] }]), [2]);
+  const two = compareTools([mk('suno', ['music', 'audio']), mk('whisper', ['speech-to-text', 'audio'])], ORDER);
+  assert.match(differentJobsText(two)!, /^These tools do different jobs \(no shared use-case, fewer than 2 shared tags\)/);
+  const three = compareTools([mk('a', ['x', 'y']), mk('b', ['x', 'y']), mk('c', ['x'], 'Video')], ORDER);
+  assert.equal(differentJobsText(three), 'C does a different job from the others (no shared use-case, fewer than 2 shared tags).');
+  assert.equal(differentJobsText(compareTools([mk('a', ['x', 'y']), mk('b', ['y', 'x'])], ORDER)), undefined);
   assert.deepEqual(decisionRows(three).find((r) => r.label === 'Best for')!.values, ['—', '—', 'Video']);
 });
 

@@ -126,18 +126,30 @@ export function overallPick(picks: readonly number[], means: readonly (number | 
 
 export const DEPENDS_TEXT = 'It depends on who you are: the panel is split, so read the takes of the critics closest to you.';
 
-/** The tools (indices) that share no tag and no use-case with any other: comparing them is comparing different jobs. */
-export function differentJobs(tools: readonly Pick<CompareInput['tool'], 'tags' | 'bestFor'>[]): number[] {
-  const keys = tools.map((t) => new Set([...(t.tags ?? []).map((x) => `tag:${x.toLowerCase()}`), ...(t.bestFor ? [`use:${t.bestFor.trim().toLowerCase()}`] : [])]));
-  return keys.flatMap((mine, i) => (keys.some((other, j) => j !== i && [...mine].some((k) => other.has(k))) ? [] : [i]));
+/** Tags two tools must share to count as doing the same job: one broad tag ("audio", "api") pairs Suno with Whisper. */
+export const MIN_SHARED_TAGS = 2;
+
+type Job = Pick<CompareInput['tool'], 'tags' | 'bestFor'>;
+
+/** Two tools do the same job when they have the same use-case or share MIN_SHARED_TAGS tags (tools.repo alternativesTo mirrors this in SQL). */
+export function sameJob(a: Job, b: Job): boolean {
+  const use = (t: Job) => t.bestFor?.trim().toLowerCase() || null;
+  if (use(a) && use(a) === use(b)) return true;
+  const theirs = new Set((b.tags ?? []).map((x) => x.toLowerCase()));
+  return new Set((a.tags ?? []).map((x) => x.toLowerCase()).filter((x) => theirs.has(x))).size >= MIN_SHARED_TAGS;
+}
+
+/** The tools (indices) that do the same job as none of the others: comparing them is comparing different jobs. */
+export function differentJobs(tools: readonly Job[]): number[] {
+  return tools.flatMap((t, i) => (tools.some((o, j) => j !== i && sameJob(t, o)) ? [] : [i]));
 }
 
 export const differentJobsText = (c: Comparison): string | undefined => {
   const odd = c.differentJobs.map((i) => c.tools[i]!.name);
   if (odd.length === 0) return undefined;
   if (odd.length === c.tools.length)
-    return `These tools do different jobs: they share no tag or use-case, so the pick only says which the critics rated higher, not which does the same job better.`;
-  return `${joinNames(odd)} ${odd.length === 1 ? 'does' : 'do'} a different job from the others: no tag or use-case in common with them.`;
+    return `These tools do different jobs (no shared use-case, fewer than ${MIN_SHARED_TAGS} shared tags), so the pick only says which the critics rated higher, not which does the same job better.`;
+  return `${joinNames(odd)} ${odd.length === 1 ? 'does' : 'do'} a different job from the others (no shared use-case, fewer than ${MIN_SHARED_TAGS} shared tags).`;
 };
 
 const joinNames = (names: string[]) => (names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);

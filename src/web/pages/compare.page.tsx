@@ -8,7 +8,7 @@ import { errorPage } from '../errors.js';
 import { ComparePage, ComparePicker, compareTitle, QUESTION } from '../components/compare-view.js';
 import { criticOrder } from '../components/tool-helpers.js';
 import { closeMatches, compareBySlugs, loadComparables, withPanels } from '../../catalog/catalog.service.js';
-import { findToolsBySlugs, listToolChoices, listTools } from '../../catalog/tools.repo.js';
+import { alternativesTo, findToolsBySlugs, listToolChoices, listTools } from '../../catalog/tools.repo.js';
 import { COMPARE_RULE, compareProblem, MAX_COMPARE, overallText } from '../../domain/compare.js';
 import { excerpt } from '../../domain/text.js';
 import { pairSplits, urls } from '../../urls.js';
@@ -124,21 +124,30 @@ async function pickerPage(site: Site, preselected: string[], notice?: string): P
   );
 }
 
-/** One head-to-head per category: its two most-reviewed tools (then higher mean score, then name). */
+/**
+ * One head-to-head per category: its most-reviewed tool (then higher mean score, then name) against its closest
+ * alternative, a tool doing the same job (alternativesTo), so no pair is "Suno vs Whisper". One query per category.
+ */
 async function suggestedPairs(site: Site, everyone: ToolRow[]): Promise<[ToolRow, ToolRow][]> {
   const items = await withPanels(site.store.db, everyone);
   const byCategory = new Map<string, typeof items>();
   for (const it of items) byCategory.set(it.tool.category, [...(byCategory.get(it.tool.category) ?? []), it]);
   const takes = (it: (typeof items)[number]) => it.summary.ships + it.summary.skips;
-  return [...byCategory.entries()]
-    .sort(([x], [y]) => x.localeCompare(y))
-    .flatMap(([, list]) => {
-      if (list.length < 2) return [];
-      const [p, q] = [...list].sort(
-        (x, y) => takes(y) - takes(x) || (y.summary.meanScore ?? -1) - (x.summary.meanScore ?? -1) || x.tool.name.localeCompare(y.tool.name),
-      );
-      return [[p!.tool, q!.tool] as [ToolRow, ToolRow]];
-    });
+  const pairs: [ToolRow, ToolRow][] = [];
+  const seen = new Set<string>();
+  for (const [, list] of [...byCategory.entries()].sort(([x], [y]) => x.localeCompare(y))) {
+    const ranked = [...list].sort(
+      (x, y) => takes(y) - takes(x) || (y.summary.meanScore ?? -1) - (x.summary.meanScore ?? -1) || x.tool.name.localeCompare(y.tool.name),
+    );
+    for (const lead of ranked.slice(0, 3)) {
+      const other = (await alternativesTo(site.store.db, lead.tool, 4)).find((a) => !seen.has([lead.tool.slug, a.slug].sort().join(' ')));
+      if (!other) continue;
+      seen.add([lead.tool.slug, other.slug].sort().join(' '));
+      pairs.push([lead.tool, other]);
+      break;
+    }
+  }
+  return pairs;
 }
 
 /** 404 for unknown slugs, with close matches as links to the comparison they probably meant. */

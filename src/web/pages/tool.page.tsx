@@ -10,7 +10,8 @@ import { CommunityActions } from '../components/community.js';
 import { ScoreVerdict, Scorecard } from '../components/scorecard.js';
 import { criticName, criticOrder, escapeAttr, formatDate, provenance, safeHref } from '../components/tool-helpers.js';
 import { closeMatches, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
-import { allSlugs, findToolBySlug, findToolsBySlugs, listTools, type ToolChoice } from '../../catalog/tools.repo.js';
+import { allSlugs, alternativesTo, findToolBySlug, findToolsBySlugs, listTools, type ToolChoice } from '../../catalog/tools.repo.js';
+import { MIN_SHARED_TAGS } from '../../domain/compare.js';
 import { toolChoices } from './compare.page.js';
 import { reviewHistory, toPanelReview } from '../../catalog/reviews.repo.js';
 import { voteCounts } from '../../community/votes.repo.js';
@@ -20,6 +21,7 @@ import { PRICING_LABELS } from '../../domain/pricing.js';
 import { absolute, urls } from '../../urls.js';
 
 const NEIGHBOURS = 6;
+const ALTERNATIVES = 4;
 /** The compare <select> lists the catalog; past this many tools the picker page (and search) take over. */
 
 export function registerToolPages(app: App, site: Site): void {
@@ -34,13 +36,15 @@ export function registerToolPages(app: App, site: Site): void {
       return c.html(await unknownToolPage(site, slug), 404, { 'cache-control': 'no-store' });
     }
     const [item] = await withPanels(db, [tool]);
-    const [votes, history, sameCategory, everyone] = await Promise.all([
+    const [votes, history, sameCategory, everyone, sameJob] = await Promise.all([
       voteCounts(db, [tool.id]),
       reviewHistory(db, tool.id),
       listTools(db, { categorySlug: tool.categorySlug, limit: NEIGHBOURS + 1 }),
       toolChoices(site),
+      alternativesTo(db, tool, ALTERNATIVES),
     ]);
     const neighbours = await withPanels(db, sameCategory.filter((t) => t.id !== tool.id).slice(0, NEIGHBOURS));
+    const alternatives = await withPanels(db, sameJob);
     const v = votes.get(tool.id) ?? { ships: 0, skips: 0 };
     const community = summarizeVotes(v.ships, v.skips);
     const s = item!.summary;
@@ -52,7 +56,7 @@ export function registerToolPages(app: App, site: Site): void {
       renderPage(
         site,
         { title: excerpt(`${tool.name}: ${tool.tagline}`, 70), description, path: urls.tool(tool.slug), ogImage: urls.toolImage(tool.slug) },
-        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} everyone={everyone} />,
+        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} alternatives={alternatives} everyone={everyone} />,
       ),
     );
   });
@@ -93,10 +97,12 @@ interface ToolPageProps {
   community: CommunitySummary;
   history: ReviewRow[];
   neighbours: ToolWithPanel[];
+  /** Tools doing the same job (shared use-case or tags), not merely the same broad category. */
+  alternatives: ToolWithPanel[];
   everyone: ToolChoice[];
 }
 
-function ToolPage({ site, item, community, history, neighbours, everyone }: ToolPageProps) {
+function ToolPage({ site, item, community, history, neighbours, alternatives, everyone }: ToolPageProps) {
   const { tool, summary } = item;
   const tags = parseTags(tool.tags);
   const order = criticOrder(site.critics);
@@ -118,6 +124,11 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
         <div class="tool-hero-text">
           <h1>{tool.name}</h1>
           <p class="tool-tagline">{tool.tagline}</p>
+          {tool.bestFor && (
+            <p class="tool-best-for">
+              <strong>Best for:</strong> {tool.bestFor}
+            </p>
+          )}
           <div class="tool-verdicts">
             <div class="verdict-line">
               <span class="verdict-label">Panel</span>
@@ -250,11 +261,36 @@ function ToolPage({ site, item, community, history, neighbours, everyone }: Tool
             </ul>
           </section>
 
-          <CompareBox tool={tool} neighbours={neighbours} everyone={everyone} />
+          <CompareBox tool={tool} neighbours={alternatives} everyone={everyone} />
 
           <BadgeBox site={site} tool={tool} />
         </aside>
       </div>
+
+      <section class="tool-alternatives" aria-labelledby="alternatives-title">
+        <h2 id="alternatives-title">Alternatives to {tool.name}</h2>
+        {alternatives.length === 0 ? (
+          <p class="muted">
+            Nothing else in the catalog does the same job yet: no tool shares {tool.name}'s use-case or {MIN_SHARED_TAGS} of its tags.
+          </p>
+        ) : (
+          <>
+            <p class="small muted">Tools that do the same job: the same use-case, or at least {MIN_SHARED_TAGS} shared tags.</p>
+            <div class="grid">
+              {alternatives.map((n) => (
+                <ToolCard
+                  item={n}
+                  actions={
+                    <a class="small" href={urls.compare([tool.slug, n.tool.slug])}>
+                      {tool.name} vs {n.tool.name}
+                    </a>
+                  }
+                />
+              ))}
+            </div>
+          </>
+        )}
+      </section>
 
       {neighbours.length > 0 && (
         <section class="tool-related" aria-labelledby="related-title">
