@@ -15,7 +15,7 @@ import { MIN_SHARED_TAGS } from '../../domain/compare.js';
 import { toolChoices } from './compare.page.js';
 import { reviewHistory, toPanelReview } from '../../catalog/reviews.repo.js';
 import { voteCounts } from '../../community/votes.repo.js';
-import { disagree, disagreementText, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
+import { chipText, disagree, disagreementText, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
 import { excerpt } from '../../domain/text.js';
 import { PRICING_LABELS } from '../../domain/pricing.js';
 import { absolute, urls } from '../../urls.js';
@@ -49,7 +49,7 @@ export function registerToolPages(app: App, site: Site): void {
     const community = summarizeVotes(v.ships, v.skips);
     const s = item!.summary;
     const description = excerpt(
-      `${tool.tagline.replace(/[.\s]+$/, '')}. Panel verdict: ${s.label ? `${s.text} (${s.shipPct}% ship)` : s.text}.`,
+      `${tool.tagline.replace(/[.\s]+$/, '')}. Panel verdict: ${chipText(s)}.`,
       200,
     );
     return c.html(
