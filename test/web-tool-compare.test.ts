@@ -4,7 +4,7 @@ import { DIALECTS } from './helpers/db.js';
 import { CRITIC_IDS, toolDoc, words } from './helpers/fixtures.js';
 import { startTestSite, type TestSite } from './helpers/web.js';
 import { importTools, parseImport } from '../src/catalog/import.js';
-import { insertReview } from '../src/catalog/reviews.repo.js';
+import { addReview } from '../src/catalog/reviews.repo.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 import { toolsParam } from '../src/web/pages/compare.page.js';
 import { pairSplits } from '../src/urls.js';
@@ -67,7 +67,8 @@ for (const { dialect, skip } of DIALECTS) {
         ),
       );
       const cursor = (await findToolBySlug(db, 'cursor'))!;
-      await insertReview(db, {
+      // addReview, as the panel writes: the stored figures the search sorts by move with it.
+      await addReview(db, {
         toolId: cursor.id,
         critic: 'builder',
         kind: 'take',
@@ -310,6 +311,24 @@ for (const { dialect, skip } of DIALECTS) {
       const four = await page('/compare?tools=bolt-new,claude-code,cursor,v0');
       assert.ok(four.html.includes('Cursor: critic picks are even (2 each), so the higher mean score decides (avg 69 vs avg 68.3)'), 'four-tool text');
       assert.match(four.html, /<th scope="row">Mean score<\/th><td><span class="big-num">54<\/span><\/td><td><span class="big-num">68\.3<\/span><\/td><td class="lead-cell"><span class="big-num">69<\/span>/);
+    });
+
+    test('one verdict chip, parts named, on every page type; search by mean score shows the mean it sorts by', async () => {
+      const home = await page('/');
+      assert.ok(chips(home.html).length > 0);
+      for (const c of [...chips(home.html), ...chips((await page('/tools/cursor')).html)])
+        assert.match(c, /^(Ship|Skip|Split) \d+% · \d+ ship \/ \d+ skip · avg \d+(\.\d)?$/, c);
+      const search = await page('/search?sort=score');
+      const listed = chips(search.html).map((c) => Number(c.match(/avg ([\d.]+)$/)![1]));
+      assert.ok(listed.length >= 10);
+      assert.deepEqual(listed, [...listed].sort((a, b) => b - a), 'sorted by the mean score the cards show: ' + chips(search.html).join('\n'));
+      assert.equal(chips(search.html)[0], 'Ship 100% · 4 ship / 0 skip · avg 83.3');
+      // Critic pages name their figure the same way: "score 47", not a bare "47/100".
+      const critic = await page('/critics/skeptic');
+      assert.ok(!critic.html.includes('/100</span>'));
+      assert.match(critic.html, /<span class="pill pill-(ship|skip)">(Ship|Skip)<\/span> <span class="score">score \d+<\/span>/);
+      const cmp = await page(SEED);
+      assert.deepEqual(chips(cmp.html).slice(0, 2), ['Ship 75% · 3 ship / 1 skip · avg 71.3', 'Ship 100% · 4 ship / 0 skip · avg 83.3']);
     });
 
     test('compare: the other order answers 301 to the canonical URL', async () => {
