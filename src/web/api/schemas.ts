@@ -38,8 +38,8 @@ export const communitySummarySchema = z
     skips: z.number().int().min(0),
     votes: z.number().int().min(0),
     shipPct: pctSchema,
-    label: labelSchema,
-    text: z.string().openapi({ example: '68% ship · 41 votes' }),
+    label: labelSchema.openapi({ description: 'Null below 10 votes: a handful of votes is not a verdict' }),
+    text: z.string().openapi({ example: 'Ship 68% · 28 ship / 13 skip · 41 votes' }),
   })
   .openapi('CommunitySummary');
 
