@@ -113,7 +113,8 @@ function DecisionTable({ comparison: c }: { comparison: Comparison }) {
   const rows = decisionRows(c);
   // Only the figures the rule used get the winner's colour, so the table never points at another tool than the pick.
   const o = c.overall;
-  const decided = (label: string, i: number) => o.kind === 'tool' && o.index === i && (label === 'Critic picks' || (label === 'Mean score' && o.reason === 'mean-score'));
+  const decided = (label: string, i: number) =>
+    o.kind === 'tool' && o.index === i && ((label === 'Critic picks' && o.reason === 'picks') || (label === 'Mean score' && o.reason === 'mean-score'));
   return (
     <div class="table-scroll" tabindex={0} role="region" aria-labelledby="decision-title">
       <table class={`decision-table cols-${c.tools.length}`}>
