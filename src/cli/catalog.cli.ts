@@ -165,7 +165,7 @@ export function registerCatalog(program: Command, ctx: () => CliContext) {
             ...row.cells.map((cell, i) => {
               const p = row.pick;
               // A critic who skips every tool picks none; it only says which it would rather have.
-              const mark = p.kind === 'tool' && p.index === i ? ' ◀ pick' : p.kind === 'tie' && p.indices.includes(i) ? ' = tie' : p.kind === 'rather' && p.indices.includes(i) ? ' (higher score)' : '';
+              const mark = p.kind === 'tool' && p.index === i ? ' ◀ pick' : p.kind === 'tie' && p.indices.includes(i) ? ' = tie' : p.kind === 'rather' && p.indices.length === 1 && p.indices[0] === i ? ' (higher score)' : '';
               return cell == null ? 'Not reviewed yet' : cell.kind === 'take' ? `${cell.score} ${cell.verdict}${mark}` : NO_PANEL_TAKE + mark;
             }),
           ]),
