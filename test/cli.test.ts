@@ -64,8 +64,11 @@ for (const { dialect, skip } of DIALECTS) {
       const cmp = await verdict(['compare', 'karpathy-coding-skills', 'smolvlm2'], env);
       assert.equal(cmp.code, 0, cmp.stderr);
       for (const line of cmp.stdout.split('\n')) assert.ok([...line].length <= 80, `too wide: ${line}`);
-      assert.match(cmp.stdout, /Panel verdict\s+Ship · 3 ship \/ 1 skip\s+Ship · 4 ship \/ 0 skip/);
+      assert.match(cmp.stdout, /Panel verdict\s+Ship 75% · 3 ship \/ 1 skip ·\s+Ship 100% · 4 ship \/ 0 skip ·/);
+      assert.match(cmp.stdout, /Critic picks\s+1 of 5\s+4 of 5/);
+      assert.match(cmp.stdout, /Mean score\s+71\.3\s+83\.3/);
       assert.match(cmp.stdout, /Panel ship %\s+75%\s+100%/);
+      assert.match(cmp.stdout, /How the pick is made: Each critic picks the tool they scored highest/);
       assert.match(cmp.stdout, /Creator\s+80 ship ◀ pick\s+No panel take/);
       assert.match(cmp.stdout, /Founder\s+No panel take\s+78 ship ◀ pick/);
       assert.match(cmp.stdout, /Overall pick: SmolVLM2/);
@@ -82,7 +85,7 @@ for (const { dialect, skip } of DIALECTS) {
       try {
         const cmp = await verdict(['compare', 'karpathy-coding-skills', 'smolvlm2'], env);
         assert.equal(cmp.code, 0, cmp.stderr);
-        assert.match(cmp.stdout, /Community\s+No community votes yet\s+67% ship · 3 votes/);
+        assert.match(cmp.stdout, /Community\s+No community votes yet\s+3 votes so far · 2 ship \/ 1/);
         const json = JSON.parse((await verdict(['compare', 'smolvlm2', 'karpathy-coding-skills', '--json'], env)).stdout);
         assert.deepEqual(json.communities.map((c: { ships: number; skips: number }) => [c.ships, c.skips]), [[2, 1], [0, 0]]);
       } finally {
@@ -94,7 +97,8 @@ for (const { dialect, skip } of DIALECTS) {
       const list = await verdict(['tools', 'list', '--json'], env);
       assert.equal(JSON.parse(list.stdout).length, 30);
       const show = await verdict(['tools', 'show', 'smolvlm2'], env);
-      assert.match(show.stdout, /Panel: Ship · 4 ship \/ 0 skip · 100%/);
+      assert.match(show.stdout, /Panel: Ship 100% · 4 ship \/ 0 skip · avg 83\.3/);
+      assert.match(show.stdout, /Builder: score 88 · ship/);
       assert.match(show.stdout, /Creator: No panel take/);
       const critics = JSON.parse((await verdict(['critics', 'list', '--json'], env)).stdout);
       assert.equal(critics.length, 7);

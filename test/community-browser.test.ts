@@ -53,17 +53,17 @@ for (const { dialect, skip } of DIALECTS) {
 
       test('vote ship, then change to skip: counts update from the JSON answer', async () => {
         const form = page.locator('form.vote-form[data-tool="cursor"]');
-        const pill = page.locator('.verdict-line .pill').filter({ hasText: /community votes|ship ·/ });
+        const pill = page.locator('.verdict-line .pill').filter({ hasText: /community votes|so far/ });
         assert.equal(await pill.textContent(), 'No community votes yet');
         await form.getByRole('button', { name: 'Ship' }).click();
         await form.locator('[data-community-status]').filter({ hasText: 'You voted ship' }).waitFor();
         assert.equal(await form.getByRole('button', { name: 'Ship' }).getAttribute('aria-pressed'), 'true');
-        assert.equal(await pill.textContent(), '100% ship · 1 vote');
+        assert.equal(await pill.textContent(), '1 vote so far · 1 ship / 0 skip');
         await form.getByRole('button', { name: 'Skip' }).click();
         await form.locator('[data-community-status]').filter({ hasText: 'You voted skip' }).waitFor();
         assert.equal(await form.getByRole('button', { name: 'Ship' }).getAttribute('aria-pressed'), 'false');
         assert.equal(await form.getByRole('button', { name: 'Skip' }).getAttribute('aria-pressed'), 'true');
-        assert.equal(await pill.textContent(), '0% ship · 1 vote');
+        assert.equal(await pill.textContent(), '1 vote so far · 0 ship / 1 skip');
         assert.deepEqual(navigations, [], 'no page load');
         // The first vote minted a visitor: every form on the page now carries its token.
         const tokens = await page.locator('input[name="_csrf"]').evaluateAll((els) => [...new Set(els.map((e) => (e as HTMLInputElement).value))]);
@@ -127,7 +127,7 @@ for (const { dialect, skip } of DIALECTS) {
         const form = page.locator('form.vote-form[data-tool="smolvlm2"]');
         assert.equal(await form.getByRole('button', { name: 'Ship' }).getAttribute('aria-pressed'), 'true');
         assert.match((await form.locator('[data-community-status]').textContent()) ?? '', /You voted ship/);
-        assert.equal(await page.locator('.verdict-line .pill').filter({ hasText: /ship ·/ }).textContent(), '100% ship · 1 vote');
+        assert.equal(await page.locator('.verdict-line .pill').filter({ hasText: /so far/ }).textContent(), '1 vote so far · 1 ship / 0 skip');
 
         await page.locator('.tool-verdicts form.bookmark-form[data-tool="smolvlm2"] button').click();
         await page.waitForLoadState();

@@ -52,8 +52,8 @@ for (const { dialect, skip } of DIALECTS) {
       const slugs = cards(html);
       assert.equal(slugs.length, 12);
       assert.equal(slugs[0], TOOLS.at(-1)!.slug, 'newest first');
-      assert.match(html, /pill pill-ship">Ship · \d ship \/ \d skip/);
-      assert.match(html, /pill pill-skip">Skip · \d ship \/ \d skip/);
+      assert.match(html, /pill pill-ship">Ship \d+%<\/span><span class="verdict-parts small"> · <span class="verdict-counts">\d ship \/ \d skip<\/span> · <abbr[^>]*>avg [\d.]+<\/abbr>/);
+      assert.match(html, /pill pill-skip">Skip \d+%<\/span>/);
       assert.match(html, /<a href="\/search[^"]*">See all 30 tools/);
       // The compare form is a search (GET /compare?add=…), never a list of the catalog.
       assert.match(html, /<form class="tool-search" action="\/compare" method="get" data-tool-search=""><label for="compare-1">Find a tool to compare<\/label>/);
@@ -106,7 +106,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.match(html, /<svg class="ship-bar"/);
       const listed = [...html.matchAll(/<li class="card verdict-item">[\s\S]*?<a href="\/tools\/([a-z0-9-]+)"/g)].map((m) => m[1]!);
       assert.deepEqual([...listed].sort(), [...e.listed].sort());
-      assert.match(html, /<span class="pill pill-ship">Ship<\/span> <span class="score">\d+/);
+      assert.match(html, /<span class="pill pill-ship">Ship<\/span> <span class="score">score \d+/);
       assert.match(html, /<h2 id="verdicts-title">Verdicts <span class="muted count">\(30\)<\/span>/);
     });
 
@@ -192,7 +192,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(count(skips.html, 'pill pill-skip'), cards(skips.html).length);
 
       const byShip = await page('/search?sort=ship');
-      const pcts = [...byShip.html.matchAll(/<span class="pct">(\d+)%<\/span>/g)].map((m) => Number(m[1]));
+      const pcts = [...byShip.html.matchAll(/<span class="pill pill-[a-z]+">(?:Ship|Skip|Split) (\d+)%<\/span>/g)].map((m) => Number(m[1]));
       assert.equal(pcts.length, 20);
       assert.deepEqual(pcts, [...pcts].sort((a, b) => b - a));
       assert.ok(byShip.html.includes('<option value="ship" selected="">'));

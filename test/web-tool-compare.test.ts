@@ -4,13 +4,16 @@ import { DIALECTS } from './helpers/db.js';
 import { CRITIC_IDS, toolDoc, words } from './helpers/fixtures.js';
 import { startTestSite, type TestSite } from './helpers/web.js';
 import { importTools, parseImport } from '../src/catalog/import.js';
-import { insertReview } from '../src/catalog/reviews.repo.js';
+import { addReview } from '../src/catalog/reviews.repo.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 import { toolsParam } from '../src/web/pages/compare.page.js';
 import { pairSplits } from '../src/urls.js';
 import { excerpt } from '../src/domain/text.js';
 
 const XSS = '<script>alert(1)</script>';
+/** The text of every verdict chip on a page, in order. */
+const chips = (html: string) =>
+  [...html.matchAll(/<span class="verdict verdict-chip">(.*?)<\/span><\/span>(?:<\/span>)?/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '').trim());
 const SEED = '/compare/karpathy-coding-skills-vs-smolvlm2';
 
 test('pair URLs split at every "-vs-", and tool lists accept commas and repeats', () => {
@@ -64,7 +67,8 @@ for (const { dialect, skip } of DIALECTS) {
         ),
       );
       const cursor = (await findToolBySlug(db, 'cursor'))!;
-      await insertReview(db, {
+      // addReview, as the panel writes: the stored figures the search sorts by move with it.
+      await addReview(db, {
         toolId: cursor.id,
         critic: 'builder',
         kind: 'take',
@@ -90,6 +94,12 @@ for (const { dialect, skip } of DIALECTS) {
         .insertInto('votes')
         .values(['v1', 'v2', 'v3'].map((voterId) => ({ toolId: aider.id, voterId, vote: 'skip' as const, createdAt: now, updatedAt: now })))
         .execute();
+      // Claude (the panel says Ship) gets a crowd past MIN_VOTES that mostly skips: 2 ship, 10 skip.
+      const claude = (await findToolBySlug(db, 'claude'))!;
+      await db
+        .insertInto('votes')
+        .values(Array.from({ length: 12 }, (_, i) => ({ toolId: claude.id, voterId: `c${i}`, vote: i < 2 ? ('ship' as const) : ('skip' as const), createdAt: now, updatedAt: now })))
+        .execute();
       await site.site.refreshVersion();
     });
     after(() => site?.close());
@@ -100,9 +110,10 @@ for (const { dialect, skip } of DIALECTS) {
       assert.match(res.headers.get('cache-control') ?? '', /public/);
       assert.match(html, /<h1>Karpathy Coding Skills<\/h1>/);
       assert.match(html, /<title>Karpathy Coding Skills: A drop-in CLAUDE\.md[^<]*· Verdict<\/title>/);
-      assert.match(html, /<meta name="description" content="A drop-in CLAUDE\.md[^"]*Panel verdict: Ship · 3 ship \/ 1 skip \(75% ship\)\."/);
-      assert.ok(html.includes('Ship · 3 ship / 1 skip'));
-      assert.ok(html.includes('>75%<'));
+      assert.match(html, /<meta name="description" content="A drop-in CLAUDE\.md[^"]*Panel verdict: Ship 75% · 3 ship \/ 1 skip · avg 71\.3\."/);
+      // The one verdict chip, its parts named; no separate "mean score" wording.
+      assert.deepEqual(chips(html)[0], 'Ship 75% · 3 ship / 1 skip · avg 71.3');
+      assert.ok(!html.includes('mean score 71.3'));
       assert.ok(html.includes('No community votes yet'));
       assert.ok(html.includes('property="og:image" content="http://verdict.test/og/tools/karpathy-coding-skills.png"'));
       // Pricing and links.
@@ -132,7 +143,8 @@ for (const { dialect, skip } of DIALECTS) {
       const cardsRelated = related.match(/class="card tool-card"/g) ?? [];
       assert.ok(cardsRelated.length >= 1 && cardsRelated.length <= 6, `${cardsRelated.length} neighbours`);
       assert.ok(!related.includes('href="/tools/karpathy-coding-skills"'));
-      assert.ok(html.includes('href="/compare/karpathy-coding-skills-vs-xss-tool"') || html.includes('-vs-karpathy-coding-skills"'));
+      // Head to head with tools doing the same job (shared tags), not the whole category.
+      assert.ok(section(html, 'compare-title').includes('href="/compare/claude-code-vs-karpathy-coding-skills"'));
       // The compare form is a search (a GET form without JS), never a list of the catalog.
       const form = section(html, 'compare-title');
       assert.match(form, /<form class="tool-search" action="\/compare" method="get" data-tool-search=""><input type="hidden" name="tools" value="karpathy-coding-skills"\/>/);
@@ -150,8 +162,8 @@ for (const { dialect, skip } of DIALECTS) {
     test('tool page: the seed tool with every take a ship', async () => {
       const { status, html } = await page('/tools/smolvlm2');
       assert.equal(status, 200);
-      assert.ok(html.includes('Ship · 4 ship / 0 skip'));
-      assert.ok(html.includes('>100%<'));
+      assert.equal(chips(html)[0], 'Ship 100% · 4 ship / 0 skip · avg 83.3');
+      assert.match(html, /<p class="tool-best-for"><strong>Best for:<\/strong> Image and video understanding on-device<\/p>/);
       assert.ok(html.includes('A model for developers to build on; there is no writing, design or publishing workflow to judge until an app wraps it.'));
       assert.ok(!html.includes('<script>alert'), 'a hostile neighbour is escaped too');
     });
@@ -167,12 +179,35 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(html.includes('Rerun by the panel.'));
     });
 
-    test('tool page: critics and community disagree', async () => {
-      const { html } = await page('/tools/aider');
-      assert.ok(html.includes('0% ship · 3 votes'));
-      assert.match(html, /Critics and community disagree/);
+    test('tool page: critics and community disagree only past MIN_VOTES, in the panel\'s wording', async () => {
+      const { html } = await page('/tools/claude');
+      assert.ok(html.includes('Skip 17% · 2 ship / 10 skip · 12 votes'));
+      assert.ok(
+        html.includes('Critics and community disagree: the panel says Ship · 6 ship / 0 skip, voters say Skip · 2 ship / 10 skip (12 votes; shown from 10 votes).'),
+      );
+      // Three skips on a Ship tool are not a crowd: no label, no disagreement.
+      const few = await page('/tools/aider');
+      assert.ok(few.html.includes('3 votes so far · 0 ship / 3 skip'));
+      assert.ok(!/Critics and community disagree/.test(few.html));
       const calm = await page('/tools/smolvlm2');
       assert.ok(!/Critics and community disagree/.test(calm.html));
+    });
+
+    test('tool page: alternatives do the same job; a tool with none says so', async () => {
+      const cursor = await page('/tools/cursor');
+      const alt = section(cursor.html, 'alternatives-title');
+      assert.ok(alt.includes('Alternatives to Cursor'), alt);
+      const names = [...alt.matchAll(/<h3><a href="\/tools\/([^"]+)">/g)].map((m) => m[1]);
+      assert.equal(names[0], 'github-copilot', 'most shared tags first');
+      assert.ok(!names.includes('bolt-new') && !names.includes('langchain') && !names.includes('smolvlm2'), names.join());
+      assert.ok(alt.includes('href="/compare/cursor-vs-github-copilot"'));
+      // SmolVLM2 shares a broad category with bolt.new and LangChain, but not a job.
+      const smol = await page('/tools/smolvlm2');
+      assert.ok(section(smol.html, 'alternatives-title').includes('Nothing else in the catalog does the same job yet'), section(smol.html, 'alternatives-title'));
+      const box = section(smol.html, 'compare-title');
+      assert.ok(!box.includes('Or head to head with') && !box.includes('bolt-new-vs-smolvlm2') && !box.includes('langchain-vs-smolvlm2'), box);
+      // Whisper and Suno share the "audio" tag and a category: still different jobs.
+      assert.ok(!section((await page('/tools/whisper')).html, 'alternatives-title').includes('/tools/suno'));
     });
 
     test('tool page: unknown slug is a 404 that suggests close matches', async () => {
@@ -212,9 +247,14 @@ for (const { dialect, skip } of DIALECTS) {
         assert.ok(m, label);
         return [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((x) => x[1]!.replace(/<[^>]+>/g, ''));
       };
-      assert.deepEqual(row('Panel verdict').map((s) => s.replace(/\s*\d+%.*$/, '').trim()), ['Ship · 3 ship / 1 skip', 'Ship · 4 ship / 0 skip']);
-      assert.ok(table.includes('<span class="pill pill-ship">Ship · 3 ship / 1 skip</span>'), 'PanelVerdict pill');
+      assert.deepEqual(row('Panel verdict'), ['Ship 75% · 3 ship / 1 skip · avg 71.3', 'Ship 100% · 4 ship / 0 skip · avg 83.3']);
+      assert.ok(table.includes('<span class="pill pill-ship">Ship 75%</span>'), 'the chip\'s pill');
+      // Every figure the rule uses is a row; the winner's figures, and only those, carry the lead colour.
+      assert.deepEqual(row('Critic picks'), ['1 of 5', '4 of 5']);
+      assert.deepEqual(row('Mean score'), ['71.3', '83.3']);
+      assert.match(table, /<th scope="row">Critic picks<\/th><td><span class="big-num">1 of 5<\/span><\/td><td class="lead-cell">/);
       assert.deepEqual(row('Panel ship %'), ['75%', '100%']);
+      assert.deepEqual(row('Best for'), ['Steering a coding agent with house rules', 'Image and video understanding on-device']);
       assert.deepEqual(row('Community'), ['No community votes yet', 'No community votes yet']);
       assert.deepEqual(row('Pricing'), ['Free', 'Free (open source, Apache-2.0)']);
       assert.deepEqual(row('Category'), ['Developer Tools', 'Developer Tools']);
@@ -242,6 +282,55 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(cells('creator')[2]!.text.includes('Creator picks </span>Karpathy Coding Skills'));
       assert.ok(!critics.includes('/critics/guardian') && !critics.includes('/critics/researcher'), 'critics who reviewed neither are not listed');
       assert.ok(html.includes('<p class="overall-text">SmolVLM2: picked by 4 of 5 critics</p>'));
+      assert.ok(html.includes('<strong>How the pick is made.</strong> Each critic picks the tool they scored highest, if they would ship it'));
+      // A coding-rules file and a vision model: the page says they do different jobs.
+      assert.match(html, /<p class="notice different-jobs">These tools do different jobs/);
+    });
+
+    test('compare: Cursor vs v0 vs bolt.new — the pick agrees with the figures, and a critic who skips all gets no Pick', async () => {
+      const { status, html } = await page('/compare?tools=bolt-new,cursor,v0');
+      assert.equal(status, 200);
+      const table = html.slice(html.indexOf('<table class="decision-table'), html.indexOf('</table>', html.indexOf('<table class="decision-table')));
+      const row = (label: string) => [...table.match(new RegExp(`<th scope="row">${label}</th>(.*?)</tr>`))![1]!.matchAll(/<td([^>]*)>(.*?)<\/td>/g)].map((x) => ({ lead: x[1]!.includes('lead-cell'), text: x[2]!.replace(/<[^>]+>/g, '') }));
+      assert.deepEqual(row('Critic picks').map((c) => c.text), ['0 of 7', '3 of 7', '1 of 7']);
+      assert.deepEqual(row('Mean score').map((c) => c.text), ['54', '69', '62.3'], "Cursor's Builder was rerun at 91");
+      // Only the pick's deciding figure is coloured; the ship % row no longer points at v0.
+      assert.deepEqual(row('Critic picks').map((c) => c.lead), [false, true, false]);
+      assert.ok(!row('Panel ship %').some((c) => c.lead));
+      assert.ok(html.includes('<p class="overall-text">Cursor: picked by 3 of 7 critics</p>'));
+      const critics = html.slice(html.indexOf('<table class="critic-table'), html.indexOf('</table>', html.indexOf('<table class="critic-table')));
+      const skeptic = critics.slice(critics.indexOf('/critics/skeptic'), critics.indexOf('</tr>', critics.indexOf('/critics/skeptic')));
+      assert.ok(!skeptic.includes('pick-badge'), 'no Pick badge on a Skip');
+      assert.ok(skeptic.includes('No pick · skips all'));
+      assert.ok(skeptic.includes('would rather have Cursor (higher score)'));
+      const guardian = critics.slice(critics.indexOf('/critics/guardian'), critics.indexOf('</tr>', critics.indexOf('/critics/guardian')));
+      assert.ok(!guardian.includes('pick-badge') && guardian.includes('would rather have v0 (higher score)'));
+      // Every Pick badge sits on a Ship.
+      for (const cell of critics.match(/<td data-label="[^"]+" class="picked">.*?<\/td>/g) ?? []) assert.ok(cell.includes('pill-ship'), cell);
+      // Cursor is an editor; v0 and bolt.new build web apps.
+      assert.ok(html.includes('Cursor does a different job from the others'));
+      // A fourth tool with even picks: the deciding mean score is in the table and in the text.
+      const four = await page('/compare?tools=bolt-new,claude-code,cursor,v0');
+      assert.ok(four.html.includes('Cursor: critic picks are even (2 each), so the higher mean score decides (avg 69 vs avg 68.3)'), 'four-tool text');
+      assert.match(four.html, /<th scope="row">Mean score<\/th><td><span class="big-num">54<\/span><\/td><td><span class="big-num">68\.3<\/span><\/td><td class="lead-cell"><span class="big-num">69<\/span>/);
+    });
+
+    test('one verdict chip, parts named, on every page type; search by mean score shows the mean it sorts by', async () => {
+      const home = await page('/');
+      assert.ok(chips(home.html).length > 0);
+      for (const c of [...chips(home.html), ...chips((await page('/tools/cursor')).html)])
+        assert.match(c, /^(Ship|Skip|Split) \d+% · \d+ ship \/ \d+ skip · avg \d+(\.\d)?$/, c);
+      const search = await page('/search?sort=score');
+      const listed = chips(search.html).map((c) => Number(c.match(/avg ([\d.]+)$/)![1]));
+      assert.ok(listed.length >= 10);
+      assert.deepEqual(listed, [...listed].sort((a, b) => b - a), 'sorted by the mean score the cards show: ' + chips(search.html).join('\n'));
+      assert.equal(chips(search.html)[0], 'Ship 100% · 4 ship / 0 skip · avg 83.3');
+      // Critic pages name their figure the same way: "score 47", not a bare "47/100".
+      const critic = await page('/critics/skeptic');
+      assert.ok(!critic.html.includes('/100</span>'));
+      assert.match(critic.html, /<span class="pill pill-(ship|skip)">(Ship|Skip)<\/span> <span class="score">score \d+<\/span>/);
+      const cmp = await page(SEED);
+      assert.deepEqual(chips(cmp.html).slice(0, 2), ['Ship 75% · 3 ship / 1 skip · avg 71.3', 'Ship 100% · 4 ship / 0 skip · avg 83.3']);
     });
 
     test('compare: the other order answers 301 to the canonical URL', async () => {

@@ -101,7 +101,15 @@ export async function compareBySlugs(
   const tools = await load(unique);
   const comparison = compareTools(
     tools.map((t) => ({
-      tool: { slug: t.tool.slug, name: t.tool.name, tagline: t.tool.tagline, category: t.tool.category, pricing: { model: t.tool.pricingModel, entry: t.tool.pricingEntry, license: t.tool.pricingLicense } },
+      tool: {
+        slug: t.tool.slug,
+        name: t.tool.name,
+        tagline: t.tool.tagline,
+        category: t.tool.category,
+        pricing: { model: t.tool.pricingModel, entry: t.tool.pricingEntry, license: t.tool.pricingLicense },
+        bestFor: t.tool.bestFor,
+        tags: JSON.parse(t.tool.tags) as string[],
+      },
       reviews: t.panel,
       community: t.votes,
     })),

@@ -23,6 +23,7 @@ export function toToolFields(r: ToolRow): ToolFields {
     url: r.url,
     ...(r.repo ? { repo: r.repo } : {}),
     tags: JSON.parse(r.tags) as string[],
+    ...(r.bestFor ? { bestFor: r.bestFor } : {}),
   };
 }
 
@@ -40,5 +41,6 @@ export function toToolColumns(t: ToolFields) {
     url: t.url,
     repo: t.repo ?? null,
     tags: JSON.stringify(t.tags),
+    bestFor: t.bestFor ?? null,
   };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/db.js';
 import type { NewToolRow, ToolRow } from '../db/types.js';
+import { MIN_SHARED_TAGS } from '../domain/compare.js';
 
 export const findToolBySlug = (db: DbOrTx, slug: string): Promise<ToolRow | undefined> =>
   db.selectFrom('tools').selectAll().where('slug', '=', slug).executeTakeFirst();
@@ -44,26 +45,19 @@ export async function updateTool(db: DbOrTx, id: number, row: Partial<NewToolRow
 export type ToolChoice = Pick<ToolRow, 'id' | 'slug' | 'name' | 'category' | 'categorySlug'>;
 
 /**
- * One head-to-head per category: its two most-reviewed tools (then higher mean score, then name), from the
- * stored figures in one windowed query, categories by name. Call it once per data version: it reads every tool.
+ * Each category's `perCategory` most-reviewed tools (then higher mean score, then name), from the stored figures in
+ * one windowed query, categories by name: the leads of suggested match-ups. Call it once per data version.
  */
-export async function suggestedPairs(db: DbOrTx): Promise<[ToolChoice, ToolChoice][]> {
+export async function categoryLeads(db: DbOrTx, perCategory: number): Promise<ToolRow[]> {
   const ranked = db
     .selectFrom('tools')
-    .select(['id', 'slug', 'name', 'category', 'categorySlug'])
+    .selectAll()
     .select(
       sql<number>`row_number() over (partition by category_slug order by panel_takes desc, coalesce(panel_mean_score, -1) desc, lower(name), slug)`.as('rank'),
     )
     .as('ranked');
-  const rows = await db.selectFrom(ranked).selectAll().where('rank', '<=', 2).orderBy('category').orderBy('rank').execute();
-  const pairs: [ToolChoice, ToolChoice][] = [];
-  for (let i = 0; i + 1 < rows.length; i++) {
-    const [a, b] = [rows[i]!, rows[i + 1]!];
-    if (a.categorySlug !== b.categorySlug) continue;
-    pairs.push([a, b].map(({ rank: _, ...t }) => t) as [ToolChoice, ToolChoice]);
-    i++;
-  }
-  return pairs;
+  const rows = await db.selectFrom(ranked).selectAll().where('rank', '<=', perCategory).orderBy('category').orderBy('rank').execute();
+  return rows.map(({ rank: _, ...t }) => t as ToolRow);
 }
 
 /** Tools with no review of any kind yet, oldest first. */
@@ -107,3 +101,31 @@ export async function toolPages(db: DbOrTx, size: number): Promise<{ fromId: num
 /** One sitemap page: `size` tools from `fromId` on, in id order. */
 export const toolsFromId = (db: DbOrTx, fromId: number, size: number): Promise<Pick<ToolRow, 'id' | 'slug' | 'updatedAt'>[]> =>
   db.selectFrom('tools').select(['id', 'slug', 'updatedAt']).where('id', '>=', fromId).orderBy('id').limit(size).execute();
+
+/** A LIKE pattern for one tag inside the stored JSON array text (`["a","b"]`), with LIKE's own wildcards escaped. */
+const tagPattern = (tag: string) => `%${JSON.stringify(tag).replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+
+/**
+ * Tools that do the same job as `tool` (domain sameJob, in SQL): the same use-case ("best for") or MIN_SHARED_TAGS
+ * shared tags. Most shared first, then same category, then the panel's mean score. The query binds one pattern per
+ * tag of this tool (at most 20), never one per catalog tool, and stops at `limit`.
+ */
+export async function alternativesTo(db: DbOrTx, tool: Pick<ToolRow, 'id' | 'tags' | 'categorySlug' | 'bestFor'>, limit = 4): Promise<ToolRow[]> {
+  const tags = [...new Set(JSON.parse(tool.tags) as string[])].slice(0, 20);
+  const useCase = tool.bestFor?.trim().toLowerCase() || null;
+  if (tags.length === 0 && !useCase) return [];
+  const shared = tags.length ? sql<number>`(${sql.join(tags.map((t) => sql`case when tags like ${tagPattern(t)} escape '\\' then 1 else 0 end`), sql` + `)})` : sql<number>`0`;
+  const sameUse = useCase ? sql<number>`case when lower(best_for) = ${useCase} then 1 else 0 end` : sql<number>`0`;
+  const sameCategory = sql<number>`case when category_slug = ${tool.categorySlug} then 1 else 0 end`;
+  return db
+    .selectFrom('tools')
+    .selectAll()
+    .where('id', '!=', tool.id)
+    .where(sql<boolean>`(${sameUse} = 1 or ${shared} >= ${MIN_SHARED_TAGS})`)
+    .orderBy(sql`${sameUse} + ${shared}`, 'desc')
+    .orderBy(sameCategory, 'desc')
+    .orderBy(sql`coalesce(panel_mean_score, -1)`, 'desc')
+    .orderBy('name')
+    .limit(limit)
+    .execute();
+}

@@ -9,9 +9,9 @@ import { importStream, writeExport, type ImportProgress } from '../catalog/impor
 import { listTools } from '../catalog/tools.repo.js';
 import { compareBySlugs, getTool, withPanels } from '../catalog/catalog.service.js';
 import { toToolFields } from '../catalog/tool.js';
-import { compareProblem, decisionRows, MAX_COMPARE, overallText } from '../domain/compare.js';
+import { compareProblem, decisionRows, DECISION_RULE, differentJobsText, MAX_COMPARE, overallText } from '../domain/compare.js';
 import { pricingText } from '../domain/pricing.js';
-import { NO_PANEL_TAKE } from '../domain/summary.js';
+import { chipText, NO_PANEL_TAKE } from '../domain/summary.js';
 import { provenanceText } from '../domain/provenance.js';
 import type { CliContext, CliStream } from './context.js';
 import { plural, table, wrap } from './format.js';
@@ -102,8 +102,8 @@ export function registerCatalog(program: Command, ctx: () => CliContext) {
         () =>
           rows.length === 0
             ? 'No tools yet. Import some: verdict import data/demo.json'
-            : [['Tool', 'Category', 'Panel', 'Ship %'], ...rows.map((t) => [t.tool.slug, t.tool.category, t.summary.text, t.summary.shipPct == null ? '—' : `${t.summary.shipPct}%`])]
-                .map(([slug, cat, panel, pct]) => `${slug!.padEnd(26)} ${cat!.padEnd(23)} ${panel!.padEnd(23)} ${pct}`.trimEnd())
+            : [['Tool', 'Category', 'Panel'], ...rows.map((t) => [t.tool.slug, t.tool.category, chipText(t.summary)])]
+                .map(([slug, cat, panel]) => `${slug!.padEnd(26)} ${cat!.padEnd(23)} ${panel}`.trimEnd())
                 .join('\n'),
       );
     });
@@ -121,17 +121,18 @@ export function registerCatalog(program: Command, ctx: () => CliContext) {
           const lines = [
             `${t.tool.name} — ${t.tool.tagline}`,
             `${t.tool.category} · ${pricingText({ model: t.tool.pricingModel, entry: t.tool.pricingEntry, license: t.tool.pricingLicense })}`,
+            ...(t.tool.bestFor ? [`Best for: ${t.tool.bestFor}`] : []),
             t.tool.url,
             '',
             ...wrap(t.tool.description, 80),
             '',
-            `Panel: ${t.summary.text}${t.summary.shipPct == null ? '' : ` · ${t.summary.shipPct}%`}${t.summary.abstentions ? ` · ${plural(t.summary.abstentions, 'abstention')}` : ''}`,
+            `Panel: ${chipText(t.summary)}${t.summary.abstentions ? ` · ${plural(t.summary.abstentions, 'abstention')}` : ''}`,
           ];
           for (const r of t.reviews) {
             const who = names.get(r.critic) ?? r.critic;
             lines.push('');
             if (r.kind === 'take') {
-              lines.push(`${who}: ${r.score}/100 · ${r.verdict}`);
+              lines.push(`${who}: score ${r.score} · ${r.verdict}`);
               lines.push(...wrap(r.take!, 78).map((l) => `  ${l}`));
             } else lines.push(`${who}: ${NO_PANEL_TAKE} — ${r.reason}`);
             lines.push(`  (${provenanceText(r, r.createdAt.slice(0, 10))})`);
@@ -169,13 +170,16 @@ export function registerCatalog(program: Command, ctx: () => CliContext) {
           cmp.scorecard.map((row) => [
             names.get(row.critic) ?? row.critic,
             ...row.cells.map((cell, i) => {
-              const mark = (row.pick.kind === 'tool' && row.pick.index === i) || (row.pick.kind === 'tie' && row.pick.indices.includes(i)) ? (row.pick.kind === 'tie' ? ' = tie' : ' ◀ pick') : '';
+              const p = row.pick;
+              // A critic who skips every tool picks none; it only says which it would rather have.
+              const mark = p.kind === 'tool' && p.index === i ? ' ◀ pick' : p.kind === 'tie' && p.indices.includes(i) ? ' = tie' : p.kind === 'rather' && p.indices.length === 1 && p.indices[0] === i ? ' (higher score)' : '';
               return cell == null ? 'Not reviewed yet' : cell.kind === 'take' ? `${cell.score} ${cell.verdict}${mark}` : NO_PANEL_TAKE + mark;
             }),
           ]),
         ));
         if (cmp.scorecard.length === 0) out.push('No critic has reviewed these tools yet.');
-        out.push('', `Overall pick: ${overallText(cmp)}`);
+        const jobs = differentJobsText(cmp);
+        out.push('', ...wrap(`Overall pick: ${overallText(cmp)}`, 80), ...(jobs ? wrap(jobs, 80) : []), '', ...wrap(`How the pick is made: ${DECISION_RULE}`, 80));
         return out.join('\n');
       });
     });

@@ -10,6 +10,7 @@ import * as m20261130_001 from './migrations/20261130_001_figures.js';
 import * as m20261130_002 from './migrations/20261130_002_evidence.js';
 import * as m20261130_009 from './migrations/20261130_009_eval_runs.js';
 import * as m20261130_010 from './migrations/20261130_010_tool_touches.js';
+import * as m20261130_012 from './migrations/20261130_012_best_for.js';
 import * as m20261130_100 from './migrations/20261130_100_rate_limits.js';
 import * as m20261130_101 from './migrations/20261130_101_provenance.js';
 import * as m20261130_102 from './migrations/20261130_102_corrections.js';
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '20261130_002_evidence': m20261130_002,
   '20261130_009_eval_runs': m20261130_009,
   '20261130_010_tool_touches': m20261130_010,
+  '20261130_012_best_for': m20261130_012,
   '20261130_100_rate_limits': m20261130_100,
   '20261130_101_provenance': m20261130_101,
   '20261130_102_corrections': m20261130_102,

@@ -16,6 +16,8 @@ export interface ToolsTable {
   repo: string | null;
   /** JSON array of strings. */
   tags: string;
+  /** A short use-case ("Best for"), migration 20261130_012; null when not given. */
+  bestFor: string | null;
   createdAt: string;
   updatedAt: string;
   /**

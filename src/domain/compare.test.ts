@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareTools, criticPick, decisionRows, overallPick, overallText, type CompareInput } from './compare.js';
+import fc from 'fast-check';
+import { compareTools, criticPick, decisionRows, differentJobs, differentJobsText, overallPick, overallText, type CompareInput } from './compare.js';
 import type { PanelReview } from './summary.js';
 
 const take = (critic: string, score: number): PanelReview => ({ critic, kind: 'take', score, verdict: score >= 60 ? 'ship' : 'skip', take: 't' });
@@ -25,18 +26,95 @@ test('the seed comparison: karpathy-coding-skills vs smolvlm2', () => {
   assert.deepEqual(c.overall, { kind: 'tool', index: 1, reason: 'picks' });
   assert.equal(overallText(c), 'SMOLVLM2: picked by 4 of 5 critics');
   const rows = decisionRows(c);
-  assert.deepEqual(rows[0], { label: 'Panel verdict', values: ['Ship · 3 ship / 1 skip', 'Ship · 4 ship / 0 skip'] });
-  assert.deepEqual(rows[1]!.values, ['75%', '100%']);
-  assert.deepEqual(rows[2]!.values, ['No community votes yet', 'No community votes yet']);
-  assert.deepEqual(rows.map((r) => r.label), ['Panel verdict', 'Panel ship %', 'Community', 'Pricing', 'Best for', 'Category']);
+  assert.deepEqual(rows[0], { label: 'Panel verdict', values: ['Ship 75% · 3 ship / 1 skip · avg 71.3', 'Ship 100% · 4 ship / 0 skip · avg 83.3'] });
+  assert.deepEqual(rows[1], { label: 'Critic picks', values: ['1 of 5', '4 of 5'] });
+  assert.deepEqual(rows[2], { label: 'Mean score', values: ['71.3', '83.3'] });
+  assert.deepEqual(rows[3]!.values, ['75%', '100%']);
+  assert.deepEqual(rows[4]!.values, ['No community votes yet', 'No community votes yet']);
+  // No tool has a "best for": the row is left out rather than filled with taglines.
+  assert.deepEqual(rows.map((r) => r.label), ['Panel verdict', 'Critic picks', 'Mean score', 'Panel ship %', 'Community', 'Pricing', 'Category']);
 });
 
 test('critic pick: higher score, take beats abstention, equal scores tie', () => {
   assert.deepEqual(criticPick([take('x', 70), take('x', 71)]), { kind: 'tool', index: 1 });
-  assert.deepEqual(criticPick([take('x', 10), abstain('x')]), { kind: 'tool', index: 0 });
+  assert.deepEqual(criticPick([take('x', 70), abstain('x')]), { kind: 'tool', index: 0 });
   assert.deepEqual(criticPick([take('x', 70), take('x', 70), take('x', 20)]), { kind: 'tie', indices: [0, 1] });
   assert.deepEqual(criticPick([abstain('x'), abstain('x')]), { kind: 'none', reason: 'no-takes' });
   assert.deepEqual(criticPick([take('x', 90), null]), { kind: 'none', reason: 'not-reviewed' });
+});
+
+test('a critic who skips every tool picks none: it would only rather have the higher score', () => {
+  assert.deepEqual(criticPick([take('x', 58), take('x', 50), take('x', 40)]), { kind: 'rather', indices: [0] });
+  assert.deepEqual(criticPick([take('x', 30), take('x', 30)]), { kind: 'rather', indices: [0, 1] });
+  assert.deepEqual(criticPick([abstain('x'), take('x', 10)]), { kind: 'rather', indices: [1] });
+  // One ship among skips is a pick.
+  assert.deepEqual(criticPick([take('x', 59), take('x', 60)]), { kind: 'tool', index: 1 });
+});
+
+test('Cursor vs v0 vs bolt.new: the pick agrees with the critic picks and mean scores shown', () => {
+  const cursor = tool('cursor', [take('builder', 86), take('skeptic', 58), take('futurist', 74), abstain('creator'), take('founder', 70), take('guardian', 52)]);
+  const v0 = tool('v0', [take('builder', 72), take('skeptic', 50), take('futurist', 61), take('creator', 70), take('founder', 64), take('guardian', 57)]);
+  const bolt = tool('bolt-new', [take('builder', 56), take('skeptic', 40), take('futurist', 62), take('creator', 66), take('founder', 52), take('guardian', 48), abstain('researcher')]);
+  const c = compareTools([cursor, v0, bolt], ORDER);
+  // Skeptic and Guardian skip all three: no pick for them (they used to hand Cursor and v0 a "Pick" on a Skip).
+  assert.deepEqual(c.scorecard.find((r) => r.critic === 'skeptic')!.pick, { kind: 'rather', indices: [0] });
+  assert.deepEqual(c.scorecard.find((r) => r.critic === 'guardian')!.pick, { kind: 'rather', indices: [1] });
+  assert.deepEqual(c.picks, [3, 1, 0]);
+  assert.deepEqual(c.overall, { kind: 'tool', index: 0, reason: 'picks' });
+  assert.equal(overallText(c), 'CURSOR: picked by 3 of 7 critics');
+  const rows = decisionRows(c);
+  assert.deepEqual(rows.find((r) => r.label === 'Critic picks')!.values, ['3 of 7', '1 of 7', '0 of 7']);
+  assert.deepEqual(rows.find((r) => r.label === 'Mean score')!.values, ['68', '62.3', '54']);
+});
+
+test('four tools with even picks: the mean score that decides is in the table and the text', () => {
+  const a = tool('a', [take('builder', 90), take('skeptic', 61)]);
+  const b = tool('b', [take('builder', 70), take('skeptic', 70)]);
+  const c = compareTools([a, b, tool('c', [take('builder', 20), take('skeptic', 20)]), tool('d', [take('builder', 10), take('skeptic', 10)])], ORDER);
+  assert.deepEqual(c.picks, [1, 1, 0, 0]);
+  assert.deepEqual(c.overall, { kind: 'tool', index: 0, reason: 'mean-score' });
+  assert.equal(overallText(c), 'A: critic picks are even (1 each), so the higher mean score decides (avg 75.5 vs avg 70)');
+  assert.deepEqual(decisionRows(c).find((r) => r.label === 'Mean score')!.values, ['75.5', '70', '20', '10']);
+});
+
+test('property: the pick is always the tool the shown figures point to, and no pick is a Skip', () => {
+  const cell = fc.oneof(fc.constant(null), fc.constant('abstain' as const), fc.integer({ min: 0, max: 100 }));
+  fc.assert(
+    fc.property(fc.integer({ min: 2, max: 4 }).chain((n) => fc.array(fc.array(cell, { minLength: n, maxLength: n }), { maxLength: 7 })), (grid) => {
+      const n = grid[0]?.length ?? 2;
+      const inputs = Array.from({ length: n }, (_, t) =>
+        tool(`t${t}`, grid.flatMap((row, k) => (row[t] === null || row[t] === undefined ? [] : row[t] === 'abstain' ? [abstain(ORDER[k]!)] : [take(ORDER[k]!, row[t] as number)]))),
+      );
+      const c = compareTools(inputs, ORDER);
+      for (const r of c.scorecard) if (r.pick.kind === 'tool') assert.equal((r.cells[r.pick.index] as { verdict: string }).verdict, 'ship');
+      const shown = decisionRows(c);
+      const picks = shown.find((r) => r.label === 'Critic picks')!.values.map((v) => Number(v.split(' ')[0]));
+      const means = shown.find((r) => r.label === 'Mean score')!.values.map((v) => (v === '—' ? -1 : Number(v)));
+      if (c.overall.kind === 'tool') {
+        const i = c.overall.index;
+        assert.ok(picks.every((p) => p <= picks[i]!), 'no tool has more critic picks than the pick');
+        const tied = picks.flatMap((p, j) => (p === picks[i] && j !== i ? [j] : []));
+        if (c.overall.reason === 'picks') assert.equal(tied.length, 0);
+        else assert.ok(tied.every((j) => means[j]! < means[i]!), 'the pick has the highest mean among those tied on picks');
+      }
+    }),
+  );
+});
+
+test('different jobs: a tool sharing no tag or use-case with the others is named', () => {
+  const mk = (slug: string, tags: string[], bestFor?: string): CompareInput => ({ ...tool(slug, []), tool: { ...tool(slug, []).tool, tags, bestFor } });
+  // Suno and Whisper share one broad tag: not the same job.
+  assert.deepEqual(differentJobs([{ tags: ['music', 'audio'] }, { tags: ['speech-to-text', 'audio'] }]), [0, 1]);
+  assert.deepEqual(differentJobs([{ tags: ['a', 'b'] }, { tags: ['B', 'a'] }]), []);
+  assert.deepEqual(differentJobs([{ tags: ['a', 'a'] }, { tags: ['a'] }]), [0, 1], 'a repeated tag counts once');
+  assert.deepEqual(differentJobs([{ tags: [], bestFor: 'Local chat' }, { tags: [], bestFor: 'local chat ' }]), []);
+  assert.deepEqual(differentJobs([{ tags: ['x', 'y'] }, { tags: ['x', 'y'] }, { tags: ['x', 'z'] }]), [2]);
+  const two = compareTools([mk('suno', ['music', 'audio']), mk('whisper', ['speech-to-text', 'audio'])], ORDER);
+  assert.match(differentJobsText(two)!, /^These tools do different jobs \(no shared use-case, fewer than 2 shared tags\)/);
+  const three = compareTools([mk('a', ['x', 'y']), mk('b', ['x', 'y']), mk('c', ['x'], 'Video')], ORDER);
+  assert.equal(differentJobsText(three), 'C does a different job from the others (no shared use-case, fewer than 2 shared tags).');
+  assert.equal(differentJobsText(compareTools([mk('a', ['x', 'y']), mk('b', ['y', 'x'])], ORDER)), undefined);
+  assert.deepEqual(decisionRows(three).find((r) => r.label === 'Best for')!.values, ['—', '—', 'Video']);
 });
 
 test('overall pick: most picks, then mean score, else it depends', () => {
@@ -45,6 +123,7 @@ test('overall pick: most picks, then mean score, else it depends', () => {
   assert.deepEqual(overallPick([1, 1], [70, 70]), { kind: 'depends' });
   assert.deepEqual(overallPick([0, 0], [null, null]), { kind: 'depends' });
   assert.deepEqual(overallPick([2, 2, 0], [60, 61, 99]), { kind: 'tool', index: 1, reason: 'mean-score' });
+  assert.deepEqual(overallPick([0, 0], [40, 30]), { kind: 'tool', index: 0, reason: 'mean-score' });
 });
 
 test('a split panel says plainly that it depends', () => {
@@ -59,7 +138,7 @@ test('no reviews at all: empty scorecard, no panel takes, depends', () => {
   const c = compareTools([tool('a', []), tool('b', [])], ORDER);
   assert.equal(c.scorecard.length, 0);
   assert.deepEqual(decisionRows(c)[0]!.values, ['No panel takes yet', 'No panel takes yet']);
-  assert.deepEqual(decisionRows(c)[1]!.values, ['—', '—']);
+  assert.deepEqual(decisionRows(c).find((r) => r.label === 'Mean score')!.values, ['—', '—']);
   assert.equal(c.overall.kind, 'depends');
 });
 
@@ -67,7 +146,7 @@ test('up to four tools, community counts shown, and bounds enforced', () => {
   const four = ['a', 'b', 'c', 'd'].map((s, i) => tool(s, [take('builder', 50 + i * 10)], { ships: i, skips: 1 }));
   const c = compareTools(four, ORDER);
   assert.deepEqual(c.scorecard[0]!.pick, { kind: 'tool', index: 3 });
-  assert.equal(decisionRows(c)[2]!.values[3], '75% ship · 4 votes');
+  assert.equal(decisionRows(c).find((r) => r.label === 'Community')!.values[3], '4 votes so far · 3 ship / 1 skip');
   assert.throws(() => compareTools(four.slice(0, 1), ORDER), RangeError);
   assert.throws(() => compareTools([...four, four[0]!], ORDER), RangeError);
 });

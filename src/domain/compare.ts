@@ -1,6 +1,6 @@
 import type { PricingModel } from './pricing.js';
 import { pricingText } from './pricing.js';
-import { summarize, summarizeVotes, type CommunitySummary, type PanelReview, type PanelSummary } from './summary.js';
+import { avgText, chipText, summarize, summarizeVotes, type CommunitySummary, type PanelReview, type PanelSummary } from './summary.js';
 
 export const MAX_COMPARE = 4;
 
@@ -11,6 +11,9 @@ export interface CompareInput {
     tagline: string;
     category: string;
     pricing: { model: PricingModel; entry: string; license?: string | null };
+    /** A short use-case, when the catalog has one. */
+    bestFor?: string | null;
+    tags?: readonly string[];
   };
   reviews: readonly PanelReview[];
   community?: { ships: number; skips: number };
@@ -19,6 +22,8 @@ export interface CompareInput {
 export type CriticPick =
   | { kind: 'tool'; index: number }
   | { kind: 'tie'; indices: number[] }
+  /** Skips every tool it took: no pick, but it would rather have the higher score (indices tie on equal scores). */
+  | { kind: 'rather'; indices: number[] }
   /** No take on any of the tools, or a tool this critic has not reviewed yet. */
   | { kind: 'none'; reason: 'no-takes' | 'not-reviewed' };
 
@@ -39,9 +44,14 @@ export interface Comparison {
   scorecard: ScorecardRow[];
   picks: number[];
   overall: OverallPick;
+  /** Tools that share no tag and no use-case with any other tool compared: they do a different job. */
+  differentJobs: number[];
 }
 
-/** Which tool one critic would pick: the higher score; a take beats an abstention; equal top scores tie. */
+/**
+ * Which tool one critic picks: its highest score, if that take ships. A take beats an abstention, equal top
+ * scores tie, and a critic who skips every tool it took picks none (it would only rather have the higher score).
+ */
 export function criticPick(cells: readonly (PanelReview | null)[]): CriticPick {
   if (cells.some((c) => c === null)) return { kind: 'none', reason: 'not-reviewed' };
   let best = -1;
@@ -54,8 +64,15 @@ export function criticPick(cells: readonly (PanelReview | null)[]): CriticPick {
     } else if (c.score === best) indices.push(i);
   });
   if (indices.length === 0) return { kind: 'none', reason: 'no-takes' };
+  // Ship iff score ≥ threshold, so the top take ships exactly when any take does.
+  if ((cells[indices[0]!] as Extract<PanelReview, { kind: 'take' }>).verdict === 'skip') return { kind: 'rather', indices };
   return indices.length === 1 ? { kind: 'tool', index: indices[0]! } : { kind: 'tie', indices };
 }
+
+/** The one decision rule, in plain words; the page and the CLI print it beside the figures it uses. */
+export const DECISION_RULE =
+  'Each critic picks the tool they scored highest, if they would ship it; a critic who skips every tool picks none. ' +
+  'The tool with the most critic picks is the panel\'s pick. If picks are even, the higher mean score decides; if that is even too, it depends.';
 
 export const COMPARE_RULE = `Compare takes 2 to ${MAX_COMPARE} different tools`;
 
@@ -91,6 +108,7 @@ export function compareTools(inputs: readonly CompareInput[], criticOrder: reado
     scorecard,
     picks,
     overall: overallPick(picks, panels.map((p) => p.meanScore)),
+    differentJobs: differentJobs(inputs.map((i) => i.tool)),
   };
 }
 
@@ -108,25 +126,56 @@ export function overallPick(picks: readonly number[], means: readonly (number | 
 
 export const DEPENDS_TEXT = 'It depends on who you are: the panel is split, so read the takes of the critics closest to you.';
 
-/** The decision table as rows of text, shared by the CLI and the pages. */
+/** Tags two tools must share to count as doing the same job: one broad tag ("audio", "api") pairs Suno with Whisper. */
+export const MIN_SHARED_TAGS = 2;
+
+type Job = Pick<CompareInput['tool'], 'tags' | 'bestFor'>;
+
+/** Two tools do the same job when they have the same use-case or share MIN_SHARED_TAGS tags (tools.repo alternativesTo mirrors this in SQL). */
+export function sameJob(a: Job, b: Job): boolean {
+  const use = (t: Job) => t.bestFor?.trim().toLowerCase() || null;
+  if (use(a) && use(a) === use(b)) return true;
+  const theirs = new Set((b.tags ?? []).map((x) => x.toLowerCase()));
+  return new Set((a.tags ?? []).map((x) => x.toLowerCase()).filter((x) => theirs.has(x))).size >= MIN_SHARED_TAGS;
+}
+
+/** The tools (indices) that do the same job as none of the others: comparing them is comparing different jobs. */
+export function differentJobs(tools: readonly Job[]): number[] {
+  return tools.flatMap((t, i) => (tools.some((o, j) => j !== i && sameJob(t, o)) ? [] : [i]));
+}
+
+export const differentJobsText = (c: Comparison): string | undefined => {
+  const odd = c.differentJobs.map((i) => c.tools[i]!.name);
+  if (odd.length === 0) return undefined;
+  if (odd.length === c.tools.length)
+    return `These tools do different jobs (no shared use-case, fewer than ${MIN_SHARED_TAGS} shared tags), so the pick only says which the critics rated higher, not which does the same job better.`;
+  return `${joinNames(odd)} ${odd.length === 1 ? 'does' : 'do'} a different job from the others (no shared use-case, fewer than ${MIN_SHARED_TAGS} shared tags).`;
+};
+
+const joinNames = (names: string[]) => (names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
+
+/** The decision table as rows of text, shared by the CLI and the pages; it shows every figure DECISION_RULE uses. */
 export function decisionRows(c: Comparison): { label: string; values: string[] }[] {
-  return [
-    { label: 'Panel verdict', values: c.panels.map((p) => p.text) },
+  const rows = [
+    { label: 'Panel verdict', values: c.panels.map((p) => chipText(p)) },
+    { label: 'Critic picks', values: c.picks.map((n) => `${n} of ${c.scorecard.length}`) },
+    { label: 'Mean score', values: c.panels.map((p) => (p.meanScore == null ? '—' : String(p.meanScore))) },
     { label: 'Panel ship %', values: c.panels.map((p) => (p.shipPct == null ? '—' : `${p.shipPct}%`)) },
     { label: 'Community', values: c.communities.map((p) => p.text) },
     { label: 'Pricing', values: c.tools.map((t) => pricingText(t.pricing)) },
-    { label: 'Best for', values: c.tools.map((t) => t.tagline) },
+    { label: 'Best for', values: c.tools.map((t) => t.bestFor || '—') },
     { label: 'Category', values: c.tools.map((t) => t.category) },
   ];
+  // "Best for" is a use-case, never the tagline again: without one anywhere, the row is left out.
+  return c.tools.some((t) => t.bestFor) ? rows : rows.filter((r) => r.label !== 'Best for');
 }
 
 export function overallText(c: Comparison): string {
   const o = c.overall;
   if (o.kind === 'depends') return DEPENDS_TEXT;
   const name = c.tools[o.index]!.name;
-  if (o.reason === 'picks') {
-    const n = c.picks[o.index]!;
-    return `${name}: picked by ${n} of ${c.scorecard.length} critics`;
-  }
-  return `${name}: critics' picks are even, and it has the higher mean score (${c.panels[o.index]!.meanScore})`;
+  const n = c.picks[o.index]!;
+  if (o.reason === 'picks') return `${name}: picked by ${n} of ${c.scorecard.length} critics`;
+  const rivals = c.picks.flatMap((p, i) => (p === n && i !== o.index && c.panels[i]!.meanScore != null ? [avgText(c.panels[i]!.meanScore!)] : []));
+  return `${name}: critic picks are even (${n} each), so the higher mean score decides (${avgText(c.panels[o.index]!.meanScore!)}${rivals.length ? ` vs ${rivals.join(', ')}` : ''})`;
 }

@@ -59,6 +59,8 @@ export const toolFieldsSchema = z.strictObject({
   url: httpUrl,
   repo: httpUrl.optional(),
   tags: z.array(text().trim().toLowerCase().min(1).max(40)).max(20).default([]),
+  /** A short use-case ("Local speech-to-text for transcripts"), shown as "Best for"; never the tagline. */
+  bestFor: line(120).optional(),
 });
 export type ToolFields = z.infer<typeof toolFieldsSchema>;
 

@@ -61,26 +61,51 @@ export interface CommunitySummary {
   skips: number;
   votes: number;
   shipPct: number | null;
+  /** Null below MIN_VOTES: a handful of votes is not a verdict. */
   label: PanelLabel | null;
-  /** "68% ship · 41 votes", or "No community votes yet". */
+  /** In the panel's wording: "Ship 68% · 28 ship / 13 skip · 41 votes"; "3 votes so far · 2 ship / 1 skip"; or "No community votes yet". */
   text: string;
 }
 
 export const NO_COMMUNITY_VOTES = 'No community votes yet';
+/** Votes needed before the community gets a label, and so before critics and community can disagree. */
+export const MIN_VOTES = 10;
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export function summarizeVotes(ships: number, skips: number): CommunitySummary {
   const votes = ships + skips;
   const shipPct = votes ? Math.round((ships / votes) * 100) : null;
+  const label = votes >= MIN_VOTES ? labelFor(ships, skips) : null;
+  const counts = `${ships} ship / ${skips} skip`;
   return {
     ships,
     skips,
     votes,
     shipPct,
-    label: labelFor(ships, skips),
-    text: votes ? `${shipPct}% ship · ${votes} ${votes === 1 ? 'vote' : 'votes'}` : NO_COMMUNITY_VOTES,
+    label,
+    text: !votes ? NO_COMMUNITY_VOTES : label ? `${label} ${shipPct}% · ${counts} · ${plural(votes, 'vote', 'votes')}` : `${plural(votes, 'vote', 'votes')} so far · ${counts}`,
   };
 }
 
-/** True when one side says Ship and the other Skip. */
+/** True when one side says Ship and the other Skip; the community needs MIN_VOTES votes to have a side. */
 export const disagree = (panel: PanelSummary, community: CommunitySummary) =>
-  (panel.label === 'Ship' && community.label === 'Skip') || (panel.label === 'Skip' && community.label === 'Ship');
+  community.votes >= MIN_VOTES &&
+  ((panel.label === 'Ship' && community.label === 'Skip') || (panel.label === 'Skip' && community.label === 'Ship'));
+
+/** "Critics and community disagree: the panel says Ship · 3 ship / 1 skip, voters say Skip · 2 ship / 10 skip (12 votes; shown from 10)." */
+export function disagreementText(panel: PanelSummary, community: CommunitySummary): string {
+  return `Critics and community disagree: the panel says ${panel.text}, voters say ${community.label} · ${community.ships} ship / ${community.skips} skip (${plural(community.votes, 'vote', 'votes')}; shown from ${MIN_VOTES} votes).`;
+}
+
+/** A mean score as shown everywhere: one decimal when it has one ("avg 68.3", "avg 83"). */
+export const avgText = (mean: number) => `avg ${mean}`;
+
+/** The parts of the one verdict chip: ["Ship 75%", "3 ship / 1 skip", "avg 83"], or ["No panel takes yet"]. */
+export function chipParts(s: PanelSummary): string[] {
+  if (!s.label || s.meanScore == null) return [NO_PANEL_TAKES];
+  return [`${s.label} ${s.shipPct}%`, `${s.ships} ship / ${s.skips} skip`, avgText(s.meanScore)];
+}
+
+/** "Ship 75% · 3 ship / 1 skip · avg 83". */
+export const chipText = (s: PanelSummary) => chipParts(s).join(' · ');

@@ -8,7 +8,7 @@ import { reviewHistory } from '../../catalog/reviews.repo.js';
 import { countSearch, searchToolRows } from '../../catalog/search.repo.js';
 import { toToolFields } from '../../catalog/tool.js';
 import { voteCounts } from '../../community/votes.repo.js';
-import { decisionRows, overallText } from '../../domain/compare.js';
+import { DECISION_RULE, decisionRows, overallText } from '../../domain/compare.js';
 import { disagree, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
 import { provenanceText } from '../../domain/provenance.js';
 import { formatDate } from '../components/tool-helpers.js';
@@ -274,11 +274,12 @@ export function createApi(site: Site) {
           pick:
             row.pick.kind === 'tool'
               ? { kind: 'tool' as const, tool: slugAt(row.pick.index) }
-              : row.pick.kind === 'tie'
-                ? { kind: 'tie' as const, tools: row.pick.indices.map(slugAt) }
+              : row.pick.kind === 'tie' || row.pick.kind === 'rather'
+                ? { kind: row.pick.kind, tools: row.pick.indices.map(slugAt) }
                 : row.pick,
         })),
         picks: cmp.picks.map((n, i) => ({ tool: slugAt(i), critics: n })),
+        rule: DECISION_RULE,
         overall:
           o.kind === 'tool'
             ? { kind: 'tool' as const, tool: slugAt(o.index), reason: o.reason, text: overallText(cmp) }

@@ -38,8 +38,8 @@ export const communitySummarySchema = z
     skips: z.number().int().min(0),
     votes: z.number().int().min(0),
     shipPct: pctSchema,
-    label: labelSchema,
-    text: z.string().openapi({ example: '68% ship · 41 votes' }),
+    label: labelSchema.openapi({ description: 'Null below 10 votes: a handful of votes is not a verdict' }),
+    text: z.string().openapi({ example: 'Ship 68% · 28 ship / 13 skip · 41 votes' }),
   })
   .openapi('CommunitySummary');
 
@@ -162,6 +162,7 @@ export const pickSchema = z
   .discriminatedUnion('kind', [
     z.object({ kind: z.literal('tool'), tool: slugSchema }),
     z.object({ kind: z.literal('tie'), tools: z.array(slugSchema) }),
+    z.object({ kind: z.literal('rather'), tools: z.array(slugSchema) }).openapi({ description: 'Skips every tool: no pick, but would rather have these (higher score)' }),
     z.object({ kind: z.literal('none'), reason: z.enum(['no-takes', 'not-reviewed']) }),
   ])
   .openapi('CriticPick');
@@ -180,6 +181,7 @@ export const comparisonSchema = z
       }),
     ),
     picks: z.array(z.object({ tool: slugSchema, critics: z.number().int().min(0) })).openapi({ description: 'How many critics pick each tool' }),
+    rule: z.string().openapi({ description: 'The decision rule behind `overall`, in plain words' }),
     overall: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('tool'), tool: slugSchema, reason: z.enum(['picks', 'mean-score']), text: z.string() }),
       z.object({ kind: z.literal('depends'), text: z.string() }),

@@ -1,5 +1,5 @@
 import type { Comparison, CriticPick, ScorecardRow } from '../../domain/compare.js';
-import { decisionRows, MAX_COMPARE, overallText } from '../../domain/compare.js';
+import { DECISION_RULE, decisionRows, differentJobsText, MAX_COMPARE, overallText } from '../../domain/compare.js';
 import type { PanelReview } from '../../domain/summary.js';
 import type { Critic } from '../../domain/schemas.js';
 import type { ToolChoice } from '../../catalog/tools.repo.js';
@@ -12,7 +12,7 @@ import { Abstention, ScoreVerdict } from './scorecard.js';
 import { criticName, formatDate } from './tool-helpers.js';
 import { excerpt } from '../../domain/text.js';
 import { CommunityActions } from './community.js';
-import { disagree } from '../../domain/summary.js';
+import { disagree, disagreementText } from '../../domain/summary.js';
 import { urls } from '../../urls.js';
 import type { DecisionFacts } from '../../research/evidence.service.js';
 
@@ -39,6 +39,7 @@ export function ComparePage({
 }) {
   const names = c.tools.map((t) => t.name);
   const picked = c.overall.kind === 'tool' ? c.overall.index : -1;
+  const jobs = differentJobsText(c);
   return (
     <article class="compare-page">
       <nav class="breadcrumbs" aria-label="Breadcrumb">
@@ -69,7 +70,7 @@ export function ComparePage({
               <p class="contender-tagline small">{t.tool.tagline}</p>
               <PanelVerdict summary={c.panels[i]!} explain />
               <CommunityActions tool={t.tool} counts={c.communities[i]} />
-              {disagree(c.panels[i]!, c.communities[i]!) && <p class="small disagree-note">Critics and community disagree.</p>}
+              {disagree(c.panels[i]!, c.communities[i]!) && <p class="small disagree-note">{disagreementText(c.panels[i]!, c.communities[i]!)}</p>}
               {i === picked && (
                 <p class="contender-flag">
                   <span aria-hidden="true">★</span> The panel's pick
@@ -83,6 +84,10 @@ export function ComparePage({
             The panel's pick
           </h2>
           <p class="overall-text">{overallText(c)}</p>
+          {jobs && <p class="notice different-jobs">{jobs}</p>}
+          <p class="small decision-rule">
+            <strong>How the pick is made.</strong> {DECISION_RULE} The critic picks and mean scores are in the table below.
+          </p>
           <p class="small muted tally">
             Critic picks:{' '}
             {c.tools.map((t, i) => (
@@ -104,8 +109,8 @@ export function ComparePage({
       <section aria-labelledby="critics-title">
         <h2 id="critics-title">Critic by critic</h2>
         <p class="muted small">
-          Each critic picks the tool they scored higher; a take beats no take, and equal scores tie. Critics who reviewed none of these tools are not
-          listed.
+          Each critic picks the tool they scored highest, if they would ship it; a take beats no take, and equal scores tie. A critic who skips every
+          tool picks none and only says which it would rather have. Critics who reviewed none of these tools are not listed.
         </p>
         {c.scorecard.length === 0 ? (
           <p class="notice">No critic has reviewed {joinNames(names)} yet.</p>
@@ -130,7 +135,10 @@ const FACT_ROWS: [string, keyof DecisionFacts][] = [
 
 function DecisionTable({ comparison: c, facts }: { comparison: Comparison; facts: DecisionFacts[] }) {
   const rows = decisionRows(c);
-  const bestShip = Math.max(...c.panels.map((p) => p.shipPct ?? -1));
+  // Only the figures the rule used get the winner's colour, so the table never points at another tool than the pick.
+  const o = c.overall;
+  const decided = (label: string, i: number) =>
+    o.kind === 'tool' && o.index === i && ((label === 'Critic picks' && o.reason === 'picks') || (label === 'Mean score' && o.reason === 'mean-score'));
   return (
     <div class="table-scroll" tabindex={0} role="region" aria-labelledby="decision-title">
       <table class={`decision-table cols-${c.tools.length}`}>
@@ -151,9 +159,15 @@ function DecisionTable({ comparison: c, facts }: { comparison: Comparison; facts
               {row.values.map((value, i) => {
                 const panel = c.panels[i]!;
                 if (row.label === 'Panel verdict') return <td><PanelVerdict summary={panel} /></td>;
+                if (row.label === 'Critic picks' || row.label === 'Mean score')
+                  return (
+                    <td class={decided(row.label, i) ? 'lead-cell' : undefined}>
+                      <span class="big-num">{value}</span>
+                    </td>
+                  );
                 if (row.label === 'Panel ship %')
                   return (
-                    <td class={panel.shipPct != null && panel.shipPct === bestShip && c.tools.length > 1 ? 'lead-cell' : undefined}>
+                    <td>
                       <span class="big-num">{value}</span>
                       {/* The tick marks a majority: above it, more critics ship than skip. */}
                       {panel.shipPct != null && <ScoreBar score={panel.shipPct} verdict={panel.label === 'Skip' ? 'skip' : 'ship'} threshold={50} />}
@@ -268,6 +282,15 @@ function PickText({ row, comparison: c, critic }: { row: ScorecardRow; compariso
       <span class="pick-name">
         Tie
         {pick.indices.length < c.tools.length && <span class="small muted"> ({joinNames(pick.indices.map((i) => c.tools[i]!.name))})</span>}
+      </span>
+    );
+  }
+  if (pick.kind === 'rather') {
+    const names = joinNames(pick.indices.map((i) => c.tools[i]!.name));
+    return (
+      <span class="muted rather">
+        No pick · skips all
+        <span class="small"> · {pick.indices.length === 1 ? `would rather have ${names} (higher score)` : `${names} score the same`}</span>
       </span>
     );
   }

@@ -1,4 +1,4 @@
-import type { CommunitySummary, PanelSummary } from '../../domain/summary.js';
+import { chipParts, type CommunitySummary, type PanelSummary } from '../../domain/summary.js';
 import type { ToolWithPanel } from '../../catalog/catalog.service.js';
 import { BookmarkButton } from './community.js';
 import { urls } from '../../urls.js';
@@ -13,24 +13,44 @@ export const HowWeDecide = () => (
 );
 
 /**
- * "Ship · 3 ship / 1 skip" with "75%" beside it, coloured by label; "No panel takes yet" otherwise.
+ * The one verdict chip, used wherever a panel verdict shows: "Ship 75% · 3 ship / 1 skip · avg 83" — label and ship %
+ * in the coloured pill, then the counts and the mean score, each part named. "No panel takes yet" otherwise.
  * `explain` adds the "How we decide" link (tool and compare pages; cards in lists link to the tool page instead).
  */
 export function PanelVerdict({ summary, compact, explain }: { summary: PanelSummary; compact?: boolean; explain?: boolean }) {
+  const how = explain && (
+    <>
+      {' '}
+      <HowWeDecide />
+    </>
+  );
   if (!summary.label)
     return (
-      <span class="verdict">
+      <>
         <span class={pillClass(null)}>{summary.text}</span>
-        {explain && <> <HowWeDecide /></>}
-      </span>
+        {how}
+      </>
     );
+  const [head, counts, avg] = chipParts(summary);
   return (
-    <span class="verdict">
-      <span class={pillClass(summary.label)}>{compact ? summary.label : summary.text}</span>{' '}
-      <span class="pct">{summary.shipPct}%</span>
-      {compact && <span class="visually-hidden"> ({summary.text})</span>}
-      {explain && <> <HowWeDecide /></>}
-    </span>
+    <>
+      <span class="verdict verdict-chip">
+        <span class={pillClass(summary.label)}>{head}</span>
+        {compact ? (
+          <span class="visually-hidden"> · {counts} · {avg}</span>
+        ) : (
+          <span class="verdict-parts small">
+            {' · '}
+            <span class="verdict-counts">{counts}</span>
+            {' · '}
+            <abbr class="verdict-avg" title="mean score of the panel's takes, out of 100">
+              {avg}
+            </abbr>
+          </span>
+        )}
+      </span>
+      {how}
+    </>
   );
 }
 
@@ -46,7 +66,7 @@ export function Avatar({ name }: { name: string }) {
   );
 }
 
-/** A tool in a list: name, initial, category, tagline, panel label and ship %. */
+/** A tool in a list: name, initial, category, tagline and the verdict chip (its mean score is what search sorts by). */
 export function ToolCard({ item, actions: given }: { item: ToolWithPanel; actions?: unknown }) {
   const t = item.tool;
   // By default a bookmark button (it reads the request's community state; outside a request it renders nothing).

@@ -7,7 +7,7 @@ import { errorPage } from '../errors.js';
 import { ComparePage, ComparePicker, compareTitle, QUESTION } from '../components/compare-view.js';
 import { criticOrder } from '../components/tool-helpers.js';
 import { compareBySlugs, loadComparables, similarTools } from '../../catalog/catalog.service.js';
-import { countTools, findToolsBySlugs, suggestedPairs, type ToolChoice } from '../../catalog/tools.repo.js';
+import { alternativesTo, categoryLeads, countTools, findToolsBySlugs, type ToolChoice } from '../../catalog/tools.repo.js';
 import { suggestTools } from '../../catalog/search.repo.js';
 import { COMPARE_RULE, compareProblem, MAX_COMPARE, overallText } from '../../domain/compare.js';
 import { excerpt } from '../../domain/text.js';
@@ -156,6 +156,26 @@ async function pickerPage(site: Site, picked: ToolChoice[], notice?: string, add
       notice={notice ?? (full && add ? `Compare takes at most ${MAX_COMPARE} tools at once; remove one to add another.` : undefined)}
     />,
   );
+}
+
+/**
+ * One head-to-head per category: one of its most-reviewed tools against its closest alternative, a tool doing the
+ * same job (alternativesTo), so no pair is "Suno vs Whisper". A few bounded queries per category, once per data version.
+ */
+async function suggestedPairs(db: Site['store']['db']): Promise<[ToolChoice, ToolChoice][]> {
+  const leads = await categoryLeads(db, 3);
+  const pairs: [ToolChoice, ToolChoice][] = [];
+  const seen = new Set<string>();
+  const done = new Set<string>();
+  for (const lead of leads) {
+    if (done.has(lead.categorySlug)) continue;
+    const other = (await alternativesTo(db, lead, 4)).find((a) => !seen.has([lead.slug, a.slug].sort().join(' ')));
+    if (!other) continue;
+    seen.add([lead.slug, other.slug].sort().join(' '));
+    done.add(lead.categorySlug);
+    pairs.push([lead, other]);
+  }
+  return pairs;
 }
 
 /** 404 for unknown slugs, with close matches as links to the comparison they probably meant. */

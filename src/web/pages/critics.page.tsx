@@ -75,10 +75,8 @@ function VerdictList({ data }: { data: CriticVerdicts }) {
             {review.kind === 'take' ? (
               <span class="verdict-score">
                 <span class={`pill pill-${review.verdict}`}>{review.verdict === 'ship' ? 'Ship' : 'Skip'}</span>{' '}
-                <span class="score">
-                  {review.score}
-                  <span class="muted small">/100</span>
-                </span>
+                {/* Worded like the verdict chip ("avg 83"): a named figure, not a bare "47/100". */}
+                <span class="score">score {review.score}</span>
               </span>
             ) : (
               <span class="pill pill-none">{NO_PANEL_TAKE}</span>

@@ -10,6 +10,7 @@ import { ToolSearch } from '../components/tool-search.js';
 type ToolName = { slug: string; name: string; categorySlug: string };
 import { CategoryChips, SectionHead, ToolGrid } from '../components/lists.js';
 import { urls } from '../../urls.js';
+import { sameJob } from '../../domain/compare.js';
 
 export const HOME_LATEST = 12;
 const SUGGESTIONS = 4;
@@ -20,21 +21,21 @@ export interface Suggestion {
 }
 
 /**
- * Comparisons worth a click: each recent tool (newest first) with another tool of its category (people
- * compare like with like), one pair per category, so the suggestions follow what the catalog just gained.
+ * Comparisons worth a click: each recent tool (newest first) with another recent tool doing the same job
+ * (sameJob: a shared use-case or two shared tags, not merely a category; no "Suno vs Whisper"), each tool in
+ * one pair at most, so the suggestions follow what the catalog just gained.
  */
-export function suggestComparisons(recent: readonly ToolWithPanel[], all: readonly ToolName[], max = SUGGESTIONS): Suggestion[] {
+export function suggestComparisons(recent: readonly ToolWithPanel[], max = SUGGESTIONS): Suggestion[] {
+  const job = (t: ToolWithPanel['tool']) => ({ tags: JSON.parse(t.tags) as string[], bestFor: t.bestFor });
   const out: Suggestion[] = [];
-  const usedCategories = new Set<string>();
+  const used = new Set<number>();
   for (const { tool } of recent) {
     if (out.length >= max) break;
-    if (usedCategories.has(tool.categorySlug)) continue;
-    // Prefer a partner that is also recent (the cards right below), then any tool of the category.
-    const partner =
-      recent.find((r) => r.tool.categorySlug === tool.categorySlug && r.tool.id !== tool.id)?.tool ??
-      all.find((t) => t.categorySlug === tool.categorySlug && t.slug !== tool.slug);
+    if (used.has(tool.id)) continue;
+    // A partner among the cards right below.
+    const partner = recent.find((r) => r.tool.id !== tool.id && !used.has(r.tool.id) && sameJob(job(tool), job(r.tool)))?.tool;
     if (!partner) continue;
-    usedCategories.add(tool.categorySlug);
+    used.add(tool.id).add(partner.id);
     const [first, second] = tool.slug < partner.slug ? [tool, partner] : [partner, tool];
     out.push({ href: urls.compare([tool.slug, partner.slug]), label: `${first.name} vs ${second.name}` });
   }
@@ -122,10 +123,8 @@ export function registerHome(app: App, site: Site): void {
     const db = site.store.db;
     showsTools(c, []); // no vote counts on this page
     const [rows, total, categories] = await Promise.all([listTools(db, { limit: HOME_LATEST }), countTools(db), listCategories(db)]);
-    // Partners for the suggested match-ups: the newest two tools of each category shown (a bounded read, not every name).
-    const shown = [...new Set(rows.map((r) => r.categorySlug))];
-    const [latest, partners] = await Promise.all([withPanels(db, rows), Promise.all(shown.map((slug) => listTools(db, { categorySlug: slug, limit: 2 })))]);
-    const tools = partners.flat();
+    // Match-ups pair tools doing the same job among the newest cards (suggestComparisons).
+    const latest = await withPanels(db, rows);
     return c.html(
       renderPage(
         site,
@@ -135,7 +134,7 @@ export function registerHome(app: App, site: Site): void {
           path: urls.home,
           nav: 'home',
         },
-        <HomePage site={site} latest={latest} total={total} categories={categories} suggestions={suggestComparisons(latest, tools)} />,
+        <HomePage site={site} latest={latest} total={total} categories={categories} suggestions={suggestComparisons(latest)} />,
       ),
     );
   });

@@ -11,11 +11,12 @@ import { CommunityActions } from '../components/community.js';
 import { Provenance, ScoreVerdict, Scorecard } from '../components/scorecard.js';
 import { criticName, criticOrder, escapeAttr, formatDate, provenance, safeHref } from '../components/tool-helpers.js';
 import { similarTools, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
-import { findToolBySlug, listTools } from '../../catalog/tools.repo.js';
+import { alternativesTo, findToolBySlug, listTools } from '../../catalog/tools.repo.js';
 import { ToolSearch } from '../components/tool-search.js';
+import { MIN_SHARED_TAGS } from '../../domain/compare.js';
 import { reviewHistory, toPanelReview } from '../../catalog/reviews.repo.js';
 import { voteCounts } from '../../community/votes.repo.js';
-import { disagree, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
+import { chipText, disagree, disagreementText, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
 import { excerpt } from '../../domain/text.js';
 import { PRICING_LABELS } from '../../domain/pricing.js';
 import { absolute, urls } from '../../urls.js';
@@ -23,6 +24,7 @@ import { toolEvidence, type ToolEvidence } from '../../research/evidence.service
 import { Citations, Sources } from '../components/evidence.js';
 
 const NEIGHBOURS = 6;
+const ALTERNATIVES = 4;
 
 export function registerToolPages(app: App, site: Site): void {
   app.get('/tools/:slug', cacheable, async (c) => {
@@ -38,26 +40,28 @@ export function registerToolPages(app: App, site: Site): void {
     const [item] = await withPanels(db, [tool]);
     // Its vote counts are the only per-tool figures here: a vote on it drops this page, a vote elsewhere does not.
     showsTools(c, [tool.id]);
-    const [votes, history, sameCategory, corrections] = await Promise.all([
+    const [votes, history, sameCategory, corrections, sameJob] = await Promise.all([
       voteCounts(db, [tool.id]),
       reviewHistory(db, tool.id),
       listTools(db, { categorySlug: tool.categorySlug, limit: NEIGHBOURS + 1 }),
       correctionsOfTool(db, tool.id),
+      alternativesTo(db, tool, ALTERNATIVES),
     ]);
     const neighbours = await withPanels(db, sameCategory.filter((t) => t.id !== tool.id).slice(0, NEIGHBOURS));
+    const alternatives = await withPanels(db, sameJob);
     const evidence = await toolEvidence(db, tool.id, item!.reviews.map((r) => r.id), [...new Set(history.flatMap((r) => (r.runId ? [r.runId] : [])))]);
     const v = votes.get(tool.id) ?? { ships: 0, skips: 0 };
     const community = summarizeVotes(v.ships, v.skips);
     const s = item!.summary;
     const description = excerpt(
-      `${tool.tagline.replace(/[.\s]+$/, '')}. Panel verdict: ${s.label ? `${s.text} (${s.shipPct}% ship)` : s.text}.`,
+      `${tool.tagline.replace(/[.\s]+$/, '')}. Panel verdict: ${chipText(s)}.`,
       200,
     );
     return c.html(
       renderPage(
         site,
         { title: excerpt(`${tool.name}: ${tool.tagline}`, 70), description, path: urls.tool(tool.slug), ogImage: urls.toolImage(tool.slug) },
-        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} corrections={corrections} evidence={evidence} />,
+        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} alternatives={alternatives} corrections={corrections} evidence={evidence} />,
       ),
     );
   });
@@ -98,11 +102,13 @@ interface ToolPageProps {
   community: CommunitySummary;
   history: ReviewRow[];
   neighbours: ToolWithPanel[];
+  /** Tools doing the same job (shared use-case or tags), not merely the same broad category. */
+  alternatives: ToolWithPanel[];
   corrections: CorrectionRow[];
   evidence: ToolEvidence;
 }
 
-function ToolPage({ site, item, community, history, neighbours, corrections, evidence }: ToolPageProps) {
+function ToolPage({ site, item, community, history, neighbours, alternatives, corrections, evidence }: ToolPageProps) {
   const { tool, summary } = item;
   const tags = parseTags(tool.tags);
   const order = criticOrder(site.critics);
@@ -124,12 +130,16 @@ function ToolPage({ site, item, community, history, neighbours, corrections, evi
         <div class="tool-hero-text">
           <h1>{tool.name}</h1>
           <p class="tool-tagline">{tool.tagline}</p>
+          {tool.bestFor && (
+            <p class="tool-best-for">
+              <strong>Best for:</strong> {tool.bestFor}
+            </p>
+          )}
           <div class="tool-verdicts">
             <div class="verdict-line">
               <span class="verdict-label">Panel</span>
               <span class="verdict-values">
                 <PanelVerdict summary={summary} explain />
-                {summary.meanScore != null && <span class="small muted">mean score {summary.meanScore}</span>}
               </span>
             </div>
             <div class="verdict-line">
@@ -142,8 +152,7 @@ function ToolPage({ site, item, community, history, neighbours, corrections, evi
           </div>
           {disagree(summary, community) && (
             <p class="notice disagree">
-              <strong>Critics and community disagree.</strong> The panel says {summary.label}, voters say {community.label}. Read the takes below and
-              decide which side sounds like your situation.
+              {disagreementText(summary, community)} Read the takes below and decide which side sounds like your situation.
             </p>
           )}
           <p class="tool-actions">
@@ -269,11 +278,36 @@ function ToolPage({ site, item, community, history, neighbours, corrections, evi
             </ul>
           </section>
 
-          <CompareBox tool={tool} neighbours={neighbours} />
+          <CompareBox tool={tool} neighbours={alternatives} />
 
           <BadgeBox site={site} tool={tool} />
         </aside>
       </div>
+
+      <section class="tool-alternatives" aria-labelledby="alternatives-title">
+        <h2 id="alternatives-title">Alternatives to {tool.name}</h2>
+        {alternatives.length === 0 ? (
+          <p class="muted">
+            Nothing else in the catalog does the same job yet: no tool shares {tool.name}'s use-case or {MIN_SHARED_TAGS} of its tags.
+          </p>
+        ) : (
+          <>
+            <p class="small muted">Tools that do the same job: the same use-case, or at least {MIN_SHARED_TAGS} shared tags.</p>
+            <div class="grid">
+              {alternatives.map((n) => (
+                <ToolCard
+                  item={n}
+                  actions={
+                    <a class="small" href={urls.compare([tool.slug, n.tool.slug])}>
+                      {tool.name} vs {n.tool.name}
+                    </a>
+                  }
+                />
+              ))}
+            </div>
+          </>
+        )}
+      </section>
 
       {neighbours.length > 0 && (
         <section class="tool-related" aria-labelledby="related-title">
