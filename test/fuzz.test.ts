@@ -14,7 +14,7 @@ import { CSS, JS } from '../src/web/assets.js';
  * number of runs per route, so a run is deterministic and bounded (about a thousand requests per dialect).
  */
 
-const SEED = 20261130;
+const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 /** FUZZ_RUNS=200 for a longer local hunt; FUZZ_DEBUG=1 logs slow requests. */
 const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 16);
 const ADMIN_TOKEN = 'admin-token-for-fuzzing-0123456789abcdef';
