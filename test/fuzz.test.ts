@@ -340,7 +340,7 @@ for (const { dialect, skip } of DIALECTS) {
     let routes: Route[];
     let requests = 0;
     const statuses = new Map<number, number>();
-    const started = Date.now();
+    let started = 0;
     const run = async (r: Req) => {
       requests++;
       let res: Res;
@@ -358,6 +358,7 @@ for (const { dialect, skip } of DIALECTS) {
 
     before(async () => {
       escapedMarks = 0;
+      started = Date.now();
       s = await startTestSite(dialect, { env: { ADMIN_TOKEN } });
       // Limits would answer 429 before the handler runs; lift them so the generated input reaches the code.
       const limiter = new RateLimiter(s.store.db, bigLimits);
