@@ -29,7 +29,14 @@ const CACHE_PARAMS: [RegExp, readonly string[]][] = [
 export const cacheKey = (url: string) => {
   // Plain paths without a query are their own key; anything a URL parser might rewrite (dots, escapes, a full URL) is parsed.
   if (/^\/[\w\-/]*$/.test(url) && !url.includes('//')) return url;
-  const u = new URL(url, 'http://x');
+  // A request target ("//x", "///") is appended to an origin, as the server does; resolved against a base it would
+  // name another host ("//x/a" -> "/a") or throw ("///"), and a throw here is outside Hono's error handler.
+  let u: URL;
+  try {
+    u = url.startsWith('/') ? new URL(`http://x${url}`) : new URL(url);
+  } catch {
+    return url;
+  }
   if (!u.search) return u.pathname;
   const names = CACHE_PARAMS.find(([re]) => re.test(u.pathname))?.[1] ?? [];
   const kept = new URLSearchParams();
@@ -92,12 +99,23 @@ function fromCache(c: Context, status: number, body: Buffer, etag: string, heade
   return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body), { status, headers: h });
 }
 
-const anyUnstorable = (v: unknown): boolean =>
-  typeof v === 'string'
-    ? !isStorableText(v)
-    : Array.isArray(v)
-      ? v.some(anyUnstorable)
-      : !!v && typeof v === 'object' && Object.entries(v).some(([k, x]) => !isStorableText(k) || anyUnstorable(x));
+/** Walks with a list, not recursion: a JSON body nested thousands deep must not overflow the stack (a 500). */
+function anyUnstorable(root: unknown): boolean {
+  const todo = [root];
+  while (todo.length) {
+    const v = todo.pop();
+    if (typeof v === 'string') {
+      if (!isStorableText(v)) return true;
+    } else if (Array.isArray(v)) for (const x of v) todo.push(x);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (!isStorableText(k)) return true;
+        todo.push(x);
+      }
+    }
+  }
+  return false;
+}
 
 /**
  * Refuses, in one place and the same way on both databases, input that PostgreSQL cannot store or compare
