@@ -73,10 +73,17 @@ test('critic picks and the overall pick agree with a recomputation', () => {
         const scores = cells.map((r) => (r?.kind === 'take' ? r.score : -1));
         const best = Math.max(...scores);
         const top = scores.flatMap((s, i) => (s === best ? [i] : []));
+        // A critic picks the tool it scored highest, and only one it would ship (its verdict, not just its score).
+        const ships = top.some((i) => cells[i]?.kind === 'take' && cells[i].verdict === 'ship');
         if (row.pick.kind === 'tool') {
-          assert.ok(best >= 0 && top.length === 1 && top[0] === row.pick.index, `${row.critic}: ${JSON.stringify(row.pick)} vs scores ${scores}`);
+          assert.ok(ships && top.length === 1 && top[0] === row.pick.index, `${row.critic}: ${JSON.stringify(row.pick)} vs scores ${scores}`);
           counted[row.pick.index]!++;
         } else if (row.pick.kind === 'tie') {
+          assert.ok(ships);
+          assert.deepEqual(row.pick.indices, top);
+        } else if (row.pick.kind === 'rather') {
+          // Skips every tool it took: it would rather have the higher score, and that is no pick.
+          assert.ok(best >= 0 && !ships, `${row.critic}: "rather" although it ships ${scores}`);
           assert.deepEqual(row.pick.indices, top);
         } else if (cells.every((r) => r !== undefined)) {
           // Every tool reviewed and still no pick: only when no cell is a take.
