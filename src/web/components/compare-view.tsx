@@ -13,6 +13,7 @@ import { excerpt } from '../../domain/text.js';
 import { CommunityActions } from './community.js';
 import { disagree } from '../../domain/summary.js';
 import { urls } from '../../urls.js';
+import { CompareLead } from './compare-lead.js';
 
 export const QUESTION = 'Which one should you ship with?';
 
@@ -39,6 +40,7 @@ export function ComparePage({ comparison: c, tools, critics, threshold, everyone
           ))}
         </h1>
         <p class="lead">{QUESTION}</p>
+        <CompareLead comparison={c} />
         <ul class={`contenders contenders-${c.tools.length}`}>
           {tools.map((t, i) => (
             <li class={`card contender${i === picked ? ' contender-picked' : ''}`}>
@@ -55,11 +57,6 @@ export function ComparePage({ comparison: c, tools, critics, threshold, everyone
               <PanelVerdict summary={c.panels[i]!} />
               <CommunityActions tool={t.tool} counts={c.communities[i]} />
               {disagree(c.panels[i]!, c.communities[i]!) && <p class="small disagree-note">Critics and community disagree.</p>}
-              {i === picked && (
-                <p class="contender-flag">
-                  <span aria-hidden="true">★</span> The panel's pick
-                </p>
-              )}
             </li>
           ))}
         </ul>
