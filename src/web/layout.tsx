@@ -101,7 +101,7 @@ export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; c
               <li><a href={urls.signIn()}>Sign in</a></li>
               <li><a href={urls.digest}>Digest archive</a></li>
               <li><a href={urls.critics}>Meet the critics</a></li>
-              <li><a href={urls.feed}>Atom feed</a></li>
+              <li><a href={urls.feeds}>Follow new verdicts (feed)</a></li>
               <li><a href={urls.openapi}>JSON API</a></li>
               <li><a href="/sitemap.xml">Sitemap</a></li>
             </ul>
