@@ -15,7 +15,7 @@ import { summarizeVotes } from '../../domain/summary.js';
 import { limiterFor, type LimitName } from '../../community/rate-limit.js';
 import { castVote, removeVote, voteCounts } from '../../community/votes.repo.js';
 import { addBookmark, bookmarkedTools, removeBookmark } from '../../community/bookmarks.repo.js';
-import { urls } from '../../urls.js';
+import { absolute, urls, withQuery } from '../../urls.js';
 
 /** Votes and bookmarks (POST, 303 back, or JSON for the script), and /bookmarks with export and compare. */
 export function votesApp(site: Site): Hono<AppEnv> {
@@ -68,10 +68,10 @@ export function votesApp(site: Site): Hono<AppEnv> {
     return c.html(
       renderPage(
         site,
-        { title: 'Your bookmarks', description: 'Tools you bookmarked on Verdict.', path: '/bookmarks', noindex: true, nav: 'bookmarks' },
+        { title: 'Your bookmarks', description: 'Tools you bookmarked on Verdict.', path: urls.bookmarks, noindex: true, nav: 'bookmarks' },
         <section class="bookmarks-page">
           <h1>Your bookmarks</h1>
-          <AccountLine next="/bookmarks" />
+          <AccountLine next={urls.bookmarks} />
           {error === 'pick' && (
             <p class="notice" role="alert">
               Pick between two and {MAX_COMPARE} bookmarked tools to compare.
@@ -81,17 +81,17 @@ export function votesApp(site: Site): Hono<AppEnv> {
             <div class="card empty-state">
               <p>No bookmarks yet. Use the Bookmark button on any tool to keep it here, then compare your shortlist side by side.</p>
               <p>
-                <a class="btn" href="/">Browse tools</a>
+                <a class="btn" href={urls.home}>Browse tools</a>
               </p>
             </div>
           ) : (
             <>
-              <form id="compare-bookmarks" class="bookmarks-toolbar" method="get" action="/bookmarks/compare">
+              <form id="compare-bookmarks" class="bookmarks-toolbar" method="get" action={urls.bookmarksCompare}>
                 <p class="small muted">
                   {items.length} {items.length === 1 ? 'tool' : 'tools'}. Tick two to {MAX_COMPARE}, then compare them side by side.
                 </p>
                 <button type="submit">Compare selected</button>
-                <a class="btn btn-quiet" href="/bookmarks.json" download="verdict-bookmarks.json">
+                <a class="btn btn-quiet" href={urls.bookmarksJson} download="verdict-bookmarks.json">
                   Export JSON
                 </a>
               </form>
@@ -136,7 +136,7 @@ export function votesApp(site: Site): Hono<AppEnv> {
         tagline: t.tagline,
         category: t.category,
         url: t.url,
-        page: `${base}/tools/${t.slug}`,
+        page: absolute(base, urls.tool(t.slug)),
         bookmarkedAt: t.bookmarkedAt,
       })),
     };
@@ -150,9 +150,8 @@ export function votesApp(site: Site): Hono<AppEnv> {
   // The checkbox form sends tools=a&tools=b; the compare pages take one comma-separated list.
   app.get('/bookmarks/compare', (c) => {
     const picked = [...new Set((c.req.queries('tools') ?? []).flatMap((s) => s.split(',')).map((s) => s.trim().toLowerCase()).filter((s) => /^[a-z0-9-]{1,80}$/.test(s)))];
-    if (picked.length < 2 || picked.length > MAX_COMPARE) return c.redirect('/bookmarks?error=pick', 303);
-    if (picked.length === 2) return c.redirect(`/compare/${[...picked].sort().join('-vs-')}`, 303);
-    return c.redirect(`/compare?tools=${picked.map(encodeURIComponent).join(',')}`, 303);
+    if (picked.length < 2 || picked.length > MAX_COMPARE) return c.redirect(withQuery(urls.bookmarks, { error: 'pick' }), 303);
+    return c.redirect(urls.compare(picked), 303);
   });
   return app;
 }
