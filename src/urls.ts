@@ -73,6 +73,8 @@ export const urls = {
   toolImage: (slug: string) => `/og/tools/${slug}.png`,
   compareImage: (a: string, b: string) => `/og/compare/${comparePair(a, b)}.png`,
   feed: '/feed.xml',
+  /** A page that says what the feed is and how to follow it (the footer links here, not to the XML). */
+  feeds: '/feeds',
   sitemap: '/sitemap.xml',
   robots: '/robots.txt',
   digest: '/digest',

@@ -83,7 +83,7 @@ for (const { dialect, skip } of DIALECTS) {
         await page.reload();
         const again = page.locator('.tool-verdicts form.bookmark-form[data-tool="cursor"] button');
         assert.equal(await again.getAttribute('aria-pressed'), 'true');
-        assert.equal(await page.locator('form.vote-form[data-tool="cursor"] button[value="skip"]').getAttribute('aria-pressed'), 'true');
+        assert.equal(await page.locator('form.vote-form[data-tool="cursor"] button[data-vote="skip"]').getAttribute('aria-pressed'), 'true');
       });
 
       test('bookmarks page: bookmark a card from a list, compare two in one click', async () => {

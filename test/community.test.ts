@@ -151,7 +151,7 @@ for (const { dialect, skip } of DIALECTS) {
 
       const res = await a.post('/tools/smolvlm2/vote', { vote: 'ship', return_to: '/tools/smolvlm2' });
       assert.equal(res.status, 303);
-      assert.equal(res.headers.get('location'), '/tools/smolvlm2');
+      assert.equal(res.headers.get('location'), '/tools/smolvlm2?done=voted&tool=smolvlm2#vote-smolvlm2', 'back at the form, saying what happened');
       const cookie = res.headers.getSetCookie()[0]!;
       assert.match(cookie, /^verdict_v=[\w-]+\.[\w-]+;/);
       assert.match(cookie, /HttpOnly/);
@@ -176,10 +176,10 @@ for (const { dialect, skip } of DIALECTS) {
       for (const evil of ['//evil.example', 'https://evil.example/x', '/\\evil.example']) {
         const res = await a.post('/tools/cursor/vote', { vote: 'skip', return_to: evil });
         assert.equal(res.status, 303);
-        assert.equal(res.headers.get('location'), '/tools/cursor');
+        assert.equal(res.headers.get('location'), '/tools/cursor?done=voted&tool=cursor#vote-cursor');
       }
       const res = await a.post('/tools/cursor/vote', { vote: 'skip', return_to: '/compare/cursor-vs-smolvlm2?x=1' });
-      assert.equal(res.headers.get('location'), '/compare/cursor-vs-smolvlm2?x=1');
+      assert.equal(res.headers.get('location'), '/compare/cursor-vs-smolvlm2?x=1&done=voted&tool=cursor#vote-cursor');
     });
 
     test('changing a vote replaces it; JSON answers carry the new counts', async () => {
@@ -323,7 +323,7 @@ for (const { dialect, skip } of DIALECTS) {
       for (const slug of ['smolvlm2', 'cursor', 'karpathy-coding-skills']) {
         const r = await a.post(`/tools/${slug}/bookmark`, { action: 'add', return_to: '/bookmarks' });
         assert.equal(r.status, 303);
-        assert.equal(r.headers.get('location'), '/bookmarks');
+        assert.equal(r.headers.get('location'), `/bookmarks?done=bookmarked&tool=${slug}#bookmark-${slug}`);
       }
       // Adding twice is harmless.
       const again = (await (await a.post('/tools/cursor/bookmark', { action: 'add' }, { json: true })).json()) as { bookmarked: boolean };

@@ -152,8 +152,9 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(!html.includes('<select') && !html.includes('<option'), 'no pick list');
       // The badge and its snippet.
       assert.ok(html.includes('<img src="/badge/karpathy-coding-skills.svg"'));
+      // (<wbr> after each path slash lets the snippet wrap there; it is not part of the copied text.)
       assert.ok(
-        html.includes(
+        html.replaceAll(/<wbr\s*\/?>/g, '').includes(
           '&lt;a href=&quot;http://verdict.test/tools/karpathy-coding-skills&quot;&gt;&lt;img src=&quot;http://verdict.test/badge/karpathy-coding-skills.svg&quot; alt=&quot;Verdict: Karpathy Coding Skills',
         ),
       );
@@ -436,7 +437,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(!tool.html.includes('<img src=x'));
       assert.ok(tool.html.includes('Reason &lt;script&gt;'), 'abstention reason');
       // The badge snippet is escaped for the page it will be pasted into, then again for this one.
-      assert.ok(tool.html.includes('alt=&quot;Verdict: Evil &amp;quot;&amp;lt;b&amp;gt;Tool&amp;lt;/b&amp;gt;&amp;quot;'));
+      assert.ok(tool.html.replaceAll(/<wbr\s*\/?>/g, '').includes('alt=&quot;Verdict: Evil &amp;quot;&amp;lt;b&amp;gt;Tool&amp;lt;/b&amp;gt;&amp;quot;'));
       const cmp = await page('/compare/smolvlm2-vs-xss-tool');
       assert.equal(cmp.status, 200);
       assert.ok(cmp.html.includes('&lt;script&gt;'));

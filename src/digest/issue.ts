@@ -6,6 +6,7 @@ import { toolNamesByIds, toolsInCategories } from '../catalog/tools.repo.js';
 import { votesChangedBetween } from '../community/votes.repo.js';
 import { summarize, type PanelLabel, type PanelSummary } from '../domain/summary.js';
 import { weekLabel, weekRange } from './week.js';
+import { urls } from '../urls.js';
 
 /**
  * One weekly issue's shared content: the same for every subscriber, frozen (stored as JSON) when the
@@ -47,8 +48,6 @@ export interface IssueContent {
 
 export const DIGEST_NAME = 'Weekly AI Tool Verdicts';
 export const MAX_COMPARISONS = 5;
-
-export const comparePath = (a: string, b: string) => `/compare/${[a, b].sort().join('-vs-')}`;
 
 export function issueSubject(content: IssueContent): string {
   const n = content.verdicts.length;
@@ -108,7 +107,7 @@ async function notableComparisons(db: DbOrTx, verdicts: readonly IssueTool[]): P
     for (const p of peers) {
       if (p.categorySlug !== v.categorySlug || p.slug === v.slug) continue;
       if (!((p.label === 'Ship' && v.label === 'Skip') || (p.label === 'Skip' && v.label === 'Ship'))) continue;
-      const path = comparePath(v.slug, p.slug);
+      const path = urls.compare([v.slug, p.slug]);
       if (seen.has(path)) continue;
       seen.add(path);
       const [ship, skip] = v.label === 'Ship' ? [v, p] : [p, v];

@@ -3,6 +3,7 @@ import { CSS, JS, TOOL_SEARCH } from './assets.js';
 import type { Site } from './site.js';
 import { NewsletterBlock } from './components/newsletter.js';
 import { urls } from '../urls.js';
+import { currentCommunity } from './visitor.js';
 
 export interface PageMeta {
   title: string;
@@ -75,6 +76,12 @@ export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; c
               <input id="site-search" type="search" name="q" placeholder="Search tools" />
               <button type="submit">Search</button>
             </form>
+            {/* On phones the form above is hidden (it took a row of its own): search is one tap away on its page. */}
+            <a class="header-search-link" href={urls.search()}>
+              <SearchIcon />
+              Search
+            </a>
+            <AccountLink />
           </div>
         </header>
         {/* tabindex -1: the skip link moves focus here, not just the scroll position, so the next Tab starts inside main. */}
@@ -95,7 +102,7 @@ export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; c
               <li><a href={urls.signIn()}>Sign in</a></li>
               <li><a href={urls.digest}>Digest archive</a></li>
               <li><a href={urls.critics}>Meet the critics</a></li>
-              <li><a href={urls.feed}>Atom feed</a></li>
+              <li><a href={urls.feeds}>Follow new verdicts (feed)</a></li>
               <li><a href={urls.openapi}>JSON API</a></li>
               <li><a href="/sitemap.xml">Sitemap</a></li>
             </ul>
@@ -103,6 +110,32 @@ export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; c
         </footer>
       </body>
     </html>
+  );
+}
+
+const SearchIcon = () => (
+  <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round">
+    <circle cx="10.5" cy="10.5" r="6.5" />
+    <path d="m15.5 15.5 5 5" />
+  </svg>
+);
+
+/**
+ * Who is signed in, or a way to sign in. Pages for browsers without a personal cookie are cached and shared,
+ * and those browsers are never signed in, so the shared copy always says "Sign in".
+ */
+function AccountLink() {
+  const state = currentCommunity();
+  const email = state?.visitor?.email;
+  return email ? (
+    <a class="header-account" href={urls.signIn()} title={`Signed in as ${email}`}>
+      <span class="header-account-label">Signed in as </span>
+      <span class="header-account-email">{email}</span>
+    </a>
+  ) : (
+    <a class="header-account" href={urls.signIn(state && !state.path.startsWith(urls.signIn()) ? state.path : undefined)}>
+      Sign in
+    </a>
   );
 }
 

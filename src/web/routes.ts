@@ -10,6 +10,7 @@ import { registerComparePages } from './pages/compare.page.js';
 import { registerDigest } from './pages/digest.page.js';
 import { registerApi } from './api/api.js';
 import { registerFeeds } from './feeds.js';
+import { registerFeedsPage } from './pages/feeds.page.js';
 import { registerOg } from './og.js';
 import { registerBadges } from './badge.js';
 import { registerHome } from './pages/home.page.js';
@@ -30,6 +31,7 @@ export function registerPages(app: App, site: Site): void {
   registerComparePages(app, site);
   registerApi(app, site);
   registerFeeds(app, site);
+  registerFeedsPage(app, site);
   registerOg(app, site);
   registerBadges(app, site);
   registerHome(app, site);

@@ -1,6 +1,8 @@
+import { tryGetContext } from 'hono/context-storage';
 import { currentCommunity } from '../visitor.js';
 import { CSRF_FIELD } from '../csrf.js';
 import { summarizeVotes } from '../../domain/summary.js';
+import { urls } from '../../urls.js';
 
 /**
  * Vote and bookmark controls. Plain forms (POST, then 303 back to this page) that 40-community.js turns
@@ -26,6 +28,24 @@ function Hidden() {
   );
 }
 
+/** What a form POST without JavaScript just did, said beside the form it came from (`?done=…&tool=…#id`). */
+export type Done = 'voted' | 'unvoted' | 'bookmarked' | 'unbookmarked';
+const DONE: readonly string[] = ['voted', 'unvoted', 'bookmarked', 'unbookmarked'] satisfies Done[];
+
+/** The id of a tool's vote or bookmark form that the redirect after a POST scrolls back to. */
+export const formId = (kind: 'vote' | 'bookmark', slug: string) => `${kind}-${slug}`;
+
+/**
+ * The `done` of this request for this tool, if any. Only visitors with a cookie see it: their pages bypass
+ * the shared cache, so a made-up `?done=` can never end up in a page served to others.
+ */
+function doneFor(slug: string, kinds: readonly Done[]): Done | undefined {
+  if (!currentCommunity()?.visitor) return undefined;
+  const req = tryGetContext()?.req;
+  const done = req?.query('done');
+  return req?.query('tool') === slug && done && DONE.includes(done) && kinds.includes(done as Done) ? (done as Done) : undefined;
+}
+
 const pillClass = (label: string | null) => `pill pill-${label ? label.toLowerCase() : 'none'}`;
 
 /**
@@ -36,8 +56,11 @@ export function VoteForm({ tool, counts, showSummary = true }: { tool: ToolRef; 
   const state = currentCommunity();
   const mine = state?.personal?.votes.get(tool.id);
   const summary = counts ? summarizeVotes(counts.ships, counts.skips) : undefined;
+  const done = doneFor(tool.slug, ['voted', 'unvoted']);
+  // The pressed button sends "none": pressing your vote again withdraws it.
+  const value = (v: 'ship' | 'skip') => (mine === v ? 'none' : v);
   return (
-    <form class="vote-form" method="post" action={`/tools/${tool.slug}/vote`} data-community="vote" data-tool={tool.slug}>
+    <form class="vote-form" id={done && formId('vote', tool.slug)} method="post" action={urls.toolVote(tool.slug)} data-community="vote" data-tool={tool.slug}>
       <Hidden />
       {showSummary && summary && (
         <span class={pillClass(summary.label)} data-community-summary={tool.slug}>
@@ -45,13 +68,13 @@ export function VoteForm({ tool, counts, showSummary = true }: { tool: ToolRef; 
         </span>
       )}
       <span class="vote-buttons" role="group" aria-label={`Your vote on ${tool.name}`}>
-        <button type="submit" name="vote" value="ship" class="vote-btn vote-ship" aria-pressed={mine === 'ship' ? 'true' : 'false'}>
+        <button type="submit" name="vote" value={value('ship')} data-vote="ship" class="vote-btn vote-ship" aria-pressed={mine === 'ship' ? 'true' : 'false'}>
           <svg aria-hidden="true" width="16" height="16" viewBox="0 0 16 16">
             <path d="M3 8.5l3 3 7-7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" />
           </svg>
           Ship
         </button>
-        <button type="submit" name="vote" value="skip" class="vote-btn vote-skip" aria-pressed={mine === 'skip' ? 'true' : 'false'}>
+        <button type="submit" name="vote" value={value('skip')} data-vote="skip" class="vote-btn vote-skip" aria-pressed={mine === 'skip' ? 'true' : 'false'}>
           <svg aria-hidden="true" width="16" height="16" viewBox="0 0 16 16">
             <path d="M4 4l8 8M12 4l-8 8" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" />
           </svg>
@@ -59,7 +82,7 @@ export function VoteForm({ tool, counts, showSummary = true }: { tool: ToolRef; 
         </button>
       </span>
       <span class="vote-status small muted" role="status" data-community-status>
-        {mine ? `You voted ${mine}.` : ''}
+        {mine ? `You voted ${mine}.` : done === 'unvoted' ? 'Vote removed.' : ''}
       </span>
     </form>
   );
@@ -70,8 +93,9 @@ export function BookmarkButton({ tool, compact }: { tool: ToolRef; compact?: boo
   const state = currentCommunity();
   if (!state) return null;
   const on = state.personal?.bookmarks.has(tool.id) ?? false;
+  const done = doneFor(tool.slug, ['bookmarked', 'unbookmarked']);
   return (
-    <form class={`bookmark-form${compact ? ' compact' : ''}`} method="post" action={`/tools/${tool.slug}/bookmark`} data-community="bookmark" data-tool={tool.slug}>
+    <form class={`bookmark-form${compact ? ' compact' : ''}`} id={done && formId('bookmark', tool.slug)} method="post" action={urls.toolBookmark(tool.slug)} data-community="bookmark" data-tool={tool.slug}>
       <Hidden />
       <input type="hidden" name="action" value={on ? 'remove' : 'add'} />
       <button type="submit" class="btn btn-quiet bookmark-btn" aria-pressed={on ? 'true' : 'false'} aria-label={`Bookmark ${tool.name}`}>
@@ -80,7 +104,19 @@ export function BookmarkButton({ tool, compact }: { tool: ToolRef; compact?: boo
         </svg>
         <span data-bookmark-label>{on ? 'Bookmarked' : 'Bookmark'}</span>
       </button>
-      <span class="visually-hidden" role="status" data-community-status></span>
+      {done ? (
+        <span class="bookmark-status small" role="status" data-community-status>
+          {done === 'bookmarked' ? (
+            <>
+              Bookmarked. <a href={urls.bookmarks}>Your bookmarks</a>
+            </>
+          ) : (
+            'Bookmark removed.'
+          )}
+        </span>
+      ) : (
+        <span class="visually-hidden" role="status" data-community-status></span>
+      )}
     </form>
   );
 }
@@ -103,7 +139,7 @@ export function AccountLine({ next }: { next?: string }) {
     return (
       <div class="account-line small">
         Signed in as <strong>{v.email}</strong>: your votes and bookmarks follow you to any device where you sign in.{' '}
-        <form class="inline-form signout-form" method="post" action="/signout">
+        <form class="inline-form signout-form" method="post" action={urls.signOut}>
           <input type="hidden" name={CSRF_FIELD} value={state!.csrf} />
           <button type="submit" class="btn-quiet linkish">
             Sign out
@@ -114,7 +150,7 @@ export function AccountLine({ next }: { next?: string }) {
   }
   return (
     <p class="account-line small muted">
-      Votes and bookmarks are kept in this browser. <a href={next ? `/signin?next=${encodeURIComponent(next)}` : '/signin'}>Sign in by email</a> to keep
+      Votes and bookmarks are kept in this browser. <a href={urls.signIn(next)}>Sign in by email</a> to keep
       them across devices.
     </p>
   );

@@ -15,6 +15,7 @@ import { CommunityActions } from './community.js';
 import { disagree, disagreementText } from '../../domain/summary.js';
 import { urls } from '../../urls.js';
 import type { DecisionFacts } from '../../research/evidence.service.js';
+import { CompareLead } from './compare-lead.js';
 
 export const QUESTION = 'Which one should you ship with?';
 
@@ -55,6 +56,7 @@ export function ComparePage({
           ))}
         </h1>
         <p class="lead">{QUESTION}</p>
+        <CompareLead comparison={c} />
         <ul class={`contenders contenders-${c.tools.length}`}>
           {tools.map((t, i) => (
             <li class={`card contender${i === picked ? ' contender-picked' : ''}`}>
@@ -71,11 +73,6 @@ export function ComparePage({
               <PanelVerdict summary={c.panels[i]!} explain />
               <CommunityActions tool={t.tool} counts={c.communities[i]} />
               {disagree(c.panels[i]!, c.communities[i]!) && <p class="small disagree-note">{disagreementText(c.panels[i]!, c.communities[i]!)}</p>}
-              {i === picked && (
-                <p class="contender-flag">
-                  <span aria-hidden="true">★</span> The panel's pick
-                </p>
-              )}
             </li>
           ))}
         </ul>

@@ -18,6 +18,7 @@ import { acceptReport, listReports, rejectReport } from '../../community/correct
 import type { ReportWithTool } from '../../community/corrections.repo.js';
 import { createMailer, type Mailer } from '../../mail/mailer.js';
 import { AdminReports } from '../components/admin-reports.js';
+import { urls, withQuery } from '../../urls.js';
 
 /** The operator's /admin page and JSON: approve or reject submitted tools (ADMIN_TOKEN; off when unset). */
 export function adminApp(site: Site): Hono<AppEnv> {
@@ -64,17 +65,17 @@ export function adminApp(site: Site): Hono<AppEnv> {
     const body = await readForm(c);
     if (!safeEqual(body.token ?? '', token)) return c.html(adminLoginPage(site, c, 'That is not the admin token.'), 403, { 'cache-control': 'no-store' });
     setCookie(c, ADMIN_COOKIE, signValue(communityState(c).secret, adminPurpose(), Math.floor(Date.now() / 1000).toString(36)), {
-      path: '/admin',
+      path: urls.admin,
       httpOnly: true,
       sameSite: 'Strict',
       secure: isHttps(c, site), // the visitor cookie's rule: PUBLIC_URL or this request is https (X-Forwarded-Proto per TRUST_PROXY)
       maxAge: ADMIN_SESSION_S,
     });
-    return c.redirect('/admin', 303);
+    return c.redirect(urls.admin, 303);
   });
   app.post('/admin/logout', verifyCsrf, (c) => {
     deleteCookie(c, ADMIN_COOKIE, { path: '/admin' });
-    return c.redirect('/admin', 303);
+    return c.redirect(urls.admin, 303);
   });
   app.get('/admin/submissions.json', async (c) => {
     if (!(await adminAuth(c))) throw new AppError('unauthorized', 'Send Authorization: Bearer ADMIN_TOKEN.', 401);
@@ -91,11 +92,11 @@ export function adminApp(site: Site): Hono<AppEnv> {
       const r = await approveSubmission(db, id);
       await site.refreshVersion();
       if (wantsJson(c)) return c.json({ ok: true, submission: adminSubmission(r.submission), tool: { id: r.toolId, slug: r.slug }, job: { id: r.jobId } });
-      return c.redirect(`/admin?done=approved-${id}`, 303);
+      return c.redirect(withQuery(urls.admin, { done: `approved-${id}` }), 303);
     }
     const s = await rejectSubmission(db, id, body.reason);
     if (wantsJson(c)) return c.json({ ok: true, submission: adminSubmission(s) });
-    return c.redirect(`/admin?done=rejected-${id}`, 303);
+    return c.redirect(withQuery(urls.admin, { done: `rejected-${id}` }), 303);
   });
   app.get('/admin/reports.json', async (c) => {
     if (!adminAuth(c)) throw new AppError('unauthorized', 'Send Authorization: Bearer ADMIN_TOKEN.', 401);
@@ -141,7 +142,7 @@ const adminSubmission = (s: SubmissionRow) => ({
 function adminLoginPage(site: Site, c: Context, message?: string): string {
   return renderPage(
     site,
-    { title: 'Admin', description: 'Verdict operator page.', path: '/admin', noindex: true },
+    { title: 'Admin', description: 'Verdict operator page.', path: urls.admin, noindex: true },
     <section class="narrow">
       <h1>Admin</h1>
       {message && (
@@ -149,7 +150,7 @@ function adminLoginPage(site: Site, c: Context, message?: string): string {
           {message}
         </p>
       )}
-      <form method="post" action="/admin/login" class="card">
+      <form method="post" action={urls.adminLogin} class="card">
         {csrfField(c)}
         <div class="field">
           <label for="admin-token">Admin token</label>
@@ -166,10 +167,10 @@ function adminPage(site: Site, c: Context, pending: SubmissionRow[], decided: Su
   const rm = done?.match(/^report-(accepted|rejected)-(\d+)$/);
   return renderPage(
     site,
-    { title: 'Submissions', description: 'Review submitted tools.', path: '/admin', noindex: true },
+    { title: 'Submissions', description: 'Review submitted tools.', path: urls.admin, noindex: true },
     <section class="admin-page">
       <h1>Submissions</h1>
-      <form method="post" action="/admin/logout" class="admin-logout">
+      <form method="post" action={urls.adminLogout} class="admin-logout">
         {csrfField(c)}
         <button type="submit" class="btn-quiet">
           Sign out of admin
@@ -231,11 +232,11 @@ function adminPage(site: Site, c: Context, pending: SubmissionRow[], decided: Su
                     )}
                   </td>
                   <td>
-                    <form method="post" action={`/admin/submissions/${s.id}/approve`} class="inline-form">
+                    <form method="post" action={urls.adminDecision(s.id, 'approve')} class="inline-form">
                       {csrfField(c)}
                       <button type="submit">Approve</button>
                     </form>
-                    <form method="post" action={`/admin/submissions/${s.id}/reject`} class="inline-form reject-form">
+                    <form method="post" action={urls.adminDecision(s.id, 'reject')} class="inline-form reject-form">
                       {csrfField(c)}
                       <label class="visually-hidden" for={`reason-${s.id}`}>
                         Reason for rejecting {s.name}
@@ -263,7 +264,7 @@ function adminPage(site: Site, c: Context, pending: SubmissionRow[], decided: Su
               {s.status === 'approved' && s.toolId ? (
                 <>
                   {' '}
-                  (<a href={`/tools/${s.slug}`}>page</a>)
+                  (<a href={urls.tool(s.slug)}>page</a>)
                 </>
               ) : null}
               {s.reason ? ` (${s.reason})` : ''}

@@ -11,6 +11,7 @@ import { NO_PANEL_TAKE } from '../../domain/summary.js';
 import { excerpt } from '../../domain/text.js';
 import type { Critic } from '../../domain/schemas.js';
 import { urls } from '../../urls.js';
+import { formatDate } from '../components/tool-helpers.js';
 
 function ShipRate({ stats, large }: { stats: CriticStats; large?: boolean }) {
   return (
@@ -86,7 +87,7 @@ function VerdictList({ data }: { data: CriticVerdicts }) {
             <a class="muted" href={urls.category(tool.categorySlug)}>
               {tool.category}
             </a>{' '}
-            · <time datetime={review.createdAt}>{review.createdAt.slice(0, 10)}</time>
+            · <time datetime={review.createdAt}>{formatDate(review.createdAt)}</time>
           </p>
           <p class="verdict-excerpt">{review.kind === 'take' ? excerpt(review.take ?? '', 180) : `Abstained: ${excerpt(review.reason ?? '', 180)}`}</p>
         </li>

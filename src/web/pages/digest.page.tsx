@@ -16,6 +16,7 @@ import { findIssue, listIssues } from '../../digest/issues.repo.js';
 import { DIGEST_NAME, type IssueContent } from '../../digest/issue.js';
 import { verdictText } from '../../digest/emails.js';
 import { weekLabel, weekSchema } from '../../digest/week.js';
+import { urls } from '../../urls.js';
 
 /**
  * The weekly digest on the site: the subscribe form (footer of every page, and /digest), double opt-in
@@ -34,11 +35,11 @@ function IssueBody({ content }: { content: IssueContent }) {
             {content.verdicts.map((t) => (
               <li class="card">
                 <h3>
-                  <a href={`/tools/${t.slug}`}>{t.name}</a>
+                  <a href={urls.tool(t.slug)}>{t.name}</a>
                   {t.firstPanel && <span class="muted small"> · new</span>}
                 </h3>
                 <p class="small muted">
-                  {t.tagline} · <a href={`/categories/${t.categorySlug}`}>{t.category}</a>
+                  {t.tagline} · <a href={urls.category(t.categorySlug)}>{t.category}</a>
                 </p>
                 <span class={`pill pill-${t.label ? t.label.toLowerCase() : 'none'}`}>{verdictText(t)}</span>
               </li>
@@ -103,7 +104,7 @@ const NO_STORE = { 'cache-control': 'no-store' };
 
 export function registerDigest(app: App, site: Site): void {
   const deps = () => ({ db: site.store.db, config: site.config, mailer: mailerFor(site) });
-  const page = (c: Context, status: number, title: string, body: Child, path = '/digest') =>
+  const page = (c: Context, status: number, title: string, body: Child, path: string = urls.digest) =>
     c.html(renderPage(site, { title, description: `${DIGEST_NAME} from Verdict.`, path, noindex: true }, body), status as 200, NO_STORE);
 
   app.post('/digest/subscribe', verifyCsrf, async (c) => {
@@ -147,7 +148,7 @@ export function registerDigest(app: App, site: Site): void {
       );
     }
   });
-  app.get('/digest/subscribe', (c) => c.redirect('/digest', 303));
+  app.get('/digest/subscribe', (c) => c.redirect(urls.digest, 303));
 
   app.get('/digest/confirm', async (c) => {
     const r = await confirm(deps(), c.req.query('token'));
@@ -160,7 +161,7 @@ export function registerDigest(app: App, site: Site): void {
           {r.outcome === 'confirmed' ? `Thanks! ${r.email} will get ${DIGEST_NAME} once a week.` : `${r.email} is already subscribed; there is nothing more to do.`}
         </p>
         <p>
-          Every email has a one-click unsubscribe link. Meanwhile: <a href="/digest">past issues</a> · <a href="/">all tools</a>
+          Every email has a one-click unsubscribe link. Meanwhile: <a href={urls.digest}>past issues</a> · <a href={urls.home}>all tools</a>
         </p>
       </Message>,
     );
@@ -181,7 +182,7 @@ export function registerDigest(app: App, site: Site): void {
         ) : (
           <>
             <p>{row.email} will get no more weekly digests. It takes effect at once.</p>
-            <form method="post" action={`/digest/unsubscribe?token=${encodeURIComponent(token ?? '')}`}>
+            <form method="post" action={urls.digestUnsubscribe(token ?? '')}>
               <button type="submit">Unsubscribe</button>
             </form>
           </>
@@ -218,7 +219,7 @@ export function registerDigest(app: App, site: Site): void {
     return c.html(
       renderPage(
         site,
-        { title: DIGEST_NAME, description: `${DIGEST_NAME}: the panel's new verdicts and notable comparisons, every week. Subscribe or read past issues.`, path: '/digest' },
+        { title: DIGEST_NAME, description: `${DIGEST_NAME}: the panel's new verdicts and notable comparisons, every week. Subscribe or read past issues.`, path: urls.digest },
         <>
           <h1>{DIGEST_NAME}</h1>
           <p class="lede">Once a week: the tools the panel reviewed, how each came out, and pairs in the same category where the panel disagreed with itself.</p>
@@ -234,7 +235,7 @@ export function registerDigest(app: App, site: Site): void {
             <ul class="digest-archive">
               {issues.map((i) => (
                 <li>
-                  <a href={`/digest/${i.week}`}>{i.week}</a> <span class="muted small">· {weekLabel(i.week)}</span>
+                  <a href={urls.digestIssue(i.week)}>{i.week}</a> <span class="muted small">· {weekLabel(i.week)}</span>
                   <br />
                   <span class="small">{i.subject}</span>
                 </li>
@@ -254,10 +255,10 @@ export function registerDigest(app: App, site: Site): void {
     return c.html(
       renderPage(
         site,
-        { title: `${DIGEST_NAME} · ${content.week}`, description: `${row.subject} (${content.dates}).`, path: `/digest/${content.week}` },
+        { title: `${DIGEST_NAME} · ${content.week}`, description: `${row.subject} (${content.dates}).`, path: urls.digestIssue(content.week) },
         <>
           <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <a href="/digest">{DIGEST_NAME}</a> › {content.week}
+            <a href={urls.digest}>{DIGEST_NAME}</a> › {content.week}
           </nav>
           <h1>
             {DIGEST_NAME} · {content.week}

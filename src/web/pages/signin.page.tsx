@@ -10,6 +10,7 @@ import { AppError } from '../../errors.js';
 import { createMailer, type Mailer } from '../../mail/mailer.js';
 import { limiterFor, type LimitName } from '../../community/rate-limit.js';
 import { createMagicLink, MAGIC_LINK_TTL_MS, parseEmail, peekMagicLink, signInWithLink } from '../../community/accounts.js';
+import { urls } from '../../urls.js';
 
 /** Sign-in by emailed link, and sign-out. */
 export function signinApp(site: Site): Hono<AppEnv> {
@@ -51,13 +52,13 @@ export function signinApp(site: Site): Hono<AppEnv> {
     return c.html(
       renderPage(
         site,
-        { title: 'Check your email', description: 'We sent you a sign-in link.', path: '/signin', noindex: true },
+        { title: 'Check your email', description: 'We sent you a sign-in link.', path: urls.signIn(), noindex: true },
         <section class="narrow">
           <h1>Check your email</h1>
           <p>
             We sent a sign-in link to <strong>{email}</strong>. It works once, within {minutes} minutes.
           </p>
-          <p class="small muted">Nothing there? Check spam, or <a href="/signin">ask for another link</a>.</p>
+          <p class="small muted">Nothing there? Check spam, or <a href={urls.signIn()}>ask for another link</a>.</p>
         </section>,
       ),
       200,
@@ -74,13 +75,13 @@ export function signinApp(site: Site): Hono<AppEnv> {
     return c.html(
       renderPage(
         site,
-        { title: 'Sign in', description: 'Confirm signing in to Verdict.', path: '/signin', noindex: true },
+        { title: 'Sign in', description: 'Confirm signing in to Verdict.', path: urls.signIn(), noindex: true },
         <section class="narrow">
           <h1>Sign in to Verdict</h1>
           <p>
             Sign in as <strong>{email}</strong>? Votes and bookmarks you made in this browser move to this account.
           </p>
-          <form method="post" action="/signin/verify">
+          <form method="post" action={urls.signInVerify}>
             {csrfField(c)}
             <input type="hidden" name="token" value={token} />
             <input type="hidden" name="next" value={next} />
@@ -101,7 +102,7 @@ export function signinApp(site: Site): Hono<AppEnv> {
     await signInVisitor(c, site, user.id, user.email);
     await site.refreshVersion();
     if (wantsJson(c)) return c.json({ ok: true, email: user.email, merged });
-    return c.redirect(safePath(body.next, '') || '/bookmarks', 303);
+    return c.redirect(safePath(body.next, '') || urls.bookmarks, 303);
   });
   app.post('/signout', verifyCsrf, async (c) => {
     await signOutVisitor(c, site);
@@ -115,7 +116,7 @@ function signinPage(site: Site, c: Context, st: { next: string; email?: string; 
   const v = getVisitor(c);
   return renderPage(
     site,
-    { title: 'Sign in', description: 'Sign in to Verdict by email to keep your votes and bookmarks across devices.', path: '/signin', noindex: true },
+    { title: 'Sign in', description: 'Sign in to Verdict by email to keep your votes and bookmarks across devices.', path: urls.signIn(), noindex: true },
     <section class="narrow signin-page">
       <h1>Sign in</h1>
       {v?.email ? (
@@ -128,7 +129,7 @@ function signinPage(site: Site, c: Context, st: { next: string; email?: string; 
               {st.message}
             </p>
           )}
-          <form method="post" action="/signin" class="card">
+          <form method="post" action={urls.signIn()} class="card">
             {csrfField(c)}
             <input type="hidden" name="next" value={st.next} />
             <div class="field">

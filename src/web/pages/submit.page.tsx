@@ -11,6 +11,7 @@ import { PRICING_LABELS } from '../../domain/pricing.js';
 import type { SubmissionRow } from '../../db/types.js';
 import { limiterFor, type LimitName } from '../../community/rate-limit.js';
 import { parseSubmission, submitTool, SubmissionInvalid, SUBMISSION_LABELS } from '../../community/submissions.service.js';
+import { urls } from '../../urls.js';
 
 /** /submit: people suggest a tool for the panel; an editor approves it on /admin. */
 export function submitApp(site: Site): Hono<AppEnv> {
@@ -23,12 +24,12 @@ export function submitApp(site: Site): Hono<AppEnv> {
     c.html(
       renderPage(
         site,
-        { title: 'Thanks for the submission', description: 'Your tool is waiting for review.', path: '/submit/thanks', noindex: true },
+        { title: 'Thanks for the submission', description: 'Your tool is waiting for review.', path: urls.submitThanks, noindex: true },
         <section class="narrow">
           <h1>Thanks! Your tool is in the queue</h1>
           <p>An editor checks every submission. Once it is approved, the tool gets its own page and the critics review it.</p>
           <p>
-            <a href="/">Browse tools</a> · <a href="/submit">Submit another</a>
+            <a href={urls.home}>Browse tools</a> · <a href={urls.submit}>Submit another</a>
           </p>
         </section>,
       ),
@@ -43,7 +44,7 @@ export function submitApp(site: Site): Hono<AppEnv> {
       const input = parseSubmission(body);
       const s = await submitTool(db, input, v?.ownerId ?? null);
       if (wantsJson(c)) return c.json({ ok: true, submission: publicSubmission(s) }, 201);
-      return c.redirect('/submit/thanks', 303);
+      return c.redirect(urls.submitThanks, 303);
     } catch (err) {
       if (wantsJson(c) || !(err instanceof AppError) || (err.status !== 400 && err.status !== 409)) {
         if (err instanceof SubmissionInvalid && wantsJson(c)) return c.json({ error: { code: err.code, message: err.message, fields: err.fields } }, 400);
@@ -88,7 +89,7 @@ function submitPage(site: Site, c: Context, st: SubmitState): string {
   const model = v.pricingModel ?? v.pricing_model ?? '';
   return renderPage(
     site,
-    { title: 'Submit a tool', description: 'Suggest an AI tool for the Verdict panel to review.', path: '/submit' },
+    { title: 'Submit a tool', description: 'Suggest an AI tool for the Verdict panel to review.', path: urls.submit },
     <section class="narrow submit-page">
       <h1>Submit a tool</h1>
       <p>Know an AI tool the panel should review? Tell us about it. An editor checks each submission before the critics weigh in.</p>
@@ -97,7 +98,7 @@ function submitPage(site: Site, c: Context, st: SubmitState): string {
           <p>{st.message}</p>
         </div>
       )}
-      <form method="post" action="/submit" class="card submit-form">
+      <form method="post" action={urls.submit} class="card submit-form">
         {csrfField(c)}
         {field('name', 'Name', <input id="submit-name" type="text" name="name" required maxlength={120} value={v.name ?? ''} aria-invalid={f.name ? 'true' : undefined} aria-describedby={described('name')} />)}
         {field('url', 'Website', <input id="submit-url" type="url" name="url" required maxlength={500} placeholder="https://" value={v.url ?? ''} aria-invalid={f.url ? 'true' : undefined} aria-describedby={described('url')} />)}

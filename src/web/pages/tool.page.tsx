@@ -441,7 +441,8 @@ function BadgeBox({ site, tool }: { site: Site; tool: ToolRow }) {
       </p>
       <p class="small muted">Paste this HTML where you want the badge; it always shows the current verdict.</p>
       <pre class="snippet" data-copy="">
-        <code id="badge-code">{snippet}</code>
+        {/* <wbr> after each path slash: a narrow box breaks the URLs there, not mid-word ("htt p://", "curs or"). */}
+        <code id="badge-code">{snippet.split(/(?<=\/(?!\/))/).flatMap((part, i) => (i ? [<wbr />, part] : [part]))}</code>
       </pre>
     </section>
   );

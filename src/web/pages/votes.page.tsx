@@ -4,7 +4,7 @@ import type { Site } from '../site.js';
 import { readForm, safePath, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
 import { ToolCard } from '../components/verdict.js';
-import { AccountLine, BookmarkButton } from '../components/community.js';
+import { AccountLine, BookmarkButton, formId, type Done } from '../components/community.js';
 import { clientAddress, communityState, ensureVisitor, getVisitor } from '../visitor.js';
 import { verifyCsrf } from '../csrf.js';
 import { AppError, notFound } from '../../errors.js';
@@ -13,8 +13,9 @@ import { findToolBySlug } from '../../catalog/tools.repo.js';
 import { MAX_COMPARE } from '../../domain/compare.js';
 import { summarizeVotes } from '../../domain/summary.js';
 import { limiterFor, type LimitName } from '../../community/rate-limit.js';
-import { castVote, voteCounts } from '../../community/votes.repo.js';
+import { castVote, removeVote, voteCounts } from '../../community/votes.repo.js';
 import { addBookmark, bookmarkedTools, removeBookmark } from '../../community/bookmarks.repo.js';
+import { absolute, urls, withQuery } from '../../urls.js';
 
 /** Votes and bookmarks (POST, 303 back, or JSON for the script), and /bookmarks with export and compare. */
 export function votesApp(site: Site): Hono<AppEnv> {
@@ -26,19 +27,21 @@ export function votesApp(site: Site): Hono<AppEnv> {
   app.post('/tools/:slug/vote', verifyCsrf, async (c) => {
     const body = await readForm(c);
     const vote = body.vote;
-    if (vote !== 'ship' && vote !== 'skip') throw new AppError('invalid_vote', 'A vote is either "ship" or "skip".', 400);
+    // "none" withdraws the vote: the pressed button sends it, so pressing your vote again undoes it.
+    if (vote !== 'ship' && vote !== 'skip' && vote !== 'none') throw new AppError('invalid_vote', 'A vote is "ship", "skip" or "none".', 400);
     const tool = await toolOr404(site, c.req.param('slug'));
     const ip = clientAddress(c, site);
     const known = getVisitor(c);
     await limit(known ? [['voteIp', ip], ['voteVisitor', known.ownerId]] : [['voteIp', ip], ['newVisitorIp', ip]], 'You are voting too fast.');
     const visitor = await ensureVisitor(c, site);
-    await castVote(db, tool.id, visitor.ownerId, vote);
+    if (vote === 'none') await removeVote(db, tool.id, visitor.ownerId);
+    else await castVote(db, tool.id, visitor.ownerId, vote);
     await site.refreshVersion();
     const counts = (await voteCounts(db, [tool.id])).get(tool.id)!;
     if (wantsJson(c)) {
-      return c.json({ ok: true, tool: tool.slug, vote, counts, community: summarizeVotes(counts.ships, counts.skips), csrf: communityState(c).csrf });
+      return c.json({ ok: true, tool: tool.slug, vote: vote === 'none' ? null : vote, counts, community: summarizeVotes(counts.ships, counts.skips), csrf: communityState(c).csrf });
     }
-    return c.redirect(safePath(body.return_to, `/tools/${tool.slug}`), 303);
+    return c.redirect(backTo(body.return_to, tool.slug, vote === 'none' ? 'unvoted' : 'voted', 'vote'), 303);
   });
 
   // ── Bookmarks ────────────────────────────────────────────────────────────
@@ -54,7 +57,7 @@ export function votesApp(site: Site): Hono<AppEnv> {
     if (action === 'add') await addBookmark(db, visitor.ownerId, tool.id);
     else await removeBookmark(db, visitor.ownerId, tool.id);
     if (wantsJson(c)) return c.json({ ok: true, tool: tool.slug, bookmarked: action === 'add', csrf: communityState(c).csrf });
-    return c.redirect(safePath(body.return_to, `/tools/${tool.slug}`), 303);
+    return c.redirect(backTo(body.return_to, tool.slug, action === 'add' ? 'bookmarked' : 'unbookmarked', 'bookmark'), 303);
   });
 
   app.get('/bookmarks', async (c) => {
@@ -65,10 +68,10 @@ export function votesApp(site: Site): Hono<AppEnv> {
     return c.html(
       renderPage(
         site,
-        { title: 'Your bookmarks', description: 'Tools you bookmarked on Verdict.', path: '/bookmarks', noindex: true, nav: 'bookmarks' },
+        { title: 'Your bookmarks', description: 'Tools you bookmarked on Verdict.', path: urls.bookmarks, noindex: true, nav: 'bookmarks' },
         <section class="bookmarks-page">
           <h1>Your bookmarks</h1>
-          <AccountLine next="/bookmarks" />
+          <AccountLine next={urls.bookmarks} />
           {error === 'pick' && (
             <p class="notice" role="alert">
               Pick between two and {MAX_COMPARE} bookmarked tools to compare.
@@ -78,17 +81,17 @@ export function votesApp(site: Site): Hono<AppEnv> {
             <div class="card empty-state">
               <p>No bookmarks yet. Use the Bookmark button on any tool to keep it here, then compare your shortlist side by side.</p>
               <p>
-                <a class="btn" href="/">Browse tools</a>
+                <a class="btn" href={urls.home}>Browse tools</a>
               </p>
             </div>
           ) : (
             <>
-              <form id="compare-bookmarks" class="bookmarks-toolbar" method="get" action="/bookmarks/compare">
+              <form id="compare-bookmarks" class="bookmarks-toolbar" method="get" action={urls.bookmarksCompare}>
                 <p class="small muted">
                   {items.length} {items.length === 1 ? 'tool' : 'tools'}. Tick two to {MAX_COMPARE}, then compare them side by side.
                 </p>
                 <button type="submit">Compare selected</button>
-                <a class="btn btn-quiet" href="/bookmarks.json" download="verdict-bookmarks.json">
+                <a class="btn btn-quiet" href={urls.bookmarksJson} download="verdict-bookmarks.json">
                   Export JSON
                 </a>
               </form>
@@ -133,7 +136,7 @@ export function votesApp(site: Site): Hono<AppEnv> {
         tagline: t.tagline,
         category: t.category,
         url: t.url,
-        page: `${base}/tools/${t.slug}`,
+        page: absolute(base, urls.tool(t.slug)),
         bookmarkedAt: t.bookmarkedAt,
       })),
     };
@@ -147,11 +150,20 @@ export function votesApp(site: Site): Hono<AppEnv> {
   // The checkbox form sends tools=a&tools=b; the compare pages take one comma-separated list.
   app.get('/bookmarks/compare', (c) => {
     const picked = [...new Set((c.req.queries('tools') ?? []).flatMap((s) => s.split(',')).map((s) => s.trim().toLowerCase()).filter((s) => /^[a-z0-9-]{1,80}$/.test(s)))];
-    if (picked.length < 2 || picked.length > MAX_COMPARE) return c.redirect('/bookmarks?error=pick', 303);
-    if (picked.length === 2) return c.redirect(`/compare/${[...picked].sort().join('-vs-')}`, 303);
-    return c.redirect(`/compare?tools=${picked.map(encodeURIComponent).join(',')}`, 303);
+    if (picked.length < 2 || picked.length > MAX_COMPARE) return c.redirect(withQuery(urls.bookmarks, { error: 'pick' }), 303);
+    return c.redirect(urls.compare(picked), 303);
   });
   return app;
+}
+
+/**
+ * Back to the page the form was on (without JavaScript), at the tool's form, saying what happened: the form
+ * with that id renders the `done` message (see DoneNote in components/community.tsx). Page caches ignore
+ * `done` and `tool`, and only visitors with a cookie (whose pages are never cached) see the message.
+ */
+function backTo(returnTo: unknown, slug: string, done: Done, kind: 'vote' | 'bookmark'): string {
+  const page = safePath(returnTo, urls.tool(slug)).split('#')[0]!;
+  return `${page}${page.includes('?') ? '&' : '?'}done=${done}&tool=${encodeURIComponent(slug)}#${formId(kind, slug)}`;
 }
 
 async function toolOr404(site: Site, slug: string) {

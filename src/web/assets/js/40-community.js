@@ -21,14 +21,20 @@
 
   function applyVote(slug, data) {
     document.querySelectorAll('form[data-community="vote"][data-tool="' + CSS.escape(slug) + '"]').forEach(function (f) {
+      // data.vote is null after a withdrawal; the pressed button sends "none", so pressing it again undoes the vote.
       f.querySelectorAll('button[name="vote"]').forEach(function (b) {
-        b.setAttribute('aria-pressed', b.value === data.vote ? 'true' : 'false');
+        var pressed = b.getAttribute('data-vote') === data.vote;
+        b.setAttribute('aria-pressed', pressed ? 'true' : 'false');
+        b.value = pressed ? 'none' : b.getAttribute('data-vote');
       });
-      setStatus(f, 'You voted ' + data.vote + '. Community: ' + data.community.text + '.');
       // The community line beside the form (the tool page's pill), if there is one.
       var line = f.closest('.verdict-line, .community-line');
       var pill = line && line.querySelector('.pill:not([data-community-summary])');
       if (pill) { pill.textContent = data.community.text; pill.className = pillClass(data.community.label); }
+      // The new community figures are said once: in the pill when one is beside the form, else in the status.
+      var shown = pill || f.querySelector('[data-community-summary]');
+      var said = data.vote ? 'You voted ' + data.vote + '.' : 'Vote removed.';
+      setStatus(f, shown ? said : said + ' Community: ' + data.community.text + '.');
     });
     document.querySelectorAll('[data-community-summary="' + CSS.escape(slug) + '"]').forEach(function (el) {
       el.textContent = data.community.text;
