@@ -209,7 +209,8 @@ for (const { dialect, skip } of DIALECTS) {
 
     test('every full panel verdict links to it', async () => {
       const html = await (await fetch(`${server.url}/tools/whisper`)).text();
-      assert.match(html, /<span class="verdict">.*?<a class="how-we-decide small" href="\/methodology">How we decide<\/a><\/span>/s);
+      // The link sits right after the verdict chip, outside it (the chip's text stays the verdict alone).
+      assert.match(html, /<span class="verdict verdict-chip">.*?<\/span> <a class="how-we-decide small" href="\/methodology">How we decide<\/a>/s);
     });
   });
 }
