@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../db/db.js';
 import type { NewToolRow, ToolRow } from '../db/types.js';
 import { MIN_SHARED_TAGS } from '../domain/compare.js';
+import { isPostgres } from '../db/dialect.js';
+import { fts5Query, searchTerms, tsQuery } from './search.repo.js';
 
 export const findToolBySlug = (db: DbOrTx, slug: string): Promise<ToolRow | undefined> =>
   db.selectFrom('tools').selectAll().where('slug', '=', slug).executeTakeFirst();
@@ -105,21 +107,35 @@ export const toolsFromId = (db: DbOrTx, fromId: number, size: number): Promise<P
 /** A LIKE pattern for one tag inside the stored JSON array text (`["a","b"]`), with LIKE's own wildcards escaped. */
 const tagPattern = (tag: string) => `%${JSON.stringify(tag).replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
+/** How many tools sharing a tag word are weighed as alternatives: a bounded candidate set from the full-text index. */
+const ALTERNATIVE_CANDIDATES = 400;
+
 /**
  * Tools that do the same job as `tool` (domain sameJob, in SQL): the same use-case ("best for") or MIN_SHARED_TAGS
- * shared tags. Most shared first, then same category, then the panel's mean score. The query binds one pattern per
- * tag of this tool (at most 20), never one per catalog tool, and stops at `limit`.
+ * shared tags. Most shared first, then same category, then the panel's mean score. Candidates come from indexes
+ * (the full-text index for tag words, an index on the use-case), never a scan of the catalog; the query binds one
+ * pattern per tag of this tool (at most 20), never one per catalog tool, and stops at `limit`.
  */
 export async function alternativesTo(db: DbOrTx, tool: Pick<ToolRow, 'id' | 'tags' | 'categorySlug' | 'bestFor'>, limit = 4): Promise<ToolRow[]> {
   const tags = [...new Set(JSON.parse(tool.tags) as string[])].slice(0, 20);
   const useCase = tool.bestFor?.trim().toLowerCase() || null;
   if (tags.length === 0 && !useCase) return [];
+  const words = searchTerms(tags.join(' '));
+  // SQLite: the tags column of the FTS table, best bm25 first; PostgreSQL: the search document's GIN index.
+  const byTag = words.length
+    ? isPostgres(db)
+      ? sql`select id from tools where tools_search_document(name, tagline, description, tags) @@ to_tsquery('simple', ${tsQuery(words, 'or')}) limit ${ALTERNATIVE_CANDIDATES}`
+      : sql`select rowid from tools_fts where tools_fts match ${`{tags} : (${fts5Query(words, 'or')})`} order by bm25(tools_fts) limit ${ALTERNATIVE_CANDIDATES}`
+    : null;
+  const byUse = useCase ? sql`select id from tools where lower(best_for) = ${useCase}` : null;
+  const candidates = sql.join([byTag, byUse].filter((q) => q !== null).map((q) => sql`id in (${q})`), sql` or `);
   const shared = tags.length ? sql<number>`(${sql.join(tags.map((t) => sql`case when tags like ${tagPattern(t)} escape '\\' then 1 else 0 end`), sql` + `)})` : sql<number>`0`;
   const sameUse = useCase ? sql<number>`case when lower(best_for) = ${useCase} then 1 else 0 end` : sql<number>`0`;
   const sameCategory = sql<number>`case when category_slug = ${tool.categorySlug} then 1 else 0 end`;
   return db
     .selectFrom('tools')
     .selectAll()
+    .where(sql<boolean>`(${candidates})`)
     .where('id', '!=', tool.id)
     .where(sql<boolean>`(${sameUse} = 1 or ${shared} >= ${MIN_SHARED_TAGS})`)
     .orderBy(sql`${sameUse} + ${shared}`, 'desc')

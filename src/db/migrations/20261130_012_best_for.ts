@@ -1,12 +1,15 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely, so each stays as it ran.
 
 /** A tool's "best for": a short use-case, its own field (issue 12), no longer the tagline. Null until given. */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('tools').addColumn('best_for', 'text').execute();
+  // Alternatives look tools up by the same use-case, case-insensitively: an index, not a scan.
+  await sql`create index tools_by_best_for on tools (lower(best_for))`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('tools_by_best_for').execute();
   await db.schema.alterTable('tools').dropColumn('best_for').execute();
 }
