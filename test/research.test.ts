@@ -107,6 +107,17 @@ for (const { dialect, skip } of DIALECTS) {
       assert.match(String(web.log.find((l) => l.path === '/acme/')!.headers['user-agent']), /verdict\.example/);
     });
 
+    test('export carries the checked sources; re-importing the export accepts them and invents none', async () => {
+      const before = (await snapshots()).length;
+      const out = await verdict(['export'], env);
+      assert.equal(out.code, 0, out.stderr);
+      const acme = (JSON.parse(out.stdout) as { tools: { slug: string; evidence?: { kind: string; url: string }[] }[] }).tools.find((t) => t.slug === 'acme')!;
+      assert.deepEqual(acme.evidence!.map((e) => e.kind).sort(), ['docs', 'github', 'homepage', 'huggingface', 'npm', 'pricing', 'pypi']);
+      const again = await importTools(store.db, parseImport(JSON.parse(out.stdout), { threshold: 60, critics: CRITIC_IDS }));
+      assert.equal(again.updated + again.created + again.reviewsAdded, 0, 'the round trip changes nothing');
+      assert.equal((await snapshots()).length, before, 'no evidence is imported');
+    });
+
     test('`verdict review`: critics get the numbered evidence, an invalid citation is retried, valid ones are stored', async () => {
       const rows = await snapshots();
       const pricing = rows.find((x) => x.kind === 'pricing')!.id;

@@ -11,6 +11,7 @@ import { findToolsBySlugs, updateTool } from './tools.repo.js';
 import { latestReviews, toPanelReview } from './reviews.repo.js';
 import { insertReviewsBatch, insertToolsReturningIds, toolsAfterId } from './import.repo.js';
 import { refreshPanelFigures } from './figures.repo.js';
+import { evidenceForExport } from '../research/evidence.service.js';
 import { toToolColumns, toToolFields } from './tool.js';
 import type { PanelReview } from '../domain/summary.js';
 import type { ReviewRow } from '../db/types.js';
@@ -102,7 +103,7 @@ function batchWriter(trx: DbOrTx, opts: ImportProvenanceOptions = {}) {
     const existing = new Map((await findToolsBySlugs(trx, batch.map((t) => t.slug))).map((r) => [r.slug, r]));
     const latest = await latestReviews(trx, [...existing.values()].map((r) => r.id));
     const fresh: NewToolRow[] = [];
-    for (const { reviews: _, ...fields } of batch) {
+    for (const { reviews: _, evidence: _evidence, ...fields } of batch) {
       const columns = toToolColumns(fields);
       const row = existing.get(fields.slug);
       if (!row) fresh.push({ ...columns, createdAt: now, updatedAt: now });
@@ -250,8 +251,9 @@ export async function* exportTools(db: DbOrTx, pageSize = BATCH) {
   for (;;) {
     const rows = await toolsAfterId(db, after, pageSize);
     if (rows.length === 0) return;
-    const latest = await latestReviews(db, rows.map((r) => r.id));
+    const [latest, evidence] = await Promise.all([latestReviews(db, rows.map((r) => r.id)), evidenceForExport(db, rows.map((r) => r.id))]);
     for (const r of rows) {
+      const sources = evidence.get(r.id) ?? [];
       yield {
         ...toToolFields(r),
         reviews: latest.get(r.id)!.map(
@@ -262,6 +264,7 @@ export async function* exportTools(db: DbOrTx, pageSize = BATCH) {
             ...exportProvenance(rev),
           }),
         ),
+        ...(sources.length ? { evidence: sources } : {}),
       };
     }
     after = rows[rows.length - 1]!.id;

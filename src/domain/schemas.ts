@@ -142,6 +142,9 @@ export function importReviewSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
 
 export function importToolSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
   return toolFieldsSchema.extend({
+    // Exports carry the sources this site checked; an import accepts them so the file round-trips, and ignores
+    // them: evidence is only ever what this site fetched itself (`verdict research`).
+    evidence: z.array(z.unknown()).max(1000).optional(),
     reviews: z
       .array(importReviewSchema(threshold))
       .optional()
