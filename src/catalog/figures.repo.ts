@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, DbOrTx } from '../db/db.js';
+import { refreshStatistics } from '../db/statistics.repo.js';
 
 /**
  * The stored figures on `tools` (migration 20261130_001): panel counts, ship %, mean score and label of the
@@ -80,5 +81,6 @@ export async function rebuildFigures(db: Db, opts: { batch?: number; onBatch?: (
     pages++;
     opts.onBatch?.(tools);
   }
+  await refreshStatistics(db);
   return { tools, batches: pages };
 }

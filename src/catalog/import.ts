@@ -12,6 +12,7 @@ import { latestReviews, toPanelReview } from './reviews.repo.js';
 import { insertReviewsBatch, insertToolsReturningIds, toolsAfterId } from './import.repo.js';
 import { refreshPanelFigures } from './figures.repo.js';
 import { evidenceForExport } from '../research/evidence.service.js';
+import { refreshStatistics } from '../db/statistics.repo.js';
 import { toToolColumns, toToolFields } from './tool.js';
 import type { PanelReview } from '../domain/summary.js';
 import type { ReviewRow } from '../db/types.js';
@@ -158,12 +159,14 @@ function batchWriter(trx: DbOrTx, opts: ImportProvenanceOptions = {}) {
 
 /** Upserts already-validated tools (see parseImport), all in one transaction. */
 export async function importTools(db: Db, tools: readonly ImportTool[], opts: ImportProvenanceOptions = {}): Promise<ImportResult> {
-  return db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     const w = batchWriter(trx, opts);
     for (const t of tools) await w.add(t);
     await w.flush();
     return w.result;
   });
+  await refreshStatistics(db);
+  return result;
 }
 
 export interface ImportProgress {
@@ -199,7 +202,7 @@ export async function importStream(
   // The parser may fail before the loop below starts reading (PostgreSQL opens the transaction first): keep the
   // error on the stream, where the loop's first read finds it, instead of letting it crash the process.
   parser.on('error', () => {});
-  return db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     const w = batchWriter(trx, opts);
     const notJson = (err: unknown) => invalid(`${opts.name ?? 'input'} is not valid JSON: ${(err as Error).message}`);
     const tools = (parser as AsyncIterable<{ value: unknown; key?: string | number; stack: unknown[] }>)[Symbol.asyncIterator]();
@@ -238,6 +241,8 @@ export async function importStream(
     opts.onProgress?.({ tools: i, bytesRead });
     return w.result;
   });
+  await refreshStatistics(db);
+  return result;
 }
 
 export type ExportReview = (

@@ -122,7 +122,7 @@ export async function renderSitemapIndex(site: Site, limit = SITEMAP_MAX_URLS): 
 /** Home, lists, critics, categories, and compare pages among each category's newest tools (the ones tool pages link most). */
 export async function renderPagesSitemap(site: Site): Promise<string> {
   const db = site.store.db;
-  const categories = await listCategories(db);
+  const categories = await site.perVersion('categories', () => listCategories(db));
   const newest = (await Promise.all(categories.map((c) => listTools(db, { categorySlug: c.slug, limit: COMPARE_NEIGHBOURS + 1 })))).flat();
   return urlset(site.config.publicUrl, [
     { path: urls.home },

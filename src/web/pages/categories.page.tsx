@@ -65,7 +65,7 @@ function CategoryPage(p: { category: CategoryCount; items: ToolWithPanel[]; page
 
 export function registerCategories(app: App, site: Site): void {
   app.get('/categories', cacheable, async (c) => {
-    const categories = await listCategories(site.store.db);
+    const categories = await site.perVersion('categories', () => listCategories(site.store.db));
     return c.html(
       renderPage(
         site,
@@ -84,7 +84,7 @@ export function registerCategories(app: App, site: Site): void {
     showsTools(c, []); // lists show panel figures, not vote counts: votes never drop them
     const db = site.store.db;
     const slug = c.req.param('slug');
-    const [category, categories] = await Promise.all([findCategory(db, slug), listCategories(db)]);
+    const [category, categories] = await Promise.all([findCategory(db, slug), site.perVersion('categories', () => listCategories(db))]);
     if (!category) {
       const list = <CategoryChips categories={categories} />;
       return c.html(errorPage(site, 404, `There is no category “${slug}”. These are the categories:`, list), 404, { 'cache-control': 'no-store' });

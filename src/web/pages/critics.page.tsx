@@ -228,7 +228,7 @@ export function registerCritics(app: App, site: Site): void {
       return c.html(errorPage(site, 404, `There is no critic “${c.req.param('id')}”. The panel is:`, list), 404, { 'cache-control': 'no-store' });
     }
     const db = site.store.db;
-    const categories = await listCategories(db);
+    const categories = await site.perVersion('categories', () => listCategories(db));
     const requested = c.req.query('category')?.trim() || undefined;
     // An unknown category filter shows the page with an empty list and says why (a typo should not look like a missing critic).
     const known = requested && categories.some((x) => x.slug === requested) ? requested : undefined;

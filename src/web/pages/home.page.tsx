@@ -122,7 +122,7 @@ export function registerHome(app: App, site: Site): void {
   app.get('/', cacheable, async (c) => {
     const db = site.store.db;
     showsTools(c, []); // no vote counts on this page
-    const [rows, total, categories] = await Promise.all([listTools(db, { limit: HOME_LATEST }), countTools(db), listCategories(db)]);
+    const [rows, total, categories] = await Promise.all([listTools(db, { limit: HOME_LATEST }), site.perVersion('tool-count', () => countTools(db)), site.perVersion('categories', () => listCategories(db))]);
     // Match-ups pair tools doing the same job among the newest cards (suggestComparisons).
     const latest = await withPanels(db, rows);
     return c.html(

@@ -137,7 +137,7 @@ export function registerSearch(app: App, site: Site): void {
   app.get('/search', cacheable, async (c) => {
     showsTools(c, []); // lists show panel figures, not vote counts: votes never drop them
     const db = site.store.db;
-    const categories = await listCategories(db);
+    const categories = await site.perVersion('categories', () => listCategories(db));
     const { params, notices } = parseSearchParams(c.req.query(), categories.map((x) => x.slug));
     const result = await searchCatalog(db, params);
     let didYouMean: { slug: string; name: string }[] = [];
