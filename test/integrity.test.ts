@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIALECTS, freshStore, type TestStore } from './helpers/db.js';
 import { startTestSite, type TestSite } from './helpers/web.js';
-import { startFakeLlm, criticOf } from './helpers/fake-llm.js';
+import { startFakeLlm, criticOf, contradictsFirst } from './helpers/fake-llm.js';
 import { CRITICS, seedDemo, takeJson, toolDoc, words } from './helpers/fixtures.js';
 import { verdict } from './helpers/cli.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
@@ -52,12 +52,19 @@ for (const { dialect, skip } of DIALECTS) {
       );
       const imp = await verdict(['import', file], env);
       assert.equal(imp.code, 0, imp.stderr);
-      // A panel run on the same tool: creator answers, founder fails every attempt.
-      const fake = await startFakeLlm(({ body }) => (criticOf(body) === 'founder' ? { status: 500 } : { content: takeJson(80), usage: { prompt_tokens: 111, completion_tokens: 22 } }));
+      // A panel run on the same tool: creator answers, guardian contradicts itself once then answers, founder fails every attempt.
+      const contradicting = contradictsFirst(['guardian']);
+      const fake = await startFakeLlm((req) =>
+        criticOf(req.body) === 'founder'
+          ? { status: 500 }
+          : criticOf(req.body) === 'guardian'
+            ? contradicting(req)
+            : { content: takeJson(80), usage: { prompt_tokens: 111, completion_tokens: 22 } },
+      );
       try {
         const llm = createLlmClient({ provider: 'openai-compatible', baseURL: fake.url, apiKey: 'test', model: 'fake-model-9' }, 60);
         const tool = (await findToolBySlug(t.store.db, 'prov-tool'))!;
-        const critics = CRITICS.filter((c) => c.id === 'creator' || c.id === 'founder');
+        const critics = CRITICS.filter((c) => c.id === 'creator' || c.id === 'founder' || c.id === 'guardian');
         const r = await runPanel(t.store.db, llm, [tool], critics, { threshold: 60, concurrency: 2, timeoutMs: 2000, maxAttempts: 2, backoffMs: 1 });
         runId = r.runs[0]!.runId;
       } finally {
@@ -89,6 +96,8 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(html.includes('Partly failed'));
       assert.match(html, /<a href="\/critics\/creator">Creator<\/a><\/th><td>80 · Ship<\/td><td>111 \/ 22<\/td><td>\d+\.\d s<\/td>/);
       assert.match(html, /<strong>Founder<\/strong> failed after 2 attempts \(1 retry\): [^<]*5\d\d/);
+      // A retry of a critic that answered in the end is shown too, with its reason.
+      assert.match(html, /<strong>Guardian<\/strong>, attempt 1, asked again: [^<]*verdict contradicts score/);
       assert.equal((await t.get('/runs/999999')).status, 404);
     });
 

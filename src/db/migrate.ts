@@ -14,6 +14,7 @@ import * as m20261130_012 from './migrations/20261130_012_best_for.js';
 import * as m20261130_100 from './migrations/20261130_100_rate_limits.js';
 import * as m20261130_101 from './migrations/20261130_101_provenance.js';
 import * as m20261130_102 from './migrations/20261130_102_corrections.js';
+import * as m20261130_103 from './migrations/20261130_103_panel_retries.js';
 
 /** Listed by hand so the same code runs under tsx, from a bundle, or from compiled output. Names sort by time. */
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '20261130_100_rate_limits': m20261130_100,
   '20261130_101_provenance': m20261130_101,
   '20261130_102_corrections': m20261130_102,
+  '20261130_103_panel_retries': m20261130_103,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

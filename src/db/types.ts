@@ -102,6 +102,16 @@ export interface PanelFailuresTable {
   createdAt: string;
 }
 
+/** One retried attempt of a critic in a panel run (the critic may still have answered in the end). */
+export interface PanelRetriesTable {
+  id: Generated<number>;
+  runId: number;
+  critic: string;
+  attempt: number;
+  reason: string;
+  createdAt: string;
+}
+
 export interface DataVersionTable {
   id: number;
   version: number;
@@ -302,6 +312,7 @@ export interface DB {
   panelRuns: PanelRunsTable;
   reviews: ReviewsTable;
   panelFailures: PanelFailuresTable;
+  panelRetries: PanelRetriesTable;
   evalRuns: EvalRunsTable;
   rateLimits: RateLimitsTable;
 }
@@ -320,6 +331,7 @@ export type NewReviewRow = Insertable<ReviewsTable>;
 export type PanelRunRow = Selectable<PanelRunsTable>;
 export type EvalRunRow = Selectable<EvalRunsTable>;
 export type PanelFailureRow = Selectable<PanelFailuresTable>;
+export type PanelRetryRow = Selectable<PanelRetriesTable>;
 export type JobRow = Selectable<JobsTable>;
 export type DigestSubscriberRow = Selectable<DigestSubscribersTable>;
 export type DigestIssueRow = Selectable<DigestIssuesTable>;

@@ -7,7 +7,7 @@ import type { NewReviewRow, ToolRow } from '../db/types.js';
 import { toToolFields } from '../catalog/tool.js';
 import { addReview } from '../catalog/reviews.repo.js';
 import { classifyFailure, type LlmClient } from './llm.js';
-import { finishPanelRun, insertPanelFailure, startPanelRun } from './runs.repo.js';
+import { finishPanelRun, insertPanelFailure, insertPanelRetry, startPanelRun } from './runs.repo.js';
 import { promptVersion, repairPrompt, systemPrompt, userPrompt, type PromptEvidence } from './prompt.js';
 import { currentEvidence, linkReviewEvidence } from '../research/evidence.repo.js';
 import { summarizeFacts, type EvidenceKind } from '../research/facts.js';
@@ -150,6 +150,7 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
         const f = classifyFailure(err, opts.timeoutMs);
         reason = f.reason;
         if (!f.retryable || attempt === opts.maxAttempts) break;
+        if (!opts.evaluation) await insertPanelRetry(db, { runId, critic: critic.id, attempt, reason });
         emit({ type: 'retry', tool: tool.slug, critic: critic.id, attempt, reason });
         // Ask again, telling the model what was wrong, rather than storing a contradiction.
         if (f.invalidOutput) {

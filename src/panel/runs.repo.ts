@@ -1,5 +1,5 @@
 import { nowIso, type DbOrTx } from '../db/db.js';
-import type { PanelFailureRow, PanelRunRow, ReviewRow } from '../db/types.js';
+import type { PanelFailureRow, PanelRetryRow, PanelRunRow, ReviewRow } from '../db/types.js';
 
 /** SQL for panel runs (one per tool per `runPanel`) and the critics that failed in them. */
 
@@ -20,23 +20,30 @@ export async function insertPanelFailure(db: DbOrTx, failure: { runId: number; c
   await db.insertInto('panelFailures').values({ ...failure, createdAt: nowIso() }).execute();
 }
 
+/** Records one retried attempt (the runner asks again after it). */
+export async function insertPanelRetry(db: DbOrTx, retry: { runId: number; critic: string; attempt: number; reason: string }): Promise<void> {
+  await db.insertInto('panelRetries').values({ ...retry, createdAt: nowIso() }).execute();
+}
+
 export interface RunDetail {
   run: PanelRunRow;
   tool: { slug: string; name: string } | null;
   reviews: ReviewRow[];
   failures: PanelFailureRow[];
+  retries: PanelRetryRow[];
 }
 
 /** One run for its page: the run, its tool, the revisions it wrote and the critics that failed in it. */
 export async function findRunDetail(db: DbOrTx, id: number): Promise<RunDetail | undefined> {
   const run = await db.selectFrom('panelRuns').selectAll().where('id', '=', id).executeTakeFirst();
   if (!run) return undefined;
-  const [tool, reviews, failures] = await Promise.all([
+  const [tool, reviews, failures, retries] = await Promise.all([
     db.selectFrom('tools').select(['slug', 'name']).where('id', '=', run.toolId).executeTakeFirst(),
     db.selectFrom('reviews').selectAll().where('runId', '=', id).orderBy('id').execute(),
     db.selectFrom('panelFailures').selectAll().where('runId', '=', id).orderBy('id').execute(),
+    db.selectFrom('panelRetries').selectAll().where('runId', '=', id).orderBy('id').execute(),
   ]);
-  return { run, tool: tool ?? null, reviews, failures };
+  return { run, tool: tool ?? null, reviews, failures, retries };
 }
 
 /** Models that wrote panel revisions since `since`, with their share of those revisions, most used first. */

@@ -27,7 +27,7 @@ export function registerRunPages(app: App, site: Site): void {
 }
 
 function RunPage({ site, detail }: { site: Site; detail: RunDetail }) {
-  const { run, tool, reviews, failures } = detail;
+  const { run, tool, reviews, failures, retries } = detail;
   const ms = run.finishedAt ? new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime() : null;
   return (
     <section class="run-page">
@@ -99,6 +99,15 @@ function RunPage({ site, detail }: { site: Site; detail: RunDetail }) {
       )}
 
       <h2 id="run-failures">Failures and retries</h2>
+      {retries.length > 0 && (
+        <ul class="run-retries">
+          {retries.map((r) => (
+            <li>
+              <strong>{criticName(site.critics, r.critic)}</strong>, attempt {r.attempt}, asked again: {r.reason}
+            </li>
+          ))}
+        </ul>
+      )}
       {failures.length === 0 ? (
         <p class="muted">No critic failed in this run.</p>
       ) : (
