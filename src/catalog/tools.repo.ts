@@ -3,7 +3,7 @@ import type { DbOrTx } from '../db/db.js';
 import type { NewToolRow, ToolRow } from '../db/types.js';
 import { MIN_SHARED_TAGS } from '../domain/compare.js';
 import { isPostgres } from '../db/dialect.js';
-import { fts5Query, searchTerms, tsQuery } from './search.repo.js';
+import { searchTerms } from './search.repo.js';
 
 export const findToolBySlug = (db: DbOrTx, slug: string): Promise<ToolRow | undefined> =>
   db.selectFrom('tools').selectAll().where('slug', '=', slug).executeTakeFirst();
@@ -107,7 +107,11 @@ export const toolsFromId = (db: DbOrTx, fromId: number, size: number): Promise<P
 /** A LIKE pattern for one tag inside the stored JSON array text (`["a","b"]`), with LIKE's own wildcards escaped. */
 const tagPattern = (tag: string) => `%${JSON.stringify(tag).replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
-/** How many tools sharing a tag word are weighed as alternatives: a bounded candidate set from the full-text index. */
+/** Search words (letters and digits only, so quoting is safe) as one phrase: FTS5 `"a b"`, PostgreSQL `'a' <-> 'b'`. */
+const ftsPhrase = (words: readonly string[]) => `"${words.join(' ')}"`;
+const tsPhrase = (words: readonly string[]) => `(${words.map((w) => `'${w}'`).join(' <-> ')})`;
+
+/** How many tools sharing tags are weighed as alternatives: a bounded candidate set from the full-text index. */
 const ALTERNATIVE_CANDIDATES = 400;
 
 /**
@@ -120,14 +124,17 @@ export async function alternativesTo(db: DbOrTx, tool: Pick<ToolRow, 'id' | 'tag
   const tags = [...new Set(JSON.parse(tool.tags) as string[])].slice(0, 20);
   const useCase = tool.bestFor?.trim().toLowerCase() || null;
   if (tags.length === 0 && !useCase) return [];
-  const words = searchTerms(tags.join(' '));
-  // SQLite: the tags column of the FTS table, best bm25 first; PostgreSQL: the search document's GIN index.
-  const byTag = words.length
+  // A tool sharing MIN_SHARED_TAGS (2) tags matches at least one pair of this tool's tags, each tag a phrase of its
+  // words: the full-text index finds those few directly, where one tag word alone ("vision") matches thousands.
+  const phrases = tags.slice(0, 10).map((t) => searchTerms(t)).filter((w) => w.length > 0);
+  const pairs = phrases.flatMap((a, i) => phrases.slice(i + 1).map((b) => [a, b] as const));
+  const byTag = pairs.length
     ? isPostgres(db)
-      ? sql`select id from tools where tools_search_document(name, tagline, description, tags) @@ to_tsquery('simple', ${tsQuery(words, 'or')}) limit ${ALTERNATIVE_CANDIDATES}`
-      : sql`select rowid from tools_fts where tools_fts match ${`{tags} : (${fts5Query(words, 'or')})`} order by bm25(tools_fts) limit ${ALTERNATIVE_CANDIDATES}`
+      ? sql`select id from tools where tools_search_document(name, tagline, description, tags) @@ to_tsquery('simple', ${pairs.map(([a, b]) => `(${tsPhrase(a)} & ${tsPhrase(b)})`).join(' | ')}) limit ${ALTERNATIVE_CANDIDATES}`
+      : sql`select rowid from tools_fts where tools_fts match ${`{tags} : (${pairs.map(([a, b]) => `(${ftsPhrase(a)} AND ${ftsPhrase(b)})`).join(' OR ')})`} limit ${ALTERNATIVE_CANDIDATES}`
     : null;
   const byUse = useCase ? sql`select id from tools where lower(best_for) = ${useCase}` : null;
+  if (!byTag && !byUse) return []; // one tag and no use-case: nothing can share two tags with it
   const candidates = sql.join([byTag, byUse].filter((q) => q !== null).map((q) => sql`id in (${q})`), sql` or `);
   const shared = tags.length ? sql<number>`(${sql.join(tags.map((t) => sql`case when tags like ${tagPattern(t)} escape '\\' then 1 else 0 end`), sql` + `)})` : sql<number>`0`;
   const sameUse = useCase ? sql<number>`case when lower(best_for) = ${useCase} then 1 else 0 end` : sql<number>`0`;
