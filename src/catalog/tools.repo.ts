@@ -130,12 +130,15 @@ export async function alternativesTo(db: DbOrTx, tool: Pick<ToolRow, 'id' | 'tag
   const pairs = phrases.flatMap((a, i) => phrases.slice(i + 1).map((b) => [a, b] as const));
   const byTag = pairs.length
     ? isPostgres(db)
-      ? sql`select id from tools where tools_search_document(name, tagline, description, tags) @@ to_tsquery('simple', ${pairs.map(([a, b]) => `(${tsPhrase(a)} & ${tsPhrase(b)})`).join(' | ')}) limit ${ALTERNATIVE_CANDIDATES}`
+      ? sql`(select id from tools where to_tsvector('simple', regexp_replace(tags, '[[:punct:]]+', ' ', 'g')) @@ to_tsquery('simple', ${pairs.map(([a, b]) => `(${tsPhrase(a)} & ${tsPhrase(b)})`).join(' | ')}) limit ${ALTERNATIVE_CANDIDATES})`
       : sql`select rowid from tools_fts where tools_fts match ${`{tags} : (${pairs.map(([a, b]) => `(${ftsPhrase(a)} AND ${ftsPhrase(b)})`).join(' OR ')})`} limit ${ALTERNATIVE_CANDIDATES}`
     : null;
   const byUse = useCase ? sql`select id from tools where lower(best_for) = ${useCase}` : null;
   if (!byTag && !byUse) return []; // one tag and no use-case: nothing can share two tags with it
-  const candidates = sql.join([byTag, byUse].filter((q) => q !== null).map((q) => sql`id in (${q})`), sql` or `);
+  // PostgreSQL plans `id in (a) or id in (b)` as a scan with two hashed subplans: one union keeps it on the indexes.
+  // SQLite cannot put a LIMIT inside a union member, and plans the two IN lookups well.
+  const parts = [byTag, byUse].filter((q) => q !== null);
+  const candidates = isPostgres(db) ? sql`id in (${sql.join(parts, sql` union `)})` : sql.join(parts.map((q) => sql`id in (${q})`), sql` or `);
   const shared = tags.length ? sql<number>`(${sql.join(tags.map((t) => sql`case when tags like ${tagPattern(t)} escape '\\' then 1 else 0 end`), sql` + `)})` : sql<number>`0`;
   const sameUse = useCase ? sql<number>`case when lower(best_for) = ${useCase} then 1 else 0 end` : sql<number>`0`;
   const sameCategory = sql<number>`case when category_slug = ${tool.categorySlug} then 1 else 0 end`;
