@@ -146,6 +146,9 @@ export async function suggestTools(db: DbOrTx, q: string, limit: number): Promis
  * Tools whose words start like the text's words (first three letters each, any word): a bounded set of
  * candidates for "did you mean", found through the full-text index instead of reading every name.
  */
+/** Rows a "did you mean" weighs at most on PostgreSQL. */
+const NEARBY_CANDIDATES = 2000;
+
 export async function nearbyTools(db: DbOrTx, text: string, limit: number): Promise<{ slug: string; name: string }[]> {
   const terms = searchTerms(text.replace(/[-_]/g, ' '));
   // Each word's first two letters as a prefix (a typo usually comes later: "clude" for "claude"), plus the
@@ -157,9 +160,10 @@ export async function nearbyTools(db: DbOrTx, text: string, limit: number): Prom
     const doc = sql`tools_search_document(tools.name, tools.tagline, tools.description, tools.tags)`;
     const query = stems.map((t) => `'${t.replaceAll("'", "''").replaceAll('\\', '\\\\')}'${t.length <= 2 ? ':*' : ''}`).join(' | ');
     const tsq = sql`to_tsquery('simple', ${query})`;
-    // The document match uses the GIN index; the name filter (weight A) then checks just those rows.
+    // The document match uses the GIN index, bounded (a two-letter prefix matches much of a large catalog); the
+    // name filter (weight A) then checks just those rows.
     qb = qb
-      .where(sql<boolean>`${doc} @@ ${tsq}`)
+      .where(sql<boolean>`tools.id in (select id from tools where ${doc} @@ ${tsq} limit ${NEARBY_CANDIDATES})`)
       .where(sql<boolean>`ts_filter(${doc}, '{a}') @@ ${tsq}`)
       .orderBy(sql`ts_rank(ts_filter(${doc}, '{a}'), ${tsq})`, 'desc');
   } else {
