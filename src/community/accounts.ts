@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { executeTx, type Db, type DbOrTx } from '../db/db.js';
 import { AppError } from '../errors.js';
 import { emailSchema } from '../domain/schemas.js';

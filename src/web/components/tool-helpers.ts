@@ -1,6 +1,4 @@
 import type { Critic } from '../../domain/schemas.js';
-import type { ReviewRow } from '../../db/types.js';
-import { provenanceText } from '../../domain/provenance.js';
 
 /** Critics in panel order (critics/*.md `order`), as the site loaded them. */
 export const criticOrder = (critics: readonly Critic[]): string[] => [...critics].sort((a, b) => a.order - b.order || a.id.localeCompare(b.id)).map((c) => c.id);
@@ -19,8 +17,6 @@ export function formatDate(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : DATE.format(d);
 }
 
-/** Where a revision came from, with its date: see src/domain/provenance.ts. */
-export const provenance = (r: ReviewRow): string => provenanceText(r, formatDate(r.createdAt));
 
 /** Only http(s) links from tool data become hrefs (the schema enforces it; this keeps old rows honest too). */
 export const safeHref = (url: string | null | undefined): string | undefined => (url && /^https?:\/\//i.test(url) ? url : undefined);

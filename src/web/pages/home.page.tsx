@@ -7,7 +7,6 @@ import { countTools, listTools } from '../../catalog/tools.repo.js';
 import { listCategories, type CategoryCount } from '../../catalog/categories.repo.js';
 import { ToolSearch } from '../components/tool-search.js';
 
-type ToolName = { slug: string; name: string; categorySlug: string };
 import { CategoryChips, SectionHead, ToolGrid } from '../components/lists.js';
 import { urls } from '../../urls.js';
 import { sameJob } from '../../domain/compare.js';

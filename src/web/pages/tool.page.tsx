@@ -9,7 +9,7 @@ import { Avatar, CommunityVerdict, PanelVerdict, ToolCard } from '../components/
 import { ScoreChart, type ChartRow } from '../components/score-chart.js';
 import { CommunityActions } from '../components/community.js';
 import { Provenance, ScoreVerdict, Scorecard } from '../components/scorecard.js';
-import { criticName, criticOrder, escapeAttr, formatDate, provenance, safeHref } from '../components/tool-helpers.js';
+import { criticName, criticOrder, escapeAttr, formatDate, safeHref } from '../components/tool-helpers.js';
 import { similarTools, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
 import { alternativesTo, findToolBySlug, listTools } from '../../catalog/tools.repo.js';
 import { ToolSearch } from '../components/tool-search.js';
