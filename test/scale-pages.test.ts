@@ -72,6 +72,25 @@ for (const { dialect, skip } of DIALECTS) {
       }
     });
 
+    test('search lists and counts its first 1,000 matches, and says so', async () => {
+      const first = await get('/search?sort=newest');
+      assert.match(first.body, /More than 1000 tools/);
+      assert.match(first.body, /Page 1 of 50\b/);
+      const last = await get('/search?sort=newest&page=50');
+      assert.match(last.body, /Only the first 1000 matches are listed/);
+      assert.equal((last.body.match(/class="card tool-card"/g) ?? []).length, 20, 'page 50 is full');
+      assert.match((await get('/search?sort=newest&page=51')).body, /There are only 50 pages/);
+      const few = await get('/search?q=quantum+lens');
+      assert.doesNotMatch(few.body, /More than|Only the first/);
+      // A one-letter prefix matches most of the catalog.
+      const api = JSON.parse((await get('/api/v1/tools?q=s&per_page=100&page=10')).body) as { data: unknown[]; total: number; more?: boolean };
+      assert.deepEqual([api.data.length, api.total, api.more], [100, 1000, true]);
+      const past = JSON.parse((await get('/api/v1/tools?q=s&per_page=100&page=11')).body) as { data: unknown[] };
+      assert.equal(past.data.length, 0);
+      const exact = JSON.parse((await get('/api/v1/tools?q=quantum+lens')).body) as { total: number; more?: boolean };
+      assert.ok(exact.total > 0 && exact.total < 1000 && exact.more === undefined, JSON.stringify(exact.total));
+    });
+
     test('did you mean, and the suggest feed, come from a bounded search', async () => {
       const slug = toolSlug(42);
       const typo = await get(`/tools/${slug}x`);

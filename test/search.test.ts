@@ -5,6 +5,8 @@ import { CRITIC_IDS, seedDemo, toolDoc } from './helpers/fixtures.js';
 import { countSearch, fts5Query, searchTerms, searchToolRows, tsQuery } from '../src/catalog/search.repo.js';
 import { parseSearchParams, searchCatalog } from '../src/catalog/search.service.js';
 import { importTools, parseImport } from '../src/catalog/import.js';
+import { findToolBySlug } from '../src/catalog/tools.repo.js';
+import { TOOL_COLUMNS } from '../src/db/types.js';
 
 const CATEGORIES = ['developer-tools', 'models-and-inference'];
 
@@ -97,10 +99,10 @@ for (const { dialect, skip } of DIALECTS) {
       const all = await searchToolRows(store.db, { q: 'agent' });
       assert.ok(all.length > dev.length);
       assert.ok(all.filter((t) => t.categorySlug === 'developer-tools').length === dev.length);
-      assert.equal(await countSearch(store.db, { q: 'agent', categorySlug: 'developer-tools' }), dev.length);
+      assert.equal(await countSearch(store.db, { q: 'agent', categorySlug: 'developer-tools' }, 1000), dev.length);
       const openSource = await searchToolRows(store.db, { q: 'inference', pricingModel: 'open-source' });
       assert.ok(openSource.length > 0 && openSource.every((t) => t.pricingModel === 'open-source'));
-      assert.equal(await countSearch(store.db, {}), 30);
+      assert.equal(await countSearch(store.db, {}, 1000), 30);
       assert.equal((await searchToolRows(store.db, {}, { order: 'newest', limit: 5 })).length, 5);
     });
 
@@ -113,11 +115,11 @@ for (const { dialect, skip } of DIALECTS) {
       for (const q of hostile) {
         const rows = await searchToolRows(store.db, { q });
         assert.ok(Array.isArray(rows), q);
-        assert.equal(await countSearch(store.db, { q }), rows.length, q);
+        assert.equal(await countSearch(store.db, { q }, 1000), rows.length, q);
       }
       assert.ok((await slugs('"vision"')).includes('smolvlm2'));
       assert.ok((await slugs('vision OR')).length === 0 || true);
-      assert.equal(await countSearch(store.db, {}), 30, 'the tools table is still there');
+      assert.equal(await countSearch(store.db, {}, 1000), 30, 'the tools table is still there');
     });
 
     it('finds a tool by its new text after an update, not by its old', async () => {
@@ -158,6 +160,19 @@ for (const { dialect, skip } of DIALECTS) {
       const vision = await searchCatalog(store.db, parse({ q: 'vision' }));
       assert.equal(vision.items[0]?.tool.slug, 'smolvlm2');
       assert.equal((await searchCatalog(store.db, parse({ q: 'vision', page: '9' }))).items.length, 0);
+    });
+
+    it('a tool read carries its columns and not the stored search document', async () => {
+      const [row] = await searchToolRows(store.db, { q: 'vision' }, { limit: 1 });
+      const bySlug = await findToolBySlug(store.db, row!.slug);
+      for (const t of [row!, bySlug!]) assert.deepEqual(Object.keys(t).sort(), [...TOOL_COLUMNS].sort());
+    });
+
+    it('counts matches only up to a bound', async () => {
+      assert.equal(await countSearch(store.db, {}, 7), 8, 'counting stops one past the bound');
+      assert.equal(await countSearch(store.db, { q: 'agent' }, 1), 2);
+      const exact = await searchCatalog(store.db, { q: '', sort: 'newest', page: 1 }, 1);
+      assert.deepEqual([exact.total, exact.more, exact.pages], [30, false, 30], '50 pages of 1 hold all 30');
     });
   });
 }

@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../db/db.js';
-import type { NewReviewRow, NewToolRow, ToolRow } from '../db/types.js';
+import { type NewReviewRow, type NewToolRow, type ToolRow, TOOL_COLUMNS } from '../db/types.js';
 
 /**
  * Bulk writes and keyset reads for streaming import and export. Every statement binds at most about
@@ -31,4 +31,4 @@ export async function insertReviewsBatch(db: DbOrTx, rows: readonly NewReviewRow
 
 /** One page of tools in id order after the given id: keyset paging, so each page costs the same. */
 export const toolsAfterId = (db: DbOrTx, afterId: number, limit: number): Promise<ToolRow[]> =>
-  db.selectFrom('tools').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  db.selectFrom('tools').select(TOOL_COLUMNS).where('id', '>', afterId).orderBy('id').limit(limit).execute();

@@ -1,5 +1,5 @@
 import { executeTx, type DbOrTx } from '../db/db.js';
-import type { NewReviewRow, ReviewRow, ToolRow } from '../db/types.js';
+import { type NewReviewRow, type ReviewRow, type ToolRow, TOOL_COLUMNS } from '../db/types.js';
 import type { PanelReview } from '../domain/summary.js';
 import { refreshPanelFigures } from './figures.repo.js';
 
@@ -84,7 +84,7 @@ export async function toolsByLatestReview(db: DbOrTx, limit: number): Promise<{ 
   if (latest.length === 0) return [];
   const ids = latest.map((r) => Number(r.lastId));
   const [tools, reviews] = await Promise.all([
-    db.selectFrom('tools').selectAll().where('id', 'in', latest.map((r) => r.toolId)).execute(),
+    db.selectFrom('tools').select(TOOL_COLUMNS).where('id', 'in', latest.map((r) => r.toolId)).execute(),
     db.selectFrom('reviews').select(['id', 'createdAt']).where('id', 'in', ids).execute(),
   ]);
   const toolById = new Map(tools.map((t) => [t.id, t]));

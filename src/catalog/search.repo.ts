@@ -1,7 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { DbOrTx } from '../db/db.js';
 import { isPostgres } from '../db/dialect.js';
-import type { DB, ToolRow } from '../db/types.js';
+import { type DB, type ToolRow, TOOLS_STAR } from '../db/types.js';
 import type { PricingModel } from '../domain/pricing.js';
 
 /**
@@ -88,7 +88,7 @@ function filtered(db: DbOrTx, f: SearchFilter, order?: SqlOrder): ToolsQuery | n
     const terms = searchTerms(text);
     if (terms.length === 0) return null;
     if (isPostgres(db)) {
-      const doc = sql`tools_search_document(tools.name, tools.tagline, tools.description, tools.tags)`;
+      const doc = sql`tools.search_document`;
       const query = sql`to_tsquery('simple', ${tsQuery(terms)})`;
       qb = qb.where(sql<boolean>`${doc} @@ ${query}`);
       if (order === 'relevance') {
@@ -120,15 +120,20 @@ function filtered(db: DbOrTx, f: SearchFilter, order?: SqlOrder): ToolsQuery | n
 export async function searchToolRows(db: DbOrTx, f: SearchFilter, opts: { order?: SqlOrder; limit?: number; offset?: number } = {}): Promise<ToolRow[]> {
   const qb = filtered(db, f, opts.order ?? 'relevance');
   if (!qb) return [];
-  let q = qb.selectAll('tools');
+  let q = qb.select(TOOLS_STAR);
   if (opts.limit !== undefined) q = q.limit(opts.limit).offset(opts.offset ?? 0);
   return (await q.execute()) as ToolRow[];
 }
 
-export async function countSearch(db: DbOrTx, f: SearchFilter): Promise<number> {
+/**
+ * How many tools match, counting at most `atMost + 1` of them: enough to say "more than `atMost`" without
+ * counting every match of a common word (tens of thousands at 100,000 tools).
+ */
+export async function countSearch(db: DbOrTx, f: SearchFilter, atMost: number): Promise<number> {
   const qb = filtered(db, f);
   if (!qb) return 0;
-  const row = await qb.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const matches = qb.select(sql<number>`1`.as('one')).limit(atMost + 1).as('matches');
+  const row = await db.selectFrom(matches).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -157,7 +162,7 @@ export async function nearbyTools(db: DbOrTx, text: string, limit: number): Prom
   if (stems.length === 0) return [];
   let qb = db.selectFrom('tools') as ToolsQuery;
   if (isPostgres(db)) {
-    const doc = sql`tools_search_document(tools.name, tools.tagline, tools.description, tools.tags)`;
+    const doc = sql`tools.search_document`;
     const query = stems.map((t) => `'${t.replaceAll("'", "''").replaceAll('\\', '\\\\')}'${t.length <= 2 ? ':*' : ''}`).join(' | ');
     const tsq = sql`to_tsquery('simple', ${query})`;
     // The document match uses the GIN index, bounded (a two-letter prefix matches much of a large catalog); the

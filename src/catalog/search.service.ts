@@ -10,6 +10,8 @@ export const LABEL_FILTERS = ['ship', 'skip', 'split', 'none'] as const;
 export type LabelFilter = (typeof LABEL_FILTERS)[number];
 export const SEARCH_PAGE_SIZE = 20;
 const MAX_PAGE = 100_000;
+/** Results are listed (and counted) up to this many pages; past them a reader narrows the search instead. */
+export const SEARCH_MAX_PAGES = 50;
 
 export interface SearchParams {
   q: string;
@@ -68,7 +70,9 @@ export function parseSearchParams(query: Record<string, string | undefined>, kno
 
 export interface SearchResult {
   items: ToolWithPanel[];
+  /** Matches counted, at most SEARCH_MAX_PAGES pages' worth; `more` says there are others beyond. */
   total: number;
+  more: boolean;
   page: number;
   pages: number;
   pageSize: number;
@@ -76,11 +80,17 @@ export interface SearchResult {
 
 /**
  * Text match, column filters, the panel verdict filter and every sort run in SQL over the stored figures
- * (src/catalog/figures.repo.ts), one page at a time; only that page's panels are loaded.
+ * (src/catalog/figures.repo.ts), one page at a time; only that page's panels are loaded. Matches are counted and
+ * listed up to SEARCH_MAX_PAGES pages, so neither the count nor the offset grows with the catalog.
  */
 export async function searchCatalog(db: DbOrTx, p: SearchParams, pageSize = SEARCH_PAGE_SIZE): Promise<SearchResult> {
   const filter = { q: p.q, categorySlug: p.category, pricingModel: p.pricing, label: p.label };
   const offset = (p.page - 1) * pageSize;
-  const [rows, total] = await Promise.all([searchToolRows(db, filter, { order: p.sort, limit: pageSize, offset }), countSearch(db, filter)]);
-  return { items: await withPanels(db, rows), total, page: p.page, pages: Math.max(1, Math.ceil(total / pageSize)), pageSize };
+  const listed = SEARCH_MAX_PAGES * pageSize;
+  const [rows, counted] = await Promise.all([
+    offset < listed ? searchToolRows(db, filter, { order: p.sort, limit: pageSize, offset }) : [],
+    countSearch(db, filter, listed),
+  ]);
+  const total = Math.min(counted, listed);
+  return { items: await withPanels(db, rows), total, more: counted > listed, page: p.page, pages: Math.max(1, Math.ceil(total / pageSize)), pageSize };
 }

@@ -1,24 +1,24 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/db.js';
-import type { NewToolRow, ToolRow } from '../db/types.js';
+import { type NewToolRow, type ToolRow, TOOL_COLUMNS } from '../db/types.js';
 import { MIN_SHARED_TAGS } from '../domain/compare.js';
 import { isPostgres } from '../db/dialect.js';
 import { searchTerms } from './search.repo.js';
 
 export const findToolBySlug = (db: DbOrTx, slug: string): Promise<ToolRow | undefined> =>
-  db.selectFrom('tools').selectAll().where('slug', '=', slug).executeTakeFirst();
+  db.selectFrom('tools').select(TOOL_COLUMNS).where('slug', '=', slug).executeTakeFirst();
 
 export async function findToolsBySlugs(db: DbOrTx, slugs: readonly string[]): Promise<ToolRow[]> {
   if (slugs.length === 0) return [];
-  return db.selectFrom('tools').selectAll().where('slug', 'in', slugs).execute();
+  return db.selectFrom('tools').select(TOOL_COLUMNS).where('slug', 'in', slugs).execute();
 }
 
 export const findToolById = (db: DbOrTx, id: number): Promise<ToolRow | undefined> =>
-  db.selectFrom('tools').selectAll().where('id', '=', id).executeTakeFirst();
+  db.selectFrom('tools').select(TOOL_COLUMNS).where('id', '=', id).executeTakeFirst();
 
 /** Newest first (then by id, so equal timestamps keep a stable order). */
 export function listTools(db: DbOrTx, opts: { categorySlug?: string; limit?: number; offset?: number } = {}): Promise<ToolRow[]> {
-  let q = db.selectFrom('tools').selectAll();
+  let q = db.selectFrom('tools').select(TOOL_COLUMNS);
   if (opts.categorySlug) q = q.where('categorySlug', '=', opts.categorySlug);
   return q
     .orderBy('createdAt', 'desc')
@@ -53,7 +53,7 @@ export type ToolChoice = Pick<ToolRow, 'id' | 'slug' | 'name' | 'category' | 'ca
 export async function categoryLeads(db: DbOrTx, perCategory: number): Promise<ToolRow[]> {
   const ranked = db
     .selectFrom('tools')
-    .selectAll()
+    .select(TOOL_COLUMNS)
     .select(
       sql<number>`row_number() over (partition by category_slug order by panel_takes desc, coalesce(panel_mean_score, -1) desc, lower(name), slug)`.as('rank'),
     )
@@ -66,7 +66,7 @@ export async function categoryLeads(db: DbOrTx, perCategory: number): Promise<To
 export async function toolsWithoutReviews(db: DbOrTx): Promise<ToolRow[]> {
   return db
     .selectFrom('tools')
-    .selectAll()
+    .select(TOOL_COLUMNS)
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('reviews').select('reviews.id').whereRef('reviews.toolId', '=', 'tools.id'))))
     .orderBy('createdAt')
     .orderBy('id')
@@ -75,7 +75,7 @@ export async function toolsWithoutReviews(db: DbOrTx): Promise<ToolRow[]> {
 
 export async function toolsInCategories(db: DbOrTx, categorySlugs: readonly string[]): Promise<ToolRow[]> {
   if (categorySlugs.length === 0) return [];
-  return db.selectFrom('tools').selectAll().where('categorySlug', 'in', categorySlugs).execute();
+  return db.selectFrom('tools').select(TOOL_COLUMNS).where('categorySlug', 'in', categorySlugs).execute();
 }
 
 export async function toolNamesByIds(db: DbOrTx, ids: readonly number[]): Promise<Pick<ToolRow, 'id' | 'slug' | 'name'>[]> {
@@ -144,7 +144,7 @@ export async function alternativesTo(db: DbOrTx, tool: Pick<ToolRow, 'id' | 'tag
   const sameCategory = sql<number>`case when category_slug = ${tool.categorySlug} then 1 else 0 end`;
   return db
     .selectFrom('tools')
-    .selectAll()
+    .select(TOOL_COLUMNS)
     .where(sql<boolean>`(${candidates})`)
     .where('id', '!=', tool.id)
     .where(sql<boolean>`(${sameUse} = 1 or ${shared} >= ${MIN_SHARED_TAGS})`)

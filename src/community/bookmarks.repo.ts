@@ -1,6 +1,6 @@
 import type { DbOrTx } from '../db/db.js';
 import { nowIso } from '../db/db.js';
-import type { ToolRow } from '../db/types.js';
+import { type ToolRow, TOOLS_STAR } from '../db/types.js';
 import { userOwnerId } from './visitor.js';
 
 /** Bookmarks belong to an owner id: `v:<visitor>` for anonymous visitors, `u:<user>` once signed in. */
@@ -62,7 +62,7 @@ export function bookmarkedTools(db: DbOrTx, ownerId: string): Promise<(ToolRow &
   return db
     .selectFrom('bookmarks')
     .innerJoin('tools', 'tools.id', 'bookmarks.toolId')
-    .selectAll('tools')
+    .select(TOOLS_STAR)
     .select('bookmarks.createdAt as bookmarkedAt')
     .where('bookmarks.ownerId', '=', ownerId)
     .orderBy('bookmarks.createdAt', 'desc')

@@ -38,6 +38,20 @@ export interface ToolsTable {
   touched: Generated<number>;
 }
 
+/**
+ * Every column of ToolsTable, to read tools with instead of `select *`: PostgreSQL's tools also hold the stored
+ * search document (migration 20261130_110), which should not travel with every tool read.
+ */
+export const TOOL_COLUMNS = [
+  'id', 'slug', 'name', 'tagline', 'description', 'category', 'categorySlug', 'pricingModel', 'pricingEntry', 'pricingLicense',
+  'url', 'repo', 'tags', 'bestFor', 'createdAt', 'updatedAt', 'panelShips', 'panelSkips', 'panelAbstentions', 'panelTakes',
+  'panelShipPct', 'panelMeanScore', 'panelLabel', 'communityShips', 'communitySkips', 'touched',
+] as const satisfies readonly (keyof ToolsTable)[];
+/** The same, qualified, for queries that join tools to another table. */
+export const TOOLS_STAR = TOOL_COLUMNS.map((c) => `tools.${c}` as const);
+/** Fails to compile when ToolsTable gains a column TOOL_COLUMNS lacks. */
+export const TOOL_COLUMNS_COMPLETE: Record<Exclude<keyof ToolsTable, (typeof TOOL_COLUMNS)[number]>, never> = {};
+
 export interface PanelRunsTable {
   id: Generated<number>;
   toolId: number;

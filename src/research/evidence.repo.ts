@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { executeTx, type DbOrTx } from '../db/db.js';
-import type { EvidenceRow, NewEvidenceRow, ToolRow } from '../db/types.js';
+import { type EvidenceRow, type NewEvidenceRow, type ToolRow, TOOLS_STAR } from '../db/types.js';
 
 /** SQL for evidence snapshots and the link from review revisions to the snapshots their critic saw and cited. */
 
@@ -126,7 +126,7 @@ export async function toolsDueForResearch(
       (eb) => eb.selectFrom('evidence').select(['toolId', (e) => e.fn.max('fetchedAt').as('checkedAt')]).groupBy('toolId').as('ev'),
       (j) => j.onRef('ev.toolId', '=', 'tools.id'),
     )
-    .selectAll('tools')
+    .select(TOOLS_STAR)
     .select(sql<string | null>`ev.checked_at`.as('checkedAt'))
     .where((eb) => (opts.checkedOnly ? eb('ev.checkedAt', '<', before) : eb.or([eb('ev.checkedAt', 'is', null), eb('ev.checkedAt', '<', before)])))
     .orderBy(sql`case when ev.checked_at is null then 0 else 1 end`)

@@ -6,6 +6,7 @@ import { closeMatches, compareBySlugs, getTool, withPanels, type ToolWithPanel }
 import { countTools, listTools } from '../../catalog/tools.repo.js';
 import { reviewHistory } from '../../catalog/reviews.repo.js';
 import { countSearch, searchToolRows } from '../../catalog/search.repo.js';
+import { SEARCH_MAX_PAGES, SEARCH_PAGE_SIZE } from '../../catalog/search.service.js';
 import { toToolFields } from '../../catalog/tool.js';
 import { voteCounts } from '../../community/votes.repo.js';
 import { DECISION_RULE, decisionRows, overallText } from '../../domain/compare.js';
@@ -114,14 +115,17 @@ export const API_PATHS = Object.values(routes).map((r) => r.path);
 export async function searchToolsForApi(
   db: DbOrTx,
   opts: { q: string; categorySlug?: string; limit: number; offset: number },
-): Promise<{ rows: ToolRow[]; total: number }> {
+): Promise<{ rows: ToolRow[]; total: number; more: boolean }> {
   const filter = { q: opts.q, categorySlug: opts.categorySlug };
-  const [rows, total] = await Promise.all([
-    searchToolRows(db, filter, { order: 'relevance', limit: opts.limit, offset: opts.offset }),
-    countSearch(db, filter),
+  // As on /search: the first SEARCH_LISTED matches are listed and counted, never every match of a common word.
+  const [rows, counted] = await Promise.all([
+    opts.offset < SEARCH_LISTED ? searchToolRows(db, filter, { order: 'relevance', limit: Math.min(opts.limit, SEARCH_LISTED - opts.offset), offset: opts.offset }) : [],
+    countSearch(db, filter, SEARCH_LISTED),
   ]);
-  return { rows, total };
+  return { rows, total: Math.min(counted, SEARCH_LISTED), more: counted > SEARCH_LISTED };
 }
+
+const SEARCH_LISTED = SEARCH_MAX_PAGES * SEARCH_PAGE_SIZE;
 
 function toolLinks(site: Site, slug: string) {
   const base = site.config.publicUrl;
@@ -199,16 +203,17 @@ export function createApi(site: Site) {
     const { page, per_page: perPage, category, q } = c.req.valid('query');
     const offset = (page - 1) * perPage;
     const query = q?.trim();
-    const { rows, total } = query
+    const { rows, total, more } = query
       ? await searchToolsForApi(db(), { q: query, categorySlug: category, limit: perPage, offset })
       : {
           rows: await listTools(db(), { categorySlug: category, limit: perPage, offset }),
           total: await countTools(db(), category),
+          more: undefined,
         };
     showsTools(c, rows.map((r) => r.id)); // a vote on one of them drops this answer (docs/decisions/017)
     const items = await withPanels(db(), rows);
     const community = await communityOf(db(), rows.map((r) => r.id));
-    return c.json({ data: items.map((i) => toApiTool(site, i, community.get(i.tool.id)!)), page, perPage, total }, 200);
+    return c.json({ data: items.map((i) => toApiTool(site, i, community.get(i.tool.id)!)), page, perPage, total, ...(more ? { more } : {}) }, 200);
   });
 
   api.openapi(routes.getTool, async (c) => {

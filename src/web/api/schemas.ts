@@ -197,6 +197,10 @@ export const paginated = <T extends z.ZodType>(item: T, name: string) =>
       page: z.number().int().min(1),
       perPage: z.number().int().min(1).max(100),
       total: z.number().int().min(0),
+      more: z
+        .literal(true)
+        .optional()
+        .openapi({ description: 'Present when more items match than `total`: a search lists and counts its first 1,000 matches; add a word to narrow it' }),
     })
     .openapi(name);
 

@@ -80,7 +80,7 @@ function NoResults({ p, categories, didYouMean }: { p: SearchParams; categories:
 }
 
 function resultsHeading(p: SearchParams, r: SearchResult, categories: CategoryCount[]): string {
-  const what = `${r.total} ${r.total === 1 ? 'tool' : 'tools'}`;
+  const what = r.more ? `More than ${r.total} tools` : `${r.total} ${r.total === 1 ? 'tool' : 'tools'}`;
   const parts = [p.q ? `${what} match “${p.q}”` : what];
   const cat = categories.find((c) => c.slug === p.category);
   if (cat) parts.push(`in ${cat.name}`);
@@ -125,6 +125,11 @@ function SearchPage(p: { params: SearchParams; notices: string[]; result: Search
                 There are only {result.pages} {result.pages === 1 ? 'page' : 'pages'} of results. <a href={searchHref(params, { page: 1 })}>Back to page 1</a>
               </p>
             )}
+            {result.more && result.page === result.pages && (
+              <p class="notice">
+                Only the first {result.total} matches are listed. Add a word or a filter above to narrow them.
+              </p>
+            )}
             <Pagination page={result.page} pages={result.pages} href={(page) => searchHref(params, { page })} label="Result pages" />
           </>
         )}
@@ -151,8 +156,8 @@ export function registerSearch(app: App, site: Site): void {
         {
           title: params.q ? `Search results for “${params.q}”` : params.page > 1 ? `All tools, page ${params.page}` : 'All tools',
           description: params.q
-            ? `${result.total} AI ${result.total === 1 ? 'tool matches' : 'tools match'} “${params.q}” on Verdict, each with the panel’s ship-or-skip verdict.`
-            : `Search and filter ${result.total} AI tools by category, pricing and panel verdict; sort by newest, ship rate or score.`,
+            ? `${result.more ? 'More than ' : ''}${result.total} AI ${result.total === 1 ? 'tool matches' : 'tools match'} “${params.q}” on Verdict, each with the panel’s ship-or-skip verdict.`
+            : `Search and filter ${result.more ? 'more than ' : ''}${result.total} AI tools by category, pricing and panel verdict; sort by newest, ship rate or score.`,
           path: canonical,
           nav: 'search',
           // Result pages for typed words are endless and thin; keep them out of search engines.
