@@ -16,6 +16,7 @@ import * as m20261130_101 from './migrations/20261130_101_provenance.js';
 import * as m20261130_102 from './migrations/20261130_102_corrections.js';
 import * as m20261130_103 from './migrations/20261130_103_panel_retries.js';
 import * as m20261130_104 from './migrations/20261130_104_category_newest.js';
+import * as m20261130_105 from './migrations/20261130_105_panel_best_for.js';
 
 /** Listed by hand so the same code runs under tsx, from a bundle, or from compiled output. Names sort by time. */
 const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '20261130_102_corrections': m20261130_102,
   '20261130_103_panel_retries': m20261130_103,
   '20261130_104_category_newest': m20261130_104,
+  '20261130_105_panel_best_for': m20261130_105,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

@@ -18,6 +18,12 @@ export interface ToolsTable {
   tags: string;
   /** A short use-case ("Best for"), migration 20261130_012; null when not given. */
   bestFor: string | null;
+  /**
+   * The panel's "best for", synthesised from the critics' takes when `bestFor` is null, and the run that wrote it
+   * (migration 20261130_105). Shown only when `bestFor` is null; never exported.
+   */
+  panelBestFor: string | null;
+  panelBestForRunId: number | null;
   createdAt: string;
   updatedAt: string;
   /**
