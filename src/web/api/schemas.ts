@@ -62,7 +62,7 @@ export const toolSchema = toolFieldsSchema
   .extend({
     // Always present in responses (the default only applies to input).
     tags: toolFieldsSchema.shape.tags.removeDefault(),
-    bestFor: toolFieldsSchema.shape.bestFor.openapi({
+    bestFor: toolFieldsSchema.shape.bestFor.clone().openapi({
       description: 'A short use-case: the catalog\'s own, else the panel\'s synthesis of its takes (see bestForSource); absent when neither exists',
     }),
     bestForSource: z.enum(['catalog', 'panel']).optional().openapi({
