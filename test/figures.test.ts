@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { sql } from 'kysely';
 import { freshStore, DIALECTS, type TestStore } from './helpers/db.js';
-import { startFakeLlm, criticOf } from './helpers/fake-llm.js';
+import { startFakeLlm, criticOf, isBestForRequest, bestForJson } from './helpers/fake-llm.js';
 import { CRITICS, CRITIC_IDS, takeJson, toolDoc, words } from './helpers/fixtures.js';
 import { importTools, parseImport } from '../src/catalog/import.js';
 import { withPanels, type ToolWithPanel } from '../src/catalog/catalog.service.js';
@@ -143,6 +143,7 @@ for (const { dialect, skip } of DIALECTS) {
     test('panel reviews: through the runner (fake LLM) and one by one', async () => {
       const tools = await db.selectFrom('tools').selectAll().where('slug', 'in', ['tool-00000', 'tool-00001', 'tool-00002', 'tool-00005']).execute();
       const fake = await startFakeLlm(({ body }) => {
+        if (isBestForRequest(body)) return { content: bestForJson('Keeping stored figures honest') };
         const c = criticOf(body)!;
         return c === 'creator' ? { content: JSON.stringify({ review: { abstain: true, reason: 'Not a tool for writers' } }) } : { content: takeJson(c.length * 9) };
       });

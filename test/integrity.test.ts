@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIALECTS, freshStore, type TestStore } from './helpers/db.js';
 import { startTestSite, type TestSite } from './helpers/web.js';
-import { startFakeLlm, criticOf, contradictsFirst } from './helpers/fake-llm.js';
+import { startFakeLlm, criticOf, contradictsFirst, isBestForRequest, bestForJson } from './helpers/fake-llm.js';
 import { CRITICS, seedDemo, takeJson, toolDoc, words } from './helpers/fixtures.js';
 import { verdict } from './helpers/cli.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
@@ -52,10 +52,13 @@ for (const { dialect, skip } of DIALECTS) {
       );
       const imp = await verdict(['import', file], env);
       assert.equal(imp.code, 0, imp.stderr);
-      // A panel run on the same tool: creator answers, guardian contradicts itself once then answers, founder fails every attempt.
+      // A panel run on the same tool: creator answers, guardian contradicts itself once then answers, founder fails every attempt,
+      // and the "best for" synthesis (the tool has no catalog one) answers too long a phrase every time.
       const contradicting = contradictsFirst(['guardian']);
       const fake = await startFakeLlm((req) =>
-        criticOf(req.body) === 'founder'
+        isBestForRequest(req.body)
+          ? { content: bestForJson('word '.repeat(40)) }
+          : criticOf(req.body) === 'founder'
           ? { status: 500 }
           : criticOf(req.body) === 'guardian'
             ? contradicting(req)
@@ -98,6 +101,9 @@ for (const { dialect, skip } of DIALECTS) {
       assert.match(html, /<strong>Founder<\/strong> failed after 2 attempts \(1 retry\): [^<]*5\d\d/);
       // A retry of a critic that answered in the end is shown too, with its reason.
       assert.match(html, /<strong>Guardian<\/strong>, attempt 1, asked again: [^<]*verdict contradicts score/);
+      // The "best for" synthesis is no critic: named as what it is, and its failure leaves the status to the critics.
+      assert.match(html, /<strong>The &quot;Best for&quot; summary<\/strong>, attempt 1, asked again: invalid output: bestFor: /);
+      assert.match(html, /<strong>The &quot;Best for&quot; summary<\/strong> failed after 2 attempts \(1 retry\): invalid output: bestFor: /);
       assert.equal((await t.get('/runs/999999')).status, 404);
     });
 

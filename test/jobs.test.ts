@@ -279,7 +279,8 @@ for (const { dialect, skip } of DIALECTS) {
     before(async () => {
       store = await freshStore(dialect);
       await seedDemo(store.db, ['smolvlm2']);
-      await importTools(store.db, parseImport({ tools: [toolDoc('fresh-tool'), toolDoc('other-new')] }, { threshold: 60, critics: CRITICS.map((c) => c.id) }));
+      // Catalog "best for"s: these tests count the critics' calls, and the panel writes no "best for" for such tools.
+      await importTools(store.db, parseImport({ tools: [toolDoc('fresh-tool', { bestFor: 'Exercising the job queue' }), toolDoc('other-new', { bestFor: 'Failing every critic' })] }, { threshold: 60, critics: CRITICS.map((c) => c.id) }));
     });
     after(async () => {
       await fake?.close();

@@ -41,7 +41,7 @@ for (const { dialect, skip } of DIALECTS) {
       serveVendor(web);
       await importTools(
         store.db,
-        parseImport({ tools: [toolDoc('acme', { url: `${web.origin}/acme/`, repo: 'https://github.com/acme/acme' }), toolDoc('plain')] }, { threshold: 60, critics: CRITIC_IDS }),
+        parseImport({ tools: [toolDoc('acme', { url: `${web.origin}/acme/`, repo: 'https://github.com/acme/acme', bestFor: 'Checking evidence' }), toolDoc('plain')] }, { threshold: 60, critics: CRITIC_IDS }),
       );
       env = {
         DATABASE_URL: store.location,

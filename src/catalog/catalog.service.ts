@@ -108,6 +108,7 @@ export async function compareBySlugs(
         category: t.tool.category,
         pricing: { model: t.tool.pricingModel, entry: t.tool.pricingEntry, license: t.tool.pricingLicense },
         bestFor: t.tool.bestFor,
+        panelBestFor: t.tool.panelBestFor,
         tags: JSON.parse(t.tool.tags) as string[],
       },
       reviews: t.panel,

@@ -44,3 +44,12 @@ export function toToolColumns(t: ToolFields) {
     bestFor: t.bestFor ?? null,
   };
 }
+
+/** Where a tool's "Best for" comes from: the catalog's own field always wins; else the panel's synthesis of its takes. */
+export type BestFor = { text: string; source: 'catalog' } | { text: string; source: 'panel'; runId: number | null };
+
+export function bestForOf(t: Pick<ToolRow, 'bestFor' | 'panelBestFor' | 'panelBestForRunId'>): BestFor | null {
+  if (t.bestFor) return { text: t.bestFor, source: 'catalog' };
+  if (t.panelBestFor) return { text: t.panelBestFor, source: 'panel', runId: t.panelBestForRunId };
+  return null;
+}

@@ -43,6 +43,14 @@ export async function updateTool(db: DbOrTx, id: number, row: Partial<NewToolRow
   await db.updateTable('tools').set(row).where('id', '=', id).execute();
 }
 
+/**
+ * Stores the panel's "best for" with the run that wrote it, both in one statement. Like any write to tools it bumps
+ * the data version (trigger), so the tool's cached pages are rendered again, as after a new review.
+ */
+export async function setPanelBestFor(db: DbOrTx, toolId: number, text: string, runId: number): Promise<void> {
+  await db.updateTable('tools').set({ panelBestFor: text, panelBestForRunId: runId }).where('id', '=', toolId).execute();
+}
+
 /** Just enough of every tool to fill a "pick a tool" list. */
 export type ToolChoice = Pick<ToolRow, 'id' | 'slug' | 'name' | 'category' | 'categorySlug'>;
 

@@ -8,7 +8,7 @@ import { AppError } from '../errors.js';
 import { importStream, writeExport, type ImportProgress } from '../catalog/import.js';
 import { listTools } from '../catalog/tools.repo.js';
 import { compareBySlugs, getTool, withPanels } from '../catalog/catalog.service.js';
-import { toToolFields } from '../catalog/tool.js';
+import { bestForOf, toToolFields } from '../catalog/tool.js';
 import { compareProblem, decisionRows, DECISION_RULE, differentJobsText, MAX_COMPARE, overallText } from '../domain/compare.js';
 import { pricingText } from '../domain/pricing.js';
 import { chipText, NO_PANEL_TAKE } from '../domain/summary.js';
@@ -115,13 +115,14 @@ export function registerCatalog(program: Command, ctx: () => CliContext) {
       const c = ctx();
       const t = await getTool((await c.store()).db, slug);
       const names = new Map(c.critics.map((x) => [x.id, x.name]));
+      const bestFor = bestForOf(t.tool);
       c.out(
-        { ...toToolFields(t.tool), summary: t.summary, reviews: t.reviews.map((r) => ({ ...r, provenance: provenanceText(r, r.createdAt.slice(0, 10)) })) },
+        { ...toToolFields(t.tool), ...(bestFor && { bestFor: bestFor.text, bestForSource: bestFor.source }), summary: t.summary, reviews: t.reviews.map((r) => ({ ...r, provenance: provenanceText(r, r.createdAt.slice(0, 10)) })) },
         () => {
           const lines = [
             `${t.tool.name} — ${t.tool.tagline}`,
             `${t.tool.category} · ${pricingText({ model: t.tool.pricingModel, entry: t.tool.pricingEntry, license: t.tool.pricingLicense })}`,
-            ...(t.tool.bestFor ? [`Best for: ${t.tool.bestFor}`] : []),
+            ...(bestFor ? [`Best for: ${bestFor.text}${bestFor.source === 'panel' ? ` (summarised by the panel from its takes${bestFor.runId ? `, run #${bestFor.runId}` : ''})` : ''}`] : []),
             t.tool.url,
             '',
             ...wrap(t.tool.description, 80),

@@ -35,11 +35,14 @@ export function progressReporter(stream: CliStream) {
         break;
       case 'failed':
         line = `${label} FAILED  ${e.reason} (${plural(e.attempts, 'attempt')})`;
+        break;
+      case 'best-for':
+        line = `${label} done    "${e.bestFor}" · ${fmtInt(e.tokens)} tokens · ${(e.latencyMs / 1000).toFixed(1)}s`;
     }
     if (tty) {
       rows.set(key, line);
       draw();
-    } else if (e.type === 'done' || e.type === 'failed' || e.type === 'retry') stream.write(line + '\n');
+    } else if (e.type !== 'queued' && e.type !== 'running') stream.write(line + '\n');
   };
 }
 
@@ -83,6 +86,8 @@ export function registerReview(program: Command, ctx: () => CliContext) {
           `Reviewed ${plural(tools.length, 'tool')} with ${plural(critics.length, 'critic')}: ${result.outcomes.length - failed.length} done, ${failed.length} failed`,
           `Tokens: ${fmtInt(result.inputTokens)} in + ${fmtInt(result.outputTokens)} out = ${fmtInt(result.inputTokens + result.outputTokens)} · time ${(result.ms / 1000).toFixed(1)}s · model ${cfg.llm!.model}`,
           ...failed.map((f) => `  failed: ${f.tool} / ${f.critic}: ${f.reason}`),
+          // Not a critic: it leaves the exit status alone, as it leaves the run's status.
+          ...result.bestFor.filter((b) => b.status === 'failed').map((b) => `  "Best for" not written: ${b.tool}: ${b.reason}`),
         ].join('\n'),
       );
       if (failed.length) c.exitCode = 1;

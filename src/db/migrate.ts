@@ -16,6 +16,7 @@ import * as m20261130_101 from './migrations/20261130_101_provenance.js';
 import * as m20261130_102 from './migrations/20261130_102_corrections.js';
 import * as m20261130_103 from './migrations/20261130_103_panel_retries.js';
 import * as m20261130_104 from './migrations/20261130_104_category_newest.js';
+import * as m20261130_105 from './migrations/20261130_105_panel_best_for.js';
 import * as m20261130_110 from './migrations/20261130_110_search_documents.js';
 import * as m20261130_111 from './migrations/20261130_111_list_indexes.js';
 
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '20261130_102_corrections': m20261130_102,
   '20261130_103_panel_retries': m20261130_103,
   '20261130_104_category_newest': m20261130_104,
+  '20261130_105_panel_best_for': m20261130_105,
   '20261130_110_search_documents': m20261130_110,
   '20261130_111_list_indexes': m20261130_111,
 };

@@ -18,6 +18,12 @@ export interface ToolsTable {
   tags: string;
   /** A short use-case ("Best for"), migration 20261130_012; null when not given. */
   bestFor: string | null;
+  /**
+   * The panel's "best for", synthesised from the critics' takes when `bestFor` is null, and the run that wrote it
+   * (migration 20261130_105). Shown only when `bestFor` is null; never exported.
+   */
+  panelBestFor: string | null;
+  panelBestForRunId: number | null;
   createdAt: string;
   updatedAt: string;
   /**
@@ -44,7 +50,7 @@ export interface ToolsTable {
  */
 export const TOOL_COLUMNS = [
   'id', 'slug', 'name', 'tagline', 'description', 'category', 'categorySlug', 'pricingModel', 'pricingEntry', 'pricingLicense',
-  'url', 'repo', 'tags', 'bestFor', 'createdAt', 'updatedAt', 'panelShips', 'panelSkips', 'panelAbstentions', 'panelTakes',
+  'url', 'repo', 'tags', 'bestFor', 'panelBestFor', 'panelBestForRunId', 'createdAt', 'updatedAt', 'panelShips', 'panelSkips', 'panelAbstentions', 'panelTakes',
   'panelShipPct', 'panelMeanScore', 'panelLabel', 'communityShips', 'communitySkips', 'touched',
 ] as const satisfies readonly (keyof ToolsTable)[];
 /** The same, qualified, for queries that join tools to another table. */

@@ -13,6 +13,8 @@ export interface CompareInput {
     pricing: { model: PricingModel; entry: string; license?: string | null };
     /** A short use-case, when the catalog has one. */
     bestFor?: string | null;
+    /** The panel's synthesis of its takes, shown in the "Best for" row when the catalog has none (not a job: see sameJob). */
+    panelBestFor?: string | null;
     tags?: readonly string[];
   };
   reviews: readonly PanelReview[];
@@ -131,7 +133,10 @@ export const MIN_SHARED_TAGS = 2;
 
 type Job = Pick<CompareInput['tool'], 'tags' | 'bestFor'>;
 
-/** Two tools do the same job when they have the same use-case or share MIN_SHARED_TAGS tags (tools.repo alternativesTo mirrors this in SQL). */
+/**
+ * Two tools do the same job when they have the same use-case or share MIN_SHARED_TAGS tags (tools.repo alternativesTo
+ * mirrors this in SQL). The catalog's use-case only: the panel's phrase is a model's wording, rarely equal twice.
+ */
 export function sameJob(a: Job, b: Job): boolean {
   const use = (t: Job) => t.bestFor?.trim().toLowerCase() || null;
   if (use(a) && use(a) === use(b)) return true;
@@ -163,11 +168,11 @@ export function decisionRows(c: Comparison): { label: string; values: string[] }
     { label: 'Panel ship %', values: c.panels.map((p) => (p.shipPct == null ? '—' : `${p.shipPct}%`)) },
     { label: 'Community', values: c.communities.map((p) => p.text) },
     { label: 'Pricing', values: c.tools.map((t) => pricingText(t.pricing)) },
-    { label: 'Best for', values: c.tools.map((t) => t.bestFor || '—') },
+    { label: 'Best for', values: c.tools.map((t) => t.bestFor || t.panelBestFor || '—') },
     { label: 'Category', values: c.tools.map((t) => t.category) },
   ];
   // "Best for" is a use-case, never the tagline again: without one anywhere, the row is left out.
-  return c.tools.some((t) => t.bestFor) ? rows : rows.filter((r) => r.label !== 'Best for');
+  return c.tools.some((t) => t.bestFor || t.panelBestFor) ? rows : rows.filter((r) => r.label !== 'Best for');
 }
 
 export function overallText(c: Comparison): string {

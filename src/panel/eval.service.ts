@@ -29,6 +29,8 @@ export function loadEvalSet(file: string, opts: { threshold: number; critics: re
 const evalToolRow = (t: ToolFields, i: number): ToolRow => ({
   id: -(i + 1),
   ...toToolColumns(t),
+  panelBestFor: null,
+  panelBestForRunId: null,
   createdAt: '',
   updatedAt: '',
   panelShips: 0,

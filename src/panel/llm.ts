@@ -3,7 +3,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { APICallError, generateObject, type LanguageModel, type ModelMessage } from 'ai';
 import { z } from 'zod';
 import type { Llm } from '../config.js';
-import { reviewBodySchema, type ReviewBody } from '../domain/schemas.js';
+import { reviewBodySchema, toolFieldsSchema, type ReviewBody } from '../domain/schemas.js';
 
 // The SDK prints provider warnings to the console by default; they would garble the CLI's progress display.
 globalThis.AI_SDK_LOG_WARNINGS = false;
@@ -14,12 +14,23 @@ export interface ReviewAnswer {
   outputTokens: number;
 }
 
+export interface BestForAnswer {
+  bestFor: string;
+  inputTokens: number;
+  outputTokens: number;
+}
+
 export interface LlmClient {
   provider: string;
   model: string;
   /** `citable`: the evidence ids the critic was shown; citing another id fails validation (and is retried). */
   review(req: { system: string; messages: ModelMessage[]; signal: AbortSignal; citable?: readonly number[] }): Promise<ReviewAnswer>;
+  /** The panel's "best for" phrase for a tool, from its critics' takes (runner.ts). */
+  bestFor(req: { system: string; messages: ModelMessage[]; signal: AbortSignal }): Promise<BestForAnswer>;
 }
+
+// The very field schema import files use for `bestFor`, required here.
+const bestForSchema = z.object({ bestFor: toolFieldsSchema.shape.bestFor.unwrap() });
 
 /** What went wrong with one call, and whether asking again may help. */
 export interface LlmFailure {
@@ -54,6 +65,23 @@ export function createLlmClient(llm: Llm, threshold: number): LlmClient {
       });
       return {
         body: result.object.review,
+        inputTokens: result.usage.inputTokens ?? 0,
+        outputTokens: result.usage.outputTokens ?? 0,
+      };
+    },
+    async bestFor({ system, messages, signal }) {
+      const result = await generateObject({
+        model,
+        schema: bestForSchema,
+        schemaName: 'best_for',
+        system,
+        messages,
+        abortSignal: signal,
+        maxRetries: 0, // the runner retries, as for critics
+        temperature: 0.2,
+      });
+      return {
+        bestFor: result.object.bestFor,
         inputTokens: result.usage.inputTokens ?? 0,
         outputTokens: result.usage.outputTokens ?? 0,
       };

@@ -5,10 +5,22 @@ import { executeTx, nowIso } from '../db/db.js';
 import type { Critic } from '../domain/schemas.js';
 import type { NewReviewRow, ToolRow } from '../db/types.js';
 import { toToolFields } from '../catalog/tool.js';
-import { addReview } from '../catalog/reviews.repo.js';
+import { addReview, latestReviews } from '../catalog/reviews.repo.js';
+import { setPanelBestFor } from '../catalog/tools.repo.js';
 import { classifyFailure, type LlmClient } from './llm.js';
 import { finishPanelRun, insertPanelFailure, insertPanelRetry, startPanelRun } from './runs.repo.js';
-import { promptVersion, repairPrompt, systemPrompt, userPrompt, type PromptEvidence } from './prompt.js';
+import {
+  BEST_FOR_ID,
+  BEST_FOR_PROMPT_VERSION,
+  bestForRepairPrompt,
+  bestForSystemPrompt,
+  bestForUserPrompt,
+  promptVersion,
+  repairPrompt,
+  systemPrompt,
+  userPrompt,
+  type PromptEvidence,
+} from './prompt.js';
 import { currentEvidence, linkReviewEvidence } from '../research/evidence.repo.js';
 import { summarizeFacts, type EvidenceKind } from '../research/facts.js';
 
@@ -16,7 +28,9 @@ export type PanelEvent =
   | { type: 'queued' | 'running'; tool: string; critic: string }
   | { type: 'retry'; tool: string; critic: string; attempt: number; reason: string }
   | { type: 'done'; tool: string; critic: string; kind: 'take' | 'abstain'; score?: number; verdict?: string; tokens: number; latencyMs: number }
-  | { type: 'failed'; tool: string; critic: string; reason: string; attempts: number };
+  | { type: 'failed'; tool: string; critic: string; reason: string; attempts: number }
+  /** The "best for" synthesis answered; its other events use `critic: BEST_FOR_ID`. */
+  | { type: 'best-for'; tool: string; critic: typeof BEST_FOR_ID; bestFor: string; tokens: number; latencyMs: number };
 
 export interface PanelOptions {
   threshold: number;
@@ -42,9 +56,22 @@ export interface CriticOutcome {
   outputTokens: number;
 }
 
+/** The "best for" synthesis of one tool, when it was asked for (see synthesizeBestFor). */
+export interface BestForOutcome {
+  tool: string;
+  status: 'done' | 'failed';
+  bestFor?: string;
+  reason?: string;
+  inputTokens: number;
+  outputTokens: number;
+}
+
 export interface PanelResult {
   runs: { tool: string; runId: number; status: 'done' | 'partial' | 'failed' }[];
+  /** The critics' calls only; the run's status is theirs. */
   outcomes: CriticOutcome[];
+  bestFor: BestForOutcome[];
+  /** Every call of the run, the "best for" synthesis included. */
   inputTokens: number;
   outputTokens: number;
   ms: number;
@@ -71,7 +98,7 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
             toolId: tool.id,
             provider: llm.provider,
             model: llm.model,
-            promptVersion: critics.map(promptVersion).join(' '),
+            promptVersion: [...critics.map(promptVersion), ...(tool.bestFor ? [] : [BEST_FOR_PROMPT_VERSION])].join(' '),
             reason: opts.reason ?? null,
           });
       // Every critic of this run sees the same checked facts, and may cite only those.
@@ -86,9 +113,12 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
       for (const c of critics) emit({ type: 'queued', tool: tool.slug, critic: c.id });
       const outcomes = await Promise.all(critics.map((critic) => limit(() => reviewOne(tool, critic, runId, evidence))));
       const failed = outcomes.filter((o) => o.status === 'failed').length;
+      // The status is the critics' alone: a failed "best for" line is recorded on the run but leaves its reviews as they are.
       const status = failed === 0 ? 'done' : failed === outcomes.length ? 'failed' : 'partial';
-      if (!opts.evaluation) await finishPanelRun(db, runId, { status, inputTokens: sum(outcomes, 'inputTokens'), outputTokens: sum(outcomes, 'outputTokens') });
-      return { run: { tool: tool.slug, runId, status } as const, outcomes };
+      const bestFor = opts.evaluation || tool.bestFor ? undefined : await limit(() => synthesizeBestFor(tool, runId));
+      const calls = [...outcomes, ...(bestFor ? [bestFor] : [])];
+      if (!opts.evaluation) await finishPanelRun(db, runId, { status, inputTokens: sum(calls, 'inputTokens'), outputTokens: sum(calls, 'outputTokens') });
+      return { run: { tool: tool.slug, runId, status } as const, outcomes, bestFor };
     }),
   );
 
@@ -165,14 +195,64 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
     return { tool: tool.slug, critic: critic.id, status: 'failed', reason, inputTokens, outputTokens };
   }
 
+  /**
+   * The tool's "Best for" line when the catalog gives none: one more call, over the panel's current takes (the latest
+   * revision of each critic, so a re-review of some critics still speaks for the whole panel). No take, no call.
+   * Retried like a critic; its retries and failure are recorded on the run under BEST_FOR_ID.
+   */
+  async function synthesizeBestFor(tool: ToolRow, runId: number): Promise<BestForOutcome | undefined> {
+    const takes = ((await latestReviews(db, [tool.id])).get(tool.id) ?? [])
+      .filter((r) => r.kind === 'take')
+      .map((r) => ({ critic: r.critic, score: r.score!, verdict: r.verdict!, take: r.take! }));
+    if (takes.length === 0) return undefined;
+    const system = bestForSystemPrompt();
+    const messages: ModelMessage[] = [{ role: 'user', content: bestForUserPrompt(tool, takes) }];
+    let inputTokens = 0;
+    let outputTokens = 0;
+    let reason = '';
+    let attempts = 0;
+    emit({ type: 'running', tool: tool.slug, critic: BEST_FOR_ID });
+    for (let attempt = 1; attempt <= opts.maxAttempts; attempt++) {
+      attempts = attempt;
+      const t0 = Date.now();
+      try {
+        const answer = await llm.bestFor({ system, messages, signal: AbortSignal.timeout(opts.timeoutMs) });
+        inputTokens += answer.inputTokens;
+        outputTokens += answer.outputTokens;
+        await setPanelBestFor(db, tool.id, answer.bestFor, runId);
+        emit({ type: 'best-for', tool: tool.slug, critic: BEST_FOR_ID, bestFor: answer.bestFor, tokens: inputTokens + outputTokens, latencyMs: Date.now() - t0 });
+        return { tool: tool.slug, status: 'done', bestFor: answer.bestFor, inputTokens, outputTokens };
+      } catch (err) {
+        const usage = (err as { usage?: { inputTokens?: number; outputTokens?: number } }).usage;
+        inputTokens += usage?.inputTokens ?? 0;
+        outputTokens += usage?.outputTokens ?? 0;
+        const f = classifyFailure(err, opts.timeoutMs);
+        reason = f.reason;
+        if (!f.retryable || attempt === opts.maxAttempts) break;
+        await insertPanelRetry(db, { runId, critic: BEST_FOR_ID, attempt, reason });
+        emit({ type: 'retry', tool: tool.slug, critic: BEST_FOR_ID, attempt, reason });
+        if (f.invalidOutput) {
+          const rejected = (err as { text?: string }).text || '(no usable answer)';
+          messages.splice(1, 2, { role: 'assistant', content: rejected }, { role: 'user', content: bestForRepairPrompt(f.reason) });
+        }
+        await sleep(Math.min(f.retryAfterMs ?? backoff * 2 ** (attempt - 1), 30_000));
+      }
+    }
+    await insertPanelFailure(db, { runId, critic: BEST_FOR_ID, reason, attempts });
+    emit({ type: 'failed', tool: tool.slug, critic: BEST_FOR_ID, reason, attempts });
+    return { tool: tool.slug, status: 'failed', reason, inputTokens, outputTokens };
+  }
+
   const outcomes = perTool.flatMap((t) => t.outcomes);
+  const bestFor = perTool.flatMap((t) => (t.bestFor ? [t.bestFor] : []));
   return {
     runs: perTool.map((t) => t.run),
     outcomes,
-    inputTokens: sum(outcomes, 'inputTokens'),
-    outputTokens: sum(outcomes, 'outputTokens'),
+    bestFor,
+    inputTokens: sum([...outcomes, ...bestFor], 'inputTokens'),
+    outputTokens: sum([...outcomes, ...bestFor], 'outputTokens'),
     ms: Date.now() - started,
   };
 }
 
-const sum = (xs: CriticOutcome[], k: 'inputTokens' | 'outputTokens') => xs.reduce((a, x) => a + x[k], 0);
+const sum = (xs: readonly { inputTokens: number; outputTokens: number }[], k: 'inputTokens' | 'outputTokens') => xs.reduce((a, x) => a + x[k], 0);

@@ -27,7 +27,7 @@ export async function insertPanelRetry(db: DbOrTx, retry: { runId: number; criti
 
 export interface RunDetail {
   run: PanelRunRow;
-  tool: { slug: string; name: string } | null;
+  tool: { slug: string; name: string; panelBestFor: string | null; panelBestForRunId: number | null } | null;
   reviews: ReviewRow[];
   failures: PanelFailureRow[];
   retries: PanelRetryRow[];
@@ -38,7 +38,7 @@ export async function findRunDetail(db: DbOrTx, id: number): Promise<RunDetail |
   const run = await db.selectFrom('panelRuns').selectAll().where('id', '=', id).executeTakeFirst();
   if (!run) return undefined;
   const [tool, reviews, failures, retries] = await Promise.all([
-    db.selectFrom('tools').select(['slug', 'name']).where('id', '=', run.toolId).executeTakeFirst(),
+    db.selectFrom('tools').select(['slug', 'name', 'panelBestFor', 'panelBestForRunId']).where('id', '=', run.toolId).executeTakeFirst(),
     db.selectFrom('reviews').selectAll().where('runId', '=', id).orderBy('id').execute(),
     db.selectFrom('panelFailures').selectAll().where('runId', '=', id).orderBy('id').execute(),
     db.selectFrom('panelRetries').selectAll().where('runId', '=', id).orderBy('id').execute(),

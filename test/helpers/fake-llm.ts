@@ -320,3 +320,14 @@ export const citingTakeJson = (score: number, citations: number[]) =>
   JSON.stringify({
     review: { score, verdict: score >= 60 ? 'ship' : 'skip', take: Array.from({ length: 45 }, () => 'checked').join(' '), citations },
   });
+
+// ---- The panel's "best for" synthesis (issue 12) ----
+
+/** True for the runner's "best for" call (its system prompt starts with `TASK: best-for`), not a critic's. */
+export function isBestForRequest(body: any): boolean {
+  const system = Array.isArray(body?.messages) ? body.messages.find((m: any) => m?.role === 'system') : undefined;
+  return /^TASK: best-for$/m.test(textOfContent(system?.content));
+}
+
+/** A "best for" answer as an LLM would give it. */
+export const bestForJson = (bestFor: string) => JSON.stringify({ bestFor });

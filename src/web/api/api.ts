@@ -7,7 +7,7 @@ import { countTools, listTools } from '../../catalog/tools.repo.js';
 import { reviewHistory } from '../../catalog/reviews.repo.js';
 import { countSearch, searchToolRows } from '../../catalog/search.repo.js';
 import { SEARCH_MAX_PAGES, SEARCH_PAGE_SIZE } from '../../catalog/search.service.js';
-import { toToolFields } from '../../catalog/tool.js';
+import { bestForOf, toToolFields } from '../../catalog/tool.js';
 import { voteCounts } from '../../community/votes.repo.js';
 import { DECISION_RULE, decisionRows, overallText } from '../../domain/compare.js';
 import { disagree, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
@@ -139,8 +139,11 @@ function toolLinks(site: Site, slug: string) {
 
 function toApiTool(site: Site, item: ToolWithPanel, community: CommunitySummary): ApiTool {
   const t = item.tool;
+  const bestFor = bestForOf(t);
   return {
     ...toToolFields(t),
+    ...(bestFor && { bestFor: bestFor.text, bestForSource: bestFor.source }),
+    ...(bestFor?.source === 'panel' && bestFor.runId != null && { bestForRunId: bestFor.runId }),
     categorySlug: t.categorySlug,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,

@@ -62,6 +62,13 @@ export const toolSchema = toolFieldsSchema
   .extend({
     // Always present in responses (the default only applies to input).
     tags: toolFieldsSchema.shape.tags.removeDefault(),
+    bestFor: toolFieldsSchema.shape.bestFor.clone().openapi({
+      description: 'A short use-case: the catalog\'s own, else the panel\'s synthesis of its takes (see bestForSource); absent when neither exists',
+    }),
+    bestForSource: z.enum(['catalog', 'panel']).optional().openapi({
+      description: '"catalog": given by the catalog (exported and imported); "panel": summarised by the panel from its takes, by the run bestForRunId',
+    }),
+    bestForRunId: z.number().int().optional().openapi({ description: 'When bestForSource is "panel": the panel run that wrote it (its page: /runs/{bestForRunId})' }),
     categorySlug: slugSchema,
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),

@@ -7,6 +7,7 @@ import { errorPage } from '../errors.js';
 import { criticName, formatDate } from '../components/tool-helpers.js';
 import { findRunDetail, type RunDetail } from '../../panel/runs.repo.js';
 import { NO_PANEL_TAKE } from '../../domain/summary.js';
+import { BEST_FOR_ID } from '../../panel/prompt.js';
 
 const STATUS: Record<string, string> = { running: 'Running', done: 'Done', partial: 'Partly failed', failed: 'Failed' };
 
@@ -28,6 +29,8 @@ export function registerRunPages(app: App, site: Site): void {
 
 function RunPage({ site, detail }: { site: Site; detail: RunDetail }) {
   const { run, tool, reviews, failures, retries } = detail;
+  // The "Best for" synthesis records its retries and failure like a critic, under a pseudo-critic id.
+  const who = (id: string) => (id === BEST_FOR_ID ? 'The "Best for" summary' : criticName(site.critics, id));
   const ms = run.finishedAt ? new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime() : null;
   return (
     <section class="run-page">
@@ -98,12 +101,18 @@ function RunPage({ site, detail }: { site: Site; detail: RunDetail }) {
         </table>
       )}
 
+      {tool?.panelBestFor && tool.panelBestForRunId === run.id && (
+        <p class="run-best-for">
+          <strong>Best for</strong> (summarised from the panel's takes by this run, shown while the catalog gives none): {tool.panelBestFor}
+        </p>
+      )}
+
       <h2 id="run-failures">Failures and retries</h2>
       {retries.length > 0 && (
         <ul class="run-retries">
           {retries.map((r) => (
             <li>
-              <strong>{criticName(site.critics, r.critic)}</strong>, attempt {r.attempt}, asked again: {r.reason}
+              <strong>{who(r.critic)}</strong>, attempt {r.attempt}, asked again: {r.reason}
             </li>
           ))}
         </ul>
@@ -114,7 +123,7 @@ function RunPage({ site, detail }: { site: Site; detail: RunDetail }) {
         <ul class="run-failures">
           {failures.map((f) => (
             <li>
-              <strong>{criticName(site.critics, f.critic)}</strong> failed after {f.attempts} {f.attempts === 1 ? 'attempt' : 'attempts'} ({f.attempts - 1}{' '}
+              <strong>{who(f.critic)}</strong> failed after {f.attempts} {f.attempts === 1 ? 'attempt' : 'attempts'} ({f.attempts - 1}{' '}
               {f.attempts - 1 === 1 ? 'retry' : 'retries'}): {f.reason}
             </li>
           ))}

@@ -20,6 +20,7 @@ import { chipText, disagree, disagreementText, summarizeVotes, type CommunitySum
 import { excerpt } from '../../domain/text.js';
 import { PRICING_LABELS } from '../../domain/pricing.js';
 import { absolute, urls } from '../../urls.js';
+import { bestForOf } from '../../catalog/tool.js';
 import { toolEvidence, type ToolEvidence } from '../../research/evidence.service.js';
 import { Citations, Sources } from '../components/evidence.js';
 
@@ -117,6 +118,7 @@ function ToolPage({ site, item, community, history, neighbours, alternatives, co
   const notReviewed = site.critics.filter((c) => !reviews.some((r) => r.critic === c.id));
   const rows: ChartRow[] = reviews.map((r) => ({ critic: r.critic, name: criticName(site.critics, r.critic), review: toPanelReview(r) }));
   const threshold = site.config.shipThreshold;
+  const bestFor = bestForOf(tool);
   const website = safeHref(tool.url);
   const repo = safeHref(tool.repo);
   return (
@@ -130,9 +132,15 @@ function ToolPage({ site, item, community, history, neighbours, alternatives, co
         <div class="tool-hero-text">
           <h1>{tool.name}</h1>
           <p class="tool-tagline">{tool.tagline}</p>
-          {tool.bestFor && (
+          {bestFor && (
             <p class="tool-best-for">
-              <strong>Best for:</strong> {tool.bestFor}
+              <strong>Best for:</strong> {bestFor.text}
+              {bestFor.source === 'panel' && (
+                <span class="muted small">
+                  {' '}
+                  · {bestFor.runId ? <a href={urls.run(bestFor.runId)}>summarised by the panel from its takes</a> : 'summarised by the panel from its takes'}
+                </span>
+              )}
             </p>
           )}
           <div class="tool-verdicts">
