@@ -122,24 +122,70 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
     }),
   );
 
-  async function reviewOne(tool: ToolRow, critic: Critic, runId: number, evidence: PromptEvidence[]): Promise<CriticOutcome> {
-    const system = systemPrompt(critic, opts.threshold);
-    const messages: ModelMessage[] = [{ role: 'user', content: userPrompt(toToolFields(tool), evidence) }];
-    const shown = evidence.map((e) => e.id);
-    let inputTokens = 0;
-    let outputTokens = 0;
+  type Usage = { inputTokens: number; outputTokens: number };
+
+  /**
+   * One call asked until its answer is accepted or the attempts run out: 429, 5xx, timeouts and invalid output are
+   * retried with backoff (or the server's Retry-After), invalid output shown back to the model with `repair`;
+   * every retry and a final failure are recorded on the run under `who`. `accept` gets the tokens of every attempt
+   * (a rejected answer was still paid for) and the last call's latency, and writes the answer.
+   */
+  async function ask<T extends Usage>(
+    tool: ToolRow,
+    who: string,
+    runId: number,
+    messages: ModelMessage[],
+    repair: (problem: string) => string,
+    call: (signal: AbortSignal) => Promise<T>,
+    accept: (answer: T, spent: Usage, latencyMs: number) => Promise<void>,
+  ): Promise<Usage & ({ ok: true; answer: T } | { ok: false; reason: string })> {
+    const spent: Usage = { inputTokens: 0, outputTokens: 0 };
     let reason = '';
     let attempts = 0;
-    emit({ type: 'running', tool: tool.slug, critic: critic.id });
+    emit({ type: 'running', tool: tool.slug, critic: who });
     for (let attempt = 1; attempt <= opts.maxAttempts; attempt++) {
       attempts = attempt;
       const t0 = Date.now();
       try {
-        const answer = await llm.review({ system, messages, signal: AbortSignal.timeout(opts.timeoutMs), citable: shown });
-        inputTokens += answer.inputTokens;
-        outputTokens += answer.outputTokens;
-        const latencyMs = Date.now() - t0;
-        const b = answer.body;
+        const answer = await call(AbortSignal.timeout(opts.timeoutMs));
+        spent.inputTokens += answer.inputTokens;
+        spent.outputTokens += answer.outputTokens;
+        await accept(answer, spent, Date.now() - t0);
+        return { ok: true, answer, ...spent };
+      } catch (err) {
+        const usage = (err as { usage?: { inputTokens?: number; outputTokens?: number } }).usage;
+        spent.inputTokens += usage?.inputTokens ?? 0;
+        spent.outputTokens += usage?.outputTokens ?? 0;
+        const f = classifyFailure(err, opts.timeoutMs);
+        reason = f.reason;
+        if (!f.retryable || attempt === opts.maxAttempts) break;
+        if (!opts.evaluation) await insertPanelRetry(db, { runId, critic: who, attempt, reason });
+        emit({ type: 'retry', tool: tool.slug, critic: who, attempt, reason });
+        // Ask again, telling the model what was wrong, rather than storing a contradiction.
+        if (f.invalidOutput) {
+          const rejected = (err as { text?: string }).text || '(no usable answer)';
+          messages.splice(1, 2, { role: 'assistant', content: rejected }, { role: 'user', content: repair(f.reason) });
+        }
+        await sleep(Math.min(f.retryAfterMs ?? backoff * 2 ** (attempt - 1), 30_000));
+      }
+    }
+    if (!opts.evaluation) await insertPanelFailure(db, { runId, critic: who, reason, attempts });
+    emit({ type: 'failed', tool: tool.slug, critic: who, reason, attempts });
+    return { ok: false, reason, ...spent };
+  }
+
+  async function reviewOne(tool: ToolRow, critic: Critic, runId: number, evidence: PromptEvidence[]): Promise<CriticOutcome> {
+    const system = systemPrompt(critic, opts.threshold);
+    const messages: ModelMessage[] = [{ role: 'user', content: userPrompt(toToolFields(tool), evidence) }];
+    const shown = evidence.map((e) => e.id);
+    const r = await ask(
+      tool,
+      critic.id,
+      runId,
+      messages,
+      (problem) => repairPrompt(problem, opts.threshold),
+      (signal) => llm.review({ system, messages, signal, citable: shown }),
+      async ({ body: b }, spent, latencyMs) => {
         const review: NewReviewRow = {
           toolId: tool.id,
           critic: critic.id,
@@ -152,8 +198,7 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
           runId,
           model: llm.model,
           promptVersion: promptVersion(critic),
-          inputTokens,
-          outputTokens,
+          ...spent,
           latencyMs,
           createdAt: nowIso(),
         };
@@ -168,31 +213,15 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
           critic: critic.id,
           kind: 'abstain' in b ? 'abstain' : 'take',
           ...('abstain' in b ? {} : { score: b.score, verdict: b.verdict }),
-          tokens: inputTokens + outputTokens,
+          tokens: spent.inputTokens + spent.outputTokens,
           latencyMs,
         });
-        return { tool: tool.slug, critic: critic.id, status: 'done', kind: 'abstain' in b ? 'abstain' : 'take', inputTokens, outputTokens };
-      } catch (err) {
-        // A rejected answer was still paid for.
-        const usage = (err as { usage?: { inputTokens?: number; outputTokens?: number } }).usage;
-        inputTokens += usage?.inputTokens ?? 0;
-        outputTokens += usage?.outputTokens ?? 0;
-        const f = classifyFailure(err, opts.timeoutMs);
-        reason = f.reason;
-        if (!f.retryable || attempt === opts.maxAttempts) break;
-        if (!opts.evaluation) await insertPanelRetry(db, { runId, critic: critic.id, attempt, reason });
-        emit({ type: 'retry', tool: tool.slug, critic: critic.id, attempt, reason });
-        // Ask again, telling the model what was wrong, rather than storing a contradiction.
-        if (f.invalidOutput) {
-          const rejected = (err as { text?: string }).text || '(no usable answer)';
-          messages.splice(1, 2, { role: 'assistant', content: rejected }, { role: 'user', content: repairPrompt(f.reason, opts.threshold) });
-        }
-        await sleep(Math.min(f.retryAfterMs ?? backoff * 2 ** (attempt - 1), 30_000));
-      }
-    }
-    if (!opts.evaluation) await insertPanelFailure(db, { runId, critic: critic.id, reason, attempts });
-    emit({ type: 'failed', tool: tool.slug, critic: critic.id, reason, attempts });
-    return { tool: tool.slug, critic: critic.id, status: 'failed', reason, inputTokens, outputTokens };
+      },
+    );
+    const usage = { inputTokens: r.inputTokens, outputTokens: r.outputTokens };
+    return r.ok
+      ? { tool: tool.slug, critic: critic.id, status: 'done', kind: 'abstain' in r.answer.body ? 'abstain' : 'take', ...usage }
+      : { tool: tool.slug, critic: critic.id, status: 'failed', reason: r.reason, ...usage };
   }
 
   /**
@@ -207,40 +236,20 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
     if (takes.length === 0) return undefined;
     const system = bestForSystemPrompt();
     const messages: ModelMessage[] = [{ role: 'user', content: bestForUserPrompt(tool, takes) }];
-    let inputTokens = 0;
-    let outputTokens = 0;
-    let reason = '';
-    let attempts = 0;
-    emit({ type: 'running', tool: tool.slug, critic: BEST_FOR_ID });
-    for (let attempt = 1; attempt <= opts.maxAttempts; attempt++) {
-      attempts = attempt;
-      const t0 = Date.now();
-      try {
-        const answer = await llm.bestFor({ system, messages, signal: AbortSignal.timeout(opts.timeoutMs) });
-        inputTokens += answer.inputTokens;
-        outputTokens += answer.outputTokens;
+    const r = await ask(
+      tool,
+      BEST_FOR_ID,
+      runId,
+      messages,
+      bestForRepairPrompt,
+      (signal) => llm.bestFor({ system, messages, signal }),
+      async (answer, spent, latencyMs) => {
         await setPanelBestFor(db, tool.id, answer.bestFor, runId);
-        emit({ type: 'best-for', tool: tool.slug, critic: BEST_FOR_ID, bestFor: answer.bestFor, tokens: inputTokens + outputTokens, latencyMs: Date.now() - t0 });
-        return { tool: tool.slug, status: 'done', bestFor: answer.bestFor, inputTokens, outputTokens };
-      } catch (err) {
-        const usage = (err as { usage?: { inputTokens?: number; outputTokens?: number } }).usage;
-        inputTokens += usage?.inputTokens ?? 0;
-        outputTokens += usage?.outputTokens ?? 0;
-        const f = classifyFailure(err, opts.timeoutMs);
-        reason = f.reason;
-        if (!f.retryable || attempt === opts.maxAttempts) break;
-        await insertPanelRetry(db, { runId, critic: BEST_FOR_ID, attempt, reason });
-        emit({ type: 'retry', tool: tool.slug, critic: BEST_FOR_ID, attempt, reason });
-        if (f.invalidOutput) {
-          const rejected = (err as { text?: string }).text || '(no usable answer)';
-          messages.splice(1, 2, { role: 'assistant', content: rejected }, { role: 'user', content: bestForRepairPrompt(f.reason) });
-        }
-        await sleep(Math.min(f.retryAfterMs ?? backoff * 2 ** (attempt - 1), 30_000));
-      }
-    }
-    await insertPanelFailure(db, { runId, critic: BEST_FOR_ID, reason, attempts });
-    emit({ type: 'failed', tool: tool.slug, critic: BEST_FOR_ID, reason, attempts });
-    return { tool: tool.slug, status: 'failed', reason, inputTokens, outputTokens };
+        emit({ type: 'best-for', tool: tool.slug, critic: BEST_FOR_ID, bestFor: answer.bestFor, tokens: spent.inputTokens + spent.outputTokens, latencyMs });
+      },
+    );
+    const usage = { inputTokens: r.inputTokens, outputTokens: r.outputTokens };
+    return r.ok ? { tool: tool.slug, status: 'done', bestFor: r.answer.bestFor, ...usage } : { tool: tool.slug, status: 'failed', reason: r.reason, ...usage };
   }
 
   const outcomes = perTool.flatMap((t) => t.outcomes);
