@@ -7,7 +7,8 @@ import { CRITIC_IDS } from './helpers/fixtures.js';
 import { generateTool, toolSlug } from '../bench/scale/generate.js';
 import { importTools, parseImport } from '../src/catalog/import.js';
 import { castVote } from '../src/community/votes.repo.js';
-import { findToolBySlug } from '../src/catalog/tools.repo.js';
+import { alternativesTo, findToolBySlug } from '../src/catalog/tools.repo.js';
+import { MIN_SHARED_TAGS } from '../src/domain/compare.js';
 import { readDataVersion } from '../src/db/data-version.repo.js';
 import { renderSitemapIndex, renderToolsSitemap, renderPagesSitemap } from '../src/web/feeds.js';
 
@@ -105,6 +106,26 @@ for (const { dialect, skip } of DIALECTS) {
       assert.match(tools[0]!.slug, /^quantum-lens-/, 'a match in the name first');
       assert.equal((await get('/api/v1/suggest?q=quantum%20le')).cache, 'hit');
       assert.deepEqual(JSON.parse((await get('/api/v1/suggest?q=')).body), { tools: [] });
+    });
+
+    test('alternatives from the index are the closest same-job tools a recomputation over the catalog finds', async () => {
+      const all = await s.store.db.selectFrom('tools').select(['id', 'tags', 'bestFor', 'categorySlug', 'panelMeanScore']).execute();
+      const use = (t: { bestFor: string | null }) => t.bestFor?.trim().toLowerCase() || null;
+      let compared = 0;
+      for (const tool of all.filter((_, i) => i % 97 === 0)) {
+        const tags = new Set(JSON.parse(tool.tags) as string[]);
+        // What alternativesTo orders by (all but the name): shared tags plus a shared use-case, same category, mean score.
+        const key = (t: (typeof all)[number]) => {
+          const shared = (JSON.parse(t.tags) as string[]).filter((x) => tags.has(x)).length;
+          const sameUse = use(tool) !== null && use(t) === use(tool) ? 1 : 0;
+          return sameUse || shared >= MIN_SHARED_TAGS ? [shared + sameUse, t.categorySlug === tool.categorySlug ? 1 : 0, t.panelMeanScore ?? -1] : null;
+        };
+        const expected = all.filter((t) => t.id !== tool.id).map(key).filter((k) => k !== null).sort((a, b) => b[0]! - a[0]! || b[1]! - a[1]! || b[2]! - a[2]!);
+        const got = (await alternativesTo(s.store.db, tool, 4)).map((t) => key(all.find((x) => x.id === t.id)!));
+        assert.deepEqual(got, expected.slice(0, 4), `alternatives to tool ${tool.id}`);
+        if (got.length > 0) compared++;
+      }
+      assert.ok(compared >= 10, `${compared} tools had alternatives`);
     });
 
     test("a vote drops the voted tool's pages and leaves every other cached page cached", async () => {

@@ -115,32 +115,35 @@ export const toolsFromId = (db: DbOrTx, fromId: number, size: number): Promise<P
 /** A LIKE pattern for one tag inside the stored JSON array text (`["a","b"]`), with LIKE's own wildcards escaped. */
 const tagPattern = (tag: string) => `%${JSON.stringify(tag).replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
-/** Search words (letters and digits only, so quoting is safe) as one phrase: FTS5 `"a b"`, PostgreSQL `'a' <-> 'b'`. */
-const ftsPhrase = (words: readonly string[]) => `"${words.join(' ')}"`;
-const tsPhrase = (words: readonly string[]) => `(${words.map((w) => `'${w}'`).join(' <-> ')})`;
+/** SQLite: tools whose tags hold a pair of these tags, each tag a phrase of its words (letters and digits: quoting is safe). */
+function ftsPairs(tags: readonly string[]) {
+  const phrases = tags.map((t) => `"${searchTerms(t).join(' ')}"`).filter((p) => p !== '""');
+  const pairs = phrases.flatMap((a, i) => phrases.slice(i + 1).map((b) => `(${a} AND ${b})`));
+  return pairs.length ? sql`select rowid from tools_fts where tools_fts match ${`{tags} : (${pairs.join(' OR ')})`} limit ${ALTERNATIVE_CANDIDATES}` : null;
+}
 
-/** How many tools sharing tags are weighed as alternatives: a bounded candidate set from the full-text index. */
+/** How many tools sharing tags are weighed as alternatives: a bounded candidate set from an index. */
 const ALTERNATIVE_CANDIDATES = 400;
 
 /**
  * Tools that do the same job as `tool` (domain sameJob, in SQL): the same use-case ("best for") or MIN_SHARED_TAGS
  * shared tags. Most shared first, then same category, then the panel's mean score. Candidates come from indexes
- * (the full-text index for tag words, an index on the use-case), never a scan of the catalog; the query binds one
+ * (tag pairs, an index on the use-case), never a scan of the catalog; the query binds one
  * pattern per tag of this tool (at most 20), never one per catalog tool, and stops at `limit`.
  */
 export async function alternativesTo(db: DbOrTx, tool: Pick<ToolRow, 'id' | 'tags' | 'categorySlug' | 'bestFor'>, limit = 4): Promise<ToolRow[]> {
   const tags = [...new Set(JSON.parse(tool.tags) as string[])].slice(0, 20);
   const useCase = tool.bestFor?.trim().toLowerCase() || null;
   if (tags.length === 0 && !useCase) return [];
-  // A tool sharing MIN_SHARED_TAGS (2) tags matches at least one pair of this tool's tags, each tag a phrase of its
-  // words: the full-text index finds those few directly, where one tag word alone ("vision") matches thousands.
-  const phrases = tags.slice(0, 10).map((t) => searchTerms(t)).filter((w) => w.length > 0);
-  const pairs = phrases.flatMap((a, i) => phrases.slice(i + 1).map((b) => [a, b] as const));
-  const byTag = pairs.length
-    ? isPostgres(db)
-      ? sql`(select id from tools where to_tsvector('simple', regexp_replace(tags, '[[:punct:]]+', ' ', 'g')) @@ to_tsquery('simple', ${pairs.map(([a, b]) => `(${tsPhrase(a)} & ${tsPhrase(b)})`).join(' | ')}) limit ${ALTERNATIVE_CANDIDATES})`
-      : sql`select rowid from tools_fts where tools_fts match ${`{tags} : (${pairs.map(([a, b]) => `(${ftsPhrase(a)} AND ${ftsPhrase(b)})`).join(' OR ')})`} limit ${ALTERNATIVE_CANDIDATES}`
-    : null;
+  // A tool sharing MIN_SHARED_TAGS (2) tags shares at least one pair of this tool's tags. PostgreSQL indexes each
+  // tool's tag pairs (migration 20261130_112: either order is passed, the index holds one); SQLite's FTS5 finds
+  // them as phrases in the tags column. Either way a few candidates, where one tag word alone matches thousands.
+  const first = tags.slice(0, 10);
+  const byTag = isPostgres(db)
+    ? first.length > 1
+      ? sql`(select id from tools where tool_tag_pairs(tags) && ${first.flatMap((a, i) => first.slice(i + 1).flatMap((b) => [`${a}\u001f${b}`, `${b}\u001f${a}`]))}::text[] limit ${ALTERNATIVE_CANDIDATES})`
+      : null
+    : ftsPairs(first);
   const byUse = useCase ? sql`select id from tools where lower(best_for) = ${useCase}` : null;
   if (!byTag && !byUse) return []; // one tag and no use-case: nothing can share two tags with it
   // PostgreSQL plans `id in (a) or id in (b)` as a scan with two hashed subplans: one union keeps it on the indexes.

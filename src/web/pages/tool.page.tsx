@@ -38,19 +38,22 @@ export function registerToolPages(app: App, site: Site): void {
       if (lower !== slug && (await findToolBySlug(db, lower))) return c.redirect(urls.tool(lower), 301);
       return c.html(await unknownToolPage(site, slug), 404, { 'cache-control': 'no-store' });
     }
-    const [item] = await withPanels(db, [tool]);
     // Its vote counts are the only per-tool figures here: a vote on it drops this page, a vote elsewhere does not.
     showsTools(c, [tool.id]);
-    const [votes, history, sameCategory, corrections, sameJob] = await Promise.all([
+    // Independent reads run together (on PostgreSQL each is a round trip).
+    const [[item], votes, history, sameCategory, corrections, sameJob] = await Promise.all([
+      withPanels(db, [tool]),
       voteCounts(db, [tool.id]),
       reviewHistory(db, tool.id),
       listTools(db, { categorySlug: tool.categorySlug, limit: NEIGHBOURS + 1 }),
       correctionsOfTool(db, tool.id),
       alternativesTo(db, tool, ALTERNATIVES),
     ]);
-    const neighbours = await withPanels(db, sameCategory.filter((t) => t.id !== tool.id).slice(0, NEIGHBOURS));
-    const alternatives = await withPanels(db, sameJob);
-    const evidence = await toolEvidence(db, tool.id, item!.reviews.map((r) => r.id), [...new Set(history.flatMap((r) => (r.runId ? [r.runId] : [])))]);
+    const [neighbours, alternatives, evidence] = await Promise.all([
+      withPanels(db, sameCategory.filter((t) => t.id !== tool.id).slice(0, NEIGHBOURS)),
+      withPanels(db, sameJob),
+      toolEvidence(db, tool.id, item!.reviews.map((r) => r.id), [...new Set(history.flatMap((r) => (r.runId ? [r.runId] : [])))]),
+    ]);
     const v = votes.get(tool.id) ?? { ships: 0, skips: 0 };
     const community = summarizeVotes(v.ships, v.skips);
     const s = item!.summary;
