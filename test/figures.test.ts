@@ -93,6 +93,10 @@ async function assertFiguresMatch(db: Db, when: string): Promise<void> {
     }))
     .filter((x) => JSON.stringify(x.stored) !== JSON.stringify(x.expected));
   assert.deepEqual(wrong.slice(0, 3), [], `stored figures differ after ${when} (${wrong.length} tools)`);
+  // The stored category counts, against a count of the tools.
+  const counted = await db.selectFrom('tools').select(['categorySlug as slug', (eb) => eb.fn.countAll<number>().as('tools')]).groupBy('categorySlug').orderBy('categorySlug').execute();
+  const kept = await db.selectFrom('categories').select(['slug', 'tools']).orderBy('slug').execute();
+  assert.deepEqual(kept, counted.map((c) => ({ slug: c.slug, tools: Number(c.tools) })), `stored category counts differ after ${when}`);
 }
 
 // The ship/score sorts and the verdict filter as search.service.ts computed them in JS before they moved to SQL.
@@ -131,6 +135,15 @@ for (const { dialect, skip } of DIALECTS) {
       const r = await importDoc(db, catalog(TOOLS - 300, TOOLS + 100, 2));
       assert.ok(r.reviewsAdded > 100 && r.created === 100, JSON.stringify(r));
       await assertFiguresMatch(db, 'a second import');
+      // A tool moved to another category (a new one, then back), and a tool deleted.
+      const [moved, gone] = await db.selectFrom('tools').select(['slug', 'category']).orderBy('id').limit(2).execute();
+      await importDoc(db, { tools: [toolDoc(moved!.slug, { category: 'Brand New Things' })] });
+      assert.equal((await db.selectFrom('categories').select('tools').where('slug', '=', 'brand-new-things').executeTakeFirst())?.tools, 1);
+      await assertFiguresMatch(db, 'a move to a new category');
+      await importDoc(db, { tools: [toolDoc(moved!.slug, { category: moved!.category })] });
+      await db.deleteFrom('tools').where('slug', '=', gone!.slug).execute();
+      assert.equal(await db.selectFrom('categories').select('slug').where('slug', '=', 'brand-new-things').executeTakeFirst(), undefined, 'an empty category goes');
+      await assertFiguresMatch(db, 'a move back and a deletion');
       const counts = await db
         .selectFrom('tools')
         .select(['panelLabel', (eb) => eb.fn.countAll<number>().as('n')])

@@ -8,23 +8,10 @@ export interface CategoryCount {
   tools: number;
 }
 
-/** Every category that has at least one tool, with its tool count, by name. */
+/** Every category that has at least one tool, with its tool count (stored, migration 20261130_113), by name. */
 export async function listCategories(db: DbOrTx): Promise<CategoryCount[]> {
-  // Tools may spell one category differently ("Developer tools" / "Developer Tools"); they share a slug, so group by it.
-  const rows = await db
-    .selectFrom('tools')
-    .select(['categorySlug', (eb) => eb.fn.min('category').as('name'), (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy('categorySlug')
-    .orderBy(sql`lower(min(category))`)
-    .execute();
-  return rows.map((r) => ({ slug: r.categorySlug, name: String(r.name), tools: Number(r.n) }));
+  return db.selectFrom('categories').select(['slug', 'name', 'tools']).orderBy(sql`lower(name)`).orderBy('slug').execute();
 }
 
-export async function findCategory(db: DbOrTx, slug: string): Promise<CategoryCount | undefined> {
-  const row = await db
-    .selectFrom('tools')
-    .select([(eb) => eb.fn.min('category').as('name'), (eb) => eb.fn.countAll<number>().as('n')])
-    .where('categorySlug', '=', slug)
-    .executeTakeFirst();
-  return row && Number(row.n) > 0 ? { slug, name: String(row.name), tools: Number(row.n) } : undefined;
-}
+export const findCategory = (db: DbOrTx, slug: string): Promise<CategoryCount | undefined> =>
+  db.selectFrom('categories').select(['slug', 'name', 'tools']).where('slug', '=', slug).executeTakeFirst();

@@ -28,9 +28,10 @@ export function listTools(db: DbOrTx, opts: { categorySlug?: string; limit?: num
     .execute();
 }
 
+/** From the stored category counts (migration 20261130_113), not a count of the tools table. */
 export async function countTools(db: DbOrTx, categorySlug?: string): Promise<number> {
-  let q = db.selectFrom('tools').select((eb) => eb.fn.countAll<number>().as('n'));
-  if (categorySlug) q = q.where('categorySlug', '=', categorySlug);
+  let q = db.selectFrom('categories').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('tools'), sql<number>`0`).as('n'));
+  if (categorySlug) q = q.where('slug', '=', categorySlug);
   return Number((await q.executeTakeFirstOrThrow()).n);
 }
 
@@ -55,19 +56,26 @@ export async function setPanelBestFor(db: DbOrTx, toolId: number, text: string, 
 export type ToolChoice = Pick<ToolRow, 'id' | 'slug' | 'name' | 'category' | 'categorySlug'>;
 
 /**
- * Each category's `perCategory` most-reviewed tools (then higher mean score, then name), from the stored figures in
- * one windowed query, categories by name: the leads of suggested match-ups. Call it once per data version.
+ * Each category's `perCategory` most-reviewed tools (then higher mean score, then name), categories by name: the
+ * leads of suggested match-ups. One small read per category, each the head of the index tools_by_category_lead.
  */
 export async function categoryLeads(db: DbOrTx, perCategory: number): Promise<ToolRow[]> {
-  const ranked = db
-    .selectFrom('tools')
-    .select(TOOL_COLUMNS)
-    .select(
-      sql<number>`row_number() over (partition by category_slug order by panel_takes desc, coalesce(panel_mean_score, -1) desc, lower(name), slug)`.as('rank'),
-    )
-    .as('ranked');
-  const rows = await db.selectFrom(ranked).selectAll().where('rank', '<=', perCategory).orderBy('category').orderBy('rank').execute();
-  return rows.map(({ rank: _, ...t }) => t as ToolRow);
+  const categories = await db.selectFrom('categories').select('slug').orderBy(sql`lower(name)`).orderBy('slug').execute();
+  const leads = await Promise.all(
+    categories.map(({ slug }) =>
+      db
+        .selectFrom('tools')
+        .select(TOOL_COLUMNS)
+        .where('categorySlug', '=', slug)
+        .orderBy('panelTakes', 'desc')
+        .orderBy(isPostgres(db) ? sql`panel_mean_score desc nulls last` : sql`panel_mean_score desc`)
+        .orderBy(sql`lower(name)`)
+        .orderBy('slug')
+        .limit(perCategory)
+        .execute(),
+    ),
+  );
+  return leads.flat();
 }
 
 /** Tools with no review of any kind yet, oldest first. */

@@ -58,6 +58,13 @@ export const TOOLS_STAR = TOOL_COLUMNS.map((c) => `tools.${c}` as const);
 /** Fails to compile when ToolsTable gains a column TOOL_COLUMNS lacks. */
 export const TOOL_COLUMNS_COMPLETE: Record<Exclude<keyof ToolsTable, (typeof TOOL_COLUMNS)[number]>, never> = {};
 
+/** Each category's tool count, kept by triggers on tools (migration 20261130_113). */
+export interface CategoriesTable {
+  slug: string;
+  name: string;
+  tools: number;
+}
+
 export interface PanelRunsTable {
   id: Generated<number>;
   toolId: number;
@@ -329,6 +336,7 @@ export interface DB {
   submissions: SubmissionsTable;
   dataVersion: DataVersionTable;
   tools: ToolsTable;
+  categories: CategoriesTable;
   panelRuns: PanelRunsTable;
   reviews: ReviewsTable;
   panelFailures: PanelFailuresTable;
