@@ -159,6 +159,10 @@ function MethodologyPage({ site, models, corrections, correctionCount }: Methodo
           Tools arrive two ways: an operator imports them from a file in the public import format, or anyone <a href="/submit">submits one</a> and an editor approves it,
           which queues a panel review. No tool gets a verdict without the same panel and the same rules as every other.
         </p>
+        <p>
+          A tool's “Best for” line comes from the catalog when it gives one. Otherwise, after each review the panel's model sums up the critics' current takes in
+          a short use-case, shown as “summarised by the panel from its takes” with a link to the run that wrote it; a catalog value always replaces it.
+        </p>
       </section>
 
       <section aria-labelledby="m-money">
