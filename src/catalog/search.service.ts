@@ -2,7 +2,8 @@ import type { DbOrTx } from '../db/db.js';
 import { PRICING_MODELS } from '../domain/schemas.js';
 import type { PricingModel } from '../domain/pricing.js';
 import { withPanels, type ToolWithPanel } from './catalog.service.js';
-import { countSearch, MAX_QUERY_CHARS, searchToolRows } from './search.repo.js';
+import { countSearch, MAX_QUERY_CHARS, searchToolRows, type SearchFilter, type SqlOrder } from './search.repo.js';
+import type { ToolRow } from '../db/types.js';
 
 export const SEARCH_SORTS = ['relevance', 'newest', 'ship', 'score'] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
@@ -85,12 +86,22 @@ export interface SearchResult {
  */
 export async function searchCatalog(db: DbOrTx, p: SearchParams, pageSize = SEARCH_PAGE_SIZE): Promise<SearchResult> {
   const filter = { q: p.q, categorySlug: p.category, pricingModel: p.pricing, label: p.label };
-  const offset = (p.page - 1) * pageSize;
-  const listed = SEARCH_MAX_PAGES * pageSize;
+  const { rows, total, more } = await boundedSearch(db, filter, { order: p.sort, limit: pageSize, offset: (p.page - 1) * pageSize, listed: SEARCH_MAX_PAGES * pageSize });
+  return { items: await withPanels(db, rows), total, more, page: p.page, pages: Math.max(1, Math.ceil(total / pageSize)), pageSize };
+}
+
+/**
+ * One page of matches and how many there are, both within the first `listed` matches: neither the count nor the
+ * offset grows with the catalog. `more` says matches go on past them. /search and the API's `q` both page this way.
+ */
+export async function boundedSearch(
+  db: DbOrTx,
+  filter: SearchFilter,
+  o: { order: SqlOrder; limit: number; offset: number; listed: number },
+): Promise<{ rows: ToolRow[]; total: number; more: boolean }> {
   const [rows, counted] = await Promise.all([
-    offset < listed ? searchToolRows(db, filter, { order: p.sort, limit: pageSize, offset }) : [],
-    countSearch(db, filter, listed),
+    o.offset < o.listed ? searchToolRows(db, filter, { order: o.order, limit: Math.min(o.limit, o.listed - o.offset), offset: o.offset }) : [],
+    countSearch(db, filter, o.listed),
   ]);
-  const total = Math.min(counted, listed);
-  return { items: await withPanels(db, rows), total, more: counted > listed, page: p.page, pages: Math.max(1, Math.ceil(total / pageSize)), pageSize };
+  return { rows, total: Math.min(counted, o.listed), more: counted > o.listed };
 }

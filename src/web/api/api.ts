@@ -1,12 +1,11 @@
 import { OpenAPIHono, createRoute, type z } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import type { DbOrTx } from '../../db/db.js';
-import type { ReviewRow, ToolRow } from '../../db/types.js';
+import type { ReviewRow } from '../../db/types.js';
 import { closeMatches, compareBySlugs, getTool, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
 import { countTools, listTools } from '../../catalog/tools.repo.js';
 import { reviewHistory } from '../../catalog/reviews.repo.js';
-import { countSearch, searchToolRows } from '../../catalog/search.repo.js';
-import { SEARCH_MAX_PAGES, SEARCH_PAGE_SIZE } from '../../catalog/search.service.js';
+import { boundedSearch, SEARCH_MAX_PAGES, SEARCH_PAGE_SIZE } from '../../catalog/search.service.js';
 import { bestForOf, toToolFields } from '../../catalog/tool.js';
 import { voteCounts } from '../../community/votes.repo.js';
 import { DECISION_RULE, decisionRows, overallText } from '../../domain/compare.js';
@@ -110,22 +109,11 @@ export const API_PATHS = Object.values(routes).map((r) => r.path);
 /**
  * Tool search for the API's `q`: the site's full-text search (FTS5 / tsvector, see search.repo.ts), so the
  * API finds exactly what /search finds: every word must match the name, tagline, description or tags (the
- * last word also as a prefix), tools with a query word in their name first, then by rank, then newest.
+ * last word also as a prefix), tools with a query word in their name first, then by rank, then newest. As on
+ * /search, the first 1,000 matches are listed and counted, never every match of a common word.
  */
-export async function searchToolsForApi(
-  db: DbOrTx,
-  opts: { q: string; categorySlug?: string; limit: number; offset: number },
-): Promise<{ rows: ToolRow[]; total: number; more: boolean }> {
-  const filter = { q: opts.q, categorySlug: opts.categorySlug };
-  // As on /search: the first SEARCH_LISTED matches are listed and counted, never every match of a common word.
-  const [rows, counted] = await Promise.all([
-    opts.offset < SEARCH_LISTED ? searchToolRows(db, filter, { order: 'relevance', limit: Math.min(opts.limit, SEARCH_LISTED - opts.offset), offset: opts.offset }) : [],
-    countSearch(db, filter, SEARCH_LISTED),
-  ]);
-  return { rows, total: Math.min(counted, SEARCH_LISTED), more: counted > SEARCH_LISTED };
-}
-
-const SEARCH_LISTED = SEARCH_MAX_PAGES * SEARCH_PAGE_SIZE;
+export const searchToolsForApi = (db: DbOrTx, opts: { q: string; categorySlug?: string; limit: number; offset: number }) =>
+  boundedSearch(db, { q: opts.q, categorySlug: opts.categorySlug }, { order: 'relevance', limit: opts.limit, offset: opts.offset, listed: SEARCH_MAX_PAGES * SEARCH_PAGE_SIZE });
 
 function toolLinks(site: Site, slug: string) {
   const base = site.config.publicUrl;
