@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { DIALECTS } from './helpers/db.js';
 import { startTestSite, type TestSite } from './helpers/web.js';
 import { RateLimiter, setLimiter, DEFAULT_LIMITS, type LimitName, type BucketSpec } from '../src/community/rate-limit.js';
-import { CSS, JS } from '../src/web/assets.js';
+import { COMBOBOX_NAV, CSS, JS, TOOL_SEARCH } from '../src/web/assets.js';
+import { createApp } from '../src/web/app.js';
 
 /**
  * Issue 9, "Keep it fixed": every route (the OpenAPI document's and every page's), every method, with hostile
@@ -170,6 +171,19 @@ const PAGE_ROUTES: Route[] = [
   { method: 'GET', path: CSS.path },
   { method: 'GET', path: JS.path },
   { method: 'GET', path: '/api/openapi.json' },
+  { method: 'GET', path: '/api/v1/suggest', query: ['q'] },
+  { method: 'GET', path: '/methodology' },
+  { method: 'GET', path: '/runs/:id', params: { id: ['1', '2'] } },
+  { method: 'GET', path: '/tools/:slug/report', params: { slug: SLUGS }, query: ['review'] },
+  { method: 'POST', path: '/tools/:slug/report', params: { slug: SLUGS }, fields: ['what', 'source_url', 'email', 'review'] },
+  { method: 'GET', path: '/tools/:slug/report/thanks', params: { slug: SLUGS } },
+  { method: 'GET', path: '/admin/reports.json', query: ['status'] },
+  { method: 'POST', path: '/admin/reports/:id/:decision', params: { id: ['1', '2'], decision: ['accept', 'reject'] }, fields: ['what_changed', 'why', 'tool_data', 'reason'] },
+  { method: 'GET', path: '/feeds' },
+  { method: 'GET', path: '/sitemaps/pages.xml' },
+  { method: 'GET', path: '/sitemaps/:file', params: { file: ['tools-1.xml', 'tools-2147483647.xml'] } },
+  { method: 'GET', path: COMBOBOX_NAV.path },
+  { method: 'GET', path: TOOL_SEARCH.path },
   { method: 'GET', path: '/no-such-page' },
 ];
 
@@ -397,6 +411,14 @@ for (const { dialect, skip } of DIALECTS) {
     test('the OpenAPI document lists operations, and all of them are fuzzed', () => {
       const api = routes.filter((r) => r.path.startsWith('/api/v1/'));
       assert.ok(api.length >= 7, `API routes: ${api.map((r) => r.path).join(', ')}`);
+    });
+
+    test("every route the app serves is fuzzed (a new route can't be left out)", () => {
+      const fuzzed = new Set(routes.map((r) => `${r.method} ${r.path}`));
+      // Hono lists each handler; path constraints (`:id{[0-9]+}`) are not part of the route as fuzzed.
+      const served = new Set(createApp(s.site).routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/\{.*?\}(?=\/|$)/g, '')}`));
+      assert.ok(served.size > 40, `${served.size} routes`);
+      assert.deepEqual([...served].filter((r) => !fuzzed.has(r)), []);
     });
 
     test('kept regression cases and bad path segments for every parameter of every route', async () => {

@@ -18,6 +18,7 @@ async function freshLimiter(site: TestSite, overrides: Partial<Record<LimitName,
 }
 import { parseSubmission, submitTool } from '../src/community/submissions.service.js';
 import { loadConfig } from '../src/config.js';
+import { reportSchema } from '../src/community/corrections.service.js';
 import { forwardedClient } from '../src/web/visitor.js';
 
 /** Issue 9 ("Hardening"), points 1, 2, 4, 5, 6, 7, 8 and 9: each reproduction answered the same on both dialects. */
@@ -141,6 +142,16 @@ for (const { dialect, skip } of DIALECTS) {
       }
       // The largest valid id is a plain "no such submission".
       assert.equal((await s.get('/admin/submissions/2147483647/reject', { method: 'POST', headers: auth })).status, 404);
+      // Pages added since: a panel run, a take to report, a sitemap page, an error report (PostgreSQL answered 500).
+      assert.equal((await s.get('/runs/2147483648')).status, 404);
+      assert.equal((await s.get('/tools/cursor/report?review=2147483648')).status, 200);
+      assert.equal((await s.get('/sitemaps/tools-99999999999.xml')).status, 404);
+      assert.equal((await s.get('/admin/reports/2147483648/accept', { method: 'POST', headers: auth })).status, 404);
+      const report = (review: string) => reportSchema.safeParse({ what: 'The pricing changed last week.', reviewId: review }).success;
+      assert.deepEqual([report('2147483647'), report('2147483648')], [true, false], 'a report names a take by a row id');
+      // The error reports' JSON is the admin's: anonymous requests are refused.
+      assert.equal((await s.get('/admin/reports.json')).status, 401);
+      assert.equal((await s.get('/admin/reports.json', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status, 200);
     });
 
     test('4. concurrent approvals of one submission: one 200, the rest 409 "already", never 500', async () => {

@@ -1,3 +1,4 @@
+import { parseRowId } from '../domain/ids.js';
 import type { Command } from 'commander';
 import { AppError } from '../errors.js';
 import { acceptReport, listReports, rejectReport } from '../community/corrections.service.js';
@@ -8,8 +9,8 @@ import { plural } from './format.js';
 const STATUSES = ['pending', 'accepted', 'rejected', 'all'] as const;
 
 function parseId(raw: string): number {
-  const id = Number(raw);
-  if (!Number.isInteger(id) || id <= 0) throw new AppError('usage', `A report id is a positive whole number, got "${raw}"`);
+  const id = parseRowId(raw.trim());
+  if (id === undefined) throw new AppError('usage', `A report id is a whole number from 1 to 2147483647, got "${raw}"`);
   return id;
 }
 

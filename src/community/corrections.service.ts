@@ -1,3 +1,4 @@
+import { MAX_ROW_ID } from '../domain/ids.js';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../db/db.js';
 import { nowIso } from '../db/db.js';
@@ -22,7 +23,7 @@ export const reportSchema = z.strictObject({
   what: text(10, 2000),
   sourceUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(500).optional(),
   email: emailSchema.optional(),
-  reviewId: z.coerce.number().int().positive().optional(),
+  reviewId: z.coerce.number().int().positive().max(MAX_ROW_ID).optional(),
 });
 export type ReportInput = z.infer<typeof reportSchema>;
 

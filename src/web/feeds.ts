@@ -1,3 +1,4 @@
+import { parseRowId } from '../domain/ids.js';
 import type { ToolRow } from '../db/types.js';
 import { withPanels } from '../catalog/catalog.service.js';
 import { toolsByLatestReview } from '../catalog/reviews.repo.js';
@@ -160,7 +161,8 @@ export function registerFeeds(app: App, site: Site): void {
   app.get('/sitemap.xml', cacheable, async (c) => c.body(await renderSitemapIndex(site), 200, { 'content-type': XML_TYPE }));
   app.get(pagesSitemapPath, cacheable, async (c) => c.body(await renderPagesSitemap(site), 200, { 'content-type': XML_TYPE }));
   app.get('/sitemaps/:file{tools-[0-9]{1,12}\\.xml}', cacheable, async (c) => {
-    const xml = await renderToolsSitemap(site, Number(c.req.param('file').slice('tools-'.length, -'.xml'.length)));
+    const from = parseRowId(c.req.param('file').slice('tools-'.length, -'.xml'.length));
+    const xml = from === undefined ? null : await renderToolsSitemap(site, from);
     if (xml === null) return c.body('No such sitemap.', 404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
     return c.body(xml, 200, { 'content-type': XML_TYPE });
   });

@@ -99,15 +99,15 @@ export function adminApp(site: Site): Hono<AppEnv> {
     return c.redirect(withQuery(urls.admin, { done: `rejected-${id}` }), 303);
   });
   app.get('/admin/reports.json', async (c) => {
-    if (!adminAuth(c)) throw new AppError('unauthorized', 'Send Authorization: Bearer ADMIN_TOKEN.', 401);
+    if (!(await adminAuth(c))) throw new AppError('unauthorized', 'Send Authorization: Bearer ADMIN_TOKEN.', 401);
     const status = c.req.query('status');
     return c.json({ reports: await listReports(db, { status: status === 'pending' || status === 'accepted' || status === 'rejected' ? status : undefined }) }, 200, { 'cache-control': 'no-store' });
   });
   // Error reports (src/community/corrections.service.ts): accept records a correction; reject answers by email.
   app.post('/admin/reports/:id/:decision{accept|reject}', async (c) => {
     await requireAdmin(c);
-    const id = Number(c.req.param('id'));
-    if (!Number.isInteger(id) || id <= 0) throw notFound(`There is no report "${c.req.param('id')}".`);
+    const id = parseRowId(c.req.param('id'));
+    if (id === undefined) throw notFound(`There is no report "${c.req.param('id')}".`);
     const body = await readForm(c);
     if (c.req.param('decision') === 'accept') {
       const r = await acceptReport(db, id, { whatChanged: body.what_changed ?? body.whatChanged ?? '', why: body.why ?? '', toolData: !!(body.tool_data ?? body.toolData) });

@@ -1,3 +1,4 @@
+import { parseRowId } from '../../domain/ids.js';
 import { urls } from '../../urls.js';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../http.js';
@@ -27,8 +28,8 @@ export function reportApp(site: Site): Hono<AppEnv> {
     return tool;
   };
   const reviewOf = async (tool: ToolRow, raw: string | undefined) => {
-    const id = Number(raw);
-    if (!raw || !Number.isSafeInteger(id) || id <= 0) return undefined;
+    const id = parseRowId(raw);
+    if (!id) return undefined;
     const r = await findReviewRef(db, id);
     return r && r.toolId === tool.id ? r : undefined;
   };
