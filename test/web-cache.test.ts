@@ -70,6 +70,23 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(page.includes('A brand new tagline'), 'the page shows the new data');
     });
 
+    test('per-version values are bounded in number and all dropped when the data changes', async () => {
+      let loads = 0;
+      const load = async () => ++loads;
+      await s.site.perVersion('memo-test:first', load);
+      await s.site.perVersion('memo-test:first', load);
+      assert.equal(loads, 1, 'kept');
+      for (let i = 0; i < 5000; i++) await s.site.perVersion(`memo-test:${i}`, load);
+      await s.site.perVersion('memo-test:first', load);
+      assert.equal(loads, 5002, 'the oldest went when 5,000 newer ones came');
+      await s.site.perVersion('memo-test:4999', load);
+      assert.equal(loads, 5002);
+      await s.store.db.updateTable('tools').set({ tagline: 'Changed for the memo test' }).where('slug', '=', 'aider').execute();
+      await s.site.refreshVersion();
+      await s.site.perVersion('memo-test:4999', load);
+      assert.equal(loads, 5003, 'a data change drops it');
+    });
+
     test('errors are never cached and never show a stack trace', async () => {
       await (await s.get('/tools/nope-nope')).text();
       // The second request is the one a cached 404 would answer.

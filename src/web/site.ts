@@ -35,17 +35,22 @@ const VERSION_POLL_MS = 250;
 /** How long a page that did not name its tools may show vote counts older than the latest vote. */
 export const LIST_STALE_MS = 1000;
 const TOUCH_PAGE = 1000;
+/** perVersion values kept per process, the oldest dropped first. */
+const MEMO_ENTRIES = 5000;
 
 export async function createSite(store: Store, config: Config, critics: Critic[], opts: { cacheBytes?: number } = {}): Promise<Site> {
   let version = 0;
   let cursor = 0;
   // Tools touched since the data version last changed, with their touch (a catalog change drops every page anyway).
   const touches = new Map<number, number>();
+  // perVersion's values, oldest first; every one of them is stale once the data version moves.
+  const memo = new Map<string, { version: number; since: number; tools?: readonly number[]; at: number; value: Promise<unknown> }>();
   const read = async () => {
     const v = await readVersions(store.db);
     if (v.data !== version) {
       version = v.data;
       touches.clear();
+      memo.clear();
       cursor = v.touch;
       return version;
     }
@@ -70,7 +75,6 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
     polling = read().catch(() => {});
   }, VERSION_POLL_MS);
   timer.unref();
-  const memo = new Map<string, { version: number; since: number; tools?: readonly number[]; at: number; value: Promise<unknown> }>();
   const perVersion = <T,>(key: string, load: () => Promise<T>, toolsOf?: (value: T) => readonly number[]): Promise<T> => {
     const hit = memo.get(key);
     // Values without toolsOf do not depend on votes: the data version alone governs them.
@@ -87,8 +91,11 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
       entry.tools = [];
       void value.then((v) => (entry.tools = toolsOf(v)), () => {});
     }
+    // Bounded: per-tool values (one per tool ever compared) would otherwise pile up at catalog size.
+    memo.delete(key);
+    if (memo.size >= MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
     memo.set(key, entry);
-    value.catch(() => memo.delete(key));
+    value.catch(() => memo.get(key) === entry && memo.delete(key));
     return value;
   };
   const cache = new PageCache(opts.cacheBytes ?? 64 * 1024 * 1024, (page) => untouched(page.since ?? 0, page.tools, page.storedAt ?? 0));
