@@ -5,6 +5,9 @@ import { DIALECTS } from './helpers/db.js';
 import { startTestSite, type TestSite } from './helpers/web.js';
 import { openStore } from '../src/db/db.js';
 import { PageCache, etagMatches } from '../src/web/cache.js';
+import { LIST_STALE_MS } from '../src/web/site.js';
+import { findToolBySlug } from '../src/catalog/tools.repo.js';
+import { castVote } from '../src/community/votes.repo.js';
 
 test('page cache: bounded by bytes, least recently used first, one data version', () => {
   const page = (n: number, version = 1) => ({ status: 200, body: Buffer.alloc(n), etag: '"x"', headers: [], version });
@@ -85,6 +88,17 @@ for (const { dialect, skip } of DIALECTS) {
       await s.site.refreshVersion();
       await s.site.perVersion('memo-test:4999', load);
       assert.equal(loads, 5003, 'a data change drops it');
+    });
+
+    test('pages that show no vote counts stay cached through votes; the feed, which shows them, does not', async () => {
+      const quiet = ['/', '/search?q=agent', '/categories', '/categories/developer-tools', '/methodology', '/feeds', '/submit', '/signin', '/sitemap.xml', '/robots.txt', '/tools/aider/report'];
+      for (const path of [...quiet, '/feed.xml']) await s.get(path);
+      const tool = (await findToolBySlug(s.store.db, 'cursor'))!;
+      await castVote(s.store.db, tool.id, 'v:cache-test-voter', 'skip');
+      await s.site.refreshVersion();
+      await sleep(LIST_STALE_MS + 200);
+      for (const path of quiet) assert.equal((await s.get(path)).headers.get('x-cache'), 'hit', path);
+      assert.equal((await s.get('/feed.xml')).headers.get('x-cache'), 'miss', 'the feed shows community counts');
     });
 
     test('errors are never cached and never show a stack trace', async () => {

@@ -7,7 +7,7 @@ import { listCategories } from '../catalog/categories.repo.js';
 import { voteCounts } from '../community/votes.repo.js';
 import { summarizeVotes } from '../domain/summary.js';
 import type { App } from './app.js';
-import { cacheable } from './http.js';
+import { cacheable, cacheableNoVotes } from './http.js';
 import type { Site } from './site.js';
 import { absolute, urls } from '../urls.js';
 
@@ -158,13 +158,13 @@ export function renderRobots(site: Site): string {
 
 export function registerFeeds(app: App, site: Site): void {
   app.get('/feed.xml', cacheable, async (c) => c.body(await renderFeed(site), 200, { 'content-type': 'application/atom+xml; charset=utf-8' }));
-  app.get('/sitemap.xml', cacheable, async (c) => c.body(await renderSitemapIndex(site), 200, { 'content-type': XML_TYPE }));
-  app.get(pagesSitemapPath, cacheable, async (c) => c.body(await renderPagesSitemap(site), 200, { 'content-type': XML_TYPE }));
-  app.get('/sitemaps/:file{tools-[0-9]{1,12}\\.xml}', cacheable, async (c) => {
+  app.get('/sitemap.xml', cacheableNoVotes, async (c) => c.body(await renderSitemapIndex(site), 200, { 'content-type': XML_TYPE }));
+  app.get(pagesSitemapPath, cacheableNoVotes, async (c) => c.body(await renderPagesSitemap(site), 200, { 'content-type': XML_TYPE }));
+  app.get('/sitemaps/:file{tools-[0-9]{1,12}\\.xml}', cacheableNoVotes, async (c) => {
     const from = parseRowId(c.req.param('file').slice('tools-'.length, -'.xml'.length));
     const xml = from === undefined ? null : await renderToolsSitemap(site, from);
     if (xml === null) return c.body('No such sitemap.', 404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
     return c.body(xml, 200, { 'content-type': XML_TYPE });
   });
-  app.get('/robots.txt', cacheable, (c) => c.body(renderRobots(site), 200, { 'content-type': 'text/plain; charset=utf-8' }));
+  app.get('/robots.txt', cacheableNoVotes, (c) => c.body(renderRobots(site), 200, { 'content-type': 'text/plain; charset=utf-8' }));
 }

@@ -59,6 +59,13 @@ export const cacheable: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+/** `cacheable` for a page that shows no vote counts (`showsTools(c, [])`): votes never drop it. */
+export const cacheableNoVotes: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set('cacheable', true);
+  showsTools(c, []);
+  await next();
+};
+
 /**
  * The outermost middleware: serves GETs from the in-memory page cache while the data version is unchanged;
  * after a cacheable route renders a 200, stores its final bytes and headers (security headers included)

@@ -1,6 +1,6 @@
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheable, showsTools } from '../http.js';
+import { cacheableNoVotes } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { CategoryChips, Pagination, ToolGrid } from '../components/lists.js';
@@ -64,7 +64,7 @@ function CategoryPage(p: { category: CategoryCount; items: ToolWithPanel[]; page
 }
 
 export function registerCategories(app: App, site: Site): void {
-  app.get('/categories', cacheable, async (c) => {
+  app.get('/categories', cacheableNoVotes, async (c) => {
     const categories = await site.perVersion('categories', () => listCategories(site.store.db));
     return c.html(
       renderPage(
@@ -80,8 +80,8 @@ export function registerCategories(app: App, site: Site): void {
     );
   });
 
-  app.get('/categories/:slug', cacheable, async (c) => {
-    showsTools(c, []); // lists show panel figures, not vote counts: votes never drop them
+  // Lists show panel figures, not vote counts: votes never drop them.
+  app.get('/categories/:slug', cacheableNoVotes, async (c) => {
     const db = site.store.db;
     const slug = c.req.param('slug');
     const [category, categories] = await Promise.all([findCategory(db, slug), site.perVersion('categories', () => listCategories(db))]);

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheable, showsTools } from '../http.js';
+import { cacheable, cacheableNoVotes, showsTools } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { ComparePage, ComparePicker, compareTitle, QUESTION } from '../components/compare-view.js';
@@ -30,8 +30,7 @@ export const SUGGEST_LIMIT = 8;
 
 export function registerComparePages(app: App, site: Site): void {
   // The picker's combobox feed: a few matches by name, from the full-text index, cached like a page and by browsers.
-  app.get('/api/v1/suggest', cacheable, async (c) => {
-    showsTools(c, []);
+  app.get('/api/v1/suggest', cacheableNoVotes, async (c) => {
     const q = (c.req.query('q') ?? '').slice(0, 200);
     const tools = await suggestTools(site.store.db, q, SUGGEST_LIMIT);
     return c.json({ tools: tools.map((t) => ({ slug: t.slug, name: t.name, category: t.category })) }, 200, { 'cache-control': 'public, max-age=300' });

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheable, readForm, wantsJson } from '../http.js';
+import { cacheableNoVotes, readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
 import { SubscribeForm } from '../components/newsletter.js';
 import { AppError, notFound } from '../../errors.js';
@@ -214,7 +214,7 @@ export function registerDigest(app: App, site: Site): void {
     );
   });
 
-  app.get('/digest', cacheable, async (c) => {
+  app.get('/digest', cacheableNoVotes, async (c) => {
     const issues = await listIssues(site.store.db);
     return c.html(
       renderPage(
@@ -247,7 +247,7 @@ export function registerDigest(app: App, site: Site): void {
     );
   });
 
-  app.get('/digest/:week', cacheable, async (c) => {
+  app.get('/digest/:week', cacheableNoVotes, async (c) => {
     const week = c.req.param('week');
     const row = weekSchema.safeParse(week).success ? await findIssue(site.store.db, week) : undefined;
     if (!row) throw notFound(`There is no issue for "${week.slice(0, 20)}". Past issues are listed at /digest.`);

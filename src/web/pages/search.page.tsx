@@ -1,6 +1,6 @@
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheable, showsTools } from '../http.js';
+import { cacheableNoVotes } from '../http.js';
 import { renderPage } from '../layout.js';
 import { CategoryChips, Pagination, SelectField, ToolGrid } from '../components/lists.js';
 import { similarTools } from '../../catalog/catalog.service.js';
@@ -139,8 +139,8 @@ function SearchPage(p: { params: SearchParams; notices: string[]; result: Search
 }
 
 export function registerSearch(app: App, site: Site): void {
-  app.get('/search', cacheable, async (c) => {
-    showsTools(c, []); // lists show panel figures, not vote counts: votes never drop them
+  // Lists show panel figures, not vote counts: votes never drop them.
+  app.get('/search', cacheableNoVotes, async (c) => {
     const db = site.store.db;
     const categories = await site.perVersion('categories', () => listCategories(db));
     const { params, notices } = parseSearchParams(c.req.query(), categories.map((x) => x.slug));
