@@ -6,6 +6,7 @@ import { startTestSite, type TestSite } from './helpers/web.js';
 import { openStore } from '../src/db/db.js';
 import { PageCache, etagMatches } from '../src/web/cache.js';
 import { LIST_STALE_MS } from '../src/web/site.js';
+import { toolsTouchedSince } from '../src/db/data-version.repo.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 import { castVote } from '../src/community/votes.repo.js';
 
@@ -99,6 +100,16 @@ for (const { dialect, skip } of DIALECTS) {
       await sleep(LIST_STALE_MS + 200);
       for (const path of quiet) assert.equal((await s.get(path)).headers.get('x-cache'), 'hit', path);
       assert.equal((await s.get('/feed.xml')).headers.get('x-cache'), 'miss', 'the feed shows community counts');
+    });
+
+    test('the touch poll pages through a run of tools stamped by one write without skipping any', async () => {
+      const ids = (await s.store.db.selectFrom('tools').select('id').orderBy('id').limit(5).execute()).map((r) => r.id);
+      const touch = 1_000_000_000;
+      await s.store.db.updateTable('tools').set({ touched: touch }).where('id', 'in', ids).execute();
+      const first = await toolsTouchedSince(s.store.db, { touched: touch - 1, id: 0 }, 3);
+      const rest = await toolsTouchedSince(s.store.db, first.at(-1)!, 3);
+      assert.deepEqual([...first, ...rest].map((r) => r.id), ids);
+      await s.store.db.updateTable('tools').set({ touched: 0 }).where('id', 'in', ids).execute();
     });
 
     test('errors are never cached and never show a stack trace', async () => {

@@ -16,8 +16,19 @@ export async function readVersions(db: DbOrTx): Promise<{ data: number; touch: n
   return { data: of(1), touch: of(2) };
 }
 
-/** Tools touched after `after`, oldest touch first, at most `limit` (an index range on tools_by_touched). */
-export async function toolsTouchedSince(db: DbOrTx, after: number, limit: number): Promise<{ id: number; touched: number }[]> {
-  const rows = await db.selectFrom('tools').select(['id', 'touched']).where('touched', '>', after).orderBy('touched').limit(limit).execute();
+/**
+ * Tools touched after `after`, in (touch, id) order, at most `limit` (an index range on tools_by_touched). Keyset
+ * on both: one write stamps many tools with one touch, and a page can end inside such a run.
+ */
+export async function toolsTouchedSince(db: DbOrTx, after: { touched: number; id: number }, limit: number): Promise<{ id: number; touched: number }[]> {
+  const rows = await db
+    .selectFrom('tools')
+    .select(['id', 'touched'])
+    .where('touched', '>=', after.touched)
+    .where((eb) => eb.or([eb('touched', '>', after.touched), eb('id', '>', after.id)]))
+    .orderBy('touched')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   return rows.map((r) => ({ id: r.id, touched: Number(r.touched) }));
 }

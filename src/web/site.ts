@@ -55,14 +55,15 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
       return version;
     }
     // Only the tools touched since the last poll: one index range, usually empty or a few rows.
-    while (v.touch > cursor) {
-      const rows = await toolsTouchedSince(store.db, cursor, TOUCH_PAGE);
-      for (const r of rows) touches.set(r.id, r.touched);
-      if (rows.length < TOUCH_PAGE) {
-        cursor = Math.max(v.touch, rows.at(-1)?.touched ?? 0);
-        break;
+    if (v.touch > cursor) {
+      let from = { touched: cursor, id: 0 };
+      for (;;) {
+        const rows = await toolsTouchedSince(store.db, from, TOUCH_PAGE);
+        for (const r of rows) touches.set(r.id, r.touched);
+        if (rows.length > 0) from = rows.at(-1)!;
+        if (rows.length < TOUCH_PAGE) break;
       }
-      cursor = rows.at(-1)!.touched;
+      cursor = Math.max(v.touch, from.touched);
     }
     return version;
   };
