@@ -152,7 +152,9 @@ export async function alternativesTo(db: DbOrTx, tool: Pick<ToolRow, 'id' | 'tag
       ? sql`(select id from tools where tool_tag_pairs(tags) && ${first.flatMap((a, i) => first.slice(i + 1).flatMap((b) => [`${a}\u001f${b}`, `${b}\u001f${a}`]))}::text[] limit ${ALTERNATIVE_CANDIDATES})`
       : null
     : ftsPairs(first);
-  const byUse = useCase ? sql`select id from tools where lower(best_for) = ${useCase}` : null;
+  // Bounded too: an imported use-case can be shared by thousands of tools. (PostgreSQL's union needs a LIMIT in parentheses.)
+  const sameUseIds = sql`select id from tools where lower(best_for) = ${useCase} limit ${ALTERNATIVE_CANDIDATES}`;
+  const byUse = useCase ? (isPostgres(db) ? sql`(${sameUseIds})` : sameUseIds) : null;
   if (!byTag && !byUse) return []; // one tag and no use-case: nothing can share two tags with it
   // PostgreSQL plans `id in (a) or id in (b)` as a scan with two hashed subplans: one union keeps it on the indexes.
   // SQLite cannot put a LIMIT inside a union member, and plans the two IN lookups well.
