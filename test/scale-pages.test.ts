@@ -9,6 +9,10 @@ import { importTools, parseImport } from '../src/catalog/import.js';
 import { castVote } from '../src/community/votes.repo.js';
 import { alternativesTo, findToolBySlug } from '../src/catalog/tools.repo.js';
 import { MIN_SHARED_TAGS } from '../src/domain/compare.js';
+import { withPanels } from '../src/catalog/catalog.service.js';
+import { TOOL_COLUMNS } from '../src/db/types.js';
+import { buildIssueContent, issueSubject, MAX_COMPARISONS, MAX_VERDICTS, notableComparisons, pairUp, verdictOrder, type IssueTool } from '../src/digest/issue.js';
+import { isoWeek } from '../src/digest/week.js';
 import { readDataVersion } from '../src/db/data-version.repo.js';
 import { renderSitemapIndex, renderToolsSitemap, renderPagesSitemap } from '../src/web/feeds.js';
 
@@ -126,6 +130,43 @@ for (const { dialect, skip } of DIALECTS) {
         if (got.length > 0) compared++;
       }
       assert.ok(compared >= 10, `${compared} tools had alternatives`);
+    });
+
+    test('the weekly digest lists a bounded slice, and its comparisons equal pairing every tool of the catalog', async () => {
+      const db = s.store.db;
+      // Every tool's panel from its reviews (not the stored figures the digest reads), as the digest shows it.
+      const everyTool: IssueTool[] = (await withPanels(db, await db.selectFrom('tools').select(TOOL_COLUMNS).execute())).map(({ tool, summary }) => ({
+        slug: tool.slug,
+        name: tool.name,
+        tagline: tool.tagline,
+        category: tool.category,
+        categorySlug: tool.categorySlug,
+        label: summary.label,
+        shipPct: summary.shipPct,
+        meanScore: summary.meanScore,
+        text: summary.text,
+        firstPanel: true,
+      }));
+      assert.equal(everyTool.length, TOOLS);
+      const decided = (vs: readonly IssueTool[]) => vs.filter((v) => v.label === 'Ship' || v.label === 'Skip');
+
+      // The import reviewed every tool this week: the issue lists the first MAX_VERDICTS and counts them all.
+      const content = await buildIssueContent(db, isoWeek(new Date()));
+      assert.equal(content.totalVerdicts, TOOLS);
+      assert.match(issueSubject(content), new RegExp(`: ${TOOLS} new verdicts$`));
+      const expected = [...everyTool].sort(verdictOrder).slice(0, MAX_VERDICTS);
+      assert.deepEqual(content.verdicts, expected);
+      assert.deepEqual(content.comparisons, pairUp(decided(expected), everyTool));
+      assert.equal(content.comparisons.length, MAX_COMPARISONS);
+
+      // Weeks with other verdicts (Skip ones too, and mixed categories): the same as pairing with every tool.
+      for (const step of [7, 37, 101]) {
+        const verdicts = everyTool.filter((_, i) => i % step === 0).sort(verdictOrder);
+        assert.ok(decided(verdicts).some((v) => v.label === 'Skip'));
+        const got = await notableComparisons(db, verdicts);
+        assert.deepEqual(got, pairUp(decided(verdicts), everyTool), `every ${step}th tool`);
+        assert.ok(got.length > 0);
+      }
     });
 
     test("a vote drops the voted tool's pages and leaves every other cached page cached", async () => {

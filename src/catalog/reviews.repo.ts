@@ -1,5 +1,6 @@
+import { sql, type ExpressionBuilder } from 'kysely';
 import { executeTx, type DbOrTx } from '../db/db.js';
-import { type NewReviewRow, type ReviewRow, type ToolRow, TOOL_COLUMNS } from '../db/types.js';
+import { type DB, type NewReviewRow, type ReviewRow, type ToolRow, TOOL_COLUMNS } from '../db/types.js';
 import type { PanelReview } from '../domain/summary.js';
 import { refreshPanelFigures } from './figures.repo.js';
 
@@ -63,13 +64,38 @@ export async function toolIdsReviewedBefore(db: DbOrTx, toolIds: readonly number
   return new Set(rows.map((r) => r.toolId));
 }
 
-/** Tools with a review revision written in [start, end). */
-export async function toolsReviewedBetween(db: DbOrTx, start: string, end: string): Promise<ToolRow[]> {
+/** The tools with a review revision written in [start, end): ids from the index reviews_by_time (migration 114). */
+const reviewedBetween = (start: string, end: string) => (eb: ExpressionBuilder<DB, 'tools'>) =>
+  eb.selectFrom('reviews').select('reviews.toolId').where('reviews.createdAt', '>=', start).where('reviews.createdAt', '<', end);
+
+/**
+ * The first `limit` tools with a review revision written in [start, end), in the digest's order from their stored
+ * figures: Ship, Split, Skip, then no panel take yet; higher ship %, then higher mean score first; then name. A bulk
+ * import makes every tool "reviewed this week": the sort keeps `limit` rows, never the catalog.
+ */
+export async function toolsReviewedBetween(db: DbOrTx, start: string, end: string, limit: number): Promise<ToolRow[]> {
   return db
     .selectFrom('tools')
-    .selectAll()
-    .where('id', 'in', (eb) => eb.selectFrom('reviews').select('toolId').where('createdAt', '>=', start).where('createdAt', '<', end))
+    .select(TOOL_COLUMNS)
+    .where('id', 'in', reviewedBetween(start, end))
+    .orderBy(sql`case panel_label when 'Ship' then 0 when 'Split' then 1 when 'Skip' then 2 else 3 end`)
+    .orderBy(sql`coalesce(panel_ship_pct, -1)`, 'desc')
+    .orderBy(sql`coalesce(panel_mean_score, -1)`, 'desc')
+    .orderBy('name')
+    .orderBy('id')
+    .limit(limit)
     .execute();
+}
+
+/** How many tools have a review revision written in [start, end). */
+export async function countToolsReviewedBetween(db: DbOrTx, start: string, end: string): Promise<number> {
+  const { n } = await db
+    .selectFrom('reviews')
+    .select((eb) => eb.fn.count<number>('toolId').distinct().as('n'))
+    .where('createdAt', '>=', start)
+    .where('createdAt', '<', end)
+    .executeTakeFirstOrThrow();
+  return Number(n);
 }
 
 /** The tools whose verdicts changed most recently, newest first, with the id and time of their newest review revision. */

@@ -89,9 +89,24 @@ export async function toolsWithoutReviews(db: DbOrTx): Promise<ToolRow[]> {
     .execute();
 }
 
-export async function toolsInCategories(db: DbOrTx, categorySlugs: readonly string[]): Promise<ToolRow[]> {
-  if (categorySlugs.length === 0) return [];
-  return db.selectFrom('tools').select(TOOL_COLUMNS).where('categorySlug', 'in', categorySlugs).execute();
+/**
+ * A category's tools on one side of the panel, the most decided first: for 'Ship' the highest ship % (then mean
+ * score), for 'Skip' the lowest. The digest pairs a week's verdicts with these, so it reads `limit` tools of each
+ * category (from tools_by_label_ship), never the whole category.
+ */
+export function mostDecided(db: DbOrTx, categorySlug: string, label: 'Ship' | 'Skip', limit: number): Promise<ToolRow[]> {
+  const dir = label === 'Ship' ? 'desc' : 'asc';
+  return db
+    .selectFrom('tools')
+    .select(TOOL_COLUMNS)
+    .where('categorySlug', '=', categorySlug)
+    .where('panelLabel', '=', label)
+    .orderBy('panelShipPct', dir)
+    .orderBy('panelMeanScore', dir)
+    .orderBy(sql`lower(name)`)
+    .orderBy('slug')
+    .limit(limit)
+    .execute();
 }
 
 export async function toolNamesByIds(db: DbOrTx, ids: readonly number[]): Promise<Pick<ToolRow, 'id' | 'slug' | 'name'>[]> {

@@ -1,7 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { Config } from '../config.js';
 import type { OutgoingMail } from '../mail/mailer.js';
-import { DIGEST_NAME, issueSubject, type BookmarkSection, type IssueComparison, type IssueContent, type IssueTool } from './issue.js';
+import { DIGEST_NAME, issueSubject, verdictCount, type BookmarkSection, type IssueComparison, type IssueContent, type IssueTool } from './issue.js';
 import { absolute, urls } from '../urls.js';
 import { palette, verdictTone } from '../palette.js';
 
@@ -140,11 +140,13 @@ export function issueText(config: Pick<Config, 'publicUrl'>, content: IssueConte
     for (const c of bookmarks.changes) lines.push(`- ${c.name}: ${changeText(c)}`, `  ${absolute(config.publicUrl, urls.tool(c.slug))}`);
     if (bookmarks.changes.length) lines.push('');
   }
-  lines.push(`NEW VERDICTS THIS WEEK (${content.verdicts.length})`, '');
+  lines.push(`NEW VERDICTS THIS WEEK (${verdictCount(content)})`, '');
   if (content.verdicts.length === 0) lines.push('No new verdicts this week.', '');
   for (const t of content.verdicts) {
     lines.push(`- ${t.name}${t.firstPanel ? ' (new)' : ''} — ${verdictText(t)}`, `  ${t.tagline}`, `  ${absolute(config.publicUrl, urls.tool(t.slug))}`);
   }
+  const more = verdictCount(content) - content.verdicts.length;
+  if (more > 0) lines.push(`- and ${more} more: ${absolute(config.publicUrl, urls.home)}`);
   if (content.comparisons.length) {
     lines.push('', 'NOTABLE COMPARISONS: SAME CATEGORY, OPPOSITE VERDICTS', '');
     for (const p of content.comparisons) lines.push(`- ${comparisonText(p)} · ${p.category}`, `  ${absolute(config.publicUrl, p.path)}`);
@@ -181,7 +183,7 @@ export function IssueEmailBody({ config, content, bookmarks }: { config: Pick<Co
           )}
         </>
       )}
-      <h2 style={h2Style}>New verdicts this week ({content.verdicts.length})</h2>
+      <h2 style={h2Style}>New verdicts this week ({verdictCount(content)})</h2>
       {content.verdicts.length === 0 && <p style={`color:${C.muted}`}>No new verdicts this week.</p>}
       {content.verdicts.map((t) => (
         <div style={`padding:10px 0;border-bottom:1px solid ${C.line}`}>
@@ -193,6 +195,11 @@ export function IssueEmailBody({ config, content, bookmarks }: { config: Pick<Co
           <Pill label={t.label}>{verdictText(t)}</Pill>
         </div>
       ))}
+      {verdictCount(content) > content.verdicts.length && (
+        <p style={`color:${C.muted}`}>
+          And {verdictCount(content) - content.verdicts.length} more: <a href={absolute(config.publicUrl, urls.home)} style={linkStyle}>all tools</a>
+        </p>
+      )}
       {content.comparisons.length > 0 && (
         <>
           <h2 style={h2Style}>Notable comparisons</h2>

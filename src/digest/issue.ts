@@ -1,10 +1,9 @@
 import type { DbOrTx } from '../db/db.js';
-import type { ReviewRow } from '../db/types.js';
-import { withPanels, type ToolWithPanel } from '../catalog/catalog.service.js';
-import { reviewsBefore, toolIdsReviewedBefore, toolsReviewedBetween, toPanelReview } from '../catalog/reviews.repo.js';
-import { toolNamesByIds, toolsInCategories } from '../catalog/tools.repo.js';
+import type { ReviewRow, ToolRow } from '../db/types.js';
+import { countToolsReviewedBetween, reviewsBefore, toolIdsReviewedBefore, toolsReviewedBetween, toPanelReview } from '../catalog/reviews.repo.js';
+import { mostDecided, toolNamesByIds } from '../catalog/tools.repo.js';
 import { votesChangedBetween } from '../community/votes.repo.js';
-import { summarize, type PanelLabel, type PanelSummary } from '../domain/summary.js';
+import { summarize, summaryOfFigures, type PanelLabel, type PanelSummary } from '../domain/summary.js';
 import { weekLabel, weekRange } from './week.js';
 import { urls } from '../urls.js';
 
@@ -42,15 +41,31 @@ export interface IssueContent {
   week: string;
   /** "23 – 29 November 2026" */
   dates: string;
+  /** The first MAX_VERDICTS of the week's verdicts, in the digest's order. */
   verdicts: IssueTool[];
+  /**
+   * How many tools got a verdict that week: more than `verdicts` holds when the list was cut at MAX_VERDICTS
+   * (after a bulk import every tool is "reviewed this week"). Absent from issues stored before the cut existed.
+   */
+  totalVerdicts?: number;
   comparisons: IssueComparison[];
 }
 
 export const DIGEST_NAME = 'Weekly AI Tool Verdicts';
 export const MAX_COMPARISONS = 5;
+/** Verdicts listed in one issue; the subject and headings still give the week's full count. */
+export const MAX_VERDICTS = 50;
+/**
+ * Tools of each side read per category to pair with the week's verdicts. The widest gaps need each verdict's two
+ * best partners (at most two comparisons per category); the rest is a margin for partners tied on ship % and score.
+ */
+export const PARTNERS_PER_CATEGORY = 10;
+
+/** The week's count of verdicts (issues stored before MAX_VERDICTS have no separate count). */
+export const verdictCount = (content: IssueContent) => content.totalVerdicts ?? content.verdicts.length;
 
 export function issueSubject(content: IssueContent): string {
-  const n = content.verdicts.length;
+  const n = verdictCount(content);
   return `${DIGEST_NAME} · ${content.week}: ${n} new verdict${n === 1 ? '' : 's'}`;
 }
 
@@ -58,14 +73,15 @@ export const isEmptyIssue = (content: IssueContent) => content.verdicts.length =
 
 const LABEL_ORDER: Record<string, number> = { Ship: 0, Split: 1, Skip: 2, none: 3 };
 
-function toIssueTool(t: ToolWithPanel, firstPanel: boolean): IssueTool {
-  const s = t.summary;
+/** From the tool's stored figures, which equal the summary of its latest reviews (docs/decisions/011). */
+function toIssueTool(t: ToolRow, firstPanel: boolean): IssueTool {
+  const s = summaryOfFigures(t);
   return {
-    slug: t.tool.slug,
-    name: t.tool.name,
-    tagline: t.tool.tagline,
-    category: t.tool.category,
-    categorySlug: t.tool.categorySlug,
+    slug: t.slug,
+    name: t.name,
+    tagline: t.tagline,
+    category: t.category,
+    categorySlug: t.categorySlug,
     label: s.label,
     shipPct: s.shipPct,
     meanScore: s.meanScore,
@@ -74,33 +90,51 @@ function toIssueTool(t: ToolWithPanel, firstPanel: boolean): IssueTool {
   };
 }
 
+/** The digest's order of verdicts; toolsReviewedBetween applies the same in SQL to keep the first MAX_VERDICTS. */
+export const verdictOrder = (a: IssueTool, b: IssueTool) =>
+  LABEL_ORDER[a.label ?? 'none']! - LABEL_ORDER[b.label ?? 'none']! ||
+  (b.shipPct ?? -1) - (a.shipPct ?? -1) ||
+  (b.meanScore ?? -1) - (a.meanScore ?? -1) ||
+  a.name.localeCompare(b.name);
+
 /** Builds the week's content from the database as it is now. */
 export async function buildIssueContent(db: DbOrTx, week: string): Promise<IssueContent> {
   const { start, end } = weekRange(week);
-  const reviewed = await withPanels(db, await toolsReviewedBetween(db, start, end));
-  const hadEarlier = await toolIdsReviewedBefore(db, reviewed.map((t) => t.tool.id), start);
-  const verdicts = reviewed
-    .map((t) => toIssueTool(t, !hadEarlier.has(t.tool.id)))
-    .sort(
-      (a, b) =>
-        LABEL_ORDER[a.label ?? 'none']! - LABEL_ORDER[b.label ?? 'none']! ||
-        (b.shipPct ?? -1) - (a.shipPct ?? -1) ||
-        (b.meanScore ?? -1) - (a.meanScore ?? -1) ||
-        a.name.localeCompare(b.name),
-    );
-  return { version: 1, week, dates: weekLabel(week), verdicts, comparisons: await notableComparisons(db, verdicts) };
+  const reviewed = await toolsReviewedBetween(db, start, end, MAX_VERDICTS);
+  const total = reviewed.length < MAX_VERDICTS ? reviewed.length : await countToolsReviewedBetween(db, start, end);
+  const hadEarlier = await toolIdsReviewedBefore(db, reviewed.map((t) => t.id), start);
+  // SQL sorts names by its collation; the digest by localeCompare, as it always has.
+  const verdicts = reviewed.map((t) => toIssueTool(t, !hadEarlier.has(t.id))).sort(verdictOrder);
+  const content: IssueContent = { version: 1, week, dates: weekLabel(week), verdicts, comparisons: await notableComparisons(db, verdicts) };
+  if (total > verdicts.length) content.totalVerdicts = total;
+  return content;
 }
+
+const opposite = (label: PanelLabel | null) => (label === 'Ship' ? 'Skip' : label === 'Skip' ? 'Ship' : null);
 
 /**
  * Pairs in the same category on which the panel came down on opposite sides (Ship vs Skip), where at least
- * one side got its verdict this week. Widest gaps first, at most two per category, so one busy category
+ * one side is among this issue's verdicts. Widest gaps first, at most two per category, so one busy category
  * does not fill the section.
+ *
+ * A verdict's widest gaps are with the most decided tools of the other side in its category, so each category
+ * side is read only that far (PARTNERS_PER_CATEGORY, by stored figures): a pair outside those cannot be among a
+ * category's two widest. Exported for the test that checks this against pairing every tool.
  */
-async function notableComparisons(db: DbOrTx, verdicts: readonly IssueTool[]): Promise<IssueComparison[]> {
+export async function notableComparisons(db: DbOrTx, verdicts: readonly IssueTool[]): Promise<IssueComparison[]> {
   const decided = verdicts.filter((v) => v.label === 'Ship' || v.label === 'Skip');
   if (decided.length === 0) return [];
-  const categories = [...new Set(decided.map((v) => v.categorySlug))];
-  const peers = (await withPanels(db, await toolsInCategories(db, categories))).map((t) => toIssueTool(t, false));
+  const sides = new Map<string, { categorySlug: string; label: 'Ship' | 'Skip' }>();
+  for (const v of decided) {
+    const label = opposite(v.label)!;
+    sides.set(`${v.categorySlug}\u0000${label}`, { categorySlug: v.categorySlug, label });
+  }
+  const read = await Promise.all([...sides.values()].map((s) => mostDecided(db, s.categorySlug, s.label, PARTNERS_PER_CATEGORY)));
+  return pairUp(decided, read.flat().map((t) => toIssueTool(t, false)));
+}
+
+/** The pairing rule itself, over whichever peers it is given: every Ship/Skip pair in a category with a decided verdict. */
+export function pairUp(decided: readonly IssueTool[], peers: readonly IssueTool[]): IssueComparison[] {
   const seen = new Set<string>();
   const pairs: (IssueComparison & { gap: number })[] = [];
   for (const v of decided) {

@@ -56,6 +56,30 @@ export function summarize(reviews: readonly PanelReview[]): PanelSummary {
   };
 }
 
+/**
+ * The same summary from a tool's stored figures (docs/decisions/011: they equal summarize() of the latest review
+ * per critic), for lists that should not read every tool's reviews.
+ */
+export function summaryOfFigures(f: {
+  panelShips: number;
+  panelSkips: number;
+  panelAbstentions: number;
+  panelShipPct: number | null;
+  panelMeanScore: number | null;
+  panelLabel: PanelLabel | null;
+}): PanelSummary {
+  const label = f.panelLabel;
+  return {
+    ships: f.panelShips,
+    skips: f.panelSkips,
+    abstentions: f.panelAbstentions,
+    shipPct: f.panelShipPct,
+    meanScore: f.panelMeanScore,
+    label,
+    text: label ? `${label} · ${f.panelShips} ship / ${f.panelSkips} skip` : NO_PANEL_TAKES,
+  };
+}
+
 export interface CommunitySummary {
   ships: number;
   skips: number;

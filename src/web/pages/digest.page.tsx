@@ -13,7 +13,7 @@ import { createMailer, type Mailer } from '../../mail/mailer.js';
 import { checkUnsubscribe, confirm, SUBSCRIBE_MESSAGE, subscribe, unsubscribe } from '../../digest/subscribe.service.js';
 import { parseIssue } from '../../digest/digest.service.js';
 import { findIssue, listIssues } from '../../digest/issues.repo.js';
-import { DIGEST_NAME, type IssueContent } from '../../digest/issue.js';
+import { DIGEST_NAME, verdictCount, type IssueContent } from '../../digest/issue.js';
 import { verdictText } from '../../digest/emails.js';
 import { weekLabel, weekSchema } from '../../digest/week.js';
 import { urls } from '../../urls.js';
@@ -27,7 +27,7 @@ function IssueBody({ content }: { content: IssueContent }) {
   return (
     <>
       <section aria-labelledby="verdicts-title">
-        <h2 id="verdicts-title">New verdicts this week ({content.verdicts.length})</h2>
+        <h2 id="verdicts-title">New verdicts this week ({verdictCount(content)})</h2>
         {content.verdicts.length === 0 ? (
           <p class="muted">No new verdicts this week.</p>
         ) : (
@@ -45,6 +45,11 @@ function IssueBody({ content }: { content: IssueContent }) {
               </li>
             ))}
           </ul>
+        )}
+        {verdictCount(content) > content.verdicts.length && (
+          <p class="muted">
+            And {verdictCount(content) - content.verdicts.length} more: <a href={urls.home}>all tools</a>
+          </p>
         )}
       </section>
       {content.comparisons.length > 0 && (
