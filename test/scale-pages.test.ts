@@ -14,6 +14,7 @@ import { TOOL_COLUMNS } from '../src/db/types.js';
 import { buildIssueContent, issueSubject, MAX_COMPARISONS, MAX_VERDICTS, notableComparisons, pairUp, verdictOrder, type IssueTool } from '../src/digest/issue.js';
 import { isoWeek } from '../src/digest/week.js';
 import { readDataVersion } from '../src/db/data-version.repo.js';
+import { toolsByLatestReview } from '../src/catalog/reviews.repo.js';
 import { renderSitemapIndex, renderToolsSitemap, renderPagesSitemap } from '../src/web/feeds.js';
 
 /** Big enough that a list of every tool is obvious (tens of KB of names), small enough to import in seconds. */
@@ -191,6 +192,25 @@ for (const { dialect, skip } of DIALECTS) {
       await importTools(s.store.db, parseImport({ tools: [{ ...changed, slug: y, name: (await findToolBySlug(s.store.db, y))!.name }] }, { threshold: s.site.config.shipThreshold, critics: CRITIC_IDS }));
       await s.site.refreshVersion();
       for (const path of [`/tools/${y}`, '/']) assert.equal((await get(path)).cache, 'miss', `${path} after a catalog change`);
+    });
+
+    test('the feed walks back through many revisions to its 50 most recently reviewed tools', async () => {
+      const db = s.store.db;
+      // 1,200 new revisions of one tool: the newest tools are now more than two pages of reviews back.
+      const busy = (await findToolBySlug(db, toolSlug(3)))!;
+      const base = await db.selectFrom('reviews').selectAll().where('toolId', '=', busy.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const { id: _, ...revision } = base;
+      for (let i = 0; i < 4; i++) await db.insertInto('reviews').values(Array.from({ length: 300 }, () => revision)).execute();
+      const expected = await db
+        .selectFrom('reviews')
+        .select(['toolId', (eb) => eb.fn.max('id').as('lastId')])
+        .groupBy('toolId')
+        .orderBy((eb) => eb.fn.max('id'), 'desc')
+        .limit(50)
+        .execute();
+      const got = await toolsByLatestReview(db, 50);
+      assert.deepEqual(got.map((r) => [r.tool.id, r.reviewId]), expected.map((r) => [r.toolId, Number(r.lastId)]));
+      assert.equal(got[0]!.tool.id, busy.id);
     });
 
     test('the sitemap is an index of children within the limit, paged by id', async () => {

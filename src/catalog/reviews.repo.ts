@@ -98,25 +98,28 @@ export async function countToolsReviewedBetween(db: DbOrTx, start: string, end: 
   return Number(n);
 }
 
-/** The tools whose verdicts changed most recently, newest first, with the id and time of their newest review revision. */
+/**
+ * The tools whose verdicts changed most recently, newest first, with the id and time of their newest review revision.
+ * Walks the newest revisions back by id, a page at a time, until `limit` tools are found: a `group by tool_id` over
+ * every review would read all of them (70 ms at 600,000 reviews) for a feed of 50.
+ */
 export async function toolsByLatestReview(db: DbOrTx, limit: number): Promise<{ tool: ToolRow; reviewId: number; reviewedAt: string }[]> {
-  const latest = await db
-    .selectFrom('reviews')
-    .select(['toolId', (eb) => eb.fn.max('id').as('lastId')])
-    .groupBy('toolId')
-    .orderBy((eb) => eb.fn.max('id'), 'desc')
-    .limit(limit)
-    .execute();
-  if (latest.length === 0) return [];
-  const ids = latest.map((r) => Number(r.lastId));
-  const [tools, reviews] = await Promise.all([
-    db.selectFrom('tools').select(TOOL_COLUMNS).where('id', 'in', latest.map((r) => r.toolId)).execute(),
-    db.selectFrom('reviews').select(['id', 'createdAt']).where('id', 'in', ids).execute(),
-  ]);
+  const latest = new Map<number, { reviewId: number; reviewedAt: string }>();
+  for (let before: number | undefined; latest.size < limit; ) {
+    let page = db.selectFrom('reviews').select(['id', 'toolId', 'createdAt']).orderBy('id', 'desc').limit(REVIEW_PAGE);
+    if (before !== undefined) page = page.where('id', '<', before);
+    const rows = await page.execute();
+    for (const r of rows) if (!latest.has(r.toolId) && latest.size < limit) latest.set(r.toolId, { reviewId: r.id, reviewedAt: r.createdAt });
+    if (rows.length < REVIEW_PAGE) break;
+    before = rows.at(-1)!.id;
+  }
+  if (latest.size === 0) return [];
+  const tools = await db.selectFrom('tools').select(TOOL_COLUMNS).where('id', 'in', [...latest.keys()]).execute();
   const toolById = new Map(tools.map((t) => [t.id, t]));
-  const timeById = new Map(reviews.map((r) => [r.id, r.createdAt]));
-  return latest.flatMap((r) => {
-    const tool = toolById.get(r.toolId);
-    return tool ? [{ tool, reviewId: Number(r.lastId), reviewedAt: timeById.get(Number(r.lastId)) ?? tool.updatedAt }] : [];
+  return [...latest].flatMap(([toolId, r]) => {
+    const tool = toolById.get(toolId);
+    return tool ? [{ tool, ...r }] : [];
   });
 }
+
+const REVIEW_PAGE = 500;
