@@ -14,6 +14,8 @@ const TRAILING = /^[\s,;:.\-–—]+$/;
  * With `firstSentence`, the first sentence of at least 40 characters is the excerpt when it fits.
  */
 export function excerpt(text: string, max: number, opts: { firstSentence?: boolean } = {}): string {
+  // A fetched page's text (research evidence) is cut once: keeping it as a memo key would hold whole pages.
+  if (text.length > MEMO_TEXT_CHARS) return cut(text, max, opts.firstSentence ?? false);
   const key = `${max}:${opts.firstSentence ? 1 : 0}:${text}`;
   let out = memo.get(key);
   if (out === undefined) {
@@ -25,6 +27,7 @@ export function excerpt(text: string, max: number, opts: { firstSentence?: boole
   return out;
 }
 const memo = new Map<string, string>();
+const MEMO_TEXT_CHARS = 4000;
 
 function cut(text: string, max: number, firstSentence: boolean): string {
   const flat = text.replace(/\s+/g, ' ').trim();

@@ -1,12 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clipText, findSubpages, githubRepo, huggingfaceRefs, materialChanges, packageRefs, parsePage } from './facts.js';
-
-test('clipText never cuts a grapheme in half', () => {
-  assert.equal(clipText('a😀aa', 4), 'a😀…');
-  assert.equal(clipText('short', 10), 'short');
-  assert.ok(clipText('word '.repeat(100), 50).length <= 50);
-});
+import { findSubpages, githubRepo, huggingfaceRefs, materialChanges, packageRefs, parsePage } from './facts.js';
 
 test('parsePage: title, description, prices in page order, plan headings, absolute links', () => {
   const p = parsePage(

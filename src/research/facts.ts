@@ -1,3 +1,4 @@
+import { excerpt } from '../domain/text.js';
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 
@@ -41,19 +42,6 @@ export interface PackageFacts {
   license: string | null;
 }
 export type Facts = PageFacts | GithubFacts | HuggingfaceFacts | PackageFacts | Record<string, never>;
-
-/** At most `max` characters, cut on a grapheme boundary (never half an emoji) and at a word where one is near. */
-export function clipText(text: string, max: number): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  if (t.length <= max) return t;
-  let out = '';
-  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(t)) {
-    if (out.length + segment.length > max - 1) break;
-    out += segment;
-  }
-  const space = out.lastIndexOf(' ');
-  return (space > max / 2 ? out.slice(0, space) : out).replace(/[\s,;:.—-]+$/, '') + '…';
-}
 
 const PRICE = /(?:[$€£]\s?\d{1,6}(?:[.,]\d{1,2})?(?:\s?(?:\/|per)\s?(?:mo|month|yr|year|user|seat|member)\b)?)|(?:\b\d{1,6}(?:[.,]\d{1,2})?\s?(?:USD|EUR|GBP)\b(?:\s?(?:\/|per)\s?(?:mo|month|yr|year|user|seat)\b)?)/gi;
 const PLAN = /\b(free|hobby|starter|basic|personal|pro|plus|premium|team|teams|business|scale|enterprise|custom)\b/i;
@@ -101,7 +89,7 @@ export function parsePage(html: string, baseUrl: string): ParsedPage {
   }
   const prices = unique([...bodyText.matchAll(PRICE)].map((m) => m[0].replace(/\s+/g, ' ').trim())).slice(0, 20);
   return {
-    facts: { ...(title ? { title: clipText(title, 200) } : {}), ...(description ? { description: clipText(description, 300) } : {}), prices, plans },
+    facts: { ...(title ? { title: excerpt(title, 200) } : {}), ...(description ? { description: excerpt(description, 300) } : {}), prices, plans },
     text: text.replace(/\s+/g, ' ').trim(),
     links,
   };

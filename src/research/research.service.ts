@@ -1,10 +1,10 @@
+import { excerpt } from '../domain/text.js';
 import { createHash } from 'node:crypto';
 import type { Config, ResearchConfig } from '../config.js';
 import { nowIso, type DbOrTx } from '../db/db.js';
 import type { EvidenceRow, NewEvidenceRow, ToolRow } from '../db/types.js';
 import { Fetcher, userAgentFor, type FetchRequest, type FetchResult } from './fetcher.js';
 import {
-  clipText,
   findSubpages,
   githubRepo,
   huggingfaceRefs,
@@ -94,7 +94,7 @@ async function page(fetcher: Fetcher, prev: Prev, kind: EvidenceKind, url: strin
     status: res.status,
     error: null,
     facts: { ...parsed.facts, ...(res.url !== url ? { finalUrl: res.url } : {}), ...(res.truncated ? { truncated: true } : {}) },
-    excerpt: clipText(parsed.text, EXCERPT_CHARS),
+    excerpt: excerpt(parsed.text, EXCERPT_CHARS),
     etag: res.etag,
     lastModified: res.lastModified,
   };
@@ -177,7 +177,7 @@ async function github(fetcher: Fetcher, prev: Prev, r: ResearchConfig, repo: str
     status: main.res!.status,
     error: null,
     facts: { ...facts },
-    excerpt: clipText(readme.replace(/[#*`>_[\]()!-]+/g, ' '), EXCERPT_CHARS),
+    excerpt: excerpt(readme.replace(/[#*`>_[\]()!-]+/g, ' '), EXCERPT_CHARS),
     etag: main.res!.etag,
     lastModified: main.res!.lastModified,
   };
@@ -210,7 +210,7 @@ async function npmPackage(fetcher: Fetcher, prev: Prev, r: ResearchConfig, name:
   const version = str(b['dist-tags']?.latest);
   if (!version) return failed('npm', url, { ok: false, url, code: 'http', reason: 'no latest version in the registry answer' });
   const facts: PackageFacts = { name: str(b.name) ?? name, version, releasedAt: str(b.time?.[version]), license: str(b.versions?.[version]?.license) ?? str(b.license) };
-  return { kind: 'npm', url, status: got.res!.status, error: null, facts: { ...facts }, excerpt: clipText(str(b.description) ?? '', 300), etag: got.res!.etag, lastModified: got.res!.lastModified };
+  return { kind: 'npm', url, status: got.res!.status, error: null, facts: { ...facts }, excerpt: excerpt(str(b.description) ?? '', 300), etag: got.res!.etag, lastModified: got.res!.lastModified };
 }
 
 async function pypiPackage(fetcher: Fetcher, prev: Prev, r: ResearchConfig, name: string): Promise<Snapshot> {
@@ -223,7 +223,7 @@ async function pypiPackage(fetcher: Fetcher, prev: Prev, r: ResearchConfig, name
   if (!version) return failed('pypi', url, { ok: false, url, code: 'http', reason: 'no version in the registry answer' });
   const files = Array.isArray(got.body!.urls) ? got.body!.urls : [];
   const facts: PackageFacts = { name: str(info.name) ?? name, version, releasedAt: str(files[0]?.upload_time_iso_8601), license: str(info.license_expression) ?? shortLicense(str(info.license)) };
-  return { kind: 'pypi', url, status: got.res!.status, error: null, facts: { ...facts }, excerpt: clipText(str(info.summary) ?? '', 300), etag: got.res!.etag, lastModified: got.res!.lastModified };
+  return { kind: 'pypi', url, status: got.res!.status, error: null, facts: { ...facts }, excerpt: excerpt(str(info.summary) ?? '', 300), etag: got.res!.etag, lastModified: got.res!.lastModified };
 }
 
 /** The other sources a homepage names. */
@@ -323,7 +323,7 @@ export async function researchTool(db: DbOrTx, fetcher: Fetcher, r: ResearchConf
  */
 export async function queueReviewForChanges(db: DbOrTx, outcome: ResearchOutcome): Promise<{ queued: boolean; reason?: string }> {
   if (outcome.changes.length === 0 || !(await hasReviews(db, outcome.toolId))) return { queued: false };
-  const reason = clipText(outcome.changes.join('; '), 480);
+  const reason = excerpt(outcome.changes.join('; '), 480);
   if (await hasActiveJob(db, `panel.review:tool:${outcome.toolId}:`)) return { queued: false, reason };
   const first = outcome.snapshots.find((s) => s.changes.length)!;
   const r = await enqueue(db, {
