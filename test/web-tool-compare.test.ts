@@ -8,6 +8,7 @@ import { addReview } from '../src/catalog/reviews.repo.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 import { toolsParam } from '../src/web/pages/compare.page.js';
 import { pairSplits } from '../src/urls.js';
+import { refreshVoteCounts } from '../src/catalog/figures.repo.js';
 import { excerpt } from '../src/domain/text.js';
 
 const XSS = '<script>alert(1)</script>';
@@ -100,6 +101,8 @@ for (const { dialect, skip } of DIALECTS) {
         .insertInto('votes')
         .values(Array.from({ length: 12 }, (_, i) => ({ toolId: claude.id, voterId: `c${i}`, vote: i < 2 ? ('ship' as const) : ('skip' as const), createdAt: now, updatedAt: now })))
         .execute();
+      // Written straight to the table, so recount as a vote's transaction does.
+      await refreshVoteCounts(db, [aider.id, claude.id]);
       await site.site.refreshVersion();
     });
     after(() => site?.close());

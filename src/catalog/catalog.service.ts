@@ -7,7 +7,7 @@ import { slugSchema } from '../domain/schemas.js';
 import { findToolBySlug, findToolsBySlugs } from './tools.repo.js';
 import { nearbyTools } from './search.repo.js';
 import { latestReviews, toPanelReview } from './reviews.repo.js';
-import { voteCounts } from '../community/votes.repo.js';
+import { votesOf } from './tool.js';
 
 export interface ToolWithPanel {
   tool: ToolRow;
@@ -81,8 +81,7 @@ export async function loadComparables(db: DbOrTx, slugs: readonly string[]): Pro
   const bySlug = new Map(rows.map((r) => [r.slug, r]));
   for (const s of slugs) if (!bySlug.has(s)) throw notFound(await unknownToolMessage(db, s));
   const tools = await withPanels(db, slugs.map((s) => bySlug.get(s)!));
-  const votes = await voteCounts(db, tools.map((t) => t.tool.id));
-  return tools.map((t) => ({ ...t, votes: votes.get(t.tool.id)! }));
+  return tools.map((t) => ({ ...t, votes: votesOf(t.tool) }));
 }
 
 /**

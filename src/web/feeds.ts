@@ -4,7 +4,7 @@ import { withPanels } from '../catalog/catalog.service.js';
 import { toolsByLatestReview } from '../catalog/reviews.repo.js';
 import { listTools, toolPages, toolsFromId } from '../catalog/tools.repo.js';
 import { listCategories } from '../catalog/categories.repo.js';
-import { voteCounts } from '../community/votes.repo.js';
+import { votesOf } from '../catalog/tool.js';
 import { summarizeVotes } from '../domain/summary.js';
 import type { App } from './app.js';
 import { cacheable, cacheableNoVotes } from './http.js';
@@ -33,11 +33,10 @@ export async function renderFeed(site: Site): Promise<string> {
   const base = site.config.publicUrl;
   const recent = await toolsByLatestReview(db, FEED_ENTRIES);
   const panels = await withPanels(db, recent.map((r) => r.tool));
-  const votes = await voteCounts(db, recent.map((r) => r.tool.id));
   const entries = recent.map(({ tool, reviewId, reviewedAt }, i) => {
     const panel = panels[i]!.summary;
-    const v = votes.get(tool.id);
-    const community = summarizeVotes(v?.ships ?? 0, v?.skips ?? 0);
+    const v = votesOf(tool);
+    const community = summarizeVotes(v.ships, v.skips);
     const pct = panel.shipPct == null ? '' : ` (${panel.shipPct}%)`;
     const url = absolute(base, urls.tool(tool.slug));
     const summary = `Panel: ${panel.text}${pct}. Community: ${community.text}. ${tool.tagline}`;

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Context } from 'hono';
 import { compareBySlugs, getTool, unknownToolMessage } from '../catalog/catalog.service.js';
 import { findToolsBySlugs } from '../catalog/tools.repo.js';
-import { voteCounts } from '../community/votes.repo.js';
+import { votesOf } from '../catalog/tool.js';
 import type { Comparison } from '../domain/compare.js';
 import { slugSchema } from '../domain/schemas.js';
 import { excerpt } from '../domain/text.js';
@@ -225,7 +225,7 @@ export function registerOg(app: App, site: Site): void {
     const key = `${c.req.path}@${site.version()}`;
     const body = await once(key, async () => {
       const item = await getTool(site.store.db, slug);
-      const v = (await voteCounts(site.store.db, [item.tool.id])).get(item.tool.id);
+      const v = votesOf(item.tool);
       return renderPng(
         toolCard(site, {
           slug: item.tool.slug,
@@ -233,7 +233,7 @@ export function registerOg(app: App, site: Site): void {
           tagline: item.tool.tagline,
           category: item.tool.category,
           panel: item.summary,
-          community: summarizeVotes(v?.ships ?? 0, v?.skips ?? 0),
+          community: summarizeVotes(v.ships, v.skips),
           critics: site.critics.length,
         }),
       );

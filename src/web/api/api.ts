@@ -1,13 +1,12 @@
 import { OpenAPIHono, createRoute, type z } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import type { DbOrTx } from '../../db/db.js';
-import type { ReviewRow } from '../../db/types.js';
+import type { ReviewRow, ToolRow } from '../../db/types.js';
 import { closeMatches, compareBySlugs, getTool, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
 import { countTools, listTools } from '../../catalog/tools.repo.js';
 import { reviewHistory } from '../../catalog/reviews.repo.js';
 import { boundedSearch, SEARCH_MAX_PAGES, SEARCH_PAGE_SIZE } from '../../catalog/search.service.js';
-import { bestForOf, toToolFields } from '../../catalog/tool.js';
-import { voteCounts } from '../../community/votes.repo.js';
+import { bestForOf, toToolFields, votesOf } from '../../catalog/tool.js';
 import { DECISION_RULE, decisionRows, overallText } from '../../domain/compare.js';
 import { disagree, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
 import { provenanceText } from '../../domain/provenance.js';
@@ -162,10 +161,10 @@ function toApiReview(r: ReviewRow): ApiReview {
     : { ...meta, kind: 'abstain', reason: r.reason! };
 }
 
-async function communityOf(db: DbOrTx, toolIds: readonly number[]): Promise<Map<number, CommunitySummary>> {
-  const counts = await voteCounts(db, toolIds);
-  return new Map(toolIds.map((id) => [id, summarizeVotes(counts.get(id)?.ships ?? 0, counts.get(id)?.skips ?? 0)]));
-}
+const communityOf = (t: ToolRow): CommunitySummary => {
+  const v = votesOf(t);
+  return summarizeVotes(v.ships, v.skips);
+};
 
 /** The defaultHook's message: each failing parameter and why, e.g. `per_page: Too big: expected number to be <=100`. */
 export const describeIssues = (issues: readonly { path: readonly PropertyKey[]; message: string }[]) =>
@@ -203,18 +202,16 @@ export function createApi(site: Site) {
         };
     showsTools(c, rows.map((r) => r.id)); // a vote on one of them drops this answer (docs/decisions/017)
     const items = await withPanels(db(), rows);
-    const community = await communityOf(db(), rows.map((r) => r.id));
-    return c.json({ data: items.map((i) => toApiTool(site, i, community.get(i.tool.id)!)), page, perPage, total, ...(more ? { more } : {}) }, 200);
+    return c.json({ data: items.map((i) => toApiTool(site, i, communityOf(i.tool))), page, perPage, total, ...(more ? { more } : {}) }, 200);
   });
 
   api.openapi(routes.getTool, async (c) => {
     const item = await getTool(db(), c.req.valid('param').slug);
     showsTools(c, [item.tool.id]);
-    const community = await communityOf(db(), [item.tool.id]);
     const ev = await toolEvidence(db(), item.tool.id, item.reviews.map((r) => r.id));
     return c.json(
       {
-        ...toApiTool(site, item, community.get(item.tool.id)!),
+        ...toApiTool(site, item, communityOf(item.tool)),
         reviews: inPanelOrder(item.reviews).map((r) => ({ ...toApiReview(r), citations: ev.citations.get(r.id) ?? [] })),
         evidence: { checkedAt: ev.checkedAt, sources: ev.sources },
       },
@@ -231,7 +228,7 @@ export function createApi(site: Site) {
   api.openapi(routes.toolSummary, async (c) => {
     const item = await getTool(db(), c.req.valid('param').slug);
     showsTools(c, [item.tool.id]);
-    const community = (await communityOf(db(), [item.tool.id])).get(item.tool.id)!;
+    const community = communityOf(item.tool);
     return c.json({ tool: item.tool.slug, panel: item.summary, community, disagree: disagree(item.summary, community) }, 200);
   });
 

@@ -15,12 +15,11 @@ import { alternativesTo, findToolBySlug, listTools } from '../../catalog/tools.r
 import { ToolSearch } from '../components/tool-search.js';
 import { MIN_SHARED_TAGS } from '../../domain/compare.js';
 import { reviewHistory, toPanelReview } from '../../catalog/reviews.repo.js';
-import { voteCounts } from '../../community/votes.repo.js';
 import { chipText, disagree, disagreementText, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
 import { excerpt } from '../../domain/text.js';
 import { PRICING_LABELS } from '../../domain/pricing.js';
 import { absolute, urls } from '../../urls.js';
-import { bestForOf } from '../../catalog/tool.js';
+import { bestForOf, votesOf } from '../../catalog/tool.js';
 import { toolEvidence, type ToolEvidence } from '../../research/evidence.service.js';
 import { Citations, Sources } from '../components/evidence.js';
 
@@ -41,9 +40,8 @@ export function registerToolPages(app: App, site: Site): void {
     // Its vote counts are the only per-tool figures here: a vote on it drops this page, a vote elsewhere does not.
     showsTools(c, [tool.id]);
     // Independent reads run together (on PostgreSQL each is a round trip).
-    const [[item], votes, history, sameCategory, corrections, sameJob] = await Promise.all([
+    const [[item], history, sameCategory, corrections, sameJob] = await Promise.all([
       withPanels(db, [tool]),
-      voteCounts(db, [tool.id]),
       reviewHistory(db, tool.id),
       listTools(db, { categorySlug: tool.categorySlug, limit: NEIGHBOURS + 1 }),
       correctionsOfTool(db, tool.id),
@@ -54,7 +52,7 @@ export function registerToolPages(app: App, site: Site): void {
       withPanels(db, sameJob),
       toolEvidence(db, tool.id, item!.reviews.map((r) => r.id), [...new Set(history.flatMap((r) => (r.runId ? [r.runId] : [])))]),
     ]);
-    const v = votes.get(tool.id) ?? { ships: 0, skips: 0 };
+    const v = votesOf(tool);
     const community = summarizeVotes(v.ships, v.skips);
     const s = item!.summary;
     const description = excerpt(
