@@ -10,16 +10,12 @@ import { createLlmClient } from '../panel/llm.js';
 import { evalMarkdown, evalTable, type Prices } from '../panel/eval.js';
 import { loadEvalSet, runEval } from '../panel/eval.service.js';
 import type { CliContext } from './context.js';
-import { plural } from './format.js';
+import { plural, positiveInt } from './format.js';
 
 // Resolved from this file, not the working directory, so `verdict eval` finds the shipped set from anywhere.
+/** The eval set shipped with Verdict, in the import format: varied real tools and a few that should make critics abstain. */
 const SHIPPED_SET = fileURLToPath(new URL('../../data/eval-set.json', import.meta.url));
 
-const positiveInt = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new AppError('usage', `${name} must be a whole number of at least 1, not "${v}"`);
-  return n;
-};
 const price = (name: string) => (v: string) => {
   const n = Number(v);
   if (!v.trim() || !Number.isFinite(n) || n < 0) throw new AppError('usage', `${name} must be a price per million tokens, not "${v}"`);

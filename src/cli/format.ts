@@ -1,3 +1,5 @@
+import { AppError } from '../errors.js';
+
 /** Plain-text layout for an 80-column terminal. */
 
 export function wrap(text: string, width: number): string[] {
@@ -40,3 +42,10 @@ export function table(header: string[], rows: string[][], width = 80, labelWidth
 
 export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export const fmtInt = (n: number) => n.toLocaleString('en-US');
+
+/** A commander option parser for a count: a whole number of 1 or more, else a usage error naming the option. */
+export const positiveInt = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new AppError('usage', `${name} must be a whole number of 1 or more, got "${v}"`);
+  return n;
+};

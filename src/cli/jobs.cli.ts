@@ -11,13 +11,7 @@ import { subscriberCounts } from '../digest/subscribers.repo.js';
 import { isoWeek, weekSchema } from '../digest/week.js';
 import { absolute, urls } from '../urls.js';
 import type { CliContext } from './context.js';
-import { plural } from './format.js';
-
-const positiveInt = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new AppError('usage', `${name} must be a whole number of 1 or more, got "${v}"`);
-  return n;
-};
+import { plural, positiveInt } from './format.js';
 
 function parseWeek(v: string | undefined): string {
   if (v === undefined) return isoWeek(new Date());

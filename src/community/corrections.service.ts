@@ -1,7 +1,7 @@
 import { MAX_ROW_ID } from '../domain/ids.js';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../db/db.js';
-import { nowIso } from '../db/db.js';
+import { executeTx, nowIso } from '../db/db.js';
 import type { CorrectionRow, ErrorReportRow } from '../db/types.js';
 import { AppError, notFound } from '../errors.js';
 import { enqueue } from '../jobs/queue.js';
@@ -101,7 +101,7 @@ export async function acceptReport(db: Db, id: number, raw: AcceptInput): Promis
   const parsed = acceptSchema.safeParse(raw);
   if (!parsed.success) throw new AppError('invalid', parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join('; '));
   const input = parsed.data;
-  return db.transaction().execute(async (trx) => {
+  return executeTx(db, async (trx) => {
     const report = await pendingOr404(trx, id);
     const now = nowIso();
     if (!(await decideReport(trx, id, { status: 'accepted', reason: null, decidedAt: now }))) {

@@ -11,9 +11,6 @@ import { runPanel, type PanelOptions } from './runner.js';
 import { callCollector, evalReport, type EvalCall, type EvalReport, type Prices } from './eval.js';
 import { finishEvalRun, startEvalRun } from './eval-runs.repo.js';
 
-/** The eval set shipped with Verdict, in the import format: varied real tools and a few that should make critics abstain. */
-export const DEFAULT_EVAL_SET = 'data/eval-set.json';
-
 /** Reads an eval set in the import format; its reviews, if any, are ignored. */
 export function loadEvalSet(file: string, opts: { threshold: number; critics: readonly string[] }): ToolFields[] {
   let doc: unknown;
