@@ -207,3 +207,45 @@ for (const { dialect, skip } of DIALECTS) {
     });
   });
 }
+
+for (const { dialect, skip } of DIALECTS) {
+  describe(`research: evidence history and the re-check order (${dialect})`, { skip }, () => {
+    let store: TestStore;
+    before(async () => {
+      store = await freshStore(dialect);
+    });
+    after(async () => store.close());
+
+    const snap = (toolId: number, fetchedAt: string, kind: 'pricing' | 'homepage' = 'pricing') => ({
+      toolId,
+      kind,
+      url: `https://vendor.example/${kind}`,
+      fetchedAt,
+      status: 200,
+      error: null,
+      contentHash: 'a'.repeat(64),
+      etag: null,
+      lastModified: null,
+      facts: '{}',
+      excerpt: 'Pricing.',
+      changes: '[]',
+    });
+
+    test('earlier snapshots stay as history, bounded per tool and kind; one a review revision saw is kept', async () => {
+      const { storeSnapshots, linkReviewEvidence, EVIDENCE_HISTORY } = await import('../src/research/evidence.repo.js');
+      const { addReview } = await import('../src/catalog/reviews.repo.js');
+      await importTools(store.db, parseImport({ tools: [toolDoc('history')] }, { threshold: 60, critics: CRITIC_IDS }));
+      const tool = await store.db.selectFrom('tools').select('id').where('slug', '=', 'history').executeTakeFirstOrThrow();
+      const at = (i: number) => `2026-02-${String(i + 1).padStart(2, '0')}T00:00:00.000Z`;
+      const ids: number[] = [];
+      for (let i = 0; i < 2; i++) ids.push(...(await storeSnapshots(store.db, [snap(tool.id, at(i))])));
+      // A review revision saw the second-oldest snapshot: its footnotes must keep resolving.
+      const reviewId = await addReview(store.db, { toolId: tool.id, critic: 'builder', kind: 'take', score: 70, verdict: 'ship', take: 'Seen.', reason: null, origin: 'panel', importSource: null, author: null, runId: null, model: 'm', promptVersion: 'p', inputTokens: 1, outputTokens: 1, latencyMs: 1, createdAt: at(1) });
+      await linkReviewEvidence(store.db, reviewId, [ids[1]!], [ids[1]!]);
+      for (let i = 2; i < EVIDENCE_HISTORY + 2; i++) ids.push(...(await storeSnapshots(store.db, [snap(tool.id, at(i))])));
+      assert.equal(ids.length, 12);
+      const left = await store.db.selectFrom('evidence').select('id').where('toolId', '=', tool.id).where('kind', '=', 'pricing').orderBy('id').execute();
+      assert.deepEqual(left.map((r) => r.id), [ids[1]!, ...ids.slice(-EVIDENCE_HISTORY)], 'the newest ten, and the one a review saw');
+    });
+  });
+}
