@@ -388,6 +388,38 @@ test('migration: existing "human" reviews become imports with no source and no a
   }
 });
 
+test('migration: tools.researched_at is backfilled with the newest snapshot of each tool; never-checked tools stay null', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'verdict-migrate-researched-'));
+  const store = await openStore({ kind: 'sqlite', file: join(dir, 'v.db') }, { migrate: false });
+  try {
+    const db = store.db as unknown as Kysely<any>;
+    const before = Object.fromEntries(Object.entries(await allMigrations()).filter(([name]) => name < '20261130_115'));
+    const r = await new Migrator({ db, provider: { getMigrations: async () => before } }).migrateToLatest();
+    assert.equal(r.error, undefined);
+    const now = new Date().toISOString();
+    const ids: number[] = [];
+    for (const slug of ['checked', 'never']) {
+      const { id } = await db
+        .insertInto('tools')
+        .values({ slug, name: slug, tagline: 't', description: 'd', category: 'C', categorySlug: 'c', pricingModel: 'free', pricingEntry: 'Free', url: 'https://example.com', tags: '[]', createdAt: now, updatedAt: now })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.push(id);
+    }
+    for (const [kind, fetchedAt] of [['pricing', '2026-03-02T00:00:00.000Z'], ['homepage', '2026-03-05T00:00:00.000Z'], ['pricing', '2026-03-01T00:00:00.000Z']]) {
+      await db.insertInto('evidence').values({ toolId: ids[0], kind, url: 'https://example.com', fetchedAt }).execute();
+    }
+    await migrateToLatest(db);
+    const rows = await db.selectFrom('tools').select(['slug', 'researchedAt']).orderBy('id').execute();
+    assert.deepEqual(rows, [
+      { slug: 'checked', researchedAt: '2026-03-05T00:00:00.000Z' },
+      { slug: 'never', researchedAt: null },
+    ]);
+  } finally {
+    await store.close();
+  }
+});
+
 /** Every registered migration, by name, as src/db/migrate.ts lists them (read back from the migrations folder). */
 async function allMigrations(): Promise<Record<string, Migration>> {
   const out: Record<string, Migration> = {};
