@@ -274,6 +274,11 @@ for (const { dialect, skip } of DIALECTS) {
         assert.ok(String(at('due-older')) > '2026', 'the next oldest was checked');
         assert.equal(at('due-newer'), '2025-06-03T00:00:00.000Z', 'the third waits for the next run');
         assert.equal(at('never-checked'), undefined, 'the schedule re-checks; a first check is asked for by hand');
+
+        // `verdict research --due` takes never-checked tools first, then the oldest checked, RESEARCH_BATCH at most.
+        const due = await verdict(['research', '--due', '--json'], { DATABASE_URL: store.location, RESEARCH_ALLOW_PRIVATE: 'true', RESEARCH_HOST_DELAY_MS: '0', RESEARCH_BATCH: '2', PUBLIC_URL: 'https://verdict.example' });
+        assert.equal(due.code, 1, 'the fixture has no pages for these tools: failed sources');
+        assert.deepEqual(JSON.parse(due.stdout).tools.map((t: { tool: string }) => t.tool), ['never-checked', 'due-newer']);
       } finally {
         await web.close();
       }
