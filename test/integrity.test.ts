@@ -21,6 +21,7 @@ import { startServer } from '../src/web/server.js';
 import { createLlmClient } from '../src/panel/llm.js';
 import { runPanel } from '../src/panel/runner.js';
 import { RateLimiter, setLimiter } from '../src/community/rate-limit.js';
+import { hasActiveJob } from '../src/jobs/jobs.repo.js';
 
 const DATE = String.raw`\d{1,2} [A-Z][a-z]{2} \d{4}`;
 const take = (score: number, extra: Record<string, unknown> = {}) => ({ score, verdict: score >= 60 ? 'ship' : 'skip', take: words(30, 'useful'), ...extra });
@@ -291,6 +292,9 @@ for (const { dialect, skip } of DIALECTS) {
       const whisper = (await findToolBySlug(t.store.db, 'whisper'))!;
       assert.equal(job.type, 'panel.review');
       assert.deepEqual(JSON.parse(job.payload), { toolId: whisper.id });
+      // Research and the daily review look for any waiting review of the tool by this prefix, and find this one.
+      assert.match(String(job.idempotencyKey), new RegExp(`^panel\\.review:tool:${whisper.id}:correction:${out.correction.id}$`));
+      assert.equal(await hasActiveJob(t.store.db, `panel.review:tool:${whisper.id}:`), true);
       assert.equal((await verdict(['reports', 'accept', String(id), '--changed', 'x again', '--why', 'y again'], env)).code, 1, 'a decided report cannot be decided again');
 
       await t.site.refreshVersion();
