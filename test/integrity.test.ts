@@ -21,6 +21,7 @@ import { startServer } from '../src/web/server.js';
 import { createLlmClient } from '../src/panel/llm.js';
 import { runPanel } from '../src/panel/runner.js';
 import { RateLimiter, setLimiter } from '../src/community/rate-limit.js';
+import { hasActiveJob } from '../src/jobs/jobs.repo.js';
 
 const DATE = String.raw`\d{1,2} [A-Z][a-z]{2} \d{4}`;
 const take = (score: number, extra: Record<string, unknown> = {}) => ({ score, verdict: score >= 60 ? 'ship' : 'skip', take: words(30, 'useful'), ...extra });
@@ -291,6 +292,9 @@ for (const { dialect, skip } of DIALECTS) {
       const whisper = (await findToolBySlug(t.store.db, 'whisper'))!;
       assert.equal(job.type, 'panel.review');
       assert.deepEqual(JSON.parse(job.payload), { toolId: whisper.id });
+      // Research and the daily review look for any waiting review of the tool by this prefix, and find this one.
+      assert.match(String(job.idempotencyKey), new RegExp(`^panel\\.review:tool:${whisper.id}:correction:${out.correction.id}$`));
+      assert.equal(await hasActiveJob(t.store.db, `panel.review:tool:${whisper.id}:`), true);
       assert.equal((await verdict(['reports', 'accept', String(id), '--changed', 'x again', '--why', 'y again'], env)).code, 1, 'a decided report cannot be decided again');
 
       await t.site.refreshVersion();
@@ -382,6 +386,38 @@ test('migration: existing "human" reviews become imports with no source and no a
     assert.deepEqual(rows.map((x) => [x.origin, x.importSource, x.author, 'source' in x]), [
       ['import', null, null, false],
       ['panel', null, null, false],
+    ]);
+  } finally {
+    await store.close();
+  }
+});
+
+test('migration: tools.researched_at is backfilled with the newest snapshot of each tool; never-checked tools stay null', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'verdict-migrate-researched-'));
+  const store = await openStore({ kind: 'sqlite', file: join(dir, 'v.db') }, { migrate: false });
+  try {
+    const db = store.db as unknown as Kysely<any>;
+    const before = Object.fromEntries(Object.entries(await allMigrations()).filter(([name]) => name < '20261130_115'));
+    const r = await new Migrator({ db, provider: { getMigrations: async () => before } }).migrateToLatest();
+    assert.equal(r.error, undefined);
+    const now = new Date().toISOString();
+    const ids: number[] = [];
+    for (const slug of ['checked', 'never']) {
+      const { id } = await db
+        .insertInto('tools')
+        .values({ slug, name: slug, tagline: 't', description: 'd', category: 'C', categorySlug: 'c', pricingModel: 'free', pricingEntry: 'Free', url: 'https://example.com', tags: '[]', createdAt: now, updatedAt: now })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.push(id);
+    }
+    for (const [kind, fetchedAt] of [['pricing', '2026-03-02T00:00:00.000Z'], ['homepage', '2026-03-05T00:00:00.000Z'], ['pricing', '2026-03-01T00:00:00.000Z']]) {
+      await db.insertInto('evidence').values({ toolId: ids[0], kind, url: 'https://example.com', fetchedAt }).execute();
+    }
+    await migrateToLatest(db);
+    const rows = await db.selectFrom('tools').select(['slug', 'researchedAt']).orderBy('id').execute();
+    assert.deepEqual(rows, [
+      { slug: 'checked', researchedAt: '2026-03-05T00:00:00.000Z' },
+      { slug: 'never', researchedAt: null },
     ]);
   } finally {
     await store.close();

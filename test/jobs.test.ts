@@ -399,3 +399,43 @@ for (const { dialect, skip } of DIALECTS) {
     });
   });
 }
+
+for (const { dialect, skip } of DIALECTS) {
+  describe(`the daily review after a large import without reviews (${dialect})`, { skip }, () => {
+    let store: TestStore;
+    before(async () => {
+      store = await freshStore(dialect);
+    });
+    after(async () => store.close());
+
+    test('queues DAILY_REVIEW_BATCH unreviewed tools a run, oldest first; later days work through the backlog', async () => {
+      const { DAILY_REVIEW_BATCH } = await import('../src/jobs/handlers.js');
+      const { addReview } = await import('../src/catalog/reviews.repo.js');
+      const n = DAILY_REVIEW_BATCH + 3;
+      await importTools(store.db, parseImport({ tools: Array.from({ length: n }, (_, i) => toolDoc(`backlog-${i}`)) }, { threshold: 60, critics: CRITICS.map((c) => c.id) }));
+      const byId = await store.db.selectFrom('tools').select(['id', 'createdAt']).orderBy('id').execute();
+      // The last three imported are the oldest tools: they go first.
+      const oldest = byId.slice(-3).map((t) => t.id);
+      await store.db.updateTable('tools').set({ createdAt: '2020-01-01T00:00:00.000Z' }).where('id', 'in', oldest).execute();
+      const expected = [...oldest, ...byId.slice(0, DAILY_REVIEW_BATCH - 3).map((t) => t.id)].sort((a, b) => a - b);
+      const queuedTools = async () => (await listJobs(store.db, { type: 'panel.review', limit: 1000 })).map((r) => JSON.parse(r.payload).toolId as number).sort((a, b) => a - b);
+      const day = async (date: string) => {
+        await enqueue(store.db, { type: 'schedule.daily-review', payload: { date }, idempotencyKey: `schedule:daily-review:${date}` });
+        await drainJobs(deps(store), { max: 1 });
+      };
+
+      await day('2026-12-01');
+      assert.deepEqual(await queuedTools(), expected);
+      // Still waiting the next day: nothing more is queued.
+      await day('2026-12-02');
+      assert.equal((await queuedTools()).length, DAILY_REVIEW_BATCH);
+      // Once they are reviewed, the next day queues the rest.
+      for (const toolId of expected) {
+        await addReview(store.db, { toolId, critic: 'builder', kind: 'take', score: 70, verdict: 'ship', take: 'Reviewed.', reason: null, origin: 'panel', importSource: null, author: null, runId: null, model: 'm', promptVersion: 'p', inputTokens: 1, outputTokens: 1, latencyMs: 1, createdAt: '2026-12-02T12:00:00.000Z' });
+      }
+      await store.db.deleteFrom('jobs').where('type', '=', 'panel.review').execute();
+      await day('2026-12-03');
+      assert.deepEqual(await queuedTools(), byId.map((t) => t.id).filter((id) => !expected.includes(id)));
+    });
+  });
+}

@@ -178,6 +178,7 @@ for (const { dialect, skip } of DIALECTS) {
       await store.db.deleteFrom('jobs').execute();
       // Age acme's facts past the re-check period; 'plain' was never researched, so the schedule leaves it alone.
       await store.db.updateTable('evidence').set({ fetchedAt: '2026-01-01T00:00:00.000Z' }).execute();
+      await store.db.updateTable('tools').set({ researchedAt: '2026-01-01T00:00:00.000Z' }).where('researchedAt', 'is not', null).execute();
       const before = (await snapshots()).length;
       const { runSchedule } = await import('../src/jobs/scheduler.js');
       await runSchedule(store.db);
@@ -204,6 +205,83 @@ for (const { dialect, skip } of DIALECTS) {
         changes.push(JSON.parse(r.stdout).tools[0].changes);
       }
       assert.deepEqual(changes.map((c) => c.some((x) => /Homepage gone/.test(x))), [false, false, true, false]);
+    });
+  });
+}
+
+for (const { dialect, skip } of DIALECTS) {
+  describe(`research: evidence history and the re-check order (${dialect})`, { skip }, () => {
+    let store: TestStore;
+    before(async () => {
+      store = await freshStore(dialect);
+    });
+    after(async () => store.close());
+
+    const snap = (toolId: number, fetchedAt: string, kind: 'pricing' | 'homepage' = 'pricing') => ({
+      toolId,
+      kind,
+      url: `https://vendor.example/${kind}`,
+      fetchedAt,
+      status: 200,
+      error: null,
+      contentHash: 'a'.repeat(64),
+      etag: null,
+      lastModified: null,
+      facts: '{}',
+      excerpt: 'Pricing.',
+      changes: '[]',
+    });
+
+    test('earlier snapshots stay as history, bounded per tool and kind; one a review revision saw is kept', async () => {
+      const { storeSnapshots, linkReviewEvidence, EVIDENCE_HISTORY } = await import('../src/research/evidence.repo.js');
+      const { addReview } = await import('../src/catalog/reviews.repo.js');
+      await importTools(store.db, parseImport({ tools: [toolDoc('history')] }, { threshold: 60, critics: CRITIC_IDS }));
+      const tool = await store.db.selectFrom('tools').select('id').where('slug', '=', 'history').executeTakeFirstOrThrow();
+      const at = (i: number) => `2026-02-${String(i + 1).padStart(2, '0')}T00:00:00.000Z`;
+      const ids: number[] = [];
+      for (let i = 0; i < 2; i++) ids.push(...(await storeSnapshots(store.db, [snap(tool.id, at(i))])));
+      // A review revision saw the second-oldest snapshot: its footnotes must keep resolving.
+      const reviewId = await addReview(store.db, { toolId: tool.id, critic: 'builder', kind: 'take', score: 70, verdict: 'ship', take: 'Seen.', reason: null, origin: 'panel', importSource: null, author: null, runId: null, model: 'm', promptVersion: 'p', inputTokens: 1, outputTokens: 1, latencyMs: 1, createdAt: at(1) });
+      await linkReviewEvidence(store.db, reviewId, [ids[1]!], [ids[1]!]);
+      for (let i = 2; i < EVIDENCE_HISTORY + 2; i++) ids.push(...(await storeSnapshots(store.db, [snap(tool.id, at(i))])));
+      assert.equal(ids.length, 12);
+      const left = await store.db.selectFrom('evidence').select('id').where('toolId', '=', tool.id).where('kind', '=', 'pricing').orderBy('id').execute();
+      assert.deepEqual(left.map((r) => r.id), [ids[1]!, ...ids.slice(-EVIDENCE_HISTORY)], 'the newest ten, and the one a review saw');
+    });
+
+    test('the scheduled re-check takes the tools checked longest ago first, RESEARCH_BATCH per run; never-checked tools wait', async () => {
+      const { storeSnapshots } = await import('../src/research/evidence.repo.js');
+      const { enqueue } = await import('../src/jobs/queue.js');
+      const web = await startFixtureWeb();
+      try {
+        const slugs = ['due-newer', 'due-oldest', 'due-older', 'never-checked'];
+        await importTools(store.db, parseImport({ tools: slugs.map((s) => toolDoc(s, { url: `${web.origin}/${s}/` })) }, { threshold: 60, critics: CRITIC_IDS }));
+        const tools = await store.db.selectFrom('tools').select(['id', 'slug']).where('slug', 'in', slugs).execute();
+        const id = (slug: string) => tools.find((t) => t.slug === slug)!.id;
+        // Checked in a different order from their ids, all longer ago than the re-check period.
+        for (const [slug, at] of [['due-newer', '2025-06-03'], ['due-oldest', '2025-06-01'], ['due-older', '2025-06-02']] as const) {
+          await storeSnapshots(store.db, [snap(id(slug), `${at}T00:00:00.000Z`, 'homepage')]);
+        }
+        await enqueue(store.db, { type: 'research.recheck', payload: { date: '2026-03-01' }, idempotencyKey: 'research.recheck:test-batch' });
+        const run = await verdict(['jobs', 'run'], { DATABASE_URL: store.location, RESEARCH_ALLOW_PRIVATE: 'true', RESEARCH_HOST_DELAY_MS: '0', RESEARCH_BATCH: '2', PUBLIC_URL: 'https://verdict.example' });
+        assert.equal(run.code, 0, run.stderr);
+        assert.match(run.stderr, /research re-check 2026-03-01: 2 tools checked/);
+        const checked = new Set(web.log.map((l) => l.path.split('/')[1]));
+        assert.deepEqual([...checked].filter((s) => slugs.includes(s!)).sort(), ['due-older', 'due-oldest']);
+        const after = await store.db.selectFrom('evidence').select(['toolId', (e) => e.fn.max('fetchedAt').as('at')]).where('toolId', 'in', tools.map((t) => t.id)).groupBy('toolId').execute();
+        const at = (slug: string) => after.find((r) => r.toolId === id(slug))?.at;
+        assert.ok(String(at('due-oldest')) > '2026', 'the oldest was checked');
+        assert.ok(String(at('due-older')) > '2026', 'the next oldest was checked');
+        assert.equal(at('due-newer'), '2025-06-03T00:00:00.000Z', 'the third waits for the next run');
+        assert.equal(at('never-checked'), undefined, 'the schedule re-checks; a first check is asked for by hand');
+
+        // `verdict research --due` takes never-checked tools first, then the oldest checked, RESEARCH_BATCH at most.
+        const due = await verdict(['research', '--due', '--json'], { DATABASE_URL: store.location, RESEARCH_ALLOW_PRIVATE: 'true', RESEARCH_HOST_DELAY_MS: '0', RESEARCH_BATCH: '2', PUBLIC_URL: 'https://verdict.example' });
+        assert.equal(due.code, 1, 'the fixture has no pages for these tools: failed sources');
+        assert.deepEqual(JSON.parse(due.stdout).tools.map((t: { tool: string }) => t.tool), ['never-checked', 'due-newer']);
+      } finally {
+        await web.close();
+      }
     });
   });
 }

@@ -78,15 +78,16 @@ export async function categoryLeads(db: DbOrTx, perCategory: number): Promise<To
   return leads.flat();
 }
 
-/** Tools with no review of any kind yet, oldest first. */
-export async function toolsWithoutReviews(db: DbOrTx): Promise<ToolRow[]> {
-  return db
+/** Tools with no review of any kind yet, oldest first; the first `limit` of them when given. */
+export async function toolsWithoutReviews(db: DbOrTx, limit?: number): Promise<ToolRow[]> {
+  let q = db
     .selectFrom('tools')
     .select(TOOL_COLUMNS)
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('reviews').select('reviews.id').whereRef('reviews.toolId', '=', 'tools.id'))))
     .orderBy('createdAt')
-    .orderBy('id')
-    .execute();
+    .orderBy('id');
+  if (limit !== undefined) q = q.limit(limit);
+  return q.execute();
 }
 
 /**

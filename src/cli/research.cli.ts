@@ -3,7 +3,8 @@ import { AppError, notFound } from '../errors.js';
 import { findToolsBySlugs } from '../catalog/tools.repo.js';
 import { unknownToolMessage } from '../catalog/catalog.service.js';
 import { createFetcher, queueReviewForChanges, researchTool, type ResearchOutcome } from '../research/research.service.js';
-import { staleTools } from '../research/freshness.service.js';
+import { recheckCutoff, staleTools } from '../research/freshness.service.js';
+import { toolsDueForResearch } from '../research/evidence.repo.js';
 import type { CliContext } from './context.js';
 import { plural } from './format.js';
 
@@ -22,7 +23,8 @@ export function registerResearch(program: Command, ctx: () => CliContext) {
       for (const s of slugs) if (!tools.some((t) => t.slug === s)) throw notFound(await unknownToolMessage(db, s));
       if (opts.due) {
         const r = c.config.research;
-        for (const t of (await staleTools(db, r)).due) if (!tools.some((x) => x.id === t.id) && tools.length < slugs.length + r.batch) tools.push(t);
+        // Only the due list: staleTools would also look for unreviewed changes, which --due does not use.
+        for (const t of await toolsDueForResearch(db, recheckCutoff(r), r.batch)) if (!tools.some((x) => x.id === t.id) && tools.length < slugs.length + r.batch) tools.push(t);
       }
       const fetcher = createFetcher(c.config);
       const results: (ResearchOutcome & { reviewQueued: boolean })[] = [];

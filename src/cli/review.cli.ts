@@ -65,6 +65,7 @@ export function registerReview(program: Command, ctx: () => CliContext) {
       const { db } = await c.store();
       const tools = await findToolsBySlugs(db, slugs);
       for (const s of slugs) if (!tools.some((t) => t.slug === s)) throw notFound(await unknownToolMessage(db, s));
+      // Unbounded, unlike the daily review: an operator asked for every unreviewed tool, and the run is in the foreground.
       if (opts.unreviewed) for (const t of await toolsWithoutReviews(db)) if (!tools.some((x) => x.id === t.id)) tools.push(t);
       if (tools.length === 0) {
         c.out({ runs: [], outcomes: [] }, () => 'Every tool has reviews already; nothing to do.');

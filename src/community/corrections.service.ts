@@ -119,7 +119,8 @@ export async function acceptReport(db: Db, id: number, raw: AcceptInput): Promis
     });
     let jobId: number | null = null;
     if (input.toolData) {
-      jobId = (await enqueue(trx, { type: 'panel.review', payload: { toolId: report.toolId }, idempotencyKey: `panel.review:correction:${correctionId}` })).id;
+      // Under the tool's prefix, so research and the daily review (hasActiveJob `panel.review:tool:ID:`) see it waiting.
+      jobId = (await enqueue(trx, { type: 'panel.review', payload: { toolId: report.toolId }, idempotencyKey: `panel.review:tool:${report.toolId}:correction:${correctionId}` })).id;
       await setCorrectionJob(trx, correctionId, jobId);
     }
     const correction = (await findCorrection(trx, correctionId))!;

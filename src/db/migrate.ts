@@ -22,6 +22,7 @@ import * as m20261130_111 from './migrations/20261130_111_list_indexes.js';
 import * as m20261130_112 from './migrations/20261130_112_tag_pairs.js';
 import * as m20261130_113 from './migrations/20261130_113_categories.js';
 import * as m20261130_114 from './migrations/20261130_114_reviews_by_time.js';
+import * as m20261130_115 from './migrations/20261130_115_researched_at.js';
 
 /** Listed by hand so the same code runs under tsx, from a bundle, or from compiled output. Names sort by time. */
 const migrations: Record<string, Migration> = {
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '20261130_112_tag_pairs': m20261130_112,
   '20261130_113_categories': m20261130_113,
   '20261130_114_reviews_by_time': m20261130_114,
+  '20261130_115_researched_at': m20261130_115,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

@@ -42,6 +42,11 @@ export interface ToolsTable {
   communitySkips: Generated<number>;
   /** data_version row 2 when a vote last recounted this tool (docs/decisions/017). */
   touched: Generated<number>;
+  /**
+   * When its sources were last checked: the newest evidence.fetched_at, null if never (migration 20261130_115).
+   * Written only by storeSnapshots, in the transaction that stores the snapshots.
+   */
+  researchedAt: string | null;
 }
 
 /**
@@ -51,7 +56,7 @@ export interface ToolsTable {
 export const TOOL_COLUMNS = [
   'id', 'slug', 'name', 'tagline', 'description', 'category', 'categorySlug', 'pricingModel', 'pricingEntry', 'pricingLicense',
   'url', 'repo', 'tags', 'bestFor', 'panelBestFor', 'panelBestForRunId', 'createdAt', 'updatedAt', 'panelShips', 'panelSkips', 'panelAbstentions', 'panelTakes',
-  'panelShipPct', 'panelMeanScore', 'panelLabel', 'communityShips', 'communitySkips', 'touched',
+  'panelShipPct', 'panelMeanScore', 'panelLabel', 'communityShips', 'communitySkips', 'touched', 'researchedAt',
 ] as const satisfies readonly (keyof ToolsTable)[];
 /** The same, qualified, for queries that join tools to another table. */
 export const TOOLS_STAR = TOOL_COLUMNS.map((c) => `tools.${c}` as const);

@@ -83,10 +83,17 @@ const panelReview = handle('panel.review', async (p, ctx) => {
   ctx.log(`${tool.slug}: panel run ${run.runId} ${run.status}${failures.length ? ` (${failures.map((f) => `${f.critic}: ${f.reason}`).join('; ')})` : ''}`);
 });
 
+/**
+ * Unreviewed tools the daily review looks at per run, oldest first: after a large import without reviews it
+ * queues this many a day (those still waiting are skipped, not queued again) instead of loading every tool and
+ * queueing one job each in one run. Successive days work through the backlog as reviews land.
+ */
+export const DAILY_REVIEW_BATCH = 100;
+
 /** One waiting panel review per tool at most. */
 const dailyReview = handle('schedule.daily-review', async (p, ctx) => {
   let queued = 0;
-  for (const tool of await toolsWithoutReviews(ctx.db)) {
+  for (const tool of await toolsWithoutReviews(ctx.db, DAILY_REVIEW_BATCH)) {
     if (await hasActiveJob(ctx.db, `panel.review:tool:${tool.id}:`)) continue;
     const r = await enqueue(ctx.db, {
       type: 'panel.review',

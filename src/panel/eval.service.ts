@@ -40,6 +40,7 @@ const evalToolRow = (t: ToolFields, i: number): ToolRow => ({
   communityShips: 0,
   communitySkips: 0,
   touched: 0,
+  researchedAt: null,
 });
 
 export interface EvalOptions extends Omit<PanelOptions, 'onEvent' | 'evaluation'> {
