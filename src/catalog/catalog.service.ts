@@ -74,12 +74,18 @@ export interface Comparable extends ToolWithPanel {
   votes: { ships: number; skips: number };
 }
 
+/** The tools these slugs name (as the database returns them); 404 with "Did you mean" for the first unknown one. */
+export async function toolsBySlugsOr404(db: DbOrTx, slugs: readonly string[]): Promise<ToolRow[]> {
+  const rows = await findToolsBySlugs(db, slugs);
+  const known = new Set(rows.map((r) => r.slug));
+  for (const s of slugs) if (!known.has(s)) throw notFound(await unknownToolMessage(db, s));
+  return rows;
+}
+
 /** Loads tools for comparing, with their community votes, in the order given; 404 (with "Did you mean") for an unknown slug. */
 export async function loadComparables(db: DbOrTx, slugs: readonly string[]): Promise<Comparable[]> {
   for (const s of slugs) if (!slugSchema.safeParse(s).success) throw notFound(await unknownToolMessage(db, s));
-  const rows = await findToolsBySlugs(db, slugs);
-  const bySlug = new Map(rows.map((r) => [r.slug, r]));
-  for (const s of slugs) if (!bySlug.has(s)) throw notFound(await unknownToolMessage(db, s));
+  const bySlug = new Map((await toolsBySlugsOr404(db, slugs)).map((r) => [r.slug, r]));
   const tools = await withPanels(db, slugs.map((s) => bySlug.get(s)!));
   return tools.map((t) => ({ ...t, votes: votesOf(t.tool) }));
 }

@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { AppError, notFound } from '../errors.js';
+import { AppError } from '../errors.js';
 import { LLM_NOT_CONFIGURED } from '../config.js';
-import { findToolsBySlugs } from '../catalog/tools.repo.js';
-import { unknownToolMessage } from '../catalog/catalog.service.js';
+import { toolsBySlugsOr404 } from '../catalog/catalog.service.js';
 import { toToolFields } from '../catalog/tool.js';
 import { createLlmClient } from '../panel/llm.js';
 import { evalMarkdown, evalTable, type Prices } from '../panel/eval.js';
@@ -68,8 +67,7 @@ export function registerEval(program: Command, ctx: () => CliContext) {
       if (opts.tools !== undefined) {
         const slugs = opts.tools.split(',').map((s) => s.trim()).filter(Boolean);
         if (!slugs.length) throw new AppError('usage', '--tools needs at least one slug');
-        const rows = await findToolsBySlugs(db, slugs);
-        for (const s of slugs) if (!rows.some((t) => t.slug === s)) throw notFound(await unknownToolMessage(db, s));
+        const rows = await toolsBySlugsOr404(db, slugs);
         tools = rows.map(toToolFields);
       } else {
         tools = loadEvalSet(opts.set ?? SHIPPED_SET, { threshold: cfg.shipThreshold, critics: known.map((k) => k.id) });

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { AppError, notFound } from '../errors.js';
-import { findToolsBySlugs } from '../catalog/tools.repo.js';
-import { unknownToolMessage } from '../catalog/catalog.service.js';
+import { AppError } from '../errors.js';
+import { toolsBySlugsOr404 } from '../catalog/catalog.service.js';
 import { createFetcher, queueReviewForChanges, researchTool, type ResearchOutcome } from '../research/research.service.js';
 import { recheckCutoff, staleTools } from '../research/freshness.service.js';
 import { toolsDueForResearch } from '../research/evidence.repo.js';
@@ -19,8 +18,7 @@ export function registerResearch(program: Command, ctx: () => CliContext) {
       const c = ctx();
       if (slugs.length === 0 && !opts.due) throw new AppError('usage', 'Name at least one tool, or pass --due');
       const { db } = await c.store();
-      const tools = await findToolsBySlugs(db, slugs);
-      for (const s of slugs) if (!tools.some((t) => t.slug === s)) throw notFound(await unknownToolMessage(db, s));
+      const tools = await toolsBySlugsOr404(db, slugs);
       if (opts.due) {
         const r = c.config.research;
         // Only the due list: staleTools would also look for unreviewed changes, which --due does not use.

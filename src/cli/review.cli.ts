@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { AppError, notFound } from '../errors.js';
+import { AppError } from '../errors.js';
 import { LLM_NOT_CONFIGURED } from '../config.js';
-import { findToolsBySlugs, toolsWithoutReviews } from '../catalog/tools.repo.js';
-import { unknownToolMessage } from '../catalog/catalog.service.js';
+import { toolsWithoutReviews } from '../catalog/tools.repo.js';
+import { toolsBySlugsOr404 } from '../catalog/catalog.service.js';
 import { createLlmClient } from '../panel/llm.js';
 import { runPanel, type PanelEvent } from '../panel/runner.js';
 import type { CliContext, CliStream } from './context.js';
@@ -63,8 +63,7 @@ export function registerReview(program: Command, ctx: () => CliContext) {
       const critics = opts.critic.length ? known.filter((k) => opts.critic.includes(k.id)) : known;
 
       const { db } = await c.store();
-      const tools = await findToolsBySlugs(db, slugs);
-      for (const s of slugs) if (!tools.some((t) => t.slug === s)) throw notFound(await unknownToolMessage(db, s));
+      const tools = await toolsBySlugsOr404(db, slugs);
       // Unbounded, unlike the daily review: an operator asked for every unreviewed tool, and the run is in the foreground.
       if (opts.unreviewed) for (const t of await toolsWithoutReviews(db)) if (!tools.some((x) => x.id === t.id)) tools.push(t);
       if (tools.length === 0) {
