@@ -7,6 +7,10 @@ import { exportCatalog, importStream, writeExport, type ImportProgress } from '.
 import { countTools } from '../src/catalog/tools.repo.js';
 import { generateTool, generateVotes, toolSlug, writeCatalog } from '../bench/scale/generate.js';
 import type { DbOrTx } from '../src/db/db.js';
+import { main } from '../src/cli/main.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const N = 2000;
 const opts = { threshold: 60, critics: CRITIC_IDS };
@@ -88,6 +92,29 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(await countReviews(store.db), reviews);
       assert.ok(seen.length >= 4, 'progress after each batch');
       assert.deepEqual(seen.at(-1), { tools: N, bytesRead: Buffer.byteLength(text) });
+    });
+
+    test('verdict import on a terminal shows tools done, tools/s and time left; piped, nothing', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'verdict-progress-'));
+      const file = join(dir, 'catalog.json');
+      writeFileSync(file, text);
+      const run = async (isTTY: boolean) => {
+        let err = '';
+        const db = await freshStore(dialect);
+        try {
+          const code = await main(['import', file], { env: { DATABASE_URL: db.location }, stdout: { write: () => true }, stderr: { write: (s: string) => ((err += s), true), isTTY } });
+          return { code, err };
+        } finally {
+          await db.close();
+        }
+      };
+      const tty = await run(true);
+      assert.equal(tty.code, 0, tty.err);
+      assert.match(tty.err, new RegExp(`\\r\\x1b\\[K${N.toLocaleString('en')} tools · [\\d,]+ tools/s`), 'the last line counts every tool');
+      assert.match(tty.err, /tools · [\d,]+ tools\/s · \d+:\d\d left/, 'time left while reading');
+      const piped = await run(false);
+      assert.equal(piped.code, 0, piped.err);
+      assert.doesNotMatch(piped.err, /tools\/s/);
     });
 
     test('importing the same file again adds nothing', async () => {

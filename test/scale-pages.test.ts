@@ -63,6 +63,7 @@ for (const { dialect, skip } of DIALECTS) {
         '/search',
         '/search?q=quantum&sort=ship',
         '/search?q=qantum',
+        '/feed.xml',
         `/categories/${category}`,
         `/critics/${CRITIC_IDS[0]}`,
         `/tools/${a}x`,
