@@ -128,7 +128,8 @@ export function communityContext(site: Site): MiddlewareHandler {
       const id = unsignValue(secret, COOKIE_PURPOSE, getCookie(c, VISITOR_COOKIE));
       const visitor = id ? await loadVisitor(db, id) : undefined;
       const page = c.req.method === 'GET' || c.req.method === 'HEAD';
-      const personal = visitor && page ? { votes: await votesOf(db, visitor.ownerId), bookmarks: new Set(await bookmarkedToolIds(db, visitor.ownerId)) } : undefined;
+      const [votes, bookmarks] = visitor && page ? await Promise.all([votesOf(db, visitor.ownerId), bookmarkedToolIds(db, visitor.ownerId)]) : [];
+      const personal = votes && bookmarks ? { votes, bookmarks: new Set(bookmarks) } : undefined;
       c.set('community', { secret, publicUrl: site.config.publicUrl, visitor, csrf: csrfTokenFor(secret, visitor?.id), path: cacheKey(c.req.url), personal });
     }
     await next();
