@@ -21,7 +21,7 @@ import * as m20261130_110 from './migrations/20261130_110_search_documents.js';
 import * as m20261130_111 from './migrations/20261130_111_list_indexes.js';
 import * as m20261130_112 from './migrations/20261130_112_tag_pairs.js';
 import * as m20261130_113 from './migrations/20261130_113_categories.js';
-import * as m20261130_114 from './migrations/20261130_114_latest_reviews.js';
+import * as m20261130_116 from './migrations/20261130_116_latest_reviews.js';
 
 /** Listed by hand so the same code runs under tsx, from a bundle, or from compiled output. Names sort by time. */
 const migrations: Record<string, Migration> = {
@@ -46,7 +46,7 @@ const migrations: Record<string, Migration> = {
   '20261130_111_list_indexes': m20261130_111,
   '20261130_112_tag_pairs': m20261130_112,
   '20261130_113_categories': m20261130_113,
-  '20261130_114_latest_reviews': m20261130_114,
+  '20261130_116_latest_reviews': m20261130_116,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

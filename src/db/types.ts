@@ -120,7 +120,7 @@ export interface ReviewsTable {
   createdAt: string;
   /**
    * 1 on the newest revision of each (tool, critic), 0 on the revisions it superseded (migration
-   * 20261130_114). New rows default to 1; critics.repo.ts `recordLatest` clears the superseded one in the same write.
+   * 20261130_116). New rows default to 1; critics.repo.ts `recordLatest` clears the superseded one in the same write.
    */
   latest: Generated<number>;
 }
