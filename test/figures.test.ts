@@ -10,6 +10,7 @@ import { withPanels, type ToolWithPanel } from '../src/catalog/catalog.service.j
 import { searchCatalog, type LabelFilter, type SearchParams } from '../src/catalog/search.service.js';
 import { searchToolRows } from '../src/catalog/search.repo.js';
 import { addReview } from '../src/catalog/reviews.repo.js';
+import { countCriticReviews, criticReviews } from '../src/catalog/critics.repo.js';
 import { castVote, removeVote, voteCounts } from '../src/community/votes.repo.js';
 import { createMagicLink, signInWithLink } from '../src/community/accounts.js';
 import { userOwnerId } from '../src/community/visitor.js';
@@ -97,6 +98,54 @@ async function assertFiguresMatch(db: Db, when: string): Promise<void> {
   const counted = await db.selectFrom('tools').select(['categorySlug as slug', (eb) => eb.fn.countAll<number>().as('tools')]).groupBy('categorySlug').orderBy('categorySlug').execute();
   const kept = await db.selectFrom('categories').select(['slug', 'tools']).orderBy('slug').execute();
   assert.deepEqual(kept, counted.map((c) => ({ slug: c.slug, tools: Number(c.tools) })), `stored category counts differ after ${when}`);
+  await assertLatestMatch(db, when);
+}
+
+/** The stored latest flags and critic tallies (decision 021), against a recomputation from every review. */
+async function assertLatestMatch(db: Db, when: string): Promise<void> {
+  const newest = await db.selectFrom('reviews').select((eb) => eb.fn.max('id').as('id')).groupBy(['toolId', 'critic']).execute();
+  const expectedIds = newest.map((r) => Number(r.id)).sort((a, b) => a - b);
+  const flagged = (await db.selectFrom('reviews').select('id').where('latest', '=', 1).orderBy('id').execute()).map((r) => r.id);
+  const [flaggedSet, expectedSet] = [new Set(flagged), new Set(expectedIds)];
+  const notFlagged = expectedIds.filter((id) => !flaggedSet.has(id));
+  const stale = flagged.filter((id) => !expectedSet.has(id));
+  assert.deepEqual({ notFlagged: notFlagged.slice(0, 5), stale: stale.slice(0, 5) }, { notFlagged: [], stale: [] }, `latest flags differ after ${when}`);
+  assert.equal((await db.selectFrom('reviews').select('id').where('latest', 'not in', [0, 1]).execute()).length, 0);
+  const latest = await db.selectFrom('reviews').select(['critic', 'kind', 'verdict']).where('id', 'in', expectedIds.length ? expectedIds : [0]).execute();
+  const expected: Record<string, { ships: number; skips: number; abstentions: number }> = {};
+  for (const r of latest) {
+    const t = (expected[r.critic] ??= { ships: 0, skips: 0, abstentions: 0 });
+    if (r.kind === 'abstain') t.abstentions++;
+    else if (r.verdict === 'ship') t.ships++;
+    else t.skips++;
+  }
+  const stored: Record<string, { ships: number; skips: number; abstentions: number }> = {};
+  for (const r of await db.selectFrom('criticTallies').selectAll().orderBy('critic').execute()) {
+    // A critic whose every review was superseded by nothing cannot reach zero, but a zero row is as good as none.
+    if (r.ships || r.skips || r.abstentions) stored[r.critic] = { ships: Number(r.ships), skips: Number(r.skips), abstentions: Number(r.abstentions) };
+  }
+  assert.deepEqual(stored, Object.fromEntries(Object.entries(expected).sort(([a], [b]) => a.localeCompare(b))), `stored critic tallies differ after ${when}`);
+  // What the critic pages read agrees: one critic's verdict count and its first page, against the recomputation.
+  const critic = CRITIC_IDS[0]!;
+  const ids = (await criticReviews(db, critic, { limit: 100_000 })).map((r) => r.review.id);
+  const expectedMine = (await db.selectFrom('reviews').select('id').where('id', 'in', expectedIds.length ? expectedIds : [0]).where('critic', '=', critic).orderBy('id', 'desc').execute()).map((r) => r.id);
+  assert.deepEqual(ids, expectedMine, `${critic}'s verdicts differ after ${when}`);
+  assert.equal(await countCriticReviews(db, critic), expectedMine.length);
+  for (const category of ['video', 'writing']) {
+    const inCat = (await criticReviews(db, critic, { categorySlug: category, limit: 100_000 })).map((r) => r.review.id);
+    const expectedCat = (
+      await db
+        .selectFrom('reviews')
+        .innerJoin('tools', 'tools.id', 'reviews.toolId')
+        .select('reviews.id')
+        .where('reviews.id', 'in', expectedMine.length ? expectedMine : [0])
+        .where('tools.categorySlug', '=', category)
+        .orderBy('reviews.id', 'desc')
+        .execute()
+    ).map((r) => r.id);
+    assert.deepEqual(inCat, expectedCat, `${critic}'s verdicts in ${category} differ after ${when}`);
+    assert.equal(await countCriticReviews(db, critic, category), expectedCat.length);
+  }
 }
 
 // The ship/score sorts and the verdict filter as search.service.ts computed them in JS before they moved to SQL.
@@ -240,6 +289,11 @@ for (const { dialect, skip } of DIALECTS) {
       await sql`update tools set panel_ships = 99, panel_label = 'Split', panel_ship_pct = 1, panel_mean_score = 3.5, community_ships = 7 where id % 3 = 0`.execute(db);
       await sql`update tools set panel_takes = 0, panel_label = null, panel_mean_score = null, community_skips = 42 where id % 3 = 1`.execute(db);
       await assert.rejects(assertFiguresMatch(db, 'tampering'));
+      // The stored latest flags and critic tallies too (decision 021).
+      await sql`update reviews set latest = 1 - latest where id % 5 = 0`.execute(db);
+      await sql`update critic_tallies set ships = ships + 3, abstentions = 0`.execute(db);
+      await sql`delete from critic_tallies where critic = ${CRITIC_IDS[1]!}`.execute(db);
+      await assert.rejects(assertLatestMatch(db, 'tampering'));
       const r = await verdict(['db', 'rebuild-figures', '--json'], { DATABASE_URL: store.location });
       assert.equal(r.code, 0, r.stderr);
       const total = Number((await db.selectFrom('tools').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, DbOrTx } from '../db/db.js';
 import { refreshStatistics } from '../db/statistics.repo.js';
+import { rebuildCriticTallies, repairLatest } from './critics.repo.js';
 
 /**
  * The stored figures on `tools` (migration 20261130_001): panel counts, ship %, mean score and label of the
@@ -61,8 +62,8 @@ export async function refreshVoteCounts(db: DbOrTx, toolIds: readonly number[]):
 }
 
 /**
- * Recomputes every tool's figures, a page of tools per transaction (by id, so each page is one index range
- * and memory stays flat). Returns how many tools it went through.
+ * Recomputes every tool's figures and its reviews' latest flags, a page of tools per transaction (by id, so each
+ * page is one index range and memory stays flat), then every critic's tally. Returns how many tools it went through.
  */
 export async function rebuildFigures(db: Db, opts: { batch?: number; onBatch?: (done: number) => void } = {}): Promise<{ tools: number; batches: number }> {
   const size = opts.batch ?? FIGURES_BATCH;
@@ -73,6 +74,7 @@ export async function rebuildFigures(db: Db, opts: { batch?: number; onBatch?: (
     const ids = (await db.selectFrom('tools').select('id').where('id', '>', after).orderBy('id').limit(size).execute()).map((r) => r.id);
     if (ids.length === 0) break;
     await db.transaction().execute(async (trx) => {
+      await repairLatest(trx, ids);
       await refreshPanelFigures(trx, ids);
       await refreshVoteCounts(trx, ids);
     });
@@ -81,6 +83,8 @@ export async function rebuildFigures(db: Db, opts: { batch?: number; onBatch?: (
     pages++;
     opts.onBatch?.(tools);
   }
+  // Every critic's tally, from the flags just repaired (one grouped count over the latest reviews).
+  await db.transaction().execute((trx) => rebuildCriticTallies(trx));
   await refreshStatistics(db);
   return { tools, batches: pages };
 }

@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../db/db.js';
+import { recordLatest, WRITTEN_COLUMNS } from './critics.repo.js';
 import { type NewReviewRow, type NewToolRow, type ToolRow, TOOL_COLUMNS } from '../db/types.js';
 
 /**
@@ -24,9 +25,12 @@ export async function insertToolsReturningIds(db: DbOrTx, rows: readonly NewTool
   return ids;
 }
 
+/** Inserts review rows and marks each critic's newest its latest (critic tallies included), in the caller's transaction. */
 export async function insertReviewsBatch(db: DbOrTx, rows: readonly NewReviewRow[]): Promise<void> {
   if (rows.length === 0) return;
-  for (const chunk of chunks(rows, Object.keys(rows[0]!).length)) await db.insertInto('reviews').values(chunk).execute();
+  const written = [];
+  for (const chunk of chunks(rows, Object.keys(rows[0]!).length)) written.push(...(await db.insertInto('reviews').values(chunk).returning(WRITTEN_COLUMNS).execute()));
+  await recordLatest(db, written);
 }
 
 /** One page of tools in id order after the given id: keyset paging, so each page costs the same. */

@@ -3,6 +3,7 @@ import { executeTx, type DbOrTx } from '../db/db.js';
 import { type DB, type NewReviewRow, type ReviewRow, type ToolRow, TOOL_COLUMNS } from '../db/types.js';
 import type { PanelReview } from '../domain/summary.js';
 import { refreshPanelFigures } from './figures.repo.js';
+import { recordLatest, WRITTEN_COLUMNS } from './critics.repo.js';
 
 /** The latest revision of each critic's review, for each of the given tools. */
 export async function latestReviews(db: DbOrTx, toolIds: readonly number[]): Promise<Map<number, ReviewRow[]>> {
@@ -24,11 +25,16 @@ export async function latestReviews(db: DbOrTx, toolIds: readonly number[]): Pro
 export const reviewHistory = (db: DbOrTx, toolId: number): Promise<ReviewRow[]> =>
   db.selectFrom('reviews').selectAll().where('toolId', '=', toolId).orderBy('id', 'desc').execute();
 
-/** Inserts a review row only: the caller refreshes the tool's stored figures (refreshPanelFigures) in the same transaction. */
-export async function insertReview(db: DbOrTx, row: NewReviewRow): Promise<number> {
-  const { id } = await db.insertInto('reviews').values(row).returning('id').executeTakeFirstOrThrow();
-  return id;
-}
+/**
+ * Inserts a review row and marks it its critic's latest for the tool (critic tallies included, `recordLatest`);
+ * the caller refreshes the tool's stored figures (refreshPanelFigures) in the same transaction.
+ */
+export const insertReview = (db: DbOrTx, row: NewReviewRow): Promise<number> =>
+  executeTx(db, async (trx) => {
+    const written = await trx.insertInto('reviews').values(row).returning(WRITTEN_COLUMNS).executeTakeFirstOrThrow();
+    await recordLatest(trx, [written]);
+    return written.id;
+  });
 
 /** Inserts one review and refreshes its tool's stored panel figures, in one transaction. */
 export const addReview = (db: DbOrTx, row: NewReviewRow): Promise<number> =>

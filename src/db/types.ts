@@ -123,6 +123,19 @@ export interface ReviewsTable {
   outputTokens: number | null;
   latencyMs: number | null;
   createdAt: string;
+  /**
+   * 1 on the newest revision of each (tool, critic), 0 on the revisions it superseded (migration
+   * 20261130_116). New rows default to 1; critics.repo.ts `recordLatest` clears the superseded one in the same write.
+   */
+  latest: Generated<number>;
+}
+
+/** Each critic's ships, skips and abstentions over its latest review of each tool, kept by delta (critics.repo.ts). */
+export interface CriticTalliesTable {
+  critic: string;
+  ships: number;
+  skips: number;
+  abstentions: number;
 }
 
 export interface PanelFailuresTable {
@@ -344,6 +357,7 @@ export interface DB {
   categories: CategoriesTable;
   panelRuns: PanelRunsTable;
   reviews: ReviewsTable;
+  criticTallies: CriticTalliesTable;
   panelFailures: PanelFailuresTable;
   panelRetries: PanelRetriesTable;
   evalRuns: EvalRunsTable;

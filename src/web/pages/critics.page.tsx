@@ -197,6 +197,7 @@ const pageNumber = (v: string | undefined) => (v && /^\d{1,6}$/.test(v) && Numbe
 
 export function registerCritics(app: App, site: Site): void {
   app.get('/critics', cacheable, async (c) => {
+    showsTools(c, []); // critics' tallies, no vote counts: votes never drop it
     const items = await criticsWithStats(site.store.db, site.critics);
     return c.html(
       renderPage(
