@@ -92,7 +92,7 @@ for (const { dialect, skip } of DIALECTS) {
     });
 
     test('pages that show no vote counts stay cached through votes; the feed, which shows them, does not', async () => {
-      const quiet = ['/', '/search?q=agent', '/categories', '/categories/developer-tools', '/methodology', '/feeds', '/submit', '/signin', '/sitemap.xml', '/robots.txt', '/tools/aider/report'];
+      const quiet = ['/', '/search?q=agent', '/critics', '/critics/builder', '/categories', '/categories/developer-tools', '/methodology', '/feeds', '/submit', '/signin', '/sitemap.xml', '/robots.txt', '/tools/aider/report'];
       for (const path of [...quiet, '/feed.xml']) await s.get(path);
       const tool = (await findToolBySlug(s.store.db, 'cursor'))!;
       await castVote(s.store.db, tool.id, 'v:cache-test-voter', 'skip');

@@ -1,6 +1,6 @@
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheable, showsTools } from '../http.js';
+import { cacheableNoVotes } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { Avatar } from '../components/verdict.js';
@@ -196,8 +196,8 @@ function CriticPage(p: { critic: Critic; data: CriticVerdicts; categories: Categ
 const pageNumber = (v: string | undefined) => (v && /^\d{1,6}$/.test(v) && Number(v) >= 1 ? Number(v) : 1);
 
 export function registerCritics(app: App, site: Site): void {
-  app.get('/critics', cacheable, async (c) => {
-    showsTools(c, []); // critics' tallies, no vote counts: votes never drop it
+  // Critics' tallies and panel figures, no vote counts: votes never drop these pages.
+  app.get('/critics', cacheableNoVotes, async (c) => {
     const items = await criticsWithStats(site.store.db, site.critics);
     return c.html(
       renderPage(
@@ -213,8 +213,7 @@ export function registerCritics(app: App, site: Site): void {
     );
   });
 
-  app.get('/critics/:id', cacheable, async (c) => {
-    showsTools(c, []); // lists show panel figures, not vote counts: votes never drop them
+  app.get('/critics/:id', cacheableNoVotes, async (c) => {
     const critic = site.critics.find((x) => x.id === c.req.param('id'));
     if (!critic) {
       const list = (
