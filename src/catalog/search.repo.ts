@@ -1,4 +1,4 @@
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { DbOrTx } from '../db/db.js';
 import { isPostgres } from '../db/dialect.js';
 import { type DB, type ToolRow, TOOLS_STAR } from '../db/types.js';
@@ -81,15 +81,17 @@ const FIGURE_ORDER = {
 const descNullsLast = (db: DbOrTx, col: string, withText: boolean) =>
   !isPostgres(db) ? sql`${sql.ref(col)} desc` : withText ? sql`coalesce(${sql.ref(col)}, -1) desc` : sql`${sql.ref(col)} desc nulls last`;
 
-const hasColumnFilters = (f: SearchFilter) => Boolean(f.categorySlug || f.pricingModel || f.label);
+/** Category, pricing and panel-label filters as conditions on `tools`, for the query builder and raw SQL alike. */
+function columnFilters(f: SearchFilter): RawBuilder<boolean>[] {
+  const conds: RawBuilder<boolean>[] = [];
+  if (f.categorySlug) conds.push(sql`${sql.ref('tools.categorySlug')} = ${f.categorySlug}`);
+  if (f.pricingModel) conds.push(sql`${sql.ref('tools.pricingModel')} = ${f.pricingModel}`);
+  if (f.label) conds.push(f.label === 'none' ? sql`${sql.ref('tools.panelLabel')} is null` : sql`${sql.ref('tools.panelLabel')} = ${LABELS[f.label]}`);
+  return conds;
+}
 
-/** Category, pricing and panel-label filters, on a query over `tools`. */
 function withColumnFilters<Q extends SelectQueryBuilder<DB, 'tools', any>>(qb: Q, f: SearchFilter): Q {
-  let q = qb as SelectQueryBuilder<DB, 'tools', any>;
-  if (f.categorySlug) q = q.where('tools.categorySlug', '=', f.categorySlug);
-  if (f.pricingModel) q = q.where('tools.pricingModel', '=', f.pricingModel);
-  if (f.label) q = f.label === 'none' ? q.where('tools.panelLabel', 'is', null) : q.where('tools.panelLabel', '=', LABELS[f.label]);
-  return q as Q;
+  return columnFilters(f).reduce((q, c) => q.where(c), qb as SelectQueryBuilder<DB, 'tools', any>) as Q;
 }
 
 /** Applies text match and column filters; null when the text has no searchable word (matches nothing). */
@@ -163,24 +165,20 @@ const byRelevance = (named: Set<number>) => (a: Candidate, b: Candidate) =>
  */
 async function candidates(db: DbOrTx, f: SearchFilter, terms: string[], limit: number): Promise<{ any: Candidate[]; named: Candidate[] }> {
   if (!isPostgres(db)) {
-    // FTS5 drives (CROSS JOIN keeps SQLite from starting at a filter index and re-running the match per row) and
-    // stops after `limit` rows in rowid order. The name tier's score is bm25 of its own query, which adds the name
-    // match to the plain query's terms; it only orders tools within that tier.
-    const tier = (match: string) =>
-      withColumnFilters(
-        db
-          .selectFrom(sql<{ rowid: number }>`tools_fts`.as('tools_fts'))
-          .crossJoin('tools')
-          .whereRef(sql.ref('tools_fts.rowid'), '=', sql.ref('tools.id')) as unknown as SelectQueryBuilder<DB, 'tools', object>,
-        f,
-      )
-        .select(['tools.id', 'tools.createdAt', sql<number>`-${BM25}`.as('score')])
-        .where(sql<boolean>`tools_fts match ${match}`)
-        .limit(limit)
-        .execute();
+    // FTS5 drives and stops after `limit` rows in rowid order; CROSS JOIN keeps SQLite from starting at a filter
+    // index and re-running the match once per row (a prefix is re-expanded each time: seconds). The filters and
+    // the tie-break are read from tools_by_search_filters (migration 150), not from the wide table row. The name
+    // tier's score is bm25 of its own query, which adds the name match to the plain query's terms; it only orders
+    // tools within that tier.
+    const tier = async (match: string) =>
+      (
+        await sql<Candidate>`select tools.id, tools.created_at, -${BM25} as score
+          from tools_fts cross join tools indexed by tools_by_search_filters on tools.id = tools_fts.rowid
+          where ${sql.join([sql`tools_fts match ${match}`, ...columnFilters(f)], sql` and `)}
+          limit ${limit}`.execute(db)
+      ).rows;
     const all = fts5Query(terms)!;
-    const [any, named] = await Promise.all([tier(all), tier(`(${all}) AND {name} : (${fts5Query(terms, 'or')})`)]);
-    return { any, named };
+    return { any: await tier(all), named: await tier(`(${all}) AND {name} : (${fts5Query(terms, 'or')})`) };
   }
   const query = sql`to_tsquery('simple', ${tsQuery(terms)})`;
   const score = sql<number>`ts_rank(${TS_RANK_WEIGHTS}, tools.search_document, ${query})`;
