@@ -166,19 +166,29 @@ const byRelevance = (named: Set<number>) => (a: Candidate, b: Candidate) =>
 async function candidates(db: DbOrTx, f: SearchFilter, terms: string[], limit: number): Promise<{ any: Candidate[]; named: Candidate[] }> {
   if (!isPostgres(db)) {
     // FTS5 drives and stops after `limit` rows in rowid order; CROSS JOIN keeps SQLite from starting at a filter
-    // index and re-running the match once per row (a prefix is re-expanded each time: seconds). The filters and
-    // the tie-break are read from tools_by_search_filters (migration 150), not from the wide table row. The name
-    // tier's score is bm25 of its own query, which adds the name match to the plain query's terms; it only orders
-    // tools within that tier.
+    // index and re-running the match once per row (a prefix is re-expanded each time: seconds). A category holds a
+    // small share of the catalog, so its tools are listed once from their index (SQLite builds a Bloom filter) and
+    // each match is tested against that list (the `+` keeps SQLite from handing the list to FTS5 as rowids to look
+    // up one by one). Pricing and verdict split the catalog into a few large parts: they, and the tie-break, are
+    // read per match from tools_by_search_filters (migration 150), not from the wide table row. The name tier's
+    // score is bm25 of its own query, which adds the name match to the plain query's terms; it only orders tools
+    // within that tier.
+    const inCategory = f.categorySlug
+      ? [sql<boolean>`+tools_fts.rowid in (select id from tools where category_slug = ${f.categorySlug})`]
+      : [];
+    const filters = [...inCategory, ...columnFilters({ ...f, categorySlug: undefined })];
     const tier = async (match: string) =>
       (
         await sql<Candidate>`select tools.id, tools.created_at, -${BM25} as score
           from tools_fts cross join tools indexed by tools_by_search_filters on tools.id = tools_fts.rowid
-          where ${sql.join([sql`tools_fts match ${match}`, ...columnFilters(f)], sql` and `)}
+          where ${sql.join([sql`tools_fts match ${match}`, ...filters], sql` and `)}
           limit ${limit}`.execute(db)
       ).rows;
     const all = fts5Query(terms)!;
-    return { any: await tier(all), named: await tier(`(${all}) AND {name} : (${fts5Query(terms, 'or')})`) };
+    // One word: a match in the name is a match, so the name tier need not repeat the whole query (each prefix
+    // term in a query is expanded over the whole index once more).
+    const named = terms.length === 1 ? `{name} : (${all})` : `(${all}) AND {name} : (${fts5Query(terms, 'or')})`;
+    return { any: await tier(all), named: await tier(named) };
   }
   const query = sql`to_tsquery('simple', ${tsQuery(terms)})`;
   const score = sql<number>`ts_rank(${TS_RANK_WEIGHTS}, tools.search_document, ${query})`;
