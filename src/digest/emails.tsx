@@ -212,7 +212,7 @@ export function IssueEmailBody({ config, content, bookmarks }: { config: Pick<Co
                 </a>{' '}
                 <span style={`color:${C.muted};font-size:14px`}>({p.category})</span>
                 <br />
-                <Pill label="Ship">{`${p.ship.name}: Ship · ${p.ship.shipPct}%`}</Pill> <Pill label="Skip">{`${p.skip.name}: Skip · ${p.skip.shipPct}%`}</Pill>
+                <Pill label="Ship">{`${p.ship.name}: Ship · ${p.ship.shipPct}% ship`}</Pill> <Pill label="Skip">{`${p.skip.name}: Skip · ${p.skip.shipPct}% ship`}</Pill>
               </li>
             ))}
           </ul>

@@ -17,6 +17,7 @@ import { DIGEST_NAME, verdictCount, type IssueContent } from '../../digest/issue
 import { verdictText } from '../../digest/emails.js';
 import { weekLabel, weekSchema } from '../../digest/week.js';
 import { urls } from '../../urls.js';
+import { shipShareText } from '../../domain/summary.js';
 
 /**
  * The weekly digest on the site: the subscribe form (footer of every page, and /digest), double opt-in
@@ -65,10 +66,10 @@ function IssueBody({ content }: { content: IssueContent }) {
                 <span class="muted small">({p.category})</span>
                 <br />
                 <span class="pill pill-ship">
-                  {p.ship.name}: Ship · {p.ship.shipPct}%
+                  {p.ship.name}: Ship · {shipShareText(p.ship.shipPct!)}
                 </span>{' '}
                 <span class="pill pill-skip">
-                  {p.skip.name}: Skip · {p.skip.shipPct}%
+                  {p.skip.name}: Skip · {shipShareText(p.skip.shipPct!)}
                 </span>
               </li>
             ))}
