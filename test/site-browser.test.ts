@@ -103,8 +103,8 @@ for (const { dialect, skip } of DIALECTS) {
 
         assert.equal(await page.locator('h1').innerText(), 'SmolVLM2');
         const panel = page.locator('.verdict-line', { hasText: 'Panel' });
-        assert.equal(await panel.locator('.pill').innerText(), 'Ship 100%');
-        assert.equal((await panel.locator('.verdict-chip').innerText()).replace(/\s+/g, ' '), 'Ship 100% · 4 ship / 0 skip · avg 83.3');
+        assert.equal(await panel.locator('.pill').innerText(), 'Ship');
+        assert.equal((await panel.locator('.verdict-chip').innerText()).replace(/\s+/g, ' '), 'Ship · 4 ship / 0 skip · avg 83.3');
         const chart = page.getByRole('img', { name: 'Panel scores for SmolVLM2' });
         assert.ok(await chart.isVisible(), 'the score chart is drawn');
         assert.deepEqual(await chart.locator('.sc-label').allTextContents(), ['Builder', 'Skeptic', 'Futurist', 'Creator', 'Founder']);
@@ -116,7 +116,7 @@ for (const { dialect, skip } of DIALECTS) {
         assert.equal(await page.locator('h1').innerText(), 'Karpathy Coding Skills vs SmolVLM2');
 
         const rows = await tableRows(page, '.decision-table');
-        assert.deepEqual(rows.get('Panel verdict'), ['Ship 75% · 3 ship / 1 skip · avg 71.3', 'Ship 100% · 4 ship / 0 skip · avg 83.3']);
+        assert.deepEqual(rows.get('Panel verdict'), ['Ship · 3 ship / 1 skip · avg 71.3', 'Ship · 4 ship / 0 skip · avg 83.3']);
         assert.deepEqual(rows.get('Panel ship %'), ['75%', '100%']);
         assert.deepEqual(rows.get('Community'), ['No community votes yet', 'No community votes yet']);
         assert.deepEqual(await page.locator('.decision-table thead th').allInnerTexts(), ['Karpathy Coding Skills', 'SmolVLM2']);
@@ -286,7 +286,7 @@ for (const { dialect, skip } of DIALECTS) {
         await page.getByRole('link', { name: 'Add SmolVLM2' }).click();
         await page.waitForURL(url(PAIR));
         const rows = await tableRows(page, '.decision-table');
-        assert.deepEqual(rows.get('Panel verdict'), ['Ship 75% · 3 ship / 1 skip · avg 71.3', 'Ship 100% · 4 ship / 0 skip · avg 83.3']);
+        assert.deepEqual(rows.get('Panel verdict'), ['Ship · 3 ship / 1 skip · avg 71.3', 'Ship · 4 ship / 0 skip · avg 83.3']);
         assert.deepEqual(rows.get('Panel ship %'), ['75%', '100%']);
 
         // And on from there: add a third tool with the page's own search.

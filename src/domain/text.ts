@@ -53,3 +53,8 @@ function cut(text: string, max: number, firstSentence: boolean): string {
   while (kept.length > 0 && TRAILING.test(kept.at(-1)!)) kept.pop();
   return `${kept.join('')}…`;
 }
+
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+/** A small count in words for running text ("two to four"), digits from 11 on. */
+export const numberWord = (n: number): string => NUMBER_WORDS[n] ?? String(n);

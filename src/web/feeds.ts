@@ -129,7 +129,7 @@ export async function renderPagesSitemap(site: Site): Promise<string> {
     { path: urls.compare() },
     { path: urls.critics },
     { path: urls.categories },
-    { path: urls.search() },
+    { path: urls.tools() },
     ...site.critics.map((c) => ({ path: urls.critic(c.id) })),
     ...categories.map((c) => ({ path: urls.category(c.slug) })),
     ...linkedComparePaths(newest).map((path) => ({ path })),
