@@ -78,8 +78,8 @@ export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; c
               <input id="site-search" type="search" name="q" placeholder="Search tools" />
               <button type="submit">Search</button>
             </form>
-            {/* On phones the form above is hidden (it took a row of its own): search is one tap away on its page. */}
-            <a class="header-search-link" href={urls.search()}>
+            {/* On phones the form above is hidden (it took a row of its own): search is one tap away, on the catalog page. */}
+            <a class="header-search-link" href={urls.tools()}>
               <SearchIcon />
               Search
             </a>
