@@ -78,6 +78,18 @@ for (const { dialect, skip } of DIALECTS) {
       assert.deepEqual(json.panels.map((p: { shipPct: number }) => p.shipPct), [100, 75]);
     });
 
+    test('compare says a close call as the page and the API do (issue 20, point 3)', async () => {
+      const cmp = await verdict(['compare', 'langchain', 'llamaindex', 'vllm', 'hugging-face-transformers'], env);
+      assert.equal(cmp.code, 0, cmp.stderr);
+      assert.match(cmp.stdout, /Critic picks\s+1 of 7\s+0 of 7\s+2 of 7\s+1 of 7/);
+      assert.match(
+        cmp.stdout.replace(/\s+/g, ' '),
+        /Overall pick: Close call between vLLM and Hugging Face Transformers: vLLM has one more critic pick \(2 of 7 vs 1\), Hugging Face Transformers the higher mean score \(avg 77\.6 vs avg 76\.3\)\./,
+      );
+      const json = JSON.parse((await verdict(['compare', 'langchain', 'llamaindex', 'vllm', 'hugging-face-transformers', '--json'], env)).stdout);
+      assert.deepEqual(json.overall, { kind: 'close', indices: [2, 3] });
+    });
+
     test('compare shows community votes, as text and --json', async () => {
       const smol = await findToolBySlug(store.db, 'smolvlm2');
       await castVote(store.db, smol!.id, 'cli-voter-1', 'ship');
