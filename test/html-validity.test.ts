@@ -6,6 +6,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestSite, type TestSite } from './helpers/web.js';
+import { getSecret, signValue } from '../src/community/secret.js';
+import { createVisitor } from '../src/community/visitor.js';
+import { findOrCreateUser } from '../src/community/accounts.repo.js';
+import { addBookmark } from '../src/community/bookmarks.repo.js';
+import { findToolBySlug } from '../src/catalog/tools.repo.js';
 
 /**
  * The Nu HTML Checker (vnu.jar from npm's vnu-jar, run by Debian's default-jre-headless) on every page type: 0 errors
@@ -65,8 +70,15 @@ describe('the Nu HTML Checker finds no error (sqlite)', { skip: JAVA_SKIP }, () 
 
   test('every page type is valid HTML', async () => {
     const files: string[] = [];
-    for (const [name, path] of Object.entries(PAGES)) {
-      const res = await t.get(path);
+    // A signed-in reader with bookmarks gets pages of their own (account line, bookmark grid with compare boxes).
+    const user = await findOrCreateUser(t.store.db, 'valid@example.org');
+    const visitor = await createVisitor(t.store.db, user);
+    for (const slug of ['cursor', 'v0']) await addBookmark(t.store.db, visitor.ownerId, (await findToolBySlug(t.store.db, slug))!.id);
+    const cookie = `verdict_v=${signValue(await getSecret(t.store.db, t.site.config), 'visitor-cookie', visitor.id)}`;
+    const pages = Object.entries(PAGES).map(([name, path]) => [name, path, {}] as [string, string, RequestInit]);
+    pages.push(['bookmarks-signed-in', '/bookmarks', { headers: { cookie } }], ['tool-signed-in', '/tools/cursor', { headers: { cookie } }]);
+    for (const [name, path, init] of pages) {
+      const res = await t.get(path, init);
       assert.ok(res.status === 200 || (name === 'not-found' && res.status === 404), `${path}: ${res.status}`);
       const file = join(dir, `${name}.html`);
       writeFileSync(file, await res.text());

@@ -96,19 +96,20 @@ export function votesApp(site: Site): Hono<AppEnv> {
                   Export JSON
                 </a>
               </form>
+              <h2 class="visually-hidden">Bookmarked tools</h2>
               <ul class="grid tool-grid" aria-label="Bookmarked tools">
                 {items.map((item) => (
                   <li>
                     <ToolCard
                       item={item}
                       actions={
-                        <span class="bookmark-actions">
+                        <div class="bookmark-actions">
                           <label class="compare-pick">
                             <input type="checkbox" name="tools" value={item.tool.slug} form="compare-bookmarks" /> Compare
                             <span class="visually-hidden"> {item.tool.name}</span>
                           </label>
                           <BookmarkButton tool={item.tool} compact />
-                        </span>
+                        </div>
                       }
                     />
                   </li>
