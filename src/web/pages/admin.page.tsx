@@ -5,7 +5,7 @@ import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
-import { ADMIN_COOKIE, clientAddress, communityState, isHttps } from '../visitor.js';
+import { ADMIN_COOKIE, clientAddress, communityState, isHttps, markPersonal } from '../visitor.js';
 import { checkCsrf, csrfField, verifyCsrf } from '../csrf.js';
 import { AppError, notFound } from '../../errors.js';
 import { parseRowId } from '../../domain/ids.js';
