@@ -81,6 +81,7 @@ export const urls = {
   digestIssue: (week: string) => `/digest/${week}`,
   digestSubscribe: '/digest/subscribe',
   digestConfirm: (token: string) => `/digest/confirm?token=${encodeURIComponent(token)}`,
+  digestConfirmPost: '/digest/confirm',
   digestUnsubscribe: (token: string) => `/digest/unsubscribe?token=${encodeURIComponent(token)}`,
   api: API_BASE,
   apiTool: (slug: string) => `${API_BASE}/tools/${slug}`,
