@@ -82,6 +82,8 @@ export const urls = {
   digestSubscribe: '/digest/subscribe',
   digestConfirm: (token: string) => `/digest/confirm?token=${encodeURIComponent(token)}`,
   digestConfirmPost: '/digest/confirm',
+  reportConfirm: (token: string) => `/reports/confirm?token=${encodeURIComponent(token)}`,
+  reportConfirmPost: '/reports/confirm',
   digestUnsubscribe: (token: string) => `/digest/unsubscribe?token=${encodeURIComponent(token)}`,
   api: API_BASE,
   apiTool: (slug: string) => `${API_BASE}/tools/${slug}`,
