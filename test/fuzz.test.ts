@@ -154,6 +154,8 @@ const PAGE_ROUTES: Route[] = [
   { method: 'POST', path: '/digest/subscribe', fields: ['email'] },
   { method: 'GET', path: '/digest/confirm', query: ['token'] },
   { method: 'POST', path: '/digest/confirm', fields: ['token'] },
+  { method: 'GET', path: '/reports/confirm', query: ['token'] },
+  { method: 'POST', path: '/reports/confirm', fields: ['token'] },
   { method: 'GET', path: '/digest/unsubscribe', query: ['token'] },
   { method: 'POST', path: '/digest/unsubscribe', query: ['token'], fields: ['token'] },
   { method: 'GET', path: '/admin', query: ['done'] },
