@@ -4,7 +4,6 @@ import SQLite from 'better-sqlite3';
 import {
   CamelCasePlugin,
   CompiledQuery,
-  sql,
   Kysely,
   PostgresDialect,
   SqliteDialect,
@@ -69,6 +68,13 @@ export async function openStore(database: Database, opts: StoreOptions = {}): Pr
   if (database.kind === 'postgres') {
     // A host that never answers fails within seconds, not never (pg's default connection timeout is none).
     const pool = new pg.Pool({ connectionString: database.url, max: 10, connectionTimeoutMillis: 10_000 });
+    // Connect once up front, so a server that refuses, or a database that does not exist, is one clear error.
+    try {
+      (await pool.connect()).release();
+    } catch (err) {
+      await pool.end();
+      throw new AppError('database', `Cannot connect to PostgreSQL at ${whereIs(database.url)}: ${(err as Error).message}`);
+    }
     // An idle connection the server drops (restart, failover) must not take the process down; the pool reconnects.
     pool.on('error', (err) => console.error(`PostgreSQL connection lost: ${err.message}`));
     db = new Kysely<DB>({
@@ -83,14 +89,6 @@ export async function openStore(database: Database, opts: StoreOptions = {}): Pr
     });
   }
   const store: Store = { db, dialect: database.kind, close: () => db.destroy() };
-  if (database.kind === 'postgres') {
-    try {
-      await sql`select 1`.execute(db);
-    } catch (err) {
-      await db.destroy();
-      throw new AppError('database', `Cannot connect to PostgreSQL at ${whereIs(database.url)}: ${(err as Error).message}`);
-    }
-  }
   if (opts.migrate !== false) {
     try {
       await migrateToLatest(db);
