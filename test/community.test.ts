@@ -505,6 +505,23 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(r.status, 303);
       assert.match(await (await a.fetch(r.headers.get('location')!)).text(), /rejected/);
       assert.equal((await a.fetch('/admin/submissions/99999/approve', { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, accept: 'application/json' } })).status, 404);
+
+      // Issue 16.3: logging out ends the session on the server, so a copy of the old cookie no longer opens /admin.
+      const copied = a.cookies.get('verdict_admin')!;
+      const other = agent();
+      assert.equal((await other.post('/admin/login', { token: ADMIN_TOKEN })).status, 303);
+      assert.equal((await other.fetch('/admin')).status, 200);
+      // A stranger's logout (anyone can get a CSRF token) ends nobody's session.
+      assert.equal((await agent().post('/admin/logout', {})).status, 303);
+      assert.equal((await other.fetch('/admin')).status, 200);
+      assert.equal((await a.post('/admin/logout', {})).status, 303);
+      assert.equal(a.cookies.get('verdict_admin'), undefined, 'the browser drops the cookie');
+      const replay = agent();
+      replay.cookies.set('verdict_admin', copied);
+      assert.equal((await replay.fetch('/admin')).status, 401, 'the old cookie value is refused');
+      assert.equal((await other.fetch('/admin')).status, 401, 'logging out ends every admin session (one shared token, one generation)');
+      assert.equal((await a.post('/admin/login', { token: ADMIN_TOKEN })).status, 303);
+      assert.equal((await a.fetch('/admin')).status, 200, 'a new login works');
     });
 
     test('sign-in by emailed link: single use, expiry, forgery, and merging votes and bookmarks', async () => {

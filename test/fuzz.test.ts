@@ -154,6 +154,9 @@ const PAGE_ROUTES: Route[] = [
   { method: 'GET', path: '/digest/subscribe' },
   { method: 'POST', path: '/digest/subscribe', fields: ['email'] },
   { method: 'GET', path: '/digest/confirm', query: ['token'] },
+  { method: 'POST', path: '/digest/confirm', fields: ['token'] },
+  { method: 'GET', path: '/reports/confirm', query: ['token'] },
+  { method: 'POST', path: '/reports/confirm', fields: ['token'] },
   { method: 'GET', path: '/digest/unsubscribe', query: ['token'] },
   { method: 'POST', path: '/digest/unsubscribe', query: ['token'], fields: ['token'] },
   { method: 'GET', path: '/admin', query: ['done'] },
@@ -268,6 +271,13 @@ function requestArb(route: Route, creds: Creds): fc.Arbitrary<Req> {
     'verdict_v=' + 'a'.repeat(3000),
     'verdict_v="unterminated; verdict_admin==',
     `verdict_v=${creds.visitorCookie.split('=')[1]!.replace(/.$/, 'A')}`,
+    // Issue 16: spellings Hono's parser reads as the visitor cookie (spaces or tabs around the name, quotes), or not.
+    `verdict_v =${creds.visitorCookie.split('=')[1]!}`,
+    `\tverdict_v\t=\t${creds.visitorCookie.split('=')[1]!}`,
+    `verdict_v="${creds.visitorCookie.split('=')[1]!}"`,
+    `other=verdict_v=${creds.visitorCookie.split('=')[1]!}; VERDICT_V=x`,
+    `=x; verdict_v=bad; verdict_v=${creds.visitorCookie.split('=')[1]!}`,
+    ` verdict_admin =${creds.adminCookie.split('=')[1]!}`,
   );
   const csrf = fc.constantFrom<[string | undefined, boolean]>(
     [undefined, false],

@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../db/db.js';
+import { quote } from '../domain/text.js';
 import type { ReviewRow, ToolRow } from '../db/types.js';
 import { AppError, notFound } from '../errors.js';
 import { COMPARE_RULE, compareProblem, compareTools, type Comparison } from '../domain/compare.js';
@@ -35,7 +36,7 @@ export async function getTool(db: DbOrTx, slug: string): Promise<ToolWithPanel> 
 /** "No tool "cursr". Did you mean: cursor?" */
 export async function unknownToolMessage(db: DbOrTx, slug: string): Promise<string> {
   const close = (await similarTools(db, slug)).map((t) => t.slug);
-  return `No tool "${slug}".${close.length ? ` Did you mean: ${close.join(', ')}?` : ''}`;
+  return `No tool ${quote(slug)}.${close.length ? ` Did you mean: ${close.join(', ')}?` : ''}`;
 }
 
 /** How many tools "did you mean" looks at: those sharing a word's first letters with the input (never the whole catalog). */

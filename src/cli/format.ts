@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { quote } from '../domain/text.js';
 
 /** Plain-text layout for an 80-column terminal. */
 
@@ -60,6 +61,6 @@ export const fmtInt = (n: number) => n.toLocaleString('en-US');
 /** A commander option parser for a count: a whole number of 1 or more, else a usage error naming the option. */
 export const positiveInt = (name: string) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new AppError('usage', `${name} must be a whole number of 1 or more, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1) throw new AppError('usage', `${name} must be a whole number of 1 or more, got ${quote(v)}`);
   return n;
 };

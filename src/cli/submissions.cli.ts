@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { quote } from '../domain/text.js';
 import { AppError } from '../errors.js';
 import { parseRowId } from '../domain/ids.js';
 import { approveSubmission, listSubmissions, rejectSubmission } from '../community/submissions.service.js';
@@ -9,7 +10,7 @@ const STATUSES = ['pending', 'approved', 'rejected', 'all'] as const;
 
 function parseId(raw: string): number {
   const id = parseRowId(raw.trim());
-  if (id === undefined) throw new AppError('usage', `A submission id is a whole number from 1 to 2147483647, got "${raw}"`);
+  if (id === undefined) throw new AppError('usage', `A submission id is a whole number from 1 to 2147483647, got ${quote(raw)}`);
   return id;
 }
 

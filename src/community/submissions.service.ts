@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quote } from '../domain/text.js';
 import type { Db, DbOrTx } from '../db/db.js';
 import { executeTx, nowIso } from '../db/db.js';
 import type { SubmissionRow } from '../db/types.js';
@@ -151,7 +152,7 @@ export async function approveSubmission(db: Db, id: number): Promise<{ submissio
     if (!(await decideSubmission(trx, id, { status: 'approved', reason: null, toolId: null, decidedAt: now }))) {
       throw alreadyDecided(id, (await findSubmission(trx, id))?.status);
     }
-    if (await findToolBySlug(trx, s.slug)) throw duplicate(`A tool with the slug "${s.slug}" was listed since this was submitted; reject it as a duplicate.`);
+    if (await findToolBySlug(trx, s.slug)) throw duplicate(`A tool with the slug ${quote(s.slug)} was listed since this was submitted; reject it as a duplicate.`);
     const columns = toToolColumns({
       slug: s.slug,
       name: s.name,
@@ -167,7 +168,7 @@ export async function approveSubmission(db: Db, id: number): Promise<{ submissio
       toolId = await insertTool(trx, { ...columns, createdAt: now, updatedAt: now });
     } catch (err) {
       // The same slug listed at this moment by another writer (an import): a conflict, not a crash.
-      if (isUniqueViolation(err)) throw duplicate(`A tool with the slug "${s.slug}" was listed just now; reject this submission as a duplicate.`);
+      if (isUniqueViolation(err)) throw duplicate(`A tool with the slug ${quote(s.slug)} was listed just now; reject this submission as a duplicate.`);
       throw err;
     }
     await setSubmissionTool(trx, id, toolId);

@@ -289,6 +289,8 @@ export interface ErrorReportsTable {
   what: string;
   sourceUrl: string | null;
   email: string | null;
+  /** When `email` was confirmed (migration 20261205_117); only a confirmed address is ever emailed. */
+  emailConfirmedAt: string | null;
   reporterId: string | null;
   status: 'pending' | 'accepted' | 'rejected';
   /** Why it was rejected (sent to the reporter when they gave an email). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONTROL_CHARS, quote } from './text.js';
 
 /** One schema per concept: these validate HTTP input, CLI arguments, import files and LLM output alike. */
 
@@ -31,13 +32,15 @@ export const isStorableText = (s: string) => !UNSTORABLE_TEXT.test(s);
 const STORABLE = 'must not contain NUL (U+0000) or unpaired surrogate characters';
 const text = () => z.string().refine(isStorableText, STORABLE);
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(500).refine(isStorableText, STORABLE);
+const ONE_LINE = 'must be one line, without control characters';
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(500).refine(isStorableText, STORABLE).refine((s) => !CONTROL_CHARS.test(s), ONE_LINE);
+/** One line of public text: no line breaks, and no control characters a terminal would obey (ESC, BEL, BS…). */
 const line = (max: number) =>
   text()
     .trim()
     .min(1, 'must not be empty')
     .max(max)
-    .refine((s) => !/[\r\n]/.test(s), 'must be one line');
+    .refine((s) => !CONTROL_CHARS.test(s), ONE_LINE);
 
 export const pricingSchema = z.strictObject({
   model: pricingModelSchema,
@@ -58,7 +61,7 @@ export const toolFieldsSchema = z.strictObject({
   pricing: pricingSchema,
   url: httpUrl,
   repo: httpUrl.optional(),
-  tags: z.array(text().trim().toLowerCase().min(1).max(40)).max(20).default([]),
+  tags: z.array(text().trim().toLowerCase().min(1).max(40).refine((s) => !CONTROL_CHARS.test(s), ONE_LINE)).max(20).default([]),
   /** A short use-case ("Local speech-to-text for transcripts"), shown as "Best for"; never the tagline. */
   bestFor: line(120).optional(),
 });
@@ -172,7 +175,7 @@ export function describeIssuePath(path: readonly PropertyKey[], doc: unknown): s
       out += `[${key}]`;
       const item = Array.isArray(node) ? node[key] : undefined;
       if (out.startsWith('tools[') && out.indexOf(']') === out.length - 1 && item && typeof item === 'object' && 'slug' in item) {
-        out += ` ("${String((item as { slug: unknown }).slug)}")`;
+        out += ` (${quote((item as { slug: unknown }).slug)})`;
       }
       node = item;
     } else {

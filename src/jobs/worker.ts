@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { terminalSafe } from '../domain/text.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import type { JobRow } from '../db/types.js';
@@ -51,7 +52,7 @@ export const JOB_DEFAULTS = { pollMs: 1000, leaseMs: 5 * 60_000, concurrency: 1,
 
 export type JobOutcome = 'done' | 'retry' | 'failed' | 'lost';
 
-const defaultLog = (line: string) => console.log(`worker: ${line}`);
+const defaultLog = (line: string) => console.log(`worker: ${terminalSafe(line)}`);
 
 /** Runs one claimed job: renews its lease while it runs, then records done, a retry with backoff, or failure. */
 export async function runJob(deps: WorkerDeps, job: JobRow, opts: WorkerOptions & { signal?: AbortSignal } = {}): Promise<JobOutcome> {

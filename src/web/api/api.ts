@@ -1,4 +1,5 @@
 import { OpenAPIHono, createRoute, type z } from '@hono/zod-openapi';
+import { quote } from '../../domain/text.js';
 import { cors } from 'hono/cors';
 import type { DbOrTx } from '../../db/db.js';
 import type { ReviewRow, ToolRow } from '../../db/types.js';
@@ -244,7 +245,7 @@ export function createApi(site: Site) {
     const critic = site.critics.find((x) => x.id === id);
     if (!critic) {
       const close = closeMatches(id, site.critics.map((x) => x.id));
-      throw notFound(`No critic "${id}".${close.length ? ` Did you mean: ${close.join(', ')}?` : ''}`);
+      throw notFound(`No critic ${quote(id)}.${close.length ? ` Did you mean: ${close.join(', ')}?` : ''}`);
     }
     return c.json(apiCritic(critic), 200);
   });

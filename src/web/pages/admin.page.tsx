@@ -1,17 +1,18 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
-import { ADMIN_COOKIE, clientAddress, communityState, isHttps } from '../visitor.js';
+import { ADMIN_COOKIE, clientAddress, communityState, isHttps, markPersonal } from '../visitor.js';
 import { checkCsrf, csrfField, verifyCsrf } from '../csrf.js';
 import { AppError, notFound } from '../../errors.js';
 import { parseRowId } from '../../domain/ids.js';
 import { PRICING_LABELS } from '../../domain/pricing.js';
 import type { SubmissionRow } from '../../db/types.js';
 import { safeEqual, signValue, unsignValue } from '../../community/secret.js';
+import { findSetting, insertSettingOnce, putSetting } from '../../community/secrets.repo.js';
 import { limiterFor, type LimitName } from '../../community/rate-limit.js';
 import { approveSubmission, listSubmissions, rejectSubmission } from '../../community/submissions.service.js';
 import { acceptReport, listReports, rejectReport } from '../../community/corrections.service.js';
@@ -30,6 +31,7 @@ export function adminApp(site: Site): Hono<AppEnv> {
   const adminOff = () => new AppError('not_found', 'The admin page is off. Set ADMIN_TOKEN to turn it on.', 404);
   const adminPurpose = () => `admin|${createHash('sha256').update(site.config.adminToken ?? '').digest('hex')}`;
   const ADMIN_SESSION_S = 12 * 3600;
+  const ADMIN_GENERATION = 'admin_session_generation';
   /** 'bearer' (Authorization header: no CSRF possible), 'cookie' (the login form's), or undefined. */
   const adminAuth = async (c: Context): Promise<'bearer' | 'cookie' | undefined> => {
     const token = site.config.adminToken;
@@ -39,13 +41,27 @@ export function adminApp(site: Site): Hono<AppEnv> {
       // Wrong tokens share the login form's budget; the check comes first, so a guess made while refused tells nothing.
       const ip = clientAddress(c, site);
       await limiterFor(site).check([['adminLoginIp', ip]], 'Too many wrong admin tokens.');
-      if (safeEqual(auth.slice(7).trim(), token)) return 'bearer';
+      if (safeEqual(auth.slice(7).trim(), token)) {
+        markPersonal(c);
+        return 'bearer';
+      }
       await limiterFor(site).take([['adminLoginIp', ip]], 'Too many wrong admin tokens.');
     }
-    const issued = unsignValue(communityState(c).secret, adminPurpose(), getCookie(c, ADMIN_COOKIE));
-    if (issued && Date.now() / 1000 - parseInt(issued, 36) < ADMIN_SESSION_S) return 'cookie';
-    return undefined;
+    return (await adminSession(c)) ? 'cookie' : undefined;
   };
+  /**
+   * The login form's session: a signed `<issued>.<generation>` cookie, valid for 12 hours while the stored
+   * generation is unchanged. Logging out replaces the generation, so a copied cookie stops working on the server too.
+   */
+  const adminSession = async (c: Context): Promise<boolean> => {
+    const value = unsignValue(communityState(c).secret, adminPurpose(), getCookie(c, ADMIN_COOKIE));
+    const [issued, generation] = value?.split('.') ?? [];
+    if (!issued || !generation || !(Date.now() / 1000 - parseInt(issued, 36) < ADMIN_SESSION_S)) return false;
+    if (!safeEqual(generation, await adminGeneration())) return false;
+    markPersonal(c);
+    return true;
+  };
+  const adminGeneration = async () => (await findSetting(db, ADMIN_GENERATION)) ?? insertSettingOnce(db, ADMIN_GENERATION, randomBytes(12).toString('base64url'));
   const requireAdmin = async (c: Context) => {
     const how = await adminAuth(c);
     if (!how) throw new AppError('unauthorized', 'Sign in to the admin page first (or send Authorization: Bearer ADMIN_TOKEN).', 401);
@@ -64,7 +80,8 @@ export function adminApp(site: Site): Hono<AppEnv> {
     await limit([['adminLoginIp', clientAddress(c, site)]], 'Too many sign-in attempts.');
     const body = await readForm(c);
     if (!safeEqual(body.token ?? '', token)) return c.html(adminLoginPage(site, c, 'That is not the admin token.'), 403, { 'cache-control': 'no-store' });
-    setCookie(c, ADMIN_COOKIE, signValue(communityState(c).secret, adminPurpose(), Math.floor(Date.now() / 1000).toString(36)), {
+    const session = `${Math.floor(Date.now() / 1000).toString(36)}.${await adminGeneration()}`;
+    setCookie(c, ADMIN_COOKIE, signValue(communityState(c).secret, adminPurpose(), session), {
       path: urls.admin,
       httpOnly: true,
       sameSite: 'Strict',
@@ -73,7 +90,9 @@ export function adminApp(site: Site): Hono<AppEnv> {
     });
     return c.redirect(urls.admin, 303);
   });
-  app.post('/admin/logout', verifyCsrf, (c) => {
+  app.post('/admin/logout', verifyCsrf, async (c) => {
+    // Only a live session can end sessions: anyone can get a CSRF token, and must not sign the operator out.
+    if (await adminSession(c)) await putSetting(db, ADMIN_GENERATION, randomBytes(12).toString('base64url'));
     deleteCookie(c, ADMIN_COOKIE, { path: '/admin' });
     return c.redirect(urls.admin, 303);
   });

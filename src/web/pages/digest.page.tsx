@@ -6,11 +6,11 @@ import { cacheableNoVotes, readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
 import { SubscribeForm } from '../components/newsletter.js';
 import { AppError, notFound } from '../../errors.js';
-import { verifyCsrf } from '../csrf.js';
+import { csrfField, verifyCsrf } from '../csrf.js';
 import { clientAddress, getVisitor } from '../visitor.js';
 import { RateLimiter } from '../../community/rate-limit.js';
 import { createMailer, type Mailer } from '../../mail/mailer.js';
-import { checkUnsubscribe, confirm, SUBSCRIBE_MESSAGE, subscribe, unsubscribe } from '../../digest/subscribe.service.js';
+import { checkConfirm, checkUnsubscribe, confirm, SUBSCRIBE_MESSAGE, subscribe, unsubscribe } from '../../digest/subscribe.service.js';
 import { parseIssue, previewIssue } from '../../digest/digest.service.js';
 import { findSubscriberByEmail } from '../../digest/subscribers.repo.js';
 import { findIssue, listIssues } from '../../digest/issues.repo.js';
@@ -191,8 +191,41 @@ export function registerDigest(app: App, site: Site): void {
   });
   app.get('/digest/subscribe', (c) => c.redirect(urls.digest, 303));
 
+  // GET only asks, as for sign-in and unsubscribe: a scanner that fetches the link confirms nobody.
   app.get('/digest/confirm', async (c) => {
-    const r = await confirm(deps(), c.req.query('token'));
+    const token = c.req.query('token');
+    const row = await checkConfirm(deps(), token);
+    const done = row.status === 'confirmed';
+    return c.html(
+      renderPage(
+        site,
+        { title: done ? 'Already confirmed' : 'Confirm your subscription', description: `${DIGEST_NAME} from Verdict.`, path: urls.digest, noindex: true },
+        <Message title={done ? 'Already confirmed' : `Subscribe to ${DIGEST_NAME}?`}>
+          {done ? (
+            <p>{row.email} is already subscribed; there is nothing more to do.</p>
+          ) : (
+            <>
+              <p>
+                Send {DIGEST_NAME} to <strong>{row.email}</strong> once a week? Every issue has a one-click unsubscribe link.
+              </p>
+              <form method="post" action={urls.digestConfirmPost}>
+                {csrfField(c)}
+                <input type="hidden" name="token" value={token} />
+                <button type="submit">Confirm subscription</button>
+              </form>
+            </>
+          )}
+        </Message>,
+      ),
+      200,
+      // As on /signin/verify: the token in this URL never leaves in a Referer; the form POST still has an Origin.
+      { ...NO_STORE, 'referrer-policy': 'same-origin' },
+    );
+  });
+  app.post('/digest/confirm', verifyCsrf, async (c) => {
+    const body = await readForm(c);
+    const r = await confirm(deps(), body.token);
+    if (wantsJson(c)) return c.json({ ok: true, email: r.email, outcome: r.outcome }, 200, NO_STORE);
     return page(
       c,
       200,
