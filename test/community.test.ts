@@ -348,7 +348,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(three.headers.get('location'), '/compare?tools=smolvlm2,cursor,karpathy-coding-skills');
       const one = await a.fetch('/bookmarks/compare?tools=smolvlm2');
       assert.equal(one.headers.get('location'), '/bookmarks?error=pick');
-      assert.match(await (await a.fetch('/bookmarks?error=pick')).text(), /Pick between two and 4/);
+      assert.match(await (await a.fetch('/bookmarks?error=pick')).text(), /Pick two to four bookmarked tools to compare\./);
 
       const removed = (await (await a.post('/tools/cursor/bookmark', { action: 'remove' }, { json: true })).json()) as { bookmarked: boolean };
       assert.equal(removed.bookmarked, false);

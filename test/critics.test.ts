@@ -14,6 +14,12 @@ test('the seven shipped critics load, in order, with every field', () => {
   }
 });
 
+test('abstains_when reads as a condition about the tool: readers see it on critic pages and /methodology (issue 20, point 9)', () => {
+  // The prompt says "You abstain when: <this>"; the pages show it as is, so it must not instruct the model
+  // ("…but you give no take…"). A generic "you" ("something you install") reads fine to anyone.
+  for (const c of loadCritics('critics')) assert.doesNotMatch(c.abstainsWhen, /\byou (give|abstain|review|score|write|must|should)\b|\bno take\b/i, `${c.id}: "${c.abstainsWhen}"`);
+});
+
 test('an operator can add or remove a critic without touching code', () => {
   const dir = mkdtempSync(join(tmpdir(), 'critics-'));
   writeFileSync(

@@ -43,7 +43,7 @@ async function cutCells(page: Page): Promise<string[]> {
         out.push(`${sel}: missing`);
         continue;
       }
-      const box = table.closest('.table-scroll')!;
+      const box = table.closest('.table-box')!;
       if (box.scrollWidth > box.clientWidth + 1) out.push(`${sel}: its box scrolls sideways (${box.scrollWidth}px in ${box.clientWidth}px)`);
       const b = box.getBoundingClientRect();
       for (const el of table.querySelectorAll('th, td, .pill, .big-num, .score-num')) {
@@ -113,7 +113,7 @@ describe('a first-time reader in a browser (sqlite)', { skip: BROWSER_SKIP }, ()
         assert.ok(await page.getByRole('link', { name: 'Sign in' }).first().isVisible());
         await shot(page, `header-${width}`);
         await page.getByRole('link', { name: 'Search', exact: true }).tap();
-        await page.waitForURL(url('/search'));
+        await page.waitForURL(url('/tools'));
         await page.getByRole('searchbox', { name: 'Search for' }).fill('whisper');
         await page.getByRole('searchbox', { name: 'Search for' }).press('Enter');
         await page.waitForURL(/\/search\?q=whisper/);

@@ -146,7 +146,7 @@ export function issueText(config: Pick<Config, 'publicUrl'>, content: IssueConte
     lines.push(`- ${t.name}${t.firstPanel ? ' (new)' : ''} — ${verdictText(t)}`, `  ${t.tagline}`, `  ${absolute(config.publicUrl, urls.tool(t.slug))}`);
   }
   const more = verdictCount(content) - content.verdicts.length;
-  if (more > 0) lines.push(`- and ${more} more: ${absolute(config.publicUrl, urls.home)}`);
+  if (more > 0) lines.push(`- and ${more} more: ${absolute(config.publicUrl, urls.tools())}`);
   if (content.comparisons.length) {
     lines.push('', 'NOTABLE COMPARISONS: SAME CATEGORY, OPPOSITE VERDICTS', '');
     for (const p of content.comparisons) lines.push(`- ${comparisonText(p)} · ${p.category}`, `  ${absolute(config.publicUrl, p.path)}`);
@@ -197,7 +197,7 @@ export function IssueEmailBody({ config, content, bookmarks }: { config: Pick<Co
       ))}
       {verdictCount(content) > content.verdicts.length && (
         <p style={`color:${C.muted}`}>
-          And {verdictCount(content) - content.verdicts.length} more: <a href={absolute(config.publicUrl, urls.home)} style={linkStyle}>all tools</a>
+          And {verdictCount(content) - content.verdicts.length} more: <a href={absolute(config.publicUrl, urls.tools())} style={linkStyle}>all tools</a>
         </p>
       )}
       {content.comparisons.length > 0 && (
@@ -212,7 +212,7 @@ export function IssueEmailBody({ config, content, bookmarks }: { config: Pick<Co
                 </a>{' '}
                 <span style={`color:${C.muted};font-size:14px`}>({p.category})</span>
                 <br />
-                <Pill label="Ship">{`${p.ship.name}: Ship · ${p.ship.shipPct}%`}</Pill> <Pill label="Skip">{`${p.skip.name}: Skip · ${p.skip.shipPct}%`}</Pill>
+                <Pill label="Ship">{`${p.ship.name}: Ship · ${p.ship.shipPct}% ship`}</Pill> <Pill label="Skip">{`${p.skip.name}: Skip · ${p.skip.shipPct}% ship`}</Pill>
               </li>
             ))}
           </ul>

@@ -5,7 +5,7 @@ import { toolsByLatestReview } from '../catalog/reviews.repo.js';
 import { listTools, toolPages, toolsFromId } from '../catalog/tools.repo.js';
 import { listCategories } from '../catalog/categories.repo.js';
 import { votesOf } from '../catalog/tool.js';
-import { summarizeVotes } from '../domain/summary.js';
+import { shipShareText, summarizeVotes } from '../domain/summary.js';
 import type { App } from './app.js';
 import { cacheable, cacheableNoVotes } from './http.js';
 import type { Site } from './site.js';
@@ -37,7 +37,7 @@ export async function renderFeed(site: Site): Promise<string> {
     const panel = panels[i]!.summary;
     const v = votesOf(tool);
     const community = summarizeVotes(v.ships, v.skips);
-    const pct = panel.shipPct == null ? '' : ` (${panel.shipPct}%)`;
+    const pct = panel.shipPct == null ? '' : ` (${shipShareText(panel.shipPct)})`;
     const url = absolute(base, urls.tool(tool.slug));
     const summary = `Panel: ${panel.text}${pct}. Community: ${community.text}. ${tool.tagline}`;
     return [
@@ -129,7 +129,7 @@ export async function renderPagesSitemap(site: Site): Promise<string> {
     { path: urls.compare() },
     { path: urls.critics },
     { path: urls.categories },
-    { path: urls.search() },
+    { path: urls.tools() },
     ...site.critics.map((c) => ({ path: urls.critic(c.id) })),
     ...categories.map((c) => ({ path: urls.category(c.slug) })),
     ...linkedComparePaths(newest).map((path) => ({ path })),

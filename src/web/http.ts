@@ -17,7 +17,10 @@ const CACHE_PARAMS: [RegExp, readonly string[]][] = [
   [/^\/search$/, ['q', 'category', 'pricing', 'label', 'sort', 'page']],
   [/^\/categories\/[^/]+$/, ['page']],
   [/^\/critics\/[^/]+$/, ['category', 'page']],
-  [/^\/compare$/, ['tools', 'add']],
+  [/^\/compare$/, ['tools', 'add', 'takes']],
+  [/^\/compare\/[^/]+$/, ['takes']],
+  // q: /tools sends words on to /search; without it in the key, a cached /tools would answer /tools?q=x.
+  [/^\/tools$/, ['q', 'category', 'pricing', 'label', 'sort', 'page']],
   [/^\/api\/v1\/suggest$/, ['q']],
   [/^\/tools\/[^/]+\/report$/, ['review']],
   [/^\/signin$/, ['next']],

@@ -130,8 +130,15 @@ export function compareCard(site: Site, c: Comparison): El {
       box({ fontSize: 22, color: C.muted }, c.panels[i]!.label ? c.panels[i]!.text : `${c.tools[i]!.category}`),
     );
   const o = c.overall;
-  const pick = o.kind === 'tool' ? excerpt(nameOf(o.index), 34) : 'It depends on who you are';
-  const why = o.kind === 'tool' ? (o.reason === 'picks' ? `picked by ${c.picks[o.index]} of ${c.scorecard.length} critics` : 'higher mean score') : 'the panel is split';
+  const pick = o.kind === 'tool' ? excerpt(nameOf(o.index), 34) : o.kind === 'close' ? 'Close call' : 'It depends on who you are';
+  const why =
+    o.kind === 'tool'
+      ? o.reason === 'picks'
+        ? `picked by ${c.picks[o.index]} of ${c.scorecard.length} critics`
+        : 'higher mean score'
+      : o.kind === 'close'
+        ? 'one pick apart, mean scores the other way'
+        : 'the panel is split';
   return frame(
     brand(box({ fontSize: 26, color: C.muted }, 'Panel comparison')),
     box(

@@ -277,7 +277,9 @@ export function createApi(site: Site) {
         overall:
           o.kind === 'tool'
             ? { kind: 'tool' as const, tool: slugAt(o.index), reason: o.reason, text: overallText(cmp) }
-            : { kind: 'depends' as const, text: overallText(cmp) },
+            : o.kind === 'close'
+              ? { kind: 'close' as const, tools: o.indices.map(slugAt), text: overallText(cmp) }
+              : { kind: 'depends' as const, text: overallText(cmp) },
         links:
           compared.length === 2
             ? { html: absolute(base, urls.compare(compared)), image: absolute(base, urls.compareImage(compared[0]!, compared[1]!)) }

@@ -15,9 +15,10 @@ import { alternativesTo, findToolBySlug, listTools } from '../../catalog/tools.r
 import { ToolSearch } from '../components/tool-search.js';
 import { MIN_SHARED_TAGS } from '../../domain/compare.js';
 import { reviewHistory, toPanelReview } from '../../catalog/reviews.repo.js';
-import { chipText, disagree, disagreementText, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
+import { chipText, disagree, disagreementText, summarizeVotes, type CommunitySummary, type PanelSummary } from '../../domain/summary.js';
+import { badgeFor, badgeWidth } from '../badge.js';
 import { excerpt } from '../../domain/text.js';
-import { PRICING_LABELS } from '../../domain/pricing.js';
+import { PRICING_LABELS, pricingText } from '../../domain/pricing.js';
 import { absolute, urls } from '../../urls.js';
 import { bestForOf, votesOf } from '../../catalog/tool.js';
 import { toolEvidence, type ToolEvidence } from '../../research/evidence.service.js';
@@ -125,7 +126,7 @@ function ToolPage({ site, item, community, history, neighbours, alternatives, co
   return (
     <article class="tool-page">
       <nav class="breadcrumbs" aria-label="Breadcrumb">
-        <a href={urls.home}>Tools</a> › <a href={urls.category(tool.categorySlug)}>{tool.category}</a> › <span aria-current="page">{tool.name}</span>
+        <a href={urls.tools()}>Tools</a> › <a href={urls.category(tool.categorySlug)}>{tool.category}</a> › <span aria-current="page">{tool.name}</span>
       </nav>
 
       <header class="tool-hero">
@@ -147,16 +148,21 @@ function ToolPage({ site, item, community, history, neighbours, alternatives, co
           <div class="tool-verdicts">
             <div class="verdict-line">
               <span class="verdict-label">Panel</span>
-              <span class="verdict-values">
+              <div class="verdict-values">
                 <PanelVerdict summary={summary} explain />
-              </span>
+              </div>
             </div>
             <div class="verdict-line">
               <span class="verdict-label">Community</span>
-              <span class="verdict-values">
+              <div class="verdict-values">
                 <CommunityVerdict summary={community} />
                 <CommunityActions tool={tool} />
-              </span>
+              </div>
+            </div>
+            {/* The entry price and pricing model in the hero, at every width (it sat at 4,692px of 7,770 on a phone). */}
+            <div class="verdict-line tool-pricing">
+              <span class="verdict-label">Pricing</span>
+              <div class="verdict-values">{pricingText({ model: tool.pricingModel, entry: tool.pricingEntry, license: tool.pricingLicense })}</div>
             </div>
           </div>
           {disagree(summary, community) && (
@@ -289,7 +295,7 @@ function ToolPage({ site, item, community, history, neighbours, alternatives, co
 
           <CompareBox tool={tool} neighbours={alternatives} />
 
-          <BadgeBox site={site} tool={tool} />
+          <BadgeBox site={site} tool={tool} summary={summary} />
         </aside>
       </div>
 
@@ -438,15 +444,17 @@ function CompareBox({ tool, neighbours }: { tool: ToolRow; neighbours: ToolWithP
 }
 
 /** The embeddable badge and the HTML to paste; the snippet's attributes are escaped for the page it will live on. */
-function BadgeBox({ site, tool }: { site: Site; tool: ToolRow }) {
+function BadgeBox({ site, tool, summary }: { site: Site; tool: ToolRow; summary: PanelSummary }) {
   const base = site.config.publicUrl;
+  // The preview reserves the badge's own size (no layout shift); the snippet leaves width out, as the verdict, and so the width, can change.
+  const width = badgeWidth(badgeFor(tool.name, summary));
   const alt = `Verdict: ${tool.name} — the AI critics' panel verdict`;
   const snippet = `<a href="${escapeAttr(absolute(base, urls.tool(tool.slug)))}"><img src="${escapeAttr(absolute(base, urls.badge(tool.slug)))}" alt="${escapeAttr(alt)}"></a>`;
   return (
     <section class="card side-card" aria-labelledby="badge-title">
       <h2 id="badge-title">Badge for your README</h2>
       <p class="badge-preview">
-        <img src={urls.badge(tool.slug)} alt={alt} height="20" />
+        <img src={urls.badge(tool.slug)} alt={alt} width={width} height="20" />
       </p>
       <p class="small muted">Paste this HTML where you want the badge; it always shows the current verdict.</p>
       <pre class="snippet" data-copy="">
