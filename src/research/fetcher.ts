@@ -21,7 +21,7 @@ const robotsParser = robotsParserModule as unknown as (url: string, txt: string)
 export interface FetcherOptions {
   /** Sent on every request; names Verdict and where to find it. */
   userAgent: string;
-  /** Tests only: let the fixture server on 127.0.0.1 through. Never on in production. */
+  /** Tests only: let fixture servers on loopback (127.0.0.1–127.0.0.9, ::1) through; every other private address stays refused. */
   allowPrivate?: boolean;
   /** Tests only: exact addresses let through while everything else private stays refused. */
   allowAddresses?: string[];
@@ -85,6 +85,8 @@ export class Fetcher {
   private readonly httpsAgent: https.Agent;
   private readonly robots = new Map<string, Promise<{ allowed: (url: string) => boolean } | FetchFailure>>();
   private readonly hostTail = new Map<string, Promise<void>>();
+  /** When each host may be asked again (the end of its last request plus the pause). */
+  private readonly hostFreeAt = new Map<string, number>();
 
   constructor(options: FetcherOptions) {
     this.opts = {
@@ -96,7 +98,10 @@ export class Fetcher {
       hostDelayMs: 1000,
       ...options,
     };
-    const filter = { allowPrivateIPAddress: this.opts.allowPrivate, allowMetaIPAddress: false, allowIPAddressList: this.opts.allowAddresses };
+    // The test-only switch lets loopback through and nothing else: request-filtering-agent's own "private" switch
+    // would also let link-local addresses through, cloud metadata (169.254.169.254) among them.
+    const allowed = [...(this.opts.allowPrivate ? LOOPBACK : []), ...this.opts.allowAddresses];
+    const filter = { allowPrivateIPAddress: false, allowMetaIPAddress: false, allowIPAddressList: allowed };
     // No keep-alive: every hop opens a fresh connection, so every hop passes the address check.
     this.httpAgent = new RequestFilteringHttpAgent({ keepAlive: false, ...filter });
     this.httpsAgent = new RequestFilteringHttpsAgent({ keepAlive: false, ...filter });
@@ -143,7 +148,12 @@ export class Fetcher {
     }
   }
 
-  /** Serialises requests per host: each waits for the one before it, plus the pause. */
+  /**
+   * Serialises requests per host: each waits for the one before it, then for the pause since it ended. The pause
+   * is a plain (ref'd) timer taken by the request that must wait, so a process with nothing else to do still waits
+   * for its next request, and the last request leaves no timer behind. (It was an unref'd timer held after every
+   * request: a CLI waiting for its next request to a host had no work left, and Node exited with 13.)
+   */
   private async oneAtATime<T>(host: string, fn: () => Promise<T>): Promise<T> {
     const before = this.hostTail.get(host) ?? Promise.resolve();
     let release!: () => void;
@@ -152,12 +162,13 @@ export class Fetcher {
     this.hostTail.set(host, tail);
     await before;
     try {
+      const wait = (this.hostFreeAt.get(host) ?? 0) - Date.now();
+      if (wait > 0) await sleep(wait);
       return await fn();
     } finally {
-      setTimeout(() => {
-        release();
-        if (this.hostTail.get(host) === tail) this.hostTail.delete(host);
-      }, this.opts.hostDelayMs).unref();
+      this.hostFreeAt.set(host, Date.now() + this.opts.hostDelayMs);
+      release();
+      if (this.hostTail.get(host) === tail) this.hostTail.delete(host);
     }
   }
 
@@ -278,6 +289,11 @@ export class Fetcher {
     });
   }
 }
+
+/** Exact addresses (the library warns on a CIDR of the other IP family): the loopback addresses tests serve from. */
+const LOOPBACK = ['::1', ...Array.from({ length: 9 }, (_, i) => `127.0.0.${i + 1}`)];
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const withoutCredentials = (h: Record<string, string> | undefined) =>
   h && Object.fromEntries(Object.entries(h).filter(([k]) => !['authorization', 'cookie'].includes(k.toLowerCase())));
