@@ -42,7 +42,13 @@ export interface FetchRequest {
   headers?: Record<string, string>;
   /** robots.txt applies to pages; APIs that publish terms of their own (GitHub, registries) may skip it. */
   robots?: boolean;
+  /** POST with this JSON body (a GraphQL API); GET without. A POST is never repeated along a redirect. */
+  json?: unknown;
 }
+
+/** The rate-limit headers of an answer (lower-case names), for sources that must slow down or stop. */
+export type RateHeaders = Partial<Record<'retry-after' | 'x-ratelimit-remaining' | 'x-ratelimit-reset' | 'ratelimit-remaining' | 'ratelimit-reset', string>>;
+const RATE_HEADERS = ['retry-after', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'ratelimit-remaining', 'ratelimit-reset'] as const;
 
 export type FetchFailureCode = 'refused' | 'robots' | 'timeout' | 'redirects' | 'http' | 'type' | 'network' | 'url';
 
@@ -59,8 +65,9 @@ export type FetchResult =
       truncated: boolean;
       etag: string | null;
       lastModified: string | null;
+      rate?: RateHeaders;
     }
-  | { ok: false; url: string; code: FetchFailureCode; reason: string; status?: number };
+  | { ok: false; url: string; code: FetchFailureCode; reason: string; status?: number; rate?: RateHeaders };
 
 export const DEFAULT_ACCEPT = ['text/html', 'application/xhtml+xml', 'text/plain', 'application/json'] as const;
 
@@ -74,6 +81,7 @@ class FetchFailure extends Error {
     readonly code: FetchFailureCode,
     message: string,
     readonly status?: number,
+    readonly rate?: RateHeaders,
   ) {
     super(message);
   }
@@ -137,12 +145,13 @@ export class Fetcher {
             return { ok: false, url: here, code: 'url', reason: `HTTP ${res.status} to an invalid URL` };
           }
           if (seen.has(next.toString())) return { ok: false, url: here, code: 'redirects', reason: `redirect loop back to ${next}` };
+          if (req.json !== undefined) return { ok: false, url: here, code: 'redirects', reason: `HTTP ${res.status}: a POST is not followed` };
           current = next;
           continue;
         }
         return res;
       } catch (err) {
-        if (err instanceof FetchFailure) return { ok: false, url: here, code: err.code, reason: err.message, ...(err.status ? { status: err.status } : {}) };
+        if (err instanceof FetchFailure) return { ok: false, url: here, code: err.code, reason: err.message, ...(err.status ? { status: err.status } : {}), ...(err.rate ? { rate: err.rate } : {}) };
         throw err;
       }
     }
@@ -205,6 +214,11 @@ export class Fetcher {
       ...req.headers,
     };
     if (req.etag) headers['if-none-match'] = req.etag;
+    const payload = req.json === undefined ? undefined : Buffer.from(JSON.stringify(req.json));
+    if (payload) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(payload.length);
+    }
     if (req.lastModified) headers['if-modified-since'] = req.lastModified;
     const https_ = url.protocol === 'https:';
     const remaining = deadline - Date.now();
@@ -218,7 +232,7 @@ export class Fetcher {
         clearTimeout(timer);
         fn();
       };
-      const request = (https_ ? https : http).request(url, { method: 'GET', headers, agent: https_ ? this.httpsAgent : this.httpAgent });
+      const request = (https_ ? https : http).request(url, { method: payload ? 'POST' : 'GET', headers, agent: https_ ? this.httpsAgent : this.httpAgent });
       // One timer for connect, headers and the whole body: a server dripping a byte a second cannot hold us.
       const timer = setTimeout(() => {
         done(() => reject(new FetchFailure('timeout', `timed out after ${this.opts.timeoutMs} ms`)));
@@ -241,14 +255,16 @@ export class Fetcher {
             location ? resolve({ kind: 'redirect', status, location }) : reject(new FetchFailure('http', `HTTP ${status} without a Location`, status)),
           );
         }
-        const base = { ok: true as const, url: url.toString(), status, etag: header('etag'), lastModified: header('last-modified') };
+        const rate: RateHeaders = {};
+        for (const n of RATE_HEADERS) if (header(n) !== null) rate[n] = header(n)!;
+        const base = { ok: true as const, url: url.toString(), status, etag: header('etag'), lastModified: header('last-modified'), ...(Object.keys(rate).length ? { rate } : {}) };
         if (status === 304) {
           res.resume();
           return done(() => resolve({ ...base, notModified: true, contentType: '', text: '', truncated: false }));
         }
         if (status < 200 || status >= 300) {
           res.resume();
-          return done(() => reject(new FetchFailure('http', `HTTP ${status}`, status)));
+          return done(() => reject(new FetchFailure('http', `HTTP ${status}`, status, Object.keys(rate).length ? rate : undefined)));
         }
         const contentType = header('content-type') ?? '';
         const media = contentType.split(';')[0]!.trim().toLowerCase();
@@ -285,7 +301,7 @@ export class Fetcher {
         body.on('end', finish);
         body.on('error', (err) => done(() => reject(new FetchFailure('network', `could not read the body: ${err.message}`))));
       });
-      request.end();
+      request.end(payload);
     });
   }
 }

@@ -253,7 +253,10 @@ interface Found {
 }
 
 /** Every source for one tool, fetched (one request at a time per host) and turned into snapshots. */
-export async function gather(fetcher: Fetcher, r: ResearchConfig, tool: ToolRow, previous: readonly EvidenceRow[]): Promise<Snapshot[]> {
+/** What gather reads of a tool: a catalog tool, or a discovered candidate not listed yet. */
+export type Researchable = Pick<ToolRow, 'url' | 'repo' | 'description'>;
+
+export async function gather(fetcher: Fetcher, r: ResearchConfig, tool: Researchable, previous: readonly EvidenceRow[]): Promise<Snapshot[]> {
   const prev: Prev = new Map(previous.map((p) => [prevKey(p.kind, p.url), p]));
   const out: Snapshot[] = [];
   const home = await page(fetcher, prev, 'homepage', tool.url);
