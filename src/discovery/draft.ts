@@ -60,10 +60,11 @@ export function buildDraft(items: readonly DiscoveredItem[], snapshots: readonly
   let model: PricingModel = 'unknown';
   let entry = 'Unknown';
   let pricingWhy = 'no licence or prices seen';
-  if (license && (gh || pkg)) {
+  // A licence from a repository or registry (the research snapshot, or the listing's own registry metadata).
+  if (license) {
     model = 'open-source';
     entry = 'Free';
-    pricingWhy = `${license} licence on ${gh ? 'GitHub' : 'its package registry'}`;
+    pricingWhy = `${license} licence on ${gh?.license === license ? 'GitHub' : pkg?.license === license ? 'its package registry' : items.find((i) => i.license === license)!.source}`;
   } else if (prices.length > 0) {
     const free = plans.some((p) => /\bfree\b/.test(p)) || prices.some((p) => /^[$€£]\s?0(?:[.,]0+)?\b/.test(p));
     model = free ? 'freemium' : 'paid';

@@ -84,7 +84,8 @@ export class SourceHttp {
         if (wait > 0) await this.sleep(wait);
         this.remaining = undefined;
       }
-      const gap = (this.opts.minIntervalMs ?? 0) - (Date.now() - this.last);
+      // The published pace, unless the API tells us its own budget (X-RateLimit-Remaining), which we then follow.
+      const gap = this.remaining === undefined ? (this.opts.minIntervalMs ?? 0) - (Date.now() - this.last) : 0;
       if (gap > 0) await this.sleep(gap);
       this.last = Date.now();
       const res = await this.fetcher.fetch(url, { robots: false, ...req });
@@ -98,8 +99,12 @@ export class SourceHttp {
       }
       await this.sleep(wait);
       this.remaining = undefined;
+      this.lastWait = wait;
     }
   }
+
+  /** The last Retry-After waited out, for tests and logs. */
+  lastWait = 0;
 
   async json(url: string, req: FetchRequest = {}): Promise<unknown> {
     const res = await this.get(url, { ...req, accept: ['application/json'] });

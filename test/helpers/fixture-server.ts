@@ -23,6 +23,8 @@ export interface RouteSpec {
   dripMs?: number;
   /** Wait this long before answering. */
   delayMs?: number;
+  /** Served to the first request only (a 429 before the answer, say); the rest get this spec. */
+  first?: RouteSpec;
 }
 
 const routes = new Map<string, RouteSpec>();
@@ -77,8 +79,13 @@ const server = http.createServer((req, res) => {
     return res.writeHead(404).end();
   }
   log.push({ path: url, headers: req.headers, at: Date.now() });
-  const spec = routes.get(url) ?? routes.get(url.split('?')[0]!);
+  const key = routes.has(url) ? url : url.split('?')[0]!;
+  let spec = routes.get(key);
   if (!spec) return res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  if (spec.first) {
+    routes.set(key, { ...spec, first: undefined });
+    spec = spec.first;
+  }
   if (spec.delayMs) setTimeout(() => serve(spec, req, res), spec.delayMs);
   else serve(spec, req, res);
 });

@@ -21,7 +21,8 @@ export const huggingfaceSource: DiscoverySource = {
           const id = str(m.id);
           if (!id || !/^[\w.-]+\/[\w.-]+$/.test(id) || m.private === true || seen.has(`${type}:${id}`)) continue;
           seen.add(`${type}:${id}`);
-          const page = `https://huggingface.co/${type === 'space' ? 'spaces/' : ''}${id}`;
+          // Under HUGGINGFACE_URL, so a mirror (or a test's fixture web) also serves the page that is checked.
+          const page = `${r.huggingfaceUrl}/${type === 'space' ? 'spaces/' : ''}${id}`;
           const tags = strings(m.tags).filter((t) => !t.includes(':') && t.length <= 40);
           const what = str(m.pipeline_tag) ?? (type === 'space' ? `${str(m.sdk) ?? 'demo'} space` : 'model');
           const license = strings(m.tags).find((t) => t.startsWith('license:'))?.slice(8);

@@ -18,7 +18,7 @@ export const pypiSource: DiscoverySource = {
     for (const e of parseFeed(res.text, res.contentType).slice(0, d.perSource)) {
       const name = e.title.replace(/\s+added to PyPI$/i, '').trim();
       if (!name || !/^[\w.-]+$/.test(name)) continue;
-      const page = isHttp(e.link) ? e.link : `https://pypi.org/project/${name}/`;
+      const page = `${r.pypiUrl}/project/${encodeURIComponent(name)}/`;
       const item: DiscoveredItem = {
         source: 'pypi',
         sourceId: name,
