@@ -4,7 +4,7 @@ import { parseRowId } from '../domain/ids.js';
 import { approveSubmission, listSubmissions, rejectSubmission } from '../community/submissions.service.js';
 import type { CliContext } from './context.js';
 import { plural } from './format.js';
-import { foundByText, parseFoundBy } from '../discovery/discovery.service.js';
+import { foundByText, parseFoundBy } from '../discovery/found-by.js';
 
 const STATUSES = ['pending', 'approved', 'rejected', 'all'] as const;
 

@@ -16,6 +16,7 @@ import { belowThreshold, relevance, signalText } from './relevance.js';
 import { SourceHttp, SourceStopped, type DiscoveredItem, type FoundBy } from './source.js';
 import { SOURCES } from './sources/index.js';
 import { buildDraft, slugCandidates } from './draft.js';
+import { foundByText, parseFoundBy } from './found-by.js';
 
 /**
  * Discovery: read the enabled sources, keep AI tools above their source's threshold, merge what several sources
@@ -105,17 +106,7 @@ const foundByOf = (i: DiscoveredItem, at: string): FoundBy => ({
   seenAt: at,
 });
 
-/** "Show HN, 143 points · GitHub, 2.1k stars". */
-export const foundByText = (f: readonly FoundBy[]) => f.map((x) => (x.signal ? `${x.label}, ${x.signal}` : x.label)).join(' · ');
-
-export const parseFoundBy = (json: string | null): FoundBy[] => {
-  try {
-    const v = JSON.parse(json ?? '[]');
-    return Array.isArray(v) ? v : [];
-  } catch {
-    return [];
-  }
-};
+export { foundByText, parseFoundBy };
 
 export function enabledSources(config: Config, asked?: readonly DiscoverySourceId[]): DiscoverySourceId[] {
   const ids = asked?.length ? [...new Set(asked)] : config.discovery.sources;
