@@ -57,7 +57,7 @@ const envSchema = z.object({
   DISCOVERY_MIN_NPM_DOWNLOADS: z.coerce.number().int().min(0).default(100),
   DISCOVERY_MIN_PH_VOTES: z.coerce.number().int().min(0).default(50),
   DISCOVERY_WINDOW_DAYS: z.coerce.number().min(0.01).max(30).default(2),
-  DISCOVERY_PER_SOURCE: z.coerce.number().int().min(1).max(1000).default(100),
+  DISCOVERY_PER_SOURCE: z.coerce.number().int().min(1).max(10_000).default(100),
   DISCOVERY_MAX_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
   DISCOVERY_LLM_CLASSIFY: z.enum(['true', 'false']).default('true'),
   LLM_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(1).optional(),
