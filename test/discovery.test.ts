@@ -167,6 +167,19 @@ describe('rate limits and the optional classification call (sqlite)', () => {
     await store.close();
   });
 
+  test('listings are asked conditionally: an unchanged one answers 304 and lists nothing new', async () => {
+    const rss = listings(web.origin, [{ name: 'llm-tidy', home: '/t/llm-tidy', description: 'Clean up LLM prompts', pypi: { name: 'llm-tidy' } }]);
+    await web.set({ ...rss, '/pypi/rss/packages.xml': { ...rss['/pypi/rss/packages.xml']!, headers: { etag: '"pypi-1"' } } });
+    const first = JSON.parse((await verdictProcess(['discover', '--source', 'pypi', '--json'], env)).stdout) as { sources: { items: number }[] };
+    assert.equal(first.sources[0]!.items, 1);
+    const second = await verdictProcess(['discover', '--source', 'pypi', '--json'], env);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal((JSON.parse(second.stdout) as { sources: { items: number }[] }).sources[0]!.items, 0);
+    const asked = (await web.log()).filter((l) => l.path === '/pypi/rss/packages.xml');
+    assert.equal(asked.at(-1)!.headers['if-none-match'], '"pypi-1"');
+    assert.match(String(asked.at(-1)!.headers['user-agent']), /VerdictBot/);
+  });
+
   test('GitHub out of requests (403, X-RateLimit-Remaining 0, reset in an hour) stops that source after one request; a 429 with Retry-After 1 is waited out once', async () => {
     const reset = String(Math.floor(Date.now() / 1000) + 3600);
     await web.set({
@@ -174,13 +187,14 @@ describe('rate limits and the optional classification call (sqlite)', () => {
     });
     const hn = listings(web.origin, [{ name: 'Herd', home: '/t/herd', description: 'A deployment agent for your servers', hn: { id: 2, points: 90 } }])['/hn/search_by_date']!;
     await web.set({ '/hn/search_by_date': { ...hn, first: { status: 429, type: 'application/json', headers: { 'retry-after': '1' }, body: { message: 'slow down' } } } });
+    const seen = (await web.log()).length;
     const r = await verdictProcess(['discover', '--json'], env);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { sources: { id: string; stopped?: boolean; error?: string; items: number }[]; items: { name: string; outcome: string; detail: string }[]; classification: { calls: number; tokens: number } };
     const gh = out.sources.find((s) => s.id === 'github')!;
     assert.equal(gh.stopped, true, JSON.stringify(gh));
     assert.match(gh.error!, /rate limit used up|rate limited/);
-    const log = await web.log();
+    const log = (await web.log()).slice(seen);
     assert.equal(log.filter((l) => l.path.startsWith('/gh/search/')).length, 1, 'one search, then the source stopped for the run');
     assert.equal(log.filter((l) => l.path.startsWith('/hn/search_by_date')).length, 2, 'the 429, then one retry after Retry-After');
     // The unclear item went to the model, as delimited data, and its tokens were counted.

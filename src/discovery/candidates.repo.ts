@@ -75,3 +75,22 @@ export async function queueDepth(db: DbOrTx): Promise<{ origin: string; n: numbe
     .execute();
   return rows.map((r) => ({ origin: r.origin, n: Number(r.n), oldest: r.oldest }));
 }
+
+/** The ETag and Last-Modified each listing URL last answered with (app_settings `discovery.validators`). */
+export async function loadValidators(db: DbOrTx): Promise<Map<string, { etag: string | null; lastModified: string | null }>> {
+  const row = await db.selectFrom('appSettings').select('value').where('key', '=', 'discovery.validators').executeTakeFirst();
+  try {
+    return new Map(Object.entries(JSON.parse(row?.value ?? '{}') as Record<string, { etag: string | null; lastModified: string | null }>));
+  } catch {
+    return new Map();
+  }
+}
+
+export async function saveValidators(db: DbOrTx, v: Map<string, { etag: string | null; lastModified: string | null }>): Promise<void> {
+  const value = JSON.stringify(Object.fromEntries(v));
+  await db
+    .insertInto('appSettings')
+    .values({ key: 'discovery.validators', value, createdAt: new Date().toISOString() })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}

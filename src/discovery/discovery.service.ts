@@ -10,7 +10,7 @@ import { recordStageRun } from '../jobs/stage-runs.repo.js';
 import { recordLlmUsage } from '../panel/llm-usage.repo.js';
 import { budgetState } from '../panel/budget.js';
 import { createClassifier, type ClassificationAnswer } from '../panel/llm.js';
-import { addCandidateKeys, categoryNames, setFoundBy, submissionsByKeys, takenSlugs, toolsBySpellings } from './candidates.repo.js';
+import { addCandidateKeys, categoryNames, loadValidators, saveValidators, setFoundBy, submissionsByKeys, takenSlugs, toolsBySpellings } from './candidates.repo.js';
 import { catalogSpellings, identityKeys, normalizeUrl, safeNormalizeUrl } from './identity.js';
 import { belowThreshold, relevance, signalText } from './relevance.js';
 import { SourceHttp, SourceStopped, type DiscoveredItem, type FoundBy } from './source.js';
@@ -131,10 +131,13 @@ export async function runDiscovery(deps: DiscoveryDeps): Promise<DiscoveryReport
 
   // 1. Read each source; one that fails or is rate limited is reported and the others go on.
   const listed: DiscoveredItem[] = [];
+  // Conditional requests: a listing unchanged since the last run answers 304 and lists nothing new. A dry run asks
+  // unconditionally (it shows everything) and stores nothing.
+  const validators = dryRun ? undefined : await loadValidators(db);
   for (const id of enabledSources(config, deps.sourceIds)) {
     const src = SOURCES[id];
     const started = new Date().toISOString();
-    const http = new SourceHttp(fetcher, { maxWaitMs: d.maxWaitMs, minIntervalMs: src.minIntervalMs?.({ discovery: d, research: config.research, http: undefined!, now }) });
+    const http = new SourceHttp(fetcher, { validators, maxWaitMs: d.maxWaitMs, minIntervalMs: src.minIntervalMs?.({ discovery: d, research: config.research, http: undefined!, now }) });
     try {
       const items = await src.list({ discovery: d, research: config.research, http, now });
       listed.push(...items);
@@ -333,6 +336,8 @@ export async function runDiscovery(deps: DiscoveryDeps): Promise<DiscoveryReport
     }
   }
 
+  // Stored once every item was settled: a run cut short asks unconditionally next time.
+  if (validators && !signal.aborted) await saveValidators(db, validators);
   const counts = Object.fromEntries(Object.keys(OUTCOME_TEXT).map((k) => [k, 0])) as Record<Outcome, number>;
   for (const r of reports) counts[r.outcome]++;
   return { dryRun, startedAt: at, finishedAt: new Date().toISOString(), sources, items: reports, counts, classification };

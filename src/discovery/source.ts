@@ -69,7 +69,13 @@ export class SourceHttp {
 
   constructor(
     private readonly fetcher: Fetcher,
-    private readonly opts: { maxWaitMs: number; minIntervalMs?: number; sleep?: (ms: number) => Promise<void> },
+    private readonly opts: {
+      maxWaitMs: number;
+      minIntervalMs?: number;
+      sleep?: (ms: number) => Promise<void>;
+      /** Each listing URL's last ETag / Last-Modified: sent again, and updated from the answers (conditional requests). */
+      validators?: Map<string, { etag: string | null; lastModified: string | null }>;
+    },
   ) {}
 
   private sleep(ms: number) {
@@ -88,9 +94,13 @@ export class SourceHttp {
       const gap = this.remaining === undefined ? (this.opts.minIntervalMs ?? 0) - (Date.now() - this.last) : 0;
       if (gap > 0) await this.sleep(gap);
       this.last = Date.now();
-      const res = await this.fetcher.fetch(url, { robots: false, ...req });
+      const v = req.json === undefined ? this.opts.validators?.get(url) : undefined;
+      const res = await this.fetcher.fetch(url, { robots: false, ...req, etag: v?.etag, lastModified: v?.lastModified });
       this.note(res.rate);
-      if (res.ok) return res;
+      if (res.ok) {
+        if (!res.notModified && !res.truncated && (res.etag || res.lastModified) && req.json === undefined) this.opts.validators?.set(url, { etag: res.etag, lastModified: res.lastModified });
+        return res;
+      }
       const limited = res.status === 429 || (res.status === 403 && this.remaining === 0);
       if (!limited) throw new Error(res.reason);
       const wait = waitFor(res.rate);
@@ -106,8 +116,10 @@ export class SourceHttp {
   /** The last Retry-After waited out, for tests and logs. */
   lastWait = 0;
 
+  /** The parsed answer; `{}` when the listing is unchanged since the last run (304): its items were seen then. */
   async json(url: string, req: FetchRequest = {}): Promise<unknown> {
     const res = await this.get(url, { ...req, accept: ['application/json'] });
+    if (res.notModified) return {};
     if (res.truncated) throw new Error('answer too large');
     try {
       return JSON.parse(res.text);

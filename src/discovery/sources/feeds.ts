@@ -16,6 +16,7 @@ export const feedsSource: DiscoverySource = {
     for (const feed of d.feeds) {
       try {
         const res = await http.get(feed, { accept: FEED_TYPES });
+        if (res.notModified) continue;
         for (const e of parseFeed(res.text, res.contentType).slice(0, d.perSource)) {
           if (!isHttp(e.link) || !e.title) continue;
           out.push({

@@ -14,6 +14,7 @@ export const pypiSource: DiscoverySource = {
   aiListing: false,
   async list({ discovery: d, research: r, http }) {
     const res = await http.get(`${r.pypiUrl}/rss/packages.xml`, { accept: FEED_TYPES });
+    if (res.notModified) return [];
     const out: DiscoveredItem[] = [];
     for (const e of parseFeed(res.text, res.contentType).slice(0, d.perSource)) {
       const name = e.title.replace(/\s+added to PyPI$/i, '').trim();
