@@ -7,6 +7,8 @@ import { enqueue } from '../src/jobs/queue.js';
 import { insertSubmission } from '../src/community/submissions.repo.js';
 import { approveSubmission } from '../src/community/submissions.service.js';
 import { recordStageRun } from '../src/jobs/stage-runs.repo.js';
+import { importTools, parseImport } from '../src/catalog/import.js';
+import { CRITIC_IDS, toolDoc } from './helpers/fixtures.js';
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 
@@ -61,6 +63,18 @@ for (const { dialect, skip } of DIALECTS) {
       const st = await verdictProcess(['status'], env());
       assert.match(st.stdout, /Tokens today: 110 of 100 \(LLM_DAILY_TOKEN_BUDGET\), SPENT/);
       await s.store.db.deleteFrom('jobs').where('id', '=', job.id).execute();
+    });
+
+    test('the daily review takes tools whose facts were checked first', async () => {
+      const { toolsWithoutReviews } = await import('../src/catalog/tools.repo.js');
+      await importTools(s.store.db, parseImport({ tools: [toolDoc('older-unreviewed'), toolDoc('newer-unreviewed')] }, { threshold: 60, critics: CRITIC_IDS }));
+      const unreviewed = await toolsWithoutReviews(s.store.db);
+      assert.ok(unreviewed.length >= 2, 'the demo catalog has unreviewed tools to order');
+      const last = unreviewed.at(-1)!;
+      await s.store.db.updateTable('tools').set({ researchedAt: new Date().toISOString() }).where('id', '=', last.id).execute();
+      assert.equal((await toolsWithoutReviews(s.store.db, 1, { researchedFirst: true }))[0]!.id, last.id);
+      assert.equal((await toolsWithoutReviews(s.store.db, 1))[0]!.id, unreviewed[0]!.id, 'without the option, oldest first as before');
+      await s.store.db.updateTable('tools').set({ researchedAt: null }).where('id', '=', last.id).execute();
     });
 
     test("an automatically approved discovery is listed with its reason on the tool page's provenance line", async () => {

@@ -43,14 +43,14 @@ export function registerSubmissions(program: Command, ctx: () => CliContext) {
 
   cmd
     .command('approve')
-    .description('Approve a pending submission: add the tool and queue its panel review')
+    .description('Approve a pending submission: add the tool and queue its research, then its panel review')
     .argument('<id>', 'submission id (see `verdict submissions list`)')
     .action(async (raw: string) => {
       const c = ctx();
       const { db } = await c.store();
       const r = await approveSubmission(db, parseId(raw));
       c.out({ submission: r.submission, tool: { id: r.toolId, slug: r.slug }, job: { id: r.jobId } }, () =>
-        `Approved #${r.submission.id}: ${r.submission.name} is listed at /tools/${r.slug}; panel review queued (job ${r.jobId})`,
+        `Approved #${r.submission.id}: ${r.submission.name} is listed at /tools/${r.slug}; research queued (job ${r.jobId}), then its panel review`,
       );
     });
 

@@ -193,7 +193,7 @@ function adminPage(site: Site, c: Context, pending: SubmissionRow[], decided: Su
       </form>
       {m && (
         <p class="notice" role="status">
-          Submission #{m[2]} {m[1]}.{m[1] === 'approved' ? ' The tool is listed and its panel review is queued.' : ''}
+          Submission #{m[2]} {m[1]}.{m[1] === 'approved' ? ' The tool is listed; its research is queued, then its panel review.' : ''}
         </p>
       )}
       {rm && (
