@@ -24,7 +24,7 @@ export function registerStatus(program: Command, ctx: () => CliContext) {
         ]);
         const b = s.tokens;
         return [
-          table(['stage', 'last run (UTC)', 'in → out', 'fails 24h', 'queue', 'next run'], rows, 100, 16),
+          table(['stage', 'last run (UTC)', 'in → out', 'fails 24h', 'queue', 'next run'], rows, 126, 16),
           '',
           `Candidates waiting: ${s.candidates.discovery} discovered, ${s.candidates.reader} from readers${s.candidates.oldestAgeS !== null ? ` (oldest ${ageText(s.candidates.oldestAgeS)})` : ''}`,
           `Tokens today: ${fmtInt(b.spent)}${b.budget !== undefined ? ` of ${fmtInt(b.budget)} (LLM_DAILY_TOKEN_BUDGET)${b.exhausted ? ', SPENT: LLM calls wait for tomorrow' : ''}` : ' (no daily budget)'}`,

@@ -55,7 +55,8 @@ export async function loadStatus(db: DbOrTx, config: Config, now = new Date()): 
     const at = j.type === 'digest.send' ? nextDigest(now) : j.runAt;
     if (!next.has(stage) || at < next.get(stage)!) next.set(stage, at);
   }
-  const list = [...STAGES, ...config.discovery.sources.map((id) => ({ stage: `discovery:${id}`, label: `· ${SOURCES[id].label}` }))];
+  // Each discovery source under Discovery, then the later stages.
+  const list = [STAGES[0]!, ...config.discovery.sources.map((id) => ({ stage: `discovery:${id}`, label: `· ${SOURCES[id].label}` })), ...STAGES.slice(1)];
   const stages: StageStatus[] = [];
   for (const s of list) {
     const runs: StageRunRow[] = await latestStageRuns(db, s.stage, 3);
