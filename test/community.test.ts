@@ -432,13 +432,13 @@ for (const { dialect, skip } of DIALECTS) {
         assert.equal((await refusal({ ...fields('Beacon Again'), url: fields('Beacon Notes').url })).status, 409);
       });
 
-      test('approving queues one panel.review job for the new tool', async () => {
+      test('approving queues one research job for the new tool, which queues its first panel review (research before review)', async () => {
         const id = await submit('Compass');
         const approved = (await (await approve(id)).json()) as { tool: { id: number }; job: { id: number } };
         const job = await s.store.db.selectFrom('jobs').selectAll().where('id', '=', approved.job.id).executeTakeFirstOrThrow();
-        assert.equal(job.type, 'panel.review');
-        assert.deepEqual(JSON.parse(job.payload), { toolId: approved.tool.id });
-        assert.equal(job.idempotencyKey, `panel.review:tool:${approved.tool.id}:${id}`);
+        assert.equal(job.type, 'research.tool');
+        assert.deepEqual(JSON.parse(job.payload), { toolId: approved.tool.id, review: true });
+        assert.equal(job.idempotencyKey, `research.tool:${approved.tool.id}:${id}`);
       });
 
       test('approving a submission twice is refused with 409', async () => {

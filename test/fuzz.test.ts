@@ -185,6 +185,7 @@ const PAGE_ROUTES: Route[] = [
   { method: 'POST', path: '/admin/reports/:id/:decision', params: { id: ['1', '2'], decision: ['accept', 'reject'] }, fields: ['what_changed', 'why', 'tool_data', 'reason'] },
   { method: 'GET', path: '/feeds' },
   { method: 'GET', path: '/sitemaps/pages.xml' },
+  { method: 'GET', path: '/admin/status.json' },
   { method: 'GET', path: '/sitemaps/:file', params: { file: ['tools-1.xml', 'tools-2147483647.xml'] } },
   { method: 'GET', path: COMBOBOX_NAV.path },
   { method: 'GET', path: TOOL_SEARCH.path },

@@ -11,6 +11,8 @@ import { registerReports } from './reports.cli.js';
 import { registerJobs } from './jobs.cli.js';
 import { registerEval } from './eval.cli.js';
 import { registerResearch } from './research.cli.js';
+import { registerDiscover } from './discover.cli.js';
+import { registerStatus } from './status.cli.js';
 
 /**
  * Runs the `verdict` command. Exit status: 0 success, 1 failure, 2 bad usage.
@@ -42,6 +44,8 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
   registerJobs(program, ctx);
   registerEval(program, ctx);
   registerResearch(program, ctx);
+  registerDiscover(program, ctx);
+  registerStatus(program, ctx);
   const dbCommand = program.command('db').description('Database maintenance');
   dbCommand
     .command('migrate')

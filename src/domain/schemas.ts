@@ -20,7 +20,8 @@ export const emailSchema = z
   .max(254, 'That email address is too long.')
   .pipe(z.email({ error: 'Enter a valid email address, like name@example.com.' }));
 
-export const PRICING_MODELS = ['free', 'freemium', 'paid', 'open-source'] as const;
+/** `unknown`: nobody checked (a discovered tool whose pages name no price); never a guess. */
+export const PRICING_MODELS = ['free', 'freemium', 'paid', 'open-source', 'unknown'] as const;
 export const pricingModelSchema = z.enum(PRICING_MODELS);
 
 /**

@@ -20,6 +20,8 @@ import type { ReportWithTool } from '../../community/corrections.repo.js';
 import { createMailer, type Mailer } from '../../mail/mailer.js';
 import { AdminReports } from '../components/admin-reports.js';
 import { urls, withQuery } from '../../urls.js';
+import { ageText, loadStatus, type Status } from '../../status/status.service.js';
+import { foundByText, parseFoundBy } from '../../discovery/found-by.js';
 
 /** The operator's /admin page and JSON: approve or reject submitted tools (ADMIN_TOKEN; off when unset). */
 export function adminApp(site: Site): Hono<AppEnv> {
@@ -71,8 +73,13 @@ export function adminApp(site: Site): Hono<AppEnv> {
   app.get('/admin', async (c) => {
     const how = await adminAuth(c);
     if (!how) return c.html(adminLoginPage(site, c), 401, { 'cache-control': 'no-store' });
-    const [pending, recent, reports] = await Promise.all([listSubmissions(db, { status: 'pending' }), listSubmissions(db, { limit: 30 }), listReports(db, { status: 'pending' })]);
-    return c.html(adminPage(site, c, pending, recent.filter((s) => s.status !== 'pending'), c.req.query('done'), reports), 200, { 'cache-control': 'no-store' });
+    const [pending, recent, reports, status] = await Promise.all([
+      listSubmissions(db, { status: 'pending' }),
+      listSubmissions(db, { limit: 30 }),
+      listReports(db, { status: 'pending' }),
+      loadStatus(db, site.config),
+    ]);
+    return c.html(adminPage(site, c, pending, recent.filter((s) => s.status !== 'pending'), c.req.query('done'), reports, status), 200, { 'cache-control': 'no-store' });
   });
   app.post('/admin/login', verifyCsrf, async (c) => {
     const token = site.config.adminToken;
@@ -117,6 +124,11 @@ export function adminApp(site: Site): Hono<AppEnv> {
     if (wantsJson(c)) return c.json({ ok: true, submission: adminSubmission(s) });
     return c.redirect(withQuery(urls.admin, { done: `rejected-${id}` }), 303);
   });
+  // The same figures as `verdict status --json`.
+  app.get('/admin/status.json', async (c) => {
+    if (!(await adminAuth(c))) throw new AppError('unauthorized', 'Send Authorization: Bearer ADMIN_TOKEN.', 401);
+    return c.json(await loadStatus(db, site.config), 200, { 'cache-control': 'no-store' });
+  });
   app.get('/admin/reports.json', async (c) => {
     if (!(await adminAuth(c))) throw new AppError('unauthorized', 'Send Authorization: Bearer ADMIN_TOKEN.', 401);
     const status = c.req.query('status');
@@ -155,6 +167,9 @@ const adminSubmission = (s: SubmissionRow) => ({
   toolId: s.toolId,
   createdAt: s.createdAt,
   decidedAt: s.decidedAt,
+  origin: s.origin,
+  foundBy: parseFoundBy(s.foundBy),
+  autoReason: s.autoReason,
 });
 
 
@@ -181,7 +196,7 @@ function adminLoginPage(site: Site, c: Context, message?: string): string {
   );
 }
 
-function adminPage(site: Site, c: Context, pending: SubmissionRow[], decided: SubmissionRow[], done?: string, reports: ReportWithTool[] = []): string {
+function adminPage(site: Site, c: Context, pending: SubmissionRow[], decided: SubmissionRow[], done?: string, reports: ReportWithTool[] = [], status?: Status): string {
   const m = done?.match(/^(approved|rejected)-(\d+)$/);
   const rm = done?.match(/^report-(accepted|rejected)-(\d+)$/);
   return renderPage(
@@ -197,7 +212,7 @@ function adminPage(site: Site, c: Context, pending: SubmissionRow[], decided: Su
       </form>
       {m && (
         <p class="notice" role="status">
-          Submission #{m[2]} {m[1]}.{m[1] === 'approved' ? ' The tool is listed and its panel review is queued.' : ''}
+          Submission #{m[2]} {m[1]}.{m[1] === 'approved' ? ' The tool is listed; its research is queued, then its panel review.' : ''}
         </p>
       )}
       {rm && (
@@ -205,6 +220,7 @@ function adminPage(site: Site, c: Context, pending: SubmissionRow[], decided: Su
           Report #{rm[2]} {rm[1]}.{rm[1] === 'accepted' ? ' The correction is on the tool page.' : ''}
         </p>
       )}
+      {status && <AutopilotPanel status={status} />}
       <AdminReports c={c} pending={reports} />
       <h2>Waiting for review ({pending.length})</h2>
       {pending.length === 0 ? (
@@ -233,6 +249,8 @@ function adminPage(site: Site, c: Context, pending: SubmissionRow[], decided: Su
                     <a class="small" href={s.url} rel="noopener nofollow ugc">
                       {s.url}
                     </a>
+                    <br />
+                    <span class="small muted">{s.origin === 'discovery' ? `Found by ${foundByText(parseFoundBy(s.foundBy))}` : 'Submitted by a reader'}</span>
                   </th>
                   <td>
                     {s.category}
@@ -292,5 +310,53 @@ function adminPage(site: Site, c: Context, pending: SubmissionRow[], decided: Su
         </ul>
       )}
     </section>,
+  );
+}
+
+/** The operator's view of the daily loop, the same figures as `verdict status`; a stage failing its last three runs is red. */
+function AutopilotPanel({ status }: { status: Status }) {
+  const when = (iso: string | null | undefined) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+  const b = status.tokens;
+  return (
+    <section aria-labelledby="autopilot-title">
+      <h2 id="autopilot-title">Autopilot</h2>
+      {status.warnings.map((w) => (
+        <p class="notice notice-error" role="alert">
+          {w}
+        </p>
+      ))}
+      <div class="table-scroll">
+        <table class="status-table">
+          <thead>
+            <tr>
+              <th scope="col">Stage</th>
+              <th scope="col">Last run (UTC)</th>
+              <th scope="col">In → out</th>
+              <th scope="col">Failures, 24 h</th>
+              <th scope="col">Queue</th>
+              <th scope="col">Next run (UTC)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {status.stages.map((st) => (
+              <tr class={st.warning ? 'stage-warning' : undefined}>
+                <th scope="row">{st.label}</th>
+                <td>{st.lastRun ? `${when(st.lastRun.at)} ${st.lastRun.ok ? 'ok' : 'failed'}` : 'never'}</td>
+                <td>{st.lastRun ? `${st.lastRun.itemsIn} → ${st.lastRun.itemsOut}` : '—'}</td>
+                <td>{st.failures24h}</td>
+                <td>{st.queue.jobs ? `${st.queue.jobs}, oldest ${ageText(st.queue.oldestAgeS)}` : '0'}</td>
+                <td>{when(st.nextRun)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p class="small">
+        Candidates waiting: {status.candidates.discovery} discovered, {status.candidates.reader} from readers
+        {status.candidates.oldestAgeS !== null ? ` (oldest ${ageText(status.candidates.oldestAgeS)})` : ''}. Tokens today: {b.spent.toLocaleString('en-US')}
+        {b.budget !== undefined ? ` of ${b.budget.toLocaleString('en-US')} (LLM_DAILY_TOKEN_BUDGET)${b.exhausted ? ': spent, LLM calls wait for tomorrow' : ''}` : ' (no daily budget)'}. Worker
+        heartbeat: {status.worker.heartbeat ? when(status.worker.heartbeat) : 'not reported'}.
+      </p>
+    </section>
   );
 }

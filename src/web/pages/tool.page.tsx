@@ -23,6 +23,8 @@ import { absolute, urls } from '../../urls.js';
 import { bestForOf, votesOf } from '../../catalog/tool.js';
 import { toolEvidence, type ToolEvidence } from '../../research/evidence.service.js';
 import { Citations, Sources } from '../components/evidence.js';
+import { listingOf } from '../../discovery/candidates.repo.js';
+import { foundByText, parseFoundBy } from '../../discovery/found-by.js';
 
 const NEIGHBOURS = 6;
 const ALTERNATIVES = 4;
@@ -41,12 +43,13 @@ export function registerToolPages(app: App, site: Site): void {
     // Its vote counts are the only per-tool figures here: a vote on it drops this page, a vote elsewhere does not.
     showsTools(c, [tool.id]);
     // Independent reads run together (on PostgreSQL each is a round trip).
-    const [[item], history, sameCategory, corrections, sameJob] = await Promise.all([
+    const [[item], history, sameCategory, corrections, sameJob, listing] = await Promise.all([
       withPanels(db, [tool]),
       reviewHistory(db, tool.id),
       listTools(db, { categorySlug: tool.categorySlug, limit: NEIGHBOURS + 1 }),
       correctionsOfTool(db, tool.id),
       alternativesTo(db, tool, ALTERNATIVES),
+      listingOf(db, tool.id),
     ]);
     const [neighbours, alternatives, evidence] = await Promise.all([
       withPanels(db, sameCategory.filter((t) => t.id !== tool.id).slice(0, NEIGHBOURS)),
@@ -64,7 +67,7 @@ export function registerToolPages(app: App, site: Site): void {
       renderPage(
         site,
         { title: excerpt(`${tool.name}: ${tool.tagline}`, 70), description, path: urls.tool(tool.slug), ogImage: urls.toolImage(tool.slug) },
-        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} alternatives={alternatives} corrections={corrections} evidence={evidence} />,
+        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} alternatives={alternatives} corrections={corrections} evidence={evidence} listing={listing} />,
       ),
     );
   });
@@ -109,9 +112,11 @@ interface ToolPageProps {
   alternatives: ToolWithPanel[];
   corrections: CorrectionRow[];
   evidence: ToolEvidence;
+  /** How the tool came to be listed, when it came through the moderation queue. */
+  listing?: Listing;
 }
 
-function ToolPage({ site, item, community, history, neighbours, alternatives, corrections, evidence }: ToolPageProps) {
+function ToolPage({ site, item, community, history, neighbours, alternatives, corrections, evidence, listing }: ToolPageProps) {
   const { tool, summary } = item;
   const tags = parseTags(tool.tags);
   const order = criticOrder(site.critics);
@@ -248,6 +253,7 @@ function ToolPage({ site, item, community, history, neighbours, alternatives, co
           </section>
 
           <Sources toolName={tool.name} evidence={evidence} />
+          {listing && <ListingLine listing={listing} />}
 
           <ReviewHistory site={site} current={reviews} history={history} corrections={corrections} reasons={evidence.reasons} />
         </div>
@@ -480,4 +486,18 @@ function hostOf(url: string): string {
   } catch {
     return '';
   }
+}
+
+type Listing = NonNullable<Awaited<ReturnType<typeof listingOf>>>;
+
+/** Provenance of the listing itself: who proposed the tool and who (or which rule) let it in. */
+function ListingLine({ listing }: { listing: Listing }) {
+  const found = parseFoundBy(listing.foundBy);
+  return (
+    <p class="small muted listing-provenance">
+      {listing.origin === 'discovery' ? `Found by ${foundByText(found) || 'discovery'}` : 'Submitted by a reader'} on{' '}
+      <time datetime={listing.createdAt}>{formatDate(listing.createdAt)}</time>;{' '}
+      {listing.autoReason ? `approved automatically (DISCOVERY_AUTO_APPROVE): ${listing.autoReason}.` : 'approved by a moderator.'}
+    </p>
+  );
 }
