@@ -226,7 +226,7 @@ function adminPage(site: Site, c: Context, pending: SubmissionRow[], decided: Su
       {pending.length === 0 ? (
         <p class="muted">Nothing waiting.</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex={0} role="region" aria-label="Submissions waiting for review">
           <table>
             <thead>
               <tr>
@@ -325,7 +325,8 @@ function AutopilotPanel({ status }: { status: Status }) {
           {w}
         </p>
       ))}
-      <div class="table-scroll">
+      {/* Focusable, so a keyboard can scroll it on a phone (axe: scrollable-region-focusable). */}
+      <div class="table-scroll" tabindex={0} role="region" aria-label="Autopilot stages">
         <table class="status-table">
           <thead>
             <tr>
