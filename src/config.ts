@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import proxyAddr from 'proxy-addr';
 import { AppError } from './errors.js';
+import { DEFAULT_SHIP_THRESHOLD } from './domain/schemas.js';
 
 const optionalString = z
   .string()
@@ -17,7 +18,7 @@ const envSchema = z.object({
   LLM_API_KEY: optionalString,
   LLM_MODEL: optionalString,
   ANTHROPIC_API_KEY: optionalString,
-  SHIP_THRESHOLD: z.coerce.number().int().min(1).max(100).default(60),
+  SHIP_THRESHOLD: z.coerce.number().int().min(1).max(100).default(DEFAULT_SHIP_THRESHOLD),
   LLM_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { quote } from '../domain/text.js';
 import type { Db, DbOrTx } from '../db/db.js';
-import { executeTx, nowIso } from '../db/db.js';
+import { executeTx, isUniqueViolation, nowIso } from '../db/db.js';
 import type { SubmissionRow } from '../db/types.js';
 import { AppError, notFound } from '../errors.js';
 import { pricingModelSchema, pricingSchema, slugSchema, toolFieldsSchema } from '../domain/schemas.js';
@@ -89,7 +89,6 @@ async function checkDuplicates(db: Db, slug: string, urlKey: string): Promise<vo
   if (pending.length > 0) throw duplicate(`${pending[0]!.name} has already been submitted and is waiting for review.`);
 }
 
-const isUniqueViolation = (err: unknown) => /unique|duplicate key/i.test(String((err as Error)?.message ?? ''));
 
 /** Stores a submission as pending. 409 when the tool is already listed or already waiting. */
 export async function submitTool(db: Db, input: SubmissionInput, submitterId: string | null): Promise<SubmissionRow> {

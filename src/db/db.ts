@@ -53,6 +53,12 @@ export function asBusyError(err: unknown): DatabaseBusyError | undefined {
   return code.startsWith('SQLITE_BUSY') || code === '40001' || code === '40P01' || code === '55P03' ? new DatabaseBusyError() : undefined;
 }
 
+/** A unique constraint refused the write, told by the driver's error code (SQLite's or PostgreSQL's 23505), never by message text. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 export interface StoreOptions {
   migrate?: boolean;
   /**

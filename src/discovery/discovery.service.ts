@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { Config, DiscoverySourceId } from '../config.js';
-import { executeTx, type Db } from '../db/db.js';
+import { executeTx, isUniqueViolation, type Db } from '../db/db.js';
 import { AppError } from '../errors.js';
 import { createFetcher, gather, type Snapshot } from '../research/research.service.js';
 import type { Fetcher } from '../research/fetcher.js';
@@ -270,7 +270,7 @@ export async function runDiscovery(deps: DiscoveryDeps): Promise<DiscoveryReport
       });
     } catch (err) {
       // A pending submission with the same slug or URL arrived meanwhile (a reader, another worker).
-      if (/unique|duplicate key/i.test(String((err as Error).message))) return all('waiting', 'a pending submission has the same URL or name');
+      if (isUniqueViolation(err)) return all('waiting', 'a pending submission has the same URL or name');
       throw err;
     }
     const auto = await maybeAutoApprove(id, items, foundBy);

@@ -24,7 +24,7 @@ test('ship iff score >= threshold: the review schema accepts exactly the verdict
 const CRITICS = ['builder', 'skeptic', 'founder', 'guardian', 'creator'];
 const review = (critic: string): fc.Arbitrary<PanelReview> =>
   fc.oneof(
-    fc.integer({ min: 0, max: 100 }).map((score) => ({ critic, kind: 'take' as const, score, verdict: verdictFor(score), take: 't' })),
+    fc.integer({ min: 0, max: 100 }).map((score) => ({ critic, kind: 'take' as const, score, verdict: verdictFor(score, 60), take: 't' })),
     fc.constant({ critic, kind: 'abstain' as const, reason: 'out of my field' }),
   );
 /** A panel: each critic at most once, as the latest revisions are. */
