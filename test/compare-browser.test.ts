@@ -64,7 +64,7 @@ describe('reader experience (issue 12, points 2-5)', { skip: BROWSER_SKIP }, () 
       try {
         assert.equal((await page.goto(site.url + THREE))!.status(), 200);
         // The pick is said once, the rule folded under it.
-        assert.equal(await page.locator('.compare-lead').innerText(), 'Pick: Cursor — 3 of 7 critics, avg 68 vs v0 62, bolt.new 54');
+        assert.equal(await page.locator('.compare-lead').innerText(), 'Pick: Cursor — 3 of 7 critics, avg 68 vs v0 62.3, bolt.new 54');
         assert.equal(await page.locator('details.decision-rule').getAttribute('open'), null);
         await page.locator('details.decision-rule summary').click();
         await assert.doesNotReject(page.getByText('The tool with the most critic picks is the panel\'s pick').waitFor());

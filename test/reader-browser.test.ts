@@ -156,7 +156,7 @@ describe('a first-time reader in a browser (sqlite)', { skip: BROWSER_SKIP }, ()
 
       await page.goto(url('/compare/karpathy-coding-skills-vs-smolvlm2'));
       const lead = page.locator('.compare-lead');
-      assert.equal((await lead.innerText()).trim(), 'Pick: SmolVLM2 — 4 of 5 critics, avg 83 vs 71');
+      assert.equal((await lead.innerText()).trim(), 'Pick: SmolVLM2 — 4 of 5 critics, avg 83.3 vs 71.3');
       const box = (await lead.boundingBox())!;
       assert.ok(box.y + box.height <= 844, `lead line ends at ${box.y + box.height}px`);
       // The contender card no longer says "The panel's pick" a second time (its border marks it).
@@ -164,7 +164,7 @@ describe('a first-time reader in a browser (sqlite)', { skip: BROWSER_SKIP }, ()
       await shot(page, 'compare-390');
 
       await page.goto(url(COMPARES.four!));
-      assert.match((await page.locator('.compare-lead').innerText()).trim(), /^Pick: \S+ — \d of \d+ critics, avg \d+ vs (\S+ \d+, ){2}\S+ \d+$/);
+      assert.match((await page.locator('.compare-lead').innerText()).trim(), /^Pick: \S+ — \d of \d+ critics, avg [\d.]+ vs (\S+ [\d.]+, ){2}\S+ [\d.]+$/);
     });
   });
 

@@ -126,7 +126,7 @@ for (const { dialect, skip } of DIALECTS) {
         const critic = (name: string) => page.locator('.critic-table tbody tr').filter({ has: page.locator('th[scope="row"] a', { hasText: name }) });
         assert.deepEqual(await critic('Founder').locator('td').first().locator('.pill').allInnerTexts(), ['No panel take']);
         assert.deepEqual(await critic('Creator').locator('td').nth(1).locator('.pill').allInnerTexts(), ['No panel take']);
-        assert.equal((await page.locator('.compare-lead').innerText()).trim(), 'Pick: SmolVLM2 — 4 of 5 critics, avg 83 vs 71');
+        assert.equal((await page.locator('.compare-lead').innerText()).trim(), 'Pick: SmolVLM2 — 4 of 5 critics, avg 83.3 vs 71.3');
         assert.deepEqual(errors, []);
       });
     });

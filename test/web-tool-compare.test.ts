@@ -299,7 +299,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(cells('creator')[2]!.text.includes('Creator picks </span>Karpathy Coding Skills'));
       assert.ok(!critics.includes('/critics/guardian') && !critics.includes('/critics/researcher'), 'critics who reviewed neither are not listed');
       // The pick is said once, and the rule is folded under it.
-      assert.ok(html.includes('<p class="compare-lead"><span class="compare-lead-pick">Pick: <strong>SmolVLM2</strong></span> — 4 of 5 critics, avg 83 vs 71</p>'));
+      assert.ok(html.includes('<p class="compare-lead"><span class="compare-lead-pick">Pick: <strong>SmolVLM2</strong></span> — 4 of 5 critics, avg 83.3 vs 71.3</p>'));
       assert.ok(html.includes('<details class="decision-rule small"><summary>How the pick is made</summary><p>Each critic picks the tool they scored highest, if they would ship it'));
       assert.equal(html.split('SmolVLM2: picked by').length - 1, 3, 'only in the three meta descriptions');
       // A coding-rules file and a vision model: the page says they do different jobs.
@@ -316,7 +316,7 @@ for (const { dialect, skip } of DIALECTS) {
       // Only the pick's deciding figure is coloured; the ship % row no longer points at v0.
       assert.deepEqual(row('Critic picks').map((c) => c.lead), [false, true, false]);
       assert.ok(!row('Panel ship %').some((c) => c.lead));
-      assert.ok(html.includes('Pick: <strong>Cursor</strong></span> — 3 of 7 critics, avg 69 vs bolt.new 54, v0 62</p>'));
+      assert.ok(html.includes('Pick: <strong>Cursor</strong></span> — 3 of 7 critics, avg 69 vs bolt.new 54, v0 62.3</p>'));
       const critics = html.slice(html.indexOf('<table class="critic-table'), html.indexOf('</table>', html.indexOf('<table class="critic-table')));
       const skeptic = critics.slice(critics.indexOf('/critics/skeptic'), critics.indexOf('</tr>', critics.indexOf('/critics/skeptic')));
       assert.ok(!skeptic.includes('pick-badge'), 'no Pick badge on a Skip');
@@ -332,7 +332,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(html.includes('Cursor does a different job from the others'));
       // A fourth tool with even picks: the deciding mean score is in the table and in the text.
       const four = await page('/compare?tools=bolt-new,claude-code,cursor,v0');
-      assert.ok(four.html.includes('Pick: <strong>Cursor</strong></span> — 2 of 7 critics each, so the higher mean score decides: avg 69 vs bolt.new 54, Claude Code 68, v0 62'), 'four-tool text');
+      assert.ok(four.html.includes('Pick: <strong>Cursor</strong></span> — 2 of 7 critics each, so the higher mean score decides: avg 69 vs bolt.new 54, Claude Code 68.3, v0 62.3'), 'four-tool text');
       assert.match(four.html, /<th scope="row">Mean score<\/th><td data-label="bolt.new"><span class="big-num">54<\/span><\/td><td data-label="Claude Code"><span class="big-num">68\.3<\/span><\/td><td data-label="Cursor" class="lead-cell"><span class="big-num">69<\/span>/);
     });
 

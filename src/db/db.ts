@@ -97,7 +97,13 @@ export async function openStore(database: Database, opts: StoreOptions = {}): Pr
   const store: Store = { db, dialect: database.kind, close: () => db.destroy() };
   if (opts.migrate !== false) {
     try {
-      await migrateToLatest(db);
+      const r = await migrateToLatest(db);
+      // The stored figures' columns just arrived (an upgrade from before 20261130_001): fill them from the one
+      // place their maths lives, instead of a copy of it in the migration (docs/decisions/011).
+      if (r.results?.some((m) => m.migrationName === '20261130_001_figures' && m.status === 'Success')) {
+        const { rebuildFigures } = await import('../catalog/figures.repo.js');
+        await rebuildFigures(db);
+      }
     } catch (err) {
       await db.destroy();
       throw err;

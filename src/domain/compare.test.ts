@@ -2,13 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { compareTools, criticPick, DECISION_RULE, decisionRows, differentJobs, differentJobsText, overallPick, overallText, type CompareInput } from './compare.js';
-import type { PanelReview } from './summary.js';
+import { summarize, type PanelReview } from './summary.js';
 
 const take = (critic: string, score: number): PanelReview => ({ critic, kind: 'take', score, verdict: score >= 60 ? 'ship' : 'skip', take: 't' });
 const abstain = (critic: string): PanelReview => ({ critic, kind: 'abstain', reason: 'not my lane' });
 const tool = (slug: string, reviews: PanelReview[], community?: { ships: number; skips: number }): CompareInput => ({
   tool: { slug, name: slug.toUpperCase(), tagline: `${slug} tagline`, category: 'Developer Tools', pricing: { model: 'free', entry: 'Free' } },
   reviews,
+  summary: summarize(reviews),
   community,
 });
 const ORDER = ['builder', 'skeptic', 'futurist', 'creator', 'founder', 'guardian', 'researcher'];

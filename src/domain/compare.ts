@@ -1,6 +1,6 @@
 import type { PricingModel } from './pricing.js';
 import { pricingText } from './pricing.js';
-import { avgText, chipText, summarize, summarizeVotes, type CommunitySummary, type PanelReview, type PanelSummary } from './summary.js';
+import { avgText, chipText, summarizeVotes, type CommunitySummary, type PanelReview, type PanelSummary, percentText } from './summary.js';
 
 export const MAX_COMPARE = 4;
 
@@ -18,6 +18,8 @@ export interface CompareInput {
     tags?: readonly string[];
   };
   reviews: readonly PanelReview[];
+  /** The tool's panel summary as stored (summaryOfFigures); equal to summarize(reviews), which a property test holds. */
+  summary: PanelSummary;
   community?: { ships: number; skips: number };
 }
 
@@ -108,7 +110,7 @@ export function compareTools(inputs: readonly CompareInput[], criticOrder: reado
     return { critic, cells, pick: criticPick(cells) };
   });
   const picks = inputs.map((_, i) => scorecard.filter((r) => r.pick.kind === 'tool' && r.pick.index === i).length);
-  const panels = inputs.map((i) => summarize(i.reviews));
+  const panels = inputs.map((i) => i.summary);
   return {
     tools: inputs.map((i) => i.tool),
     panels,
@@ -183,7 +185,7 @@ export function decisionRows(c: Comparison): { label: string; values: string[] }
     { label: 'Panel verdict', values: c.panels.map((p) => chipText(p)) },
     { label: 'Critic picks', values: c.picks.map((n) => `${n} of ${c.scorecard.length}`) },
     { label: 'Mean score', values: c.panels.map((p) => (p.meanScore == null ? '—' : String(p.meanScore))) },
-    { label: 'Panel ship %', values: c.panels.map((p) => (p.shipPct == null ? '—' : `${p.shipPct}%`)) },
+    { label: 'Panel ship %', values: c.panels.map((p) => (p.shipPct == null ? '—' : percentText(p.shipPct))) },
     { label: 'Community', values: c.communities.map((p) => p.text) },
     { label: 'Pricing', values: c.tools.map((t) => pricingText(t.pricing)) },
     { label: 'Best for', values: c.tools.map((t) => t.bestFor || t.panelBestFor || '—') },

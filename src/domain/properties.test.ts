@@ -66,7 +66,7 @@ const tool = (slug: string): CompareInput['tool'] => ({ slug, name: slug, taglin
 test('critic picks and the overall pick agree with a recomputation', () => {
   fc.assert(
     fc.property(fc.integer({ min: 2, max: 4 }).chain((n) => fc.tuple(...Array.from({ length: n }, () => panel))), (panels) => {
-      const inputs = panels.map((reviews, i) => ({ tool: tool(`t${i}`), reviews }));
+      const inputs = panels.map((reviews, i) => ({ tool: tool(`t${i}`), reviews, summary: summarize(reviews) }));
       const c = compareTools(inputs, CRITICS);
       const counted = panels.map(() => 0);
       for (const row of c.scorecard) {

@@ -135,8 +135,11 @@ export function chipParts(s: PanelSummary): string[] {
   return [s.label, `${s.ships} ship / ${s.skips} skip`, avgText(s.meanScore)];
 }
 
+/** A whole percent as shown everywhere: "40%". */
+export const percentText = (pct: number) => `${pct}%`;
+
 /** A ship share with its word, wherever a percentage is shown on its own: "40% ship". */
-export const shipShareText = (pct: number) => `${pct}% ship`;
+export const shipShareText = (pct: number) => `${percentText(pct)} ship`;
 
 /** "Skip · 2 ship / 3 skip · avg 57.2". */
 export const chipText = (s: PanelSummary) => chipParts(s).join(' · ');

@@ -4,7 +4,7 @@ import { withPanels } from '../catalog/catalog.service.js';
 import { toolsByLatestReview } from '../catalog/reviews.repo.js';
 import { listTools, toolPages, toolsFromId } from '../catalog/tools.repo.js';
 import { listCategories } from '../catalog/categories.repo.js';
-import { votesOf } from '../catalog/tool.js';
+import { communityCounts } from '../catalog/tool.js';
 import { shipShareText, summarizeVotes } from '../domain/summary.js';
 import type { App } from './app.js';
 import { cacheable, cacheableNoVotes } from './http.js';
@@ -35,7 +35,7 @@ export async function renderFeed(site: Site): Promise<string> {
   const panels = await withPanels(db, recent.map((r) => r.tool));
   const entries = recent.map(({ tool, reviewId, reviewedAt }, i) => {
     const panel = panels[i]!.summary;
-    const v = votesOf(tool);
+    const v = communityCounts(tool);
     const community = summarizeVotes(v.ships, v.skips);
     const pct = panel.shipPct == null ? '' : ` (${shipShareText(panel.shipPct)})`;
     const url = absolute(base, urls.tool(tool.slug));

@@ -3,11 +3,11 @@ import { createRequire } from 'node:module';
 import type { Context } from 'hono';
 import { compareBySlugs, getTool, unknownToolMessage } from '../catalog/catalog.service.js';
 import { findToolsBySlugs } from '../catalog/tools.repo.js';
-import { votesOf } from '../catalog/tool.js';
+import { communityCounts } from '../catalog/tool.js';
 import type { Comparison } from '../domain/compare.js';
 import { slugSchema } from '../domain/schemas.js';
 import { excerpt } from '../domain/text.js';
-import { summarizeVotes, type CommunitySummary, type PanelSummary } from '../domain/summary.js';
+import { summarizeVotes, type CommunitySummary, type PanelSummary, percentText } from '../domain/summary.js';
 import { notFound } from '../errors.js';
 import type { App } from './app.js';
 import { cacheable } from './http.js';
@@ -73,7 +73,7 @@ function verdictBlock(panel: PanelSummary, size: 'large' | 'medium'): El {
   return box(
     { alignItems: 'center', gap: 24 },
     pill(panel.label, t.fg, t.bg, size === 'large' ? 40 : 32),
-    box({ alignItems: 'baseline', gap: 10 }, box({ fontSize: big, fontWeight: 700, color: t.fg, lineHeight: 1 }, `${panel.shipPct}%`), box({ fontSize: 28, color: C.muted }, 'ship')),
+    box({ alignItems: 'baseline', gap: 10 }, box({ fontSize: big, fontWeight: 700, color: t.fg, lineHeight: 1 }, percentText(panel.shipPct!)), box({ fontSize: 28, color: C.muted }, 'ship')),
   );
 }
 
@@ -232,7 +232,7 @@ export function registerOg(app: App, site: Site): void {
     const key = `${c.req.path}@${site.version()}`;
     const body = await once(key, async () => {
       const item = await getTool(site.store.db, slug);
-      const v = votesOf(item.tool);
+      const v = communityCounts(item.tool);
       return renderPng(
         toolCard(site, {
           slug: item.tool.slug,

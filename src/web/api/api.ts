@@ -7,7 +7,7 @@ import { closeMatches, compareBySlugs, getTool, withPanels, type ToolWithPanel }
 import { countTools, listTools } from '../../catalog/tools.repo.js';
 import { reviewHistory } from '../../catalog/reviews.repo.js';
 import { boundedSearch, SEARCH_MAX_PAGES, SEARCH_PAGE_SIZE } from '../../catalog/search.service.js';
-import { bestForOf, toToolFields, votesOf } from '../../catalog/tool.js';
+import { bestForOf, toToolFields, communityCounts } from '../../catalog/tool.js';
 import { DECISION_RULE, decisionRows, overallText } from '../../domain/compare.js';
 import { disagree, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
 import { provenanceText } from '../../domain/provenance.js';
@@ -163,7 +163,7 @@ function toApiReview(r: ReviewRow): ApiReview {
 }
 
 const communityOf = (t: ToolRow): CommunitySummary => {
-  const v = votesOf(t);
+  const v = communityCounts(t);
   return summarizeVotes(v.ships, v.skips);
 };
 

@@ -1,4 +1,5 @@
 import type { Comparison } from '../../domain/compare.js';
+import { avgText } from '../../domain/summary.js';
 import { DECISION_RULE, differentJobsText, overallText } from '../../domain/compare.js';
 
 /**
@@ -47,7 +48,8 @@ function CompareLead({ comparison: c }: { comparison: Comparison }) {
     );
   }
   const name = c.tools[o.index]!.name;
-  const avg = (i: number) => (c.panels[i]!.meanScore == null ? null : Math.round(c.panels[i]!.meanScore!));
+  // One decimal, as avgText shows a mean everywhere: whole numbers could read "avg 83 vs 83" on a tie-break.
+  const avg = (i: number) => c.panels[i]!.meanScore;
   const mine = avg(o.index);
   const others = c.tools.flatMap((t, i) => (i === o.index || avg(i) == null ? [] : [c.tools.length > 2 ? `${t.name} ${avg(i)}` : String(avg(i))]));
   const critics = c.scorecard.length;
@@ -60,7 +62,7 @@ function CompareLead({ comparison: c }: { comparison: Comparison }) {
       </span>{' '}
       — {c.picks[o.index]} of {critics} {critics === 1 ? 'critic' : 'critics'}
       {even ? ' each, so the higher mean score decides' : ''}
-      {mine != null && others.length > 0 && `${even ? ':' : ','} avg ${mine} vs ${others.join(', ')}`}
+      {mine != null && others.length > 0 && `${even ? ':' : ','} ${avgText(mine)} vs ${others.join(', ')}`}
     </p>
   );
 }

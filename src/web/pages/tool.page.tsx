@@ -20,7 +20,7 @@ import { badgeFor, badgeWidth } from '../badge.js';
 import { excerpt } from '../../domain/text.js';
 import { PRICING_LABELS, pricingText } from '../../domain/pricing.js';
 import { absolute, urls } from '../../urls.js';
-import { bestForOf, votesOf } from '../../catalog/tool.js';
+import { bestForOf, communityCounts } from '../../catalog/tool.js';
 import { toolEvidence, type ToolEvidence } from '../../research/evidence.service.js';
 import { Citations, Sources } from '../components/evidence.js';
 import { listingOf } from '../../discovery/candidates.repo.js';
@@ -56,7 +56,7 @@ export function registerToolPages(app: App, site: Site): void {
       withPanels(db, sameJob),
       toolEvidence(db, tool.id, item!.reviews.map((r) => r.id), [...new Set(history.flatMap((r) => (r.runId ? [r.runId] : [])))]),
     ]);
-    const v = votesOf(tool);
+    const v = communityCounts(tool);
     const community = summarizeVotes(v.ships, v.skips);
     const s = item!.summary;
     const description = excerpt(
