@@ -9,12 +9,13 @@ import { clientAddress, communityState, ensureVisitor, getVisitor } from '../vis
 import { verifyCsrf } from '../csrf.js';
 import { AppError, notFound } from '../../errors.js';
 import { withPanels } from '../../catalog/catalog.service.js';
-import { findToolBySlug } from '../../catalog/tools.repo.js';
+import { findToolById, findToolBySlug } from '../../catalog/tools.repo.js';
+import { communityCounts } from '../../catalog/tool.js';
 import { MAX_COMPARE } from '../../domain/compare.js';
 import { numberWord } from '../../domain/text.js';
 import { summarizeVotes } from '../../domain/summary.js';
 import { limiterFor, type LimitName } from '../../community/rate-limit.js';
-import { castVote, removeVote, voteCounts } from '../../community/votes.repo.js';
+import { castVote, removeVote } from '../../community/votes.repo.js';
 import { addBookmark, bookmarkedTools, removeBookmark } from '../../community/bookmarks.repo.js';
 import { absolute, urls, withQuery } from '../../urls.js';
 
@@ -38,7 +39,8 @@ export function votesApp(site: Site): Hono<AppEnv> {
     if (vote === 'none') await removeVote(db, tool.id, visitor.ownerId);
     else await castVote(db, tool.id, visitor.ownerId, vote);
     await site.refreshVersion();
-    const counts = (await voteCounts(db, [tool.id])).get(tool.id)!;
+    // The counts the vote's transaction stored on the tool, as every page shows them: no recount of `votes`.
+    const counts = communityCounts((await findToolById(db, tool.id))!);
     if (wantsJson(c)) {
       return c.json({ ok: true, tool: tool.slug, vote: vote === 'none' ? null : vote, counts, community: summarizeVotes(counts.ships, counts.skips), csrf: communityState(c).csrf });
     }
