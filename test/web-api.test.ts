@@ -10,7 +10,8 @@ import { insertReview } from '../src/catalog/reviews.repo.js';
 import { castVote } from '../src/community/votes.repo.js';
 import { nowIso } from '../src/db/db.js';
 import { formatDate } from '../src/web/components/tool-helpers.js';
-import { API_PATHS, describeIssues } from '../src/web/api/api.js';
+import { describeIssues } from '../src/web/api/api.js';
+import { API_PATHS } from '../src/web/api/routes.js';
 import {
   comparisonSchema,
   criticListSchema,

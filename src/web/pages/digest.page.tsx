@@ -4,133 +4,25 @@ import type { App } from '../app.js';
 import type { Site } from '../site.js';
 import { cacheableNoVotes, readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
+import { DigestSubscription, IssueBody, Message, PREVIEW_VERDICTS } from '../components/digest-view.js';
+import { mailerFor } from '../mailer.js';
 import { SubscribeForm } from '../components/newsletter.js';
 import { AppError, notFound } from '../../errors.js';
 import { csrfField, verifyCsrf } from '../csrf.js';
 import { clientAddress, getVisitor } from '../visitor.js';
 import { RateLimiter } from '../../community/rate-limit.js';
-import { createMailer, type Mailer } from '../../mail/mailer.js';
 import { checkConfirm, checkUnsubscribe, confirm, SUBSCRIBE_MESSAGE, subscribe, unsubscribe } from '../../digest/subscribe.service.js';
 import { parseIssue, previewIssue } from '../../digest/digest.service.js';
 import { findSubscriberByEmail } from '../../digest/subscribers.repo.js';
 import { findIssue, listIssues } from '../../digest/issues.repo.js';
-import { DIGEST_NAME, verdictCount, type IssueContent } from '../../digest/issue.js';
-import { verdictText } from '../../digest/emails.js';
+import { DIGEST_NAME } from '../../digest/issue.js';
 import { isoWeek, weekLabel, weekSchema } from '../../digest/week.js';
 import { urls } from '../../urls.js';
-import { shipShareText } from '../../domain/summary.js';
 
 /**
  * The weekly digest on the site: the subscribe form (footer of every page, and /digest), double opt-in
  * confirmation, one-click unsubscribe (RFC 8058), and the archive of sent issues.
  */
-
-/** An issue's verdicts and comparisons; `limit` lists only the first few verdicts (the /digest preview). */
-function IssueBody({ content, limit, level = 2 }: { content: IssueContent; limit?: number; level?: 2 | 3 }) {
-  const shown = limit === undefined ? content.verdicts : content.verdicts.slice(0, limit);
-  const H = level === 2 ? 'h2' : 'h3';
-  const Item = level === 2 ? 'h3' : 'h4';
-  return (
-    <>
-      <section aria-labelledby={`verdicts-title-${content.week}`}>
-        <H id={`verdicts-title-${content.week}`}>New verdicts this week ({verdictCount(content)})</H>
-        {shown.length === 0 ? (
-          <p class="muted">No new verdicts this week{limit === undefined ? '' : ' so far'}.</p>
-        ) : (
-          <ul class="digest-verdicts">
-            {shown.map((t) => (
-              <li class="card">
-                <Item>
-                  <a href={urls.tool(t.slug)}>{t.name}</a>
-                  {t.firstPanel && <span class="muted small"> · new</span>}
-                </Item>
-                <p class="small muted">
-                  {t.tagline} · <a href={urls.category(t.categorySlug)}>{t.category}</a>
-                </p>
-                <span class={`pill pill-${t.label ? t.label.toLowerCase() : 'none'}`}>{verdictText(t)}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-        {verdictCount(content) > shown.length && (
-          <p class="muted">
-            And {verdictCount(content) - shown.length} more: <a href={urls.tools()}>all tools</a>
-          </p>
-        )}
-      </section>
-      {content.comparisons.length > 0 && (
-        <section aria-labelledby={`comparisons-title-${content.week}`}>
-          <H id={`comparisons-title-${content.week}`}>Notable comparisons</H>
-          <p class="muted">Same category, opposite verdicts from the panel.</p>
-          <ul class="digest-comparisons">
-            {content.comparisons.map((p) => (
-              <li>
-                <a href={p.path}>
-                  {p.ship.name} vs {p.skip.name}
-                </a>{' '}
-                <span class="muted small">({p.category})</span>
-                <br />
-                <span class="pill pill-ship">
-                  {p.ship.name}: Ship · {shipShareText(p.ship.shipPct!)}
-                </span>{' '}
-                <span class="pill pill-skip">
-                  {p.skip.name}: Skip · {shipShareText(p.skip.shipPct!)}
-                </span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-    </>
-  );
-}
-
-/** Verdicts the /digest preview lists before "and N more". */
-export const PREVIEW_VERDICTS = 12;
-
-/**
- * The subscribe box of /digest, shown once: a confirmed subscriber (signed in with that address) is told so instead
- * of being offered Subscribe again; a pending one is reminded to confirm.
- */
-function DigestSubscription({ status, email }: { status?: 'pending' | 'confirmed' | 'unsubscribed'; email?: string }) {
-  if (status === 'confirmed')
-    return (
-      <div class="card digest-subscribe">
-        <h2>You are subscribed</h2>
-        <p class="small">
-          {email} gets {DIGEST_NAME} once a week. Every issue has a one-click unsubscribe link.
-        </p>
-      </div>
-    );
-  return (
-    <div class="card digest-subscribe">
-      <h2>Subscribe</h2>
-      <p class="small muted">
-        {status === 'pending'
-          ? `We sent a confirmation link to ${email}: open it to start getting the digest, or ask for a new link here.`
-          : 'We email a link to confirm. Every issue has a one-click unsubscribe link.'}
-      </p>
-      <SubscribeForm email={status === 'pending' ? email : undefined} />
-    </div>
-  );
-}
-
-function Message({ title, children }: { title: string; children?: Child }) {
-  return (
-    <section class="digest-message">
-      <h1>{title}</h1>
-      {children}
-    </section>
-  );
-}
-
-const mailers = new WeakMap<Site, Mailer>();
-/** One mailer per site (an SMTP transport keeps its settings; tests start one site per SMTP server). */
-export const mailerFor = (site: Site): Mailer => {
-  let m = mailers.get(site);
-  if (!m) mailers.set(site, (m = createMailer(site.config)));
-  return m;
-};
 
 // Subscribing sends an email to the address typed in: limit it per client address and per email, like sign-in.
 // A limiter of our own, so digest sign-ups and sign-in links do not share one budget.

@@ -13,7 +13,7 @@ import { findToolBySlug } from '../../catalog/tools.repo.js';
 import { findReviewRef } from '../../catalog/reviews.repo.js';
 import { limiterFor, type LimitName } from '../../community/rate-limit.js';
 import { checkReportEmailToken, confirmReporterEmail, parseReport, reportError, ReportInvalid, REPORT_LABELS, sendReportEmailConfirmation } from '../../community/corrections.service.js';
-import { mailerFor } from './digest.page.js';
+import { mailerFor } from '../mailer.js';
 import type { ToolRow } from '../../db/types.js';
 
 /** The public path of a tool's "Report an error" form, optionally about one take. */
