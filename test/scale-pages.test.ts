@@ -15,7 +15,7 @@ import { buildIssueContent, issueSubject, MAX_COMPARISONS, MAX_VERDICTS, notable
 import { isoWeek } from '../src/digest/week.js';
 import { readDataVersion } from '../src/db/data-version.repo.js';
 import { toolsByLatestReview } from '../src/catalog/reviews.repo.js';
-import { renderSitemapIndex, renderToolsSitemap, renderPagesSitemap } from '../src/web/feeds.js';
+import { renderSitemapIndex, renderToolsSitemap, renderPagesSitemap } from '../src/web/sitemap.js';
 
 /** Big enough that a list of every tool is obvious (tens of KB of names), small enough to import in seconds. */
 const TOOLS = 2000;

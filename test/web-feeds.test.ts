@@ -5,7 +5,8 @@ import { DIALECTS } from './helpers/db.js';
 import { startTestSite, type TestSite } from './helpers/web.js';
 import { CRITIC_IDS, DEMO, toolDoc, words } from './helpers/fixtures.js';
 import { importTools, parseImport } from '../src/catalog/import.js';
-import { escapeXml, linkedComparePaths, COMPARE_NEIGHBOURS } from '../src/web/feeds.js';
+import { linkedComparePaths, COMPARE_NEIGHBOURS } from '../src/web/sitemap.js';
+import { escapeXml } from '../src/web/xml.js';
 
 const BASE = 'http://verdict.test';
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['entry', 'url', 'link'].includes(name) });

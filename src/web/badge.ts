@@ -3,7 +3,7 @@ import { findToolBySlug } from '../catalog/tools.repo.js';
 import { slugSchema } from '../domain/schemas.js';
 import { shipShareText, type PanelSummary } from '../domain/summary.js';
 import type { App } from './app.js';
-import { escapeXml } from './feeds.js';
+import { escapeXml } from './xml.js';
 import { cacheable } from './http.js';
 import { CORP_CROSS_ORIGIN } from './og.js';
 import type { Site } from './site.js';
