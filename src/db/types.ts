@@ -141,7 +141,8 @@ export interface CriticTalliesTable {
 export interface PanelFailuresTable {
   id: Generated<number>;
   runId: number;
-  critic: string;
+  /** The step that failed: a critic's id, or 'best-for' (the panel's "Best for" summary); migration 20261205_118. */
+  step: string;
   reason: string;
   attempts: number;
   createdAt: string;
@@ -151,7 +152,8 @@ export interface PanelFailuresTable {
 export interface PanelRetriesTable {
   id: Generated<number>;
   runId: number;
-  critic: string;
+  /** The step retried: a critic's id, or 'best-for'. */
+  step: string;
   attempt: number;
   reason: string;
   createdAt: string;
