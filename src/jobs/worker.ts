@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { terminalSafe } from '../domain/text.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import type { JobRow } from '../db/types.js';
@@ -9,6 +10,18 @@ import { defaultHandlers, JobDeferred, type JobContext, type JobHandlers } from 
 import { claimJob, completeJob, extendLease, failExhaustedLeases, failJob } from './jobs.repo.js';
 import { backoffMs, newWorkerId } from './queue.js';
 import { runSchedule } from './scheduler.js';
+import { recordStageRun } from './stage-runs.repo.js';
+
+/** The stage of the daily loop a job type belongs to (`verdict status`). */
+export const STAGE_OF: Record<string, string> = {
+  'discovery.run': 'discovery',
+  'research.tool': 'research',
+  'research.recheck': 'research',
+  'schedule.daily-review': 'review',
+  'panel.review': 'review',
+  'digest.send': 'digest',
+};
+export const stageOf = (type: string) => STAGE_OF[type] ?? type;
 
 export interface WorkerDeps {
   db: Db;
@@ -51,7 +64,7 @@ export const JOB_DEFAULTS = { pollMs: 1000, leaseMs: 5 * 60_000, concurrency: 1,
 
 export type JobOutcome = 'done' | 'retry' | 'failed' | 'lost';
 
-const defaultLog = (line: string) => console.log(`worker: ${line}`);
+const defaultLog = (line: string) => console.log(`worker: ${terminalSafe(line)}`);
 
 /** Runs one claimed job: renews its lease while it runs, then records done, a retry with backoff, or failure. */
 export async function runJob(deps: WorkerDeps, job: JobRow, opts: WorkerOptions & { signal?: AbortSignal } = {}): Promise<JobOutcome> {
@@ -63,7 +76,15 @@ export async function runJob(deps: WorkerDeps, job: JobRow, opts: WorkerOptions 
   const handler = handlers[job.type];
   const tag = `job ${job.id} ${job.type}${job.idempotencyKey ? ` [${job.idempotencyKey}]` : ''}`;
 
+  const counts = { in: 0, out: 0 };
+  const startedAt = new Date().toISOString();
+  // One row per run for `verdict status`; never let its bookkeeping fail the job.
+  const record = (ok: boolean, error: string | null) =>
+    recordStageRun(deps.db, { stage: stageOf(job.type), detail: job.type, startedAt, finishedAt: new Date().toISOString(), ok: ok ? 1 : 0, itemsIn: counts.in, itemsOut: counts.out, error: error?.slice(0, 500) ?? null }).catch(
+      (err) => log(`${tag}: could not record the stage run: ${(err as Error).message}`),
+    );
   const fail = async (message: string, o: Parameters<typeof failJob>[3]) => {
+    await record(o.countAttempt === false, message);
     const r = await failJob(deps.db, job, message, o);
     log(`${tag} ${r === 'retry' ? `attempt ${job.attempts}/${job.maxAttempts} failed, retrying in ${Math.round(o.retryInMs / 1000)}s` : r === 'failed' ? 'FAILED' : 'lost its lease'}: ${message}`);
     return r;
@@ -99,11 +120,16 @@ export async function runJob(deps: WorkerDeps, job: JobRow, opts: WorkerOptions 
     workerId,
     signal: abort.signal,
     log: (m) => log(`${tag}: ${m}`),
+    report: (c) => {
+      counts.in += c.in;
+      counts.out += c.out;
+    },
     llm: deps.llm,
     llmBackoffMs: opts.llmBackoffMs,
   };
   try {
     await handler.run(payload, ctx);
+    await record(true, null);
     const ok = await completeJob(deps.db, job);
     if (!ok) {
       log(`${tag} finished, but its lease had been taken over`);

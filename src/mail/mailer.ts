@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { terminalSafe } from '../domain/text.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
@@ -55,7 +56,7 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'outb
       // Sortable by time, unique across processes.
       const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`);
       await writeFile(file, info.message as Buffer);
-      console.log(`mail: wrote ${file} (to ${mail.to}: ${mail.subject})`);
+      console.log(terminalSafe(`mail: wrote ${file} (to ${mail.to}: ${mail.subject})`));
       return { messageId: info.messageId, file };
     },
   };

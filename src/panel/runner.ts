@@ -159,7 +159,7 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
         const f = classifyFailure(err, opts.timeoutMs);
         reason = f.reason;
         if (!f.retryable || attempt === opts.maxAttempts) break;
-        if (!opts.evaluation) await insertPanelRetry(db, { runId, critic: who, attempt, reason });
+        if (!opts.evaluation) await insertPanelRetry(db, { runId, step: who, attempt, reason });
         emit({ type: 'retry', tool: tool.slug, critic: who, attempt, reason });
         // Ask again, telling the model what was wrong, rather than storing a contradiction.
         if (f.invalidOutput) {
@@ -169,7 +169,7 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
         await sleep(Math.min(f.retryAfterMs ?? backoff * 2 ** (attempt - 1), 30_000));
       }
     }
-    if (!opts.evaluation) await insertPanelFailure(db, { runId, critic: who, reason, attempts });
+    if (!opts.evaluation) await insertPanelFailure(db, { runId, step: who, reason, attempts });
     emit({ type: 'failed', tool: tool.slug, critic: who, reason, attempts });
     return { ok: false, reason, ...spent };
   }
