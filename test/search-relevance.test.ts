@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { DIALECTS, freshStore, type TestStore } from './helpers/db.js';
 import { CRITIC_IDS, seedDemo, toolDoc } from './helpers/fixtures.js';
 import { RELEVANCE_CANDIDATES, rankedSearch, searchToolRows } from '../src/catalog/search.repo.js';
@@ -100,6 +101,18 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(legal.items.every((i) => i.tool.categorySlug === 'legal'));
       const free = await rankedSearch(store.db, { q: 'widget', pricingModel: 'paid' }, { limit: 20, offset: 0 });
       assert.deepEqual([free.rows.length, free.counted], [0, 0]);
+    });
+
+    it("inside a caller's transaction it ranks the same and leaves the planner settings as they were", async () => {
+      const outside = await rankedSearch(store.db, { q: 'widget' }, { limit: 30, offset: 0 });
+      await store.db.transaction().execute(async (tx) => {
+        const inside = await rankedSearch(tx, { q: 'widget' }, { limit: 30, offset: 0 });
+        assert.deepEqual(inside.rows.map((t) => t.slug), outside.rows.map((t) => t.slug));
+        if (dialect === 'postgres') {
+          const { rows } = await sql<{ s: string }>`select current_setting('enable_seqscan') as s`.execute(tx);
+          assert.equal(rows[0]!.s, 'on');
+        }
+      });
     });
 
     it('the API and the suggestions rank the same way', async () => {
