@@ -24,8 +24,9 @@ import { openApiDocument } from './openapi.js';
 /**
  * Tool search for the API's `q`: the site's full-text search (FTS5 / tsvector, see search.repo.ts), so the
  * API finds exactly what /search finds: every word must match the name, tagline, description or tags (the
- * last word also as a prefix), tools with a query word in their name first, then by rank, then newest. As on
- * /search, the first 1,000 matches are listed and counted, never every match of a common word.
+ * last word, of two letters or more, also as a prefix), tools with a query word in their name first, then by
+ * rank, then newest, ranked among a bounded set of candidates (docs/decisions/026). As on /search, the first
+ * 1,000 matches are listed and counted, never every match of a common word.
  */
 export const searchToolsForApi = (db: DbOrTx, opts: { q: string; categorySlug?: string; limit: number; offset: number }) =>
   boundedSearch(db, { q: opts.q, categorySlug: opts.categorySlug }, { order: 'relevance', limit: opts.limit, offset: opts.offset, listed: SEARCH_MAX_PAGES * SEARCH_PAGE_SIZE });
