@@ -1,5 +1,5 @@
-import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
-import type { DbOrTx } from '../db/db.js';
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { executeTx, type DbOrTx } from '../db/db.js';
 import { isPostgres } from '../db/dialect.js';
 import { type DB, type ToolRow, TOOLS_STAR } from '../db/types.js';
 import type { PricingModel } from '../domain/pricing.js';
@@ -224,21 +224,17 @@ async function withBitmapScans<T>(db: DbOrTx, run: (tx: DbOrTx) => Promise<T>): 
   const settings = { enable_seqscan: 'off', enable_indexscan: 'off', max_parallel_workers_per_gather: '0' };
   const set = (tx: DbOrTx, values: Record<string, string>) =>
     sql`select ${sql.join(Object.entries(values).map(([k, v]) => sql`set_config(${k}, ${v}, true)`))}`.execute(tx);
-  if (!db.isTransaction) {
-    return (db as Kysely<DB>).transaction().execute(async (tx) => {
-      await set(tx, settings);
-      return run(tx);
-    });
-  }
-  // Already in the caller's transaction: set them around these queries, then put back what was there.
-  const names = Object.keys(settings);
-  const { rows } = await sql<Record<string, string>>`select ${sql.join(names.map((k) => sql`current_setting(${k}) as ${sql.id(k)}`))}`.execute(db);
-  await set(db, settings);
-  try {
-    return await run(db);
-  } finally {
-    await set(db, Object.fromEntries(names.map((k) => [k, rows[0]![k]!])));
-  }
+  // In a transaction of its own, or the caller's: set them around these queries, then put back what was there.
+  return executeTx(db, async (tx) => {
+    const names = Object.keys(settings);
+    const { rows } = await sql<Record<string, string>>`select ${sql.join(names.map((k) => sql`current_setting(${k}) as ${sql.id(k)}`))}`.execute(tx);
+    await set(tx, settings);
+    try {
+      return await run(tx);
+    } finally {
+      await set(tx, Object.fromEntries(names.map((k) => [k, rows[0]![k]!])));
+    }
+  });
 }
 
 /**
