@@ -12,7 +12,7 @@ import { DECISION_RULE, decisionRows, overallText } from '../../domain/compare.j
 import { disagree } from '../../domain/summary.js';
 import { notFound } from '../../errors.js';
 import type { App } from '../app.js';
-import { cacheable, showsTools, type AppEnv } from '../http.js';
+import { showsTools, type AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { absolute, urls } from '../../urls.js';
 import { toolEvidence } from '../../research/evidence.service.js';
@@ -51,8 +51,7 @@ export function createApi(site: Site) {
   };
   const inPanelOrder = (rows: ReviewRow[]) => [...rows].sort((a, b) => rank(a.critic) - rank(b.critic) || a.critic.localeCompare(b.critic));
 
-  // Every API response is public and the same for every visitor.
-  api.use('*', cacheable);
+  api.use('*');
 
   api.openapi(routes.listTools, async (c) => {
     const { page, per_page: perPage, category, q } = c.req.valid('query');
@@ -163,6 +162,6 @@ export function registerApi(app: App, site: Site): void {
   app.use('/api/*', async (c, next) => (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) ? corsGet(c, next) : next()));
   const api = createApi(site);
   let doc: ReturnType<typeof openApiDocument> | undefined;
-  app.get(urls.openapi, cacheable, (c) => c.json((doc ??= openApiDocument(site, api))));
+  app.get(urls.openapi, (c) => c.json((doc ??= openApiDocument(site, api))));
   app.route(urls.api, api);
 }

@@ -3,7 +3,7 @@ import { urls } from '../../urls.js';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes, readForm, wantsJson } from '../http.js';
+import { readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
 import { clientAddress, communityState, getVisitor } from '../visitor.js';
 import { csrfField, verifyCsrf } from '../csrf.js';
@@ -35,12 +35,12 @@ export function reportApp(site: Site): Hono<AppEnv> {
     return r && r.toolId === tool.id ? r : undefined;
   };
 
-  app.get('/tools/:slug/report', cacheableNoVotes, async (c) => {
+  app.get('/tools/:slug/report', async (c) => {
     const tool = await toolOr404(c);
     const review = await reviewOf(tool, c.req.query('review'));
     return c.html(reportPage(site, c, tool, { review }));
   });
-  app.get('/tools/:slug/report/thanks', cacheableNoVotes, async (c) => {
+  app.get('/tools/:slug/report/thanks', async (c) => {
     const tool = await toolOr404(c);
     return c.html(
       renderPage(
