@@ -19,7 +19,7 @@ async function freshLimiter(site: TestSite, overrides: Partial<Record<LimitName,
 import { parseSubmission, submitTool } from '../src/community/submissions.service.js';
 import { loadConfig } from '../src/config.js';
 import { reportSchema } from '../src/community/corrections.service.js';
-import { forwardedClient } from '../src/web/visitor.js';
+import { forwardedClient } from '../src/web/identity.js';
 
 /** Issue 9 ("Hardening"), points 1, 2, 4, 5, 6, 7, 8 and 9: each reproduction answered the same on both dialects. */
 

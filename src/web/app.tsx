@@ -8,7 +8,7 @@ import { errorResponse } from './errors.js';
 import { pageCache, rejectUnstorableInput, type AppEnv } from './http.js';
 import type { Site } from './site.js';
 import { registerPages } from './routes.js';
-import { communityContext, HSTS, isHttpsRequest } from './visitor.js';
+import { communityContext, HSTS, isHttpsRequest } from './identity.js';
 
 export type App = Hono<AppEnv>;
 

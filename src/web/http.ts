@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { etagMatches, etagOf } from './cache.js';
 import type { Site } from './site.js';
-import { hasPersonalCookie } from './visitor.js';
+import { hasPersonalCookie } from './identity.js';
 import { AppError } from '../errors.js';
 import { isStorableText } from '../domain/schemas.js';
 import { routePath } from 'hono/route';

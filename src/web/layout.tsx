@@ -3,7 +3,7 @@ import { CSS, JS, TOOL_SEARCH } from './assets.js';
 import type { Site } from './site.js';
 import { NewsletterBlock } from './components/newsletter.js';
 import { urls } from '../urls.js';
-import { currentCommunity } from './visitor.js';
+import { currentCommunity } from './identity.js';
 
 export interface PageMeta {
   title: string;

@@ -5,7 +5,7 @@ import { createApp } from './app.js';
 import { etagMatches, type CachedPage } from './cache.js';
 import { cacheKey } from './http.js';
 import type { Site } from './site.js';
-import { hasPersonalCookie, HSTS, requestIsHttps } from './visitor.js';
+import { hasPersonalCookie, HSTS, requestIsHttps } from './identity.js';
 
 export interface RunningServer {
   url: string;

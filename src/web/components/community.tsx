@@ -1,5 +1,5 @@
 import { tryGetContext } from 'hono/context-storage';
-import { currentCommunity } from '../visitor.js';
+import { currentCommunity } from '../identity.js';
 import { CSRF_FIELD } from '../csrf.js';
 import { summarizeVotes } from '../../domain/summary.js';
 import { urls } from '../../urls.js';

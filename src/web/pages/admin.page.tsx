@@ -4,7 +4,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { readForm, wantsJson } from '../http.js';
-import { ADMIN_COOKIE, clientAddress, communityState, isHttps, markPersonal } from '../visitor.js';
+import { ADMIN_COOKIE, clientAddress, communityState, isHttps, markPersonal } from '../identity.js';
 import { checkCsrf, verifyCsrf } from '../csrf.js';
 import { AppError, notFound } from '../../errors.js';
 import { parseRowId } from '../../domain/ids.js';

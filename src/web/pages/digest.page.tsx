@@ -9,7 +9,7 @@ import { mailerFor } from '../mailer.js';
 import { SubscribeForm } from '../components/newsletter.js';
 import { AppError, notFound } from '../../errors.js';
 import { csrfField, verifyCsrf } from '../csrf.js';
-import { clientAddress, getVisitor } from '../visitor.js';
+import { clientAddress, getVisitor } from '../identity.js';
 import { RateLimiter } from '../../community/rate-limit.js';
 import { checkConfirm, checkUnsubscribe, confirm, SUBSCRIBE_MESSAGE, subscribe, unsubscribe } from '../../digest/subscribe.service.js';
 import { parseIssue, previewIssue } from '../../digest/digest.service.js';

@@ -5,7 +5,7 @@ import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
-import { clientAddress, communityState, getVisitor } from '../visitor.js';
+import { clientAddress, communityState, getVisitor } from '../identity.js';
 import { csrfField, verifyCsrf } from '../csrf.js';
 import { criticName } from '../components/tool-helpers.js';
 import { AppError } from '../../errors.js';

@@ -4,7 +4,7 @@ import type { Site } from '../site.js';
 import { readForm, safePath, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
 import { AccountLine } from '../components/community.js';
-import { clientAddress, communityState, getVisitor, signInVisitor, signOutVisitor } from '../visitor.js';
+import { clientAddress, communityState, getVisitor, signInVisitor, signOutVisitor } from '../identity.js';
 import { csrfField, verifyCsrf } from '../csrf.js';
 import { AppError } from '../../errors.js';
 import { createMailer, type Mailer } from '../../mail/mailer.js';

@@ -3,7 +3,7 @@ import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
-import { clientAddress, getVisitor } from '../visitor.js';
+import { clientAddress, getVisitor } from '../identity.js';
 import { csrfField, verifyCsrf } from '../csrf.js';
 import { AppError } from '../../errors.js';
 import { PRICING_MODELS } from '../../domain/schemas.js';

@@ -5,7 +5,7 @@ import { readForm, safePath, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
 import { ToolCard } from '../components/verdict.js';
 import { AccountLine, BookmarkButton, formId, type Done } from '../components/community.js';
-import { clientAddress, communityState, ensureVisitor, getVisitor } from '../visitor.js';
+import { clientAddress, communityState, ensureVisitor, getVisitor } from '../identity.js';
 import { verifyCsrf } from '../csrf.js';
 import { AppError, notFound } from '../../errors.js';
 import { withPanels } from '../../catalog/catalog.service.js';
