@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import type { App } from '../app.js';
+import { type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { readForm, wantsJson } from '../http.js';
 import { ADMIN_COOKIE, clientAddress, communityState, isHttps, markPersonal } from '../identity.js';
@@ -21,8 +21,7 @@ import { loadStatus } from '../../status/status.service.js';
 import { parseFoundBy } from '../../discovery/found-by.js';
 
 /** The operator's /admin page and JSON: approve or reject submitted tools (ADMIN_TOKEN; off when unset). */
-export function adminApp(site: Site): Hono<AppEnv> {
-  const app = new Hono<AppEnv>({ strict: true });
+export function registerAdmin(app: App, site: Site): void {
   const db = site.store.db;
   const limit = (checks: [LimitName, string][], message: string) => limiterFor(site).take(checks, message);
 
@@ -146,7 +145,6 @@ export function adminApp(site: Site): Hono<AppEnv> {
     if (wantsJson(c)) return c.json({ ok: true, report: r.report, emailed: r.emailed });
     return c.redirect(`/admin?done=report-rejected-${id}`, 303);
   });
-  return app;
 }
 
 const adminSubmission = (s: SubmissionRow) => ({

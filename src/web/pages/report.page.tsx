@@ -1,7 +1,7 @@
 import { parseRowId } from '../../domain/ids.js';
+import type { App } from '../app.js';
 import { urls } from '../../urls.js';
-import { Hono, type Context } from 'hono';
-import type { AppEnv } from '../http.js';
+import { type Context } from 'hono';
 import type { Site } from '../site.js';
 import { readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
@@ -19,8 +19,7 @@ import type { ToolRow } from '../../db/types.js';
 /** The public path of a tool's "Report an error" form, optionally about one take. */
 
 /** /tools/:slug/report: readers report an error in a take; an operator decides on /admin or with `verdict reports`. */
-export function reportApp(site: Site): Hono<AppEnv> {
-  const app = new Hono<AppEnv>({ strict: true });
+export function registerReports(app: App, site: Site): void {
   const db = site.store.db;
   const limit = (checks: [LimitName, string][], message: string) => limiterFor(site).take(checks, message);
   const toolOr404 = async (c: Context) => {
@@ -137,7 +136,6 @@ export function reportApp(site: Site): Hono<AppEnv> {
       { 'cache-control': 'no-store' },
     );
   });
-  return app;
 }
 
 interface ReportState {

@@ -1,5 +1,5 @@
-import { Hono, type Context } from 'hono';
-import type { AppEnv } from '../http.js';
+import { type Context } from 'hono';
+import type { App } from '../app.js';
 import type { Site } from '../site.js';
 import { readForm, safePath, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
@@ -13,8 +13,7 @@ import { createMagicLink, MAGIC_LINK_TTL_MS, parseEmail, peekMagicLink, signInWi
 import { urls } from '../../urls.js';
 
 /** Sign-in by emailed link, and sign-out. */
-export function signinApp(site: Site): Hono<AppEnv> {
-  const app = new Hono<AppEnv>({ strict: true });
+export function registerSignin(app: App, site: Site): void {
   const db = site.store.db;
   let mailer: Mailer | undefined;
   const mail = () => (mailer ??= createMailer(site.config));
@@ -109,7 +108,6 @@ export function signinApp(site: Site): Hono<AppEnv> {
     if (wantsJson(c)) return c.json({ ok: true });
     return c.redirect('/', 303);
   });
-  return app;
 }
 
 function signinPage(site: Site, c: Context, st: { next: string; email?: string; message?: string }): string {

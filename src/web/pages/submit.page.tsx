@@ -1,5 +1,5 @@
-import { Hono, type Context } from 'hono';
-import type { AppEnv } from '../http.js';
+import { type Context } from 'hono';
+import type { App } from '../app.js';
 import type { Site } from '../site.js';
 import { readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
@@ -14,8 +14,7 @@ import { parseSubmission, submitTool, SubmissionInvalid, SUBMISSION_LABELS } fro
 import { urls } from '../../urls.js';
 
 /** /submit: people suggest a tool for the panel; an editor approves it on /admin. */
-export function submitApp(site: Site): Hono<AppEnv> {
-  const app = new Hono<AppEnv>({ strict: true });
+export function registerSubmit(app: App, site: Site): void {
   const db = site.store.db;
   const limit = (checks: [LimitName, string][], message: string) => limiterFor(site).take(checks, message);
 
@@ -55,7 +54,6 @@ export function submitApp(site: Site): Hono<AppEnv> {
       return c.html(submitPage(site, c, { values: body, fields, message: err.message }), err.status as 400, { 'cache-control': 'no-store' });
     }
   });
-  return app;
 }
 
 const publicSubmission = (s: SubmissionRow) => ({ id: s.id, name: s.name, slug: s.slug, url: s.url, status: s.status, createdAt: s.createdAt });

@@ -1,5 +1,4 @@
-import { Hono } from 'hono';
-import type { AppEnv } from '../http.js';
+import type { App } from '../app.js';
 import type { Site } from '../site.js';
 import { readForm, safePath, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
@@ -20,8 +19,7 @@ import { addBookmark, bookmarkedTools, removeBookmark } from '../../community/bo
 import { absolute, urls, withQuery } from '../../urls.js';
 
 /** Votes and bookmarks (POST, 303 back, or JSON for the script), and /bookmarks with export and compare. */
-export function votesApp(site: Site): Hono<AppEnv> {
-  const app = new Hono<AppEnv>({ strict: true });
+export function registerVotes(app: App, site: Site): void {
   const db = site.store.db;
   const limit = (checks: [LimitName, string][], message: string) => limiterFor(site).take(checks, message);
 
@@ -157,7 +155,6 @@ export function votesApp(site: Site): Hono<AppEnv> {
     if (picked.length < 2 || picked.length > MAX_COMPARE) return c.redirect(withQuery(urls.bookmarks, { error: 'pick' }), 303);
     return c.redirect(urls.compare(picked), 303);
   });
-  return app;
 }
 
 /**
