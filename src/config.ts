@@ -8,6 +8,9 @@ const optionalString = z
   .transform((s) => (s === '' ? undefined : s))
   .optional();
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const envSchema = z.object({
   DATABASE_URL: optionalString,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -43,6 +46,12 @@ const envSchema = z.object({
   HUGGINGFACE_URL: optionalString.pipe(z.url().optional()),
   NPM_REGISTRY_URL: optionalString.pipe(z.url().optional()),
   PYPI_URL: optionalString.pipe(z.url().optional()),
+  LOG_LEVEL: optionalString.transform((s) => s?.toLowerCase()).pipe(z.enum(LOG_LEVELS).optional()),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65535).optional()),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  LLM_PRICE_IN: optionalString.pipe(z.coerce.number<string>().min(0).optional()),
+  LLM_PRICE_OUT: optionalString.pipe(z.coerce.number<string>().min(0).optional()),
 });
 
 /** Evidence gathering (src/research): the careful fetcher's limits and each public source's base URL. */
@@ -106,6 +115,16 @@ export interface Config {
    */
   trustProxy: TrustProxy;
   research: ResearchConfig;
+  /** pino level; the request log is at info. */
+  logLevel: LogLevel;
+  /** Bearer token for /metrics; without it /metrics answers 404. */
+  metricsToken: string | undefined;
+  /** `verdict worker` only: serve /metrics, /healthz and /readyz on this port (the web serves them on PORT). */
+  metricsPort: number | undefined;
+  /** On SIGTERM: how long requests in flight and running jobs get to finish before connections are cut and jobs released. */
+  shutdownTimeoutMs: number;
+  /** LLM prices per million tokens (in and out), for the cost figure on /metrics; unset = no cost figure. */
+  llmPrice: { in: number; out: number } | undefined;
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -189,6 +208,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       npmRegistryUrl: (e.NPM_REGISTRY_URL ?? 'https://registry.npmjs.org').replace(/\/+$/, ''),
       pypiUrl: (e.PYPI_URL ?? 'https://pypi.org').replace(/\/+$/, ''),
     },
+    logLevel: e.LOG_LEVEL ?? 'info',
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    llmPrice: e.LLM_PRICE_IN !== undefined || e.LLM_PRICE_OUT !== undefined ? { in: e.LLM_PRICE_IN ?? 0, out: e.LLM_PRICE_OUT ?? 0 } : undefined,
   };
 }
 
