@@ -24,6 +24,7 @@ import * as m20261130_113 from './migrations/20261130_113_categories.js';
 import * as m20261130_114 from './migrations/20261130_114_reviews_by_time.js';
 import * as m20261130_115 from './migrations/20261130_115_researched_at.js';
 import * as m20261130_116 from './migrations/20261130_116_latest_reviews.js';
+import * as m20261205_130 from './migrations/20261205_130_worker_heartbeats.js';
 
 /** Listed by hand so the same code runs under tsx, from a bundle, or from compiled output. Names sort by time. */
 const migrations: Record<string, Migration> = {
@@ -51,7 +52,17 @@ const migrations: Record<string, Migration> = {
   '20261130_114_reviews_by_time': m20261130_114,
   '20261130_115_researched_at': m20261130_115,
   '20261130_116_latest_reviews': m20261130_116,
+  '20261205_130_worker_heartbeats': m20261205_130,
 };
+
+/** Migrations this code knows that the database has not run (for /readyz: empty when the schema is current). */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  return (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
+}
+
+/** Every migration name this code knows, oldest first (a backup is checked against it before a restore). */
+export const knownMigrations = (): string[] => Object.keys(migrations).sort();
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });

@@ -26,6 +26,8 @@ export interface JobContext {
   /** Aborted on graceful shutdown: stop at a safe point and throw; the job is retried without using an attempt. */
   signal: AbortSignal;
   log(message: string): void;
+  /** Adds ids to every later line about this job (the tool's slug, say), so a grep for them finds the job. */
+  annotate(fields: Record<string, unknown>): void;
   /** Override the LLM client (tests); default createLlmClient(config.llm, config.shipThreshold). */
   llm?: LlmClient;
   /** First backoff of the panel's per-call retries; default config.llmBackoffMs. */
@@ -64,6 +66,7 @@ const handle = <N extends JobName>(type: N, run: (p: JobPayload<N>, ctx: JobCont
 const panelReview = handle('panel.review', async (p, ctx) => {
   const tool = await findToolById(ctx.db, p.toolId);
   if (!tool) return ctx.log(`tool ${p.toolId} no longer exists; nothing to review`);
+  ctx.annotate({ tool: tool.slug });
   if (p.onlyIfUnreviewed && (await hasReviews(ctx.db, tool.id))) return ctx.log(`${tool.slug} has been reviewed meanwhile; skipping`);
   const cfg = ctx.config;
   if (!ctx.llm && !cfg.llm) throw new JobDeferred(LLM_NOT_CONFIGURED, LLM_WAIT_MS);
@@ -75,6 +78,7 @@ const panelReview = handle('panel.review', async (p, ctx) => {
     maxAttempts: cfg.llmMaxAttempts,
     backoffMs: ctx.llmBackoffMs ?? cfg.llmBackoffMs,
     reason: p.reason,
+    price: cfg.llmPrice,
   });
   const run = result.runs[0]!;
   const failures = result.outcomes.filter((o) => o.status === 'failed');

@@ -221,3 +221,24 @@ export async function hasActiveJob(db: DbOrTx, keyPrefix: string): Promise<boole
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * The queue as /metrics shows it: jobs per type in the states that stay small (pending, running, failed: done jobs
+ * pile up forever, and are counted as they finish by verdict_job_runs_total instead), and when the oldest due
+ * pending job became due. Both read the (status, run_at) index.
+ */
+export async function queueFigures(db: DbOrTx, now = new Date()): Promise<{ counts: { type: string; status: JobStatus; n: number }[]; oldestDueAt: string | null }> {
+  const counts = await db
+    .selectFrom('jobs')
+    .select(['type', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', 'in', ['pending', 'running', 'failed'])
+    .groupBy(['type', 'status'])
+    .execute();
+  const oldest = await db
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.min<string>('runAt').as('at'))
+    .where('status', '=', 'pending')
+    .where('runAt', '<=', iso(now))
+    .executeTakeFirst();
+  return { counts: counts.map((r) => ({ ...r, n: Number(r.n) })), oldestDueAt: oldest?.at ?? null };
+}
