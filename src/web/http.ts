@@ -4,6 +4,7 @@ import type { Site } from './site.js';
 import { hasPersonalCookie } from './visitor.js';
 import { AppError } from '../errors.js';
 import { isStorableText } from '../domain/schemas.js';
+import { routeOf } from './request-log.js';
 
 /** Public pages: browsers revalidate with the ETag each time; a CDN or proxy may keep them a minute. */
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=30';
@@ -84,16 +85,21 @@ export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
     const version = site.version();
     const since = site.touchCursor();
     const hit = site.cache.get(key, version);
-    if (hit) return fromCache(c, hit.status, hit.body, hit.etag, hit.headers);
+    if (hit) {
+      site.cache.stats.hits++;
+      return fromCache(c, hit.status, hit.body, hit.etag, hit.headers);
+    }
     await next();
     const res = c.res;
-    if (!c.get('cacheable') || res.status !== 200 || res.headers.has('set-cookie')) return;
+    if (!c.get('cacheable')) return;
+    site.cache.stats.misses++;
+    if (res.status !== 200 || res.headers.has('set-cookie')) return;
     if (!res.headers.has('cache-control')) res.headers.set('cache-control', PUBLIC_CACHE_CONTROL);
     const body = Buffer.from(await res.arrayBuffer());
     const etag = etagOf(body);
     const headers: [string, string][] = [...res.headers.entries()].filter(([k]) => k !== 'content-length' && k !== 'etag');
     headers.push(['etag', etag]);
-    site.cache.set(key, { status: 200, body, etag, headers, version, since, tools: c.get('tools'), storedAt: Date.now() });
+    site.cache.set(key, { status: 200, body, etag, headers, version, since, tools: c.get('tools'), storedAt: Date.now(), route: routeOf(c) });
     c.res = undefined;
     c.res = fromCache(c, 200, body, etag, headers, false);
   };

@@ -1,6 +1,7 @@
 import { parseRowId } from '../../domain/ids.js';
 import { urls } from '../../urls.js';
 import { Hono, type Context } from 'hono';
+import * as metrics from '../../ops/metrics.js';
 import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { cacheableNoVotes, readForm, wantsJson } from '../http.js';
@@ -66,6 +67,7 @@ export function reportApp(site: Site): Hono<AppEnv> {
     await limit(v ? [['reportIp', ip], ['reportVisitor', v.ownerId]] : [['reportIp', ip]], 'Too many reports from you.');
     try {
       const report = await reportError(db, tool.slug, parseReport(body), v?.ownerId ?? null);
+      metrics.reports.inc();
       if (wantsJson(c)) return c.json({ ok: true, report: { id: report.id, status: report.status, createdAt: report.createdAt } }, 201);
       return c.redirect(urls.toolReportThanks(tool.slug), 303);
     } catch (err) {

@@ -1,4 +1,6 @@
 import { Hono, type Context } from 'hono';
+import * as metrics from '../../ops/metrics.js';
+import { log } from '../../ops/log.js';
 import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { cacheableNoVotes, readForm, safePath, wantsJson } from '../http.js';
@@ -44,8 +46,9 @@ export function signinApp(site: Site): Hono<AppEnv> {
         subject: 'Your Verdict sign-in link',
         text: `Sign in to Verdict as ${email} by opening this link:\n\n${link}\n\nIt works once, within ${minutes} minutes. If you did not ask for it, ignore this email: nothing happens without the link.\n`,
       });
+      metrics.signins.inc({ step: 'link_sent' });
     } catch (err) {
-      console.error('sign-in mail failed:', (err as Error).message);
+      log().error({ err }, 'sign-in mail failed');
       throw new AppError('mail_failed', 'We could not send the email just now. Please try again in a few minutes.', 503);
     }
     if (wantsJson(c)) return c.json({ ok: true, sentTo: email }, 202);
@@ -100,6 +103,7 @@ export function signinApp(site: Site): Hono<AppEnv> {
     const current = getVisitor(c);
     const { user, merged } = await signInWithLink(db, communityState(c).secret, body.token, current && current.userId === null ? current.id : undefined);
     await signInVisitor(c, site, user.id, user.email);
+    metrics.signins.inc({ step: 'signed_in' });
     await site.refreshVersion();
     if (wantsJson(c)) return c.json({ ok: true, email: user.email, merged });
     return c.redirect(safePath(body.next, '') || urls.bookmarks, 303);

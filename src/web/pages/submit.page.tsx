@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import * as metrics from '../../ops/metrics.js';
 import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { cacheableNoVotes, readForm, wantsJson } from '../http.js';
@@ -43,6 +44,7 @@ export function submitApp(site: Site): Hono<AppEnv> {
     try {
       const input = parseSubmission(body);
       const s = await submitTool(db, input, v?.ownerId ?? null);
+      metrics.submissions.inc();
       if (wantsJson(c)) return c.json({ ok: true, submission: publicSubmission(s) }, 201);
       return c.redirect(urls.submitThanks, 303);
     } catch (err) {

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import * as metrics from '../../ops/metrics.js';
 import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { readForm, safePath, wantsJson } from '../http.js';
@@ -36,6 +37,7 @@ export function votesApp(site: Site): Hono<AppEnv> {
     const visitor = await ensureVisitor(c, site);
     if (vote === 'none') await removeVote(db, tool.id, visitor.ownerId);
     else await castVote(db, tool.id, visitor.ownerId, vote);
+    metrics.votes.inc({ vote });
     await site.refreshVersion();
     const counts = (await voteCounts(db, [tool.id])).get(tool.id)!;
     if (wantsJson(c)) {
@@ -56,6 +58,7 @@ export function votesApp(site: Site): Hono<AppEnv> {
     const visitor = await ensureVisitor(c, site);
     if (action === 'add') await addBookmark(db, visitor.ownerId, tool.id);
     else await removeBookmark(db, visitor.ownerId, tool.id);
+    metrics.bookmarks.inc({ action });
     if (wantsJson(c)) return c.json({ ok: true, tool: tool.slug, bookmarked: action === 'add', csrf: communityState(c).csrf });
     return c.redirect(backTo(body.return_to, tool.slug, action === 'add' ? 'bookmarked' : 'unbookmarked', 'bookmark'), 303);
   });
