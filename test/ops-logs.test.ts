@@ -1,0 +1,128 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { DIALECTS, freshStore } from './helpers/db.js';
+import { Browser, freePort, startServerProcess } from './helpers/process.js';
+
+/**
+ * Issue 18: "no secret, token, cookie, email address or magic link is ever logged". A real server process at
+ * LOG_LEVEL=debug (everything it would ever write), and a reader's full journey: pages, an anonymous vote and
+ * bookmark, a sign-in by emailed link, a signed-in vote, a digest subscription confirmed by its link, the admin
+ * signing in with the admin token, a metrics scrape and a sign-out. Then every byte it wrote to stdout and stderr
+ * is searched for each secret value the journey saw.
+ */
+
+const SECRET = 'journey-signing-secret-0123456789abcdef';
+const ADMIN_TOKEN = 'journey-admin-token-0123456789';
+const METRICS_TOKEN = 'journey-metrics-token-0123456789';
+const EMAIL = 'journey.person@example.org';
+
+for (const { dialect, skip } of DIALECTS) {
+  describe(`logs of a sign-in and vote journey (${dialect})`, { skip }, () => {
+    test('hold a line per request and no secret, token, cookie, email address or magic link', async () => {
+      const store = await freshStore(dialect);
+      const outbox = mkdtempSync(join(tmpdir(), 'verdict-journey-'));
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const server = await startServerProcess({
+        PORT: String(port),
+        DATABASE_URL: store.location,
+        PUBLIC_URL: base,
+        SECRET,
+        ADMIN_TOKEN,
+        METRICS_TOKEN,
+        OUTBOX_DIR: outbox,
+        TRUST_PROXY: 'loopback',
+        WORKER: 'false',
+        LOG_LEVEL: 'debug',
+      });
+      const seen = new Set<string>([SECRET, ADMIN_TOKEN, METRICS_TOKEN, EMAIL, 'journey.person']);
+      try {
+        const b = new Browser(base, { 'x-forwarded-for': '198.51.100.20' });
+        const mailTo = async (n: number) => {
+          for (let i = 0; i < 100 && readdirSync(outbox).length < n; i++) await new Promise((r) => setTimeout(r, 50));
+          const files = readdirSync(outbox).sort();
+          assert.equal(files.length, n);
+          return (await simpleParser(readFileSync(join(outbox, files.at(-1)!)))).text ?? '';
+        };
+        const remember = (res: Response) => {
+          for (const c of res.headers.getSetCookie()) seen.add(c.split(';')[0]!.split('=').slice(1).join('='));
+          return res;
+        };
+        const tokenOf = async (page: string) => {
+          const t = await b.token(page);
+          seen.add(t);
+          return t;
+        };
+
+        assert.equal((await b.fetch('/')).status, 200);
+        assert.equal((await b.fetch('/tools/smolvlm2')).status, 200);
+        assert.equal(remember(await b.post('/tools/smolvlm2/vote', { vote: 'ship' }, { token: await tokenOf('/tools/smolvlm2') })).status, 303);
+        assert.equal(remember(await b.post('/tools/smolvlm2/bookmark', { action: 'add' }, { token: await tokenOf('/tools/smolvlm2') })).status, 303);
+
+        // Sign in by emailed link.
+        const asked = await b.post('/signin', { email: EMAIL, next: '/bookmarks' }, { token: await tokenOf('/signin') });
+        assert.equal(asked.status, 200);
+        const text = await mailTo(1);
+        const link = /http:\/\/\S+\/signin\/verify\?token=\S+/.exec(text)?.[0];
+        assert.ok(link, 'the email holds the magic link');
+        const token = new URL(link).searchParams.get('token')!;
+        seen.add(link);
+        seen.add(token);
+        seen.add(encodeURIComponent(token));
+        const confirm = await b.fetch(link.slice(base.length));
+        assert.equal(confirm.status, 200);
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(await confirm.text())![1]!;
+        seen.add(csrf);
+        const signedIn = remember(await b.post('/signin/verify', { token, next: '/bookmarks' }, { token: csrf }));
+        assert.equal(signedIn.status, 303);
+        assert.equal((await b.fetch('/bookmarks')).status, 200);
+        assert.equal(remember(await b.post('/tools/cursor/vote', { vote: 'skip' }, { token: await tokenOf('/tools/cursor') })).status, 303);
+
+        // A digest subscription and its confirmation link.
+        const sub = await b.post('/digest/subscribe', { email: EMAIL }, { token: await tokenOf('/digest'), json: true });
+        assert.equal(sub.status, 200);
+        const confirmLink = /http:\/\/\S+\/digest\/confirm\?token=\S+/.exec(await mailTo(2))?.[0];
+        assert.ok(confirmLink);
+        seen.add(confirmLink);
+        seen.add(new URL(confirmLink).searchParams.get('token')!);
+        assert.equal((await b.fetch(confirmLink.slice(base.length))).status, 200);
+
+        // The admin signs in with the token; a monitor scrapes /metrics.
+        const admin = new Browser(base, { 'x-forwarded-for': '198.51.100.21' });
+        assert.equal(remember(await admin.post('/admin/login', { token: ADMIN_TOKEN }, { token: await admin.token('/admin') })).status, 303);
+        assert.equal((await admin.fetch('/admin')).status, 200);
+        assert.equal((await fetch(`${base}/admin/submissions.json`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status, 200);
+        const metrics = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+        assert.match(metrics, /verdict_signins_total\{step="link_sent"\} 1/);
+        assert.match(metrics, /verdict_signins_total\{step="signed_in"\} 1/);
+        assert.equal(remember(await b.post('/signout', {}, { token: await tokenOf('/bookmarks') })).status, 303);
+        for (const v of [...b.cookies.values(), ...admin.cookies.values()]) seen.add(v);
+      } finally {
+        assert.equal(await server.stop(), 0);
+        rmSync(outbox, { recursive: true, force: true });
+        await store.close();
+      }
+
+      const output = server.output();
+      const lines = server.lines();
+      // Not vacuous: the journey is there, request by request, by route pattern.
+      const routes = lines.filter((l) => l.msg === 'request').map((l) => `${l.method} ${l.route} ${l.status}`);
+      for (const r of ['POST /signin 200', 'GET /signin/verify 200', 'POST /signin/verify 303', 'POST /tools/:slug/vote 303', 'GET /digest/confirm 200', 'POST /admin/login 303', 'GET /metrics 200', 'POST /signout 303']) {
+        assert.ok(routes.includes(r), `logged: ${r}`);
+      }
+      assert.ok(lines.some((l) => String(l.msg).startsWith('mail: wrote')), 'the outbox writes are logged (by file)');
+      for (const value of seen) {
+        if (value.length < 8) continue;
+        assert.ok(!output.includes(value), `the logs hold a secret value: ${value.slice(0, 12)}…`);
+      }
+      assert.doesNotMatch(output, /[\w.+-]+@[\w-]+\.[\w.]+/, 'no email address');
+      assert.doesNotMatch(output, /verdict_(v|admin)=/, 'no cookie');
+      assert.doesNotMatch(output, /token=(?!\[redacted\])/i, 'no token in a URL');
+      assert.doesNotMatch(output, /\/verify\?|\/confirm\?/, 'no magic link');
+    });
+  });
+}
