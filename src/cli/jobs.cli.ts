@@ -50,18 +50,23 @@ export function registerJobs(program: Command, ctx: () => CliContext) {
           ? undefined
           : await startOpsServer({ db, config: c.config, workerId: () => worker.id, stopping: () => stopping }, c.config.metricsPort, c.config.host);
       c.io.stderr.write(`verdict worker ${worker.id} running (concurrency ${opts.concurrency})${ops ? `; /metrics, /healthz and /readyz on port ${c.config.metricsPort}` : ''}; Ctrl-C to stop\n`);
-      await new Promise<void>((resolve) => {
+      const { released } = await new Promise<{ released: number }>((resolve) => {
         const stop = (sig: string) => {
           stopping = true;
           c.io.stderr.write(`${sig}: finishing running jobs (up to ${c.config.shutdownTimeoutMs} ms, then they are released)… (again to quit now)\n`);
           process.once(sig as NodeJS.Signals, () => process.exit(130));
-          void worker.stop({ timeoutMs: c.config.shutdownTimeoutMs }).then(() => resolve());
+          void worker.stop({ timeoutMs: c.config.shutdownTimeoutMs }).then(resolve);
         };
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
       await ops?.close();
-      c.io.stderr.write('worker stopped\n');
+      c.io.stderr.write(`worker stopped${released ? ` (${released} running job${released === 1 ? '' : 's'} released)` : ''}\n`);
+      if (released) {
+        // A released job's handler is still running (an LLM call, say): close the database and leave without it.
+        await c.close();
+        process.exit(0);
+      }
     });
 
   const jobs = program.command('jobs').description('The durable job queue');
