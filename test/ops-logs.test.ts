@@ -1,11 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { DIALECTS, freshStore } from './helpers/db.js';
-import { Browser, freePort, startServerProcess } from './helpers/process.js';
+import { Browser, freePort, root, startServerProcess } from './helpers/process.js';
 
 /**
  * Issue 18: "no secret, token, cookie, email address or magic link is ever logged". A real server process at
@@ -126,3 +127,37 @@ for (const { dialect, skip } of DIALECTS) {
     });
   });
 }
+
+describe('the request line written without pino (stdout a pipe, as under journald or docker)', () => {
+  /** A process that logs through the batched path, then dies by SIGKILL (no exit handler runs). */
+  const run = (body: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'verdict-logline-'));
+    const file = join(dir, 'script.ts');
+    writeFileSync(file, `import { configureLogging, log, logRequest } from ${JSON.stringify(join(root, 'src/ops/log.ts'))};\nconfigureLogging({ fd: 1, level: 'info' });\n${body}\n`);
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      assert.equal(r.stderr, '');
+      return r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  test('is the line pino writes for the same fields: same keys in the same order, same values', () => {
+    const fields = { reqId: 'a1b2-c3', method: 'GET', route: '/tools/:slug', status: 200, ms: 0.37, cache: 'hit' };
+    const [fast, slow, end] = run(`logRequest(${JSON.stringify(fields)});\nlog().info(${JSON.stringify(fields)}, 'request');\nlog().warn('end');\nprocess.kill(process.pid, 'SIGKILL');`);
+    assert.ok(fast && slow && end, 'three lines, the batched one first, none lost to the SIGKILL after the warning');
+    assert.deepEqual(Object.keys(fast), Object.keys(slow));
+    assert.deepEqual({ ...fast, time: 0 }, { ...slow, time: 0 });
+    assert.equal(typeof fast.time, 'number');
+    assert.equal(end.msg, 'end');
+  });
+
+  test('keeps optional fields out when unset and marks aborted requests', () => {
+    const [plain, aborted] = run(
+      `logRequest({ reqId: 'x', method: 'POST', route: 'unmatched', status: 404, ms: 1 });\nlogRequest({ reqId: 'y', method: 'GET', route: '/', status: 200, ms: 2, aborted: true });\nprocess.exit(0);`,
+    );
+    assert.deepEqual(Object.keys(plain!), ['level', 'time', 'pid', 'hostname', 'reqId', 'method', 'route', 'status', 'ms', 'msg']);
+    assert.equal(aborted!.aborted, true);
+  });
+});

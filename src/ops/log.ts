@@ -20,20 +20,61 @@ export interface LogSetup {
   fd?: 1 | 2;
   /** Default: whether that stream is a terminal. */
   pretty?: boolean;
+  /** Somewhere else to write the JSON lines (tests read them). */
+  destination?: DestinationStream;
+}
+
+/**
+ * Request lines gathered in memory and written together: at 64 KB, after 100 ms, and on exit. A busy server thus pays
+ * one write(2) per few hundred requests, from the main thread (sonic-boom, synchronous, retrying a full pipe), instead
+ * of one per request or a thread-pool round trip per write: the request log cost a third of the page-cache fast path's
+ * throughput written line by line (docs/decisions/023-operating.md). Every other line (pino's: start, jobs, LLM
+ * calls, warnings, errors) is written at once, after the request lines waiting before it, so the order holds and no
+ * warning waits. A SIGKILL loses at most the last 100 ms of request lines.
+ */
+class LineBuffer implements DestinationStream {
+  private buf = '';
+  private timer: NodeJS.Timeout | undefined;
+  private readonly out: ReturnType<typeof pino.destination>;
+
+  constructor(fd: number) {
+    this.out = pino.destination({ dest: fd, sync: true });
+    process.on('exit', () => this.flush());
+  }
+
+  /** A line from pino: out now. */
+  write(line: string): void {
+    this.buf += line;
+    this.flush();
+  }
+
+  /** A request line: out with the next batch. */
+  buffer(line: string): void {
+    this.buf += line;
+    if (this.buf.length >= 65_536) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), 100).unref();
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.buf) return;
+    const chunk = this.buf;
+    this.buf = '';
+    this.out.write(chunk);
+  }
 }
 
 const streams = new Map<string, DestinationStream>();
 let root: Logger | undefined;
+/** Set when request lines may bypass pino (JSON to one of our buffers, info enabled): see logRequest. */
+let fastLines: { sink: LineBuffer; prefix: string } | undefined;
 
 function streamFor(fd: 1 | 2, pretty: boolean): DestinationStream {
   const key = `${fd}:${pretty}`;
   let s = streams.get(key);
   if (!s) {
-    s = pretty
-      ? PinoPretty({ destination: fd, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
-      : // Asynchronous: a line is queued and written with the others that came while the last write was in flight, so a
-        // busy server batches its request lines instead of paying one write(2) each. Flushed on exit by pino.
-        pino.destination({ dest: fd, sync: false });
+    s = pretty ? PinoPretty({ destination: fd, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : new LineBuffer(fd);
     streams.set(key, s);
   }
   return s;
@@ -43,16 +84,22 @@ function streamFor(fd: 1 | 2, pretty: boolean): DestinationStream {
 export function configureLogging(setup: LogSetup = {}): Logger {
   const fd = setup.fd ?? 1;
   const pretty = setup.pretty ?? Boolean(fd === 1 ? process.stdout.isTTY : process.stderr.isTTY);
+  const destination = setup.destination ?? streamFor(fd, pretty);
+  const base = { pid: process.pid, hostname: hostname() };
   root = pino(
     {
       level: setup.level ?? envLevel() ?? 'info',
-      base: { pid: process.pid, hostname: hostname() },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      base,
+      // `time` in ms since the epoch (pino's default, what log tools expect); a terminal shows it as a clock time.
       formatters: { level: (label) => ({ level: label }) },
       serializers: { err: serializeError },
     },
-    streamFor(fd, pretty),
+    destination,
   );
+  fastLines =
+    destination instanceof LineBuffer && root.isLevelEnabled('info')
+      ? { sink: destination, prefix: `,"pid":${base.pid},"hostname":${JSON.stringify(base.hostname)}` }
+      : undefined;
   return root;
 }
 
@@ -63,6 +110,45 @@ const envLevel = (): LogLevel | undefined => {
 
 /** The process's logger (stdout, LOG_LEVEL or info, until an entry point configures it). */
 export const log = (): Logger => (root ??= configureLogging());
+
+export interface RequestLine {
+  reqId: string;
+  method: string;
+  route: string;
+  status: number;
+  ms: number;
+  cache?: string;
+  aborted?: boolean;
+}
+
+const quoted = new Map<string, string>();
+/** JSON string of a route pattern or method: a small fixed set, quoted once each. */
+const q = (s: string) => {
+  let v = quoted.get(s);
+  if (v === undefined) {
+    v = JSON.stringify(s);
+    if (quoted.size < 10_000) quoted.set(s, v);
+  }
+  return v;
+};
+const SAFE_ID = /^[\w.:+/=-]*$/;
+
+/**
+ * The one line per request, at info. On the JSON path it is written as the very line pino would write (same keys,
+ * same order) without going through pino's serializer: it runs for every request, page-cache hits included, and
+ * those take tens of microseconds in all. Elsewhere (a terminal, a test's destination) it goes through pino.
+ */
+export function logRequest(r: RequestLine): void {
+  const fast = fastLines;
+  if (!fast || !SAFE_ID.test(r.reqId)) {
+    log().info({ reqId: r.reqId, method: r.method, route: r.route, status: r.status, ms: r.ms, ...(r.cache ? { cache: r.cache } : {}), ...(r.aborted ? { aborted: true } : {}) }, 'request');
+    return;
+  }
+  fast.sink.buffer(
+    `{"level":"info","time":${Date.now()}${fast.prefix},"reqId":"${r.reqId}","method":${q(r.method)},"route":${q(r.route)},"status":${r.status},"ms":${r.ms}` +
+      `${r.cache ? `,"cache":${q(r.cache)}` : ''}${r.aborted ? ',"aborted":true' : ''},"msg":"request"}\n`,
+  );
+}
 
 /**
  * Masks what must never reach a log from free text: email addresses, tokens in URLs (`?token=…`), bearer tokens,

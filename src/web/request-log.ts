@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { Config } from '../config.js';
-import { log } from '../ops/log.js';
+import { logRequest } from '../ops/log.js';
 import { httpDuration, httpRequests } from '../ops/metrics.js';
 import { trustOf } from './visitor.js';
 
@@ -71,5 +71,5 @@ export const recordRoute: MiddlewareHandler = async (c, next) => {
 export function requestDone(id: string, method: string, route: string, status: number, seconds: number, cache: string | undefined, aborted = false): void {
   httpRequests.inc({ method, route, status });
   httpDuration.observe({ method, route }, seconds);
-  log().info({ reqId: id, method, route, status, ms: Math.round(seconds * 1e5) / 100, ...(cache ? { cache } : {}), ...(aborted ? { aborted } : {}) }, 'request');
+  logRequest({ reqId: id, method, route, status, ms: Math.round(seconds * 1e5) / 100, cache, aborted });
 }
