@@ -12,5 +12,9 @@ if [ ! -x "$chromium" ]; then
   [ "${CI:-}" = true ] && { echo "CI must run the browser tests: no Chromium at $chromium" >&2; exit 1; }
   echo "note: browser tests are skipped: no Chromium at $chromium (apt-get install chromium, or set CHROMIUM_PATH)"
 fi
+if ! command -v java >/dev/null; then
+  [ "${CI:-}" = true ] && { echo "CI must run the HTML checker: no java (apt-get install default-jre-headless)" >&2; exit 1; }
+  echo "note: the HTML validity test is skipped: no java (apt-get install default-jre-headless)"
+fi
 mapfile -t files < <(find src test -name '*.test.ts' -o -name '*.test.tsx' | sort)
 exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" "${files[@]}"

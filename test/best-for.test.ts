@@ -152,11 +152,11 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(result.runs[0]!.status, 'done', 'the critics all answered: done');
       assert.equal(result.outcomes.filter((o) => o.status === 'failed').length, 0, 'no critic failed');
       assert.equal(result.bestFor[0]!.status, 'failed');
-      const retries = await t.store.db.selectFrom('panelRetries').select(['critic', 'attempt']).where('runId', '=', runId).orderBy('id').execute();
-      assert.deepEqual(retries, [{ critic: 'best-for', attempt: 1 }, { critic: 'best-for', attempt: 2 }]);
-      const failures = await t.store.db.selectFrom('panelFailures').select(['critic', 'attempts', 'reason']).where('runId', '=', runId).execute();
+      const retries = await t.store.db.selectFrom('panelRetries').select(['step', 'attempt']).where('runId', '=', runId).orderBy('id').execute();
+      assert.deepEqual(retries, [{ step: 'best-for', attempt: 1 }, { step: 'best-for', attempt: 2 }]);
+      const failures = await t.store.db.selectFrom('panelFailures').select(['step', 'attempts', 'reason']).where('runId', '=', runId).execute();
       assert.equal(failures.length, 1);
-      assert.deepEqual([failures[0]!.critic, failures[0]!.attempts], ['best-for', 3]);
+      assert.deepEqual([failures[0]!.step, failures[0]!.attempts], ['best-for', 3]);
       assert.match(failures[0]!.reason, /^invalid output: bestFor: /);
       const row = await toolRow('plainly');
       assert.equal(row.panelBestFor, PHRASE, 'a failed synthesis keeps the last good phrase');

@@ -348,7 +348,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(three.headers.get('location'), '/compare?tools=smolvlm2,cursor,karpathy-coding-skills');
       const one = await a.fetch('/bookmarks/compare?tools=smolvlm2');
       assert.equal(one.headers.get('location'), '/bookmarks?error=pick');
-      assert.match(await (await a.fetch('/bookmarks?error=pick')).text(), /Pick between two and 4/);
+      assert.match(await (await a.fetch('/bookmarks?error=pick')).text(), /Pick two to four bookmarked tools to compare\./);
 
       const removed = (await (await a.post('/tools/cursor/bookmark', { action: 'remove' }, { json: true })).json()) as { bookmarked: boolean };
       assert.equal(removed.bookmarked, false);
@@ -432,13 +432,13 @@ for (const { dialect, skip } of DIALECTS) {
         assert.equal((await refusal({ ...fields('Beacon Again'), url: fields('Beacon Notes').url })).status, 409);
       });
 
-      test('approving queues one panel.review job for the new tool', async () => {
+      test('approving queues one research job for the new tool, which queues its first panel review (research before review)', async () => {
         const id = await submit('Compass');
         const approved = (await (await approve(id)).json()) as { tool: { id: number }; job: { id: number } };
         const job = await s.store.db.selectFrom('jobs').selectAll().where('id', '=', approved.job.id).executeTakeFirstOrThrow();
-        assert.equal(job.type, 'panel.review');
-        assert.deepEqual(JSON.parse(job.payload), { toolId: approved.tool.id });
-        assert.equal(job.idempotencyKey, `panel.review:tool:${approved.tool.id}:${id}`);
+        assert.equal(job.type, 'research.tool');
+        assert.deepEqual(JSON.parse(job.payload), { toolId: approved.tool.id, review: true });
+        assert.equal(job.idempotencyKey, `research.tool:${approved.tool.id}:${id}`);
       });
 
       test('approving a submission twice is refused with 409', async () => {
@@ -505,6 +505,23 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(r.status, 303);
       assert.match(await (await a.fetch(r.headers.get('location')!)).text(), /rejected/);
       assert.equal((await a.fetch('/admin/submissions/99999/approve', { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, accept: 'application/json' } })).status, 404);
+
+      // Issue 16.3: logging out ends the session on the server, so a copy of the old cookie no longer opens /admin.
+      const copied = a.cookies.get('verdict_admin')!;
+      const other = agent();
+      assert.equal((await other.post('/admin/login', { token: ADMIN_TOKEN })).status, 303);
+      assert.equal((await other.fetch('/admin')).status, 200);
+      // A stranger's logout (anyone can get a CSRF token) ends nobody's session.
+      assert.equal((await agent().post('/admin/logout', {})).status, 303);
+      assert.equal((await other.fetch('/admin')).status, 200);
+      assert.equal((await a.post('/admin/logout', {})).status, 303);
+      assert.equal(a.cookies.get('verdict_admin'), undefined, 'the browser drops the cookie');
+      const replay = agent();
+      replay.cookies.set('verdict_admin', copied);
+      assert.equal((await replay.fetch('/admin')).status, 401, 'the old cookie value is refused');
+      assert.equal((await other.fetch('/admin')).status, 401, 'logging out ends every admin session (one shared token, one generation)');
+      assert.equal((await a.post('/admin/login', { token: ADMIN_TOKEN })).status, 303);
+      assert.equal((await a.fetch('/admin')).status, 200, 'a new login works');
     });
 
     test('sign-in by emailed link: single use, expiry, forgery, and merging votes and bookmarks', async () => {

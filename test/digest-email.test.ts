@@ -54,6 +54,16 @@ async function subscribeForm(t: TestSite, email: string, csrf: string) {
   });
 }
 
+/** Submits the confirmation page's form (its CSRF token and the link's token), as the button does. */
+async function postConfirm(t: TestSite, page: string) {
+  const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)![1]!.replace(/&amp;/g, '&');
+  return t.get('/digest/confirm', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.url },
+    body: new URLSearchParams({ _csrf: field('_csrf'), token: field('token') }).toString(),
+  });
+}
+
 /** Follows an emailed link (written for PUBLIC_URL) on the test server. */
 const follow = (t: TestSite, url: string, init?: RequestInit) => t.get(url.replace(PUBLIC, ''), init);
 
@@ -104,7 +114,14 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(mail!.html.includes(link.replace(/&/g, '&amp;')), 'the HTML part has the same link');
       assert.equal((await subscriber(t.store.db, 'ann@example.com'))!.status, 'pending');
 
-      const confirmed = await follow(t, link);
+      // Issue 16.2: opening the link (as a mail scanner does) only asks; the button's POST confirms.
+      const asked = await follow(t, link);
+      assert.equal(asked.status, 200);
+      const askPage = await asked.text();
+      assert.match(askPage, /Confirm subscription/);
+      assert.equal(asked.headers.get('cache-control'), 'no-store');
+      assert.equal((await subscriber(t.store.db, 'ann@example.com'))!.status, 'pending', 'a GET of the link changes nothing');
+      const confirmed = await postConfirm(t, askPage);
       assert.equal(confirmed.status, 200);
       assert.match(await confirmed.text(), /You are subscribed/);
       assert.equal((await subscriber(t.store.db, 'ann@example.com'))!.status, 'confirmed');
@@ -187,7 +204,10 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(unsub.status, 400);
       assert.equal((await subscriber(t.store.db, 'ann@example.com'))!.status, 'confirmed');
       // The real link still works afterwards.
-      assert.equal((await t.get(`/digest/confirm?token=${good}`)).status, 200);
+      const ask = await t.get(`/digest/confirm?token=${good}`);
+      assert.equal(ask.status, 200);
+      assert.equal((await subscriber(t.store.db, 'bob@example.com'))!.status, 'pending');
+      assert.equal((await postConfirm(t, await ask.text())).status, 200);
       assert.equal((await subscriber(t.store.db, 'bob@example.com'))!.status, 'confirmed');
     });
 

@@ -309,26 +309,57 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(method.includes('<a href="/tools/whisper#corrections">Whisper</a>'));
     });
 
-    test('a rejected report is answered by email when an address was given', async () => {
+    test('a rejected report is answered by email only at a confirmed address, and the email quotes nothing the reporter wrote (issue 16.6)', async () => {
+      const mailsNow = () => readdirSync(outbox).map((f) => readFileSync(join(outbox, f), 'utf8'));
+      const before = mailsNow().length;
       const { token } = await formOf('/tools/cursor/report');
+      const SPAM = 'Buy cheap pills at spam.example, best prices!';
+      assert.equal((await post('/tools/cursor/report', { _csrf: token, what: SPAM, email: 'victim@example.com' })).status, 303);
       assert.equal((await post('/tools/cursor/report', { _csrf: token, what: 'Cursor is free forever for everyone.', email: 'reader@example.com' })).status, 303);
       assert.equal((await post('/tools/cursor/report', { _csrf: token, what: 'Another claim that is simply not right.' })).status, 303);
-      const pending = (await (await t.get('/admin/reports.json?status=pending', { headers: admin })).json()) as { reports: { id: number; email: string | null }[] };
-      const withEmail = pending.reports.find((r) => r.email)!;
+      // Each address gets one confirmation email: fixed words and the tool's name, never the report's text.
+      const confirmations = mailsNow().slice(before);
+      assert.equal(confirmations.length, 2);
+      for (const m of confirmations) {
+        assert.match(m, /Subject: Confirm your address/);
+        assert.ok(!m.includes('spam.example') && !m.includes('free forever'), 'a confirmation email quotes nothing the reporter wrote');
+      }
+      const pending = (await (await t.get('/admin/reports.json?status=pending', { headers: admin })).json()) as { reports: { id: number; email: string | null; emailConfirmedAt: string | null }[] };
+      const victim = pending.reports.find((r) => r.email === 'victim@example.com')!;
+      const reader = pending.reports.find((r) => r.email === 'reader@example.com')!;
       const without = pending.reports.find((r) => !r.email)!;
+      assert.equal(victim.emailConfirmedAt, null);
+
+      // Rejecting before the address is confirmed emails nobody: the form is not a channel to strangers.
       const token2 = (await formOf('/tools/cursor/report')).token;
-      const rejected = await post(`/admin/reports/${withEmail.id}/reject`, { _csrf: token2, reason: 'The pricing page lists paid plans.' }, admin);
+      const count = mailsNow().length;
+      const spam = await post(`/admin/reports/${victim.id}/reject`, { _csrf: token2, reason: 'Not about the tool.' }, admin);
+      assert.equal(((await spam.json()) as { emailed: boolean }).emailed, false);
+      assert.equal(mailsNow().length, count, 'no mail to an unconfirmed address');
+
+      // The reader follows their link: the GET only asks, the button's POST confirms.
+      const readerMail = confirmations.find((m) => m.includes('reader@example.com'))!;
+      const link = /http:\/\/verdict\.test(\/reports\/confirm\?token=[^\s]+)/.exec(readerMail.replace(/=\r?\n/g, '').replace(/=3D/g, '='))![1]!;
+      const ask = await t.get(link);
+      assert.equal(ask.status, 200);
+      const askHtml = await ask.text();
+      assert.match(askHtml, /Confirm my address/);
+      const still = (await (await t.get('/admin/reports.json?status=pending', { headers: admin })).json()) as { reports: { id: number; emailConfirmedAt: string | null }[] };
+      assert.equal(still.reports.find((r) => r.id === reader.id)!.emailConfirmedAt, null, 'a GET of the link changes nothing');
+      const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(askHtml)![1]!.replace(/&amp;/g, '&');
+      assert.equal((await post('/reports/confirm', { _csrf: field('_csrf'), token: field('token') })).status, 200);
+      assert.equal((await post('/reports/confirm', { _csrf: field('_csrf'), token: field('token').replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A')) })).status, 400, 'an altered link is refused');
+
+      const rejected = await post(`/admin/reports/${reader.id}/reject`, { _csrf: token2, reason: 'The pricing page lists paid plans.' }, admin);
       assert.equal(rejected.status, 200);
       assert.equal(((await rejected.json()) as { emailed: boolean }).emailed, true);
-      const mails = readdirSync(outbox).map((f) => readFileSync(join(outbox, f), 'utf8'));
-      const mail = mails.find((m) => m.includes('reader@example.com'))!;
+      const mail = mailsNow().find((m) => m.includes('reader@example.com') && m.includes('Subject: Your error report on Cursor'))!;
       assert.ok(mail, 'an .eml was written for the reporter');
-      assert.match(mail, /Subject: Your error report on Cursor/);
       assert.ok(mail.includes('The pricing page lists paid plans.'));
+      assert.ok(!mail.includes('free forever'), 'the answer does not quote the report');
       const cli = await verdict(['reports', 'reject', String(without.id), '--reason', 'Not an error.', '--json'], env);
       assert.equal(cli.code, 0, cli.stderr);
       assert.equal(JSON.parse(cli.stdout).emailed, false);
-      assert.equal(readdirSync(outbox).length, mails.length, 'no address, no mail');
     });
 
     test('CSRF, bad input, unknown tools and the rate limit', async () => {

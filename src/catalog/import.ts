@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { quote } from '../domain/text.js';
 import type { Readable, Writable } from 'node:stream';
 import { JSONParser } from '@streamparser/json-node';
 import { z } from 'zod';
@@ -53,11 +54,11 @@ export function toolValidator(opts: ImportOptions): (raw: unknown, index: number
     }
     const t = parsed.data;
     const first = seen.get(t.slug);
-    if (first !== undefined) throw invalid(`tools[${i}] ("${t.slug}").slug: duplicate of tools[${first}]`);
+    if (first !== undefined) throw invalid(`tools[${i}] (${quote(t.slug)}).slug: duplicate of tools[${first}]`);
     seen.set(t.slug, i);
     t.reviews?.forEach((r, j) => {
       if (!critics.has(r.critic)) {
-        throw invalid(`tools[${i}] ("${t.slug}").reviews[${j}].critic: unknown critic "${r.critic}" (known: ${opts.critics.join(', ')})`);
+        throw invalid(`tools[${i}] (${quote(t.slug)}).reviews[${j}].critic: unknown critic ${quote(r.critic)} (known: ${opts.critics.join(', ')})`);
       }
     });
     return t;

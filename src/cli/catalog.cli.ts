@@ -1,4 +1,6 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { findCategory, listCategories } from '../catalog/categories.repo.js';
+import { quote } from '../domain/text.js';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
@@ -13,8 +15,8 @@ import { compareProblem, decisionRows, DECISION_RULE, differentJobsText, MAX_COM
 import { pricingText } from '../domain/pricing.js';
 import { chipText, NO_PANEL_TAKE } from '../domain/summary.js';
 import { provenanceText } from '../domain/provenance.js';
-import type { CliContext, CliStream } from './context.js';
-import { plural, table, wrap } from './format.js';
+import { control, type CliContext, type CliStream } from './context.js';
+import { keepFigures, plural, table, wrap } from './format.js';
 
 /** A file (or standard input) to stream, with its size when known, for "time left". */
 function openInput(file: string): { input: Readable; size?: number } {
@@ -38,9 +40,10 @@ function progressLine(err: CliStream, size: number | undefined) {
       const secs = (Date.now() - start) / 1000;
       const rate = secs > 0 ? Math.round(tools / secs) : 0;
       const left = size && bytesRead > 0 && bytesRead < size ? ` · ${clock((secs * (size - bytesRead)) / bytesRead)} left` : '';
-      err.write(`\r\x1b[K${tools.toLocaleString('en')} tools · ${rate.toLocaleString('en')} tools/s${left}`);
+      control(err, '\r\x1b[K');
+      err.write(`${tools.toLocaleString('en')} tools · ${rate.toLocaleString('en')} tools/s${left}`);
     },
-    done: () => err.write('\r\x1b[K'),
+    done: () => control(err, '\r\x1b[K'),
   };
 }
 
@@ -96,6 +99,10 @@ export function registerCatalog(program: Command, ctx: () => CliContext) {
     .action(async (opts: { category?: string }) => {
       const c = ctx();
       const { db } = await c.store();
+      if (opts.category && !(await findCategory(db, opts.category))) {
+        const known = (await listCategories(db)).map((k) => k.slug);
+        throw new AppError('not_found', `No category ${quote(opts.category)}.${known.length ? ` Categories: ${known.join(', ')}` : ' The catalog is empty.'}`);
+      }
       const rows = await withPanels(db, await listTools(db, { categorySlug: opts.category }));
       c.out(
         rows.map((t) => ({ ...toToolFields(t.tool), summary: t.summary })),
@@ -165,7 +172,7 @@ export function registerCatalog(program: Command, ctx: () => CliContext) {
       const names = new Map(c.critics.map((x) => [x.id, x.name]));
       c.out({ ...cmp, decision: decisionRows(cmp), overallText: overallText(cmp) }, () => {
         const header = ['', ...cmp.tools.map((t) => t.name)];
-        const out = [`${cmp.tools.map((t) => t.name).join(' vs ')} — which one should you ship with?`, '', table(header, decisionRows(cmp).map((r) => [r.label, ...r.values]))];
+        const out = [`${cmp.tools.map((t) => t.name).join(' vs ')} — which one should you ship with?`, '', table(header, decisionRows(cmp).map((r) => [r.label, ...r.values.map(keepFigures)]))];
         out.push('', 'Scorecard', table(
           ['Critic', ...cmp.tools.map((t) => t.name)],
           cmp.scorecard.map((row) => [

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { quote } from '../domain/text.js';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { AppError } from '../errors.js';
@@ -17,13 +18,13 @@ const SHIPPED_SET = fileURLToPath(new URL('../../data/eval-set.json', import.met
 
 const price = (name: string) => (v: string) => {
   const n = Number(v);
-  if (!v.trim() || !Number.isFinite(n) || n < 0) throw new AppError('usage', `${name} must be a price per million tokens, not "${v}"`);
+  if (!v.trim() || !Number.isFinite(n) || n < 0) throw new AppError('usage', `${name} must be a price per million tokens, not ${quote(v)}`);
   return n;
 };
 /** A share: 0.8 or 80%. */
 const share = (v: string) => {
   const n = v.trim().endsWith('%') ? Number(v.trim().slice(0, -1)) / 100 : Number(v);
-  if (!v.trim() || !Number.isFinite(n) || n < 0 || n > 1) throw new AppError('usage', `--min-agreement must be between 0 and 1 (or 0% and 100%), not "${v}"`);
+  if (!v.trim() || !Number.isFinite(n) || n < 0 || n > 1) throw new AppError('usage', `--min-agreement must be between 0 and 1 (or 0% and 100%), not ${quote(v)}`);
   return n;
 };
 
@@ -59,7 +60,7 @@ export function registerEval(program: Command, ctx: () => CliContext) {
       if (!llm) throw new AppError('config', LLM_NOT_CONFIGURED);
       const known = c.critics;
       const unknown = opts.critic.filter((id) => !known.some((k) => k.id === id));
-      if (unknown.length) throw new AppError('usage', `Unknown critic "${unknown[0]}" (known: ${known.map((k) => k.id).join(', ')})`);
+      if (unknown.length) throw new AppError('usage', `Unknown critic ${quote(unknown[0])} (known: ${known.map((k) => k.id).join(', ')})`);
       const critics = opts.critic.length ? known.filter((k) => opts.critic.includes(k.id)) : known;
 
       const { db } = await c.store();

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { quote } from '../domain/text.js';
 import { AppError } from '../errors.js';
 import { requirePublicUrl } from '../config.js';
 import { countJobsByStatus, JOB_STATUSES, listJobs, type JobStatus } from '../jobs/jobs.repo.js';
@@ -18,7 +19,7 @@ import { plural, positiveInt } from './format.js';
 function parseWeek(v: string | undefined): string {
   if (v === undefined) return isoWeek(new Date());
   const r = weekSchema.safeParse(v);
-  if (!r.success) throw new AppError('usage', `--week: ${r.error.issues[0]!.message}, got "${v}"`);
+  if (!r.success) throw new AppError('usage', `--week: ${r.error.issues[0]!.message}, got ${quote(v)}`);
   return v;
 }
 
@@ -78,7 +79,7 @@ export function registerJobs(program: Command, ctx: () => CliContext) {
     .option('--limit <n>', 'at most this many', positiveInt('--limit'), 50)
     .action(async (opts: { status?: string; type?: string; limit: number }) => {
       if (opts.status !== undefined && !JOB_STATUSES.includes(opts.status as JobStatus)) {
-        throw new AppError('usage', `--status must be one of ${JOB_STATUSES.join(', ')}, got "${opts.status}"`);
+        throw new AppError('usage', `--status must be one of ${JOB_STATUSES.join(', ')}, got ${quote(opts.status)}`);
       }
       const c = ctx();
       const { db } = await c.store();

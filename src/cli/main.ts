@@ -2,7 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { rebuildFigures } from '../catalog/figures.repo.js';
-import { CliContext, processIo, type CliIo } from './context.js';
+import { CliContext, guarded, processIo, type CliIo } from './context.js';
+import { excerpt } from '../domain/text.js';
 import { registerCatalog } from './catalog.cli.js';
 import { registerReview } from './review.cli.js';
 import { registerSubmissions } from './submissions.cli.js';
@@ -10,6 +11,8 @@ import { registerReports } from './reports.cli.js';
 import { registerJobs } from './jobs.cli.js';
 import { registerEval } from './eval.cli.js';
 import { registerResearch } from './research.cli.js';
+import { registerDiscover } from './discover.cli.js';
+import { registerStatus } from './status.cli.js';
 import { registerBackup } from './backup.cli.js';
 import { configureLogging } from '../ops/log.js';
 import { LOG_LEVELS, type LogLevel } from '../config.js';
@@ -19,9 +22,14 @@ import { LOG_LEVELS, type LogLevel } from '../config.js';
  * `io` defaults to this process's environment and streams; tests pass their own.
  */
 export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<number> {
-  const { env, stdout, stderr } = { ...processIo(), ...io };
+  const all = { ...processIo(), ...io };
+  const { env } = all;
+  // Everything printed goes through the guard: public text never drives the operator's terminal (issue 16.4).
+  const stdout = guarded(all.stdout);
+  const stderr = guarded(all.stderr);
   // Commands print their own output; the log (LLM calls, fetches) goes to stderr, and only warnings unless LOG_LEVEL
   // asks for more: at info it would garble progress displays. `verdict worker` logs like a server (jobs.cli.ts).
+  // Log lines are terminal-safe on their own (ops/log.ts).
   const level = env.LOG_LEVEL?.trim().toLowerCase();
   configureLogging({ fd: 2, level: (LOG_LEVELS as readonly string[]).includes(level ?? '') ? (level as LogLevel) : 'warn' });
   const output = {
@@ -44,6 +52,8 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
   registerJobs(program, ctx);
   registerEval(program, ctx);
   registerResearch(program, ctx);
+  registerDiscover(program, ctx);
+  registerStatus(program, ctx);
   const dbCommand = program.command('db').description('Database maintenance');
   dbCommand
     .command('migrate')
@@ -85,14 +95,17 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
     }
     const verbose = argv.includes('--verbose');
     if (err instanceof AppError) {
-      stderr.write(`verdict: ${err.message}\n`);
+      stderr.write(`verdict: ${oneLine(err.message)}\n`);
       if (verbose && err.stack) stderr.write(err.stack + '\n');
       return err.code === 'usage' ? 2 : 1;
     }
-    stderr.write(`verdict: ${(err as Error)?.message ?? String(err)}${verbose ? '' : ' (run with --verbose for details)'}\n`);
+    stderr.write(`verdict: ${oneLine((err as Error)?.message ?? String(err))}${verbose ? '' : ' (run with --verbose for details)'}\n`);
     if (verbose && (err as Error)?.stack) stderr.write((err as Error).stack + '\n');
     return 1;
   } finally {
     await context?.close();
   }
 }
+
+/** An error message as one bounded line: values in messages are quoted short already; this is the backstop. */
+const oneLine = (message: string) => excerpt(message, 1000);

@@ -1,4 +1,5 @@
 import { parseRowId } from '../domain/ids.js';
+import { quote } from '../domain/text.js';
 import type { Command } from 'commander';
 import { AppError } from '../errors.js';
 import { acceptReport, listReports, rejectReport } from '../community/corrections.service.js';
@@ -10,7 +11,7 @@ const STATUSES = ['pending', 'accepted', 'rejected', 'all'] as const;
 
 function parseId(raw: string): number {
   const id = parseRowId(raw.trim());
-  if (id === undefined) throw new AppError('usage', `A report id is a whole number from 1 to 2147483647, got "${raw}"`);
+  if (id === undefined) throw new AppError('usage', `A report id is a whole number from 1 to 2147483647, got ${quote(raw)}`);
   return id;
 }
 

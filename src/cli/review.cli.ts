@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
+import { quote } from '../domain/text.js';
 import { AppError } from '../errors.js';
 import { LLM_NOT_CONFIGURED } from '../config.js';
 import { toolsWithoutReviews } from '../catalog/tools.repo.js';
 import { toolsBySlugsOr404 } from '../catalog/catalog.service.js';
 import { createLlmClient } from '../panel/llm.js';
 import { runPanel, type PanelEvent } from '../panel/runner.js';
-import type { CliContext, CliStream } from './context.js';
+import { control, type CliContext, type CliStream } from './context.js';
 import { fmtInt, plural } from './format.js';
 
 /** Live progress per critic: redrawn in place on a terminal, one line per finished call otherwise. */
@@ -14,8 +15,11 @@ export function progressReporter(stream: CliStream) {
   let drawn = 0;
   const tty = stream.isTTY;
   const draw = () => {
-    if (drawn) stream.write(`\x1b[${drawn}A`);
-    for (const line of rows.values()) stream.write(`\x1b[2K${line.slice(0, (stream.columns || 80) - 1)}\n`);
+    if (drawn) control(stream, `\x1b[${drawn}A`);
+    for (const line of rows.values()) {
+      control(stream, '\x1b[2K');
+      stream.write(`${line.slice(0, (stream.columns || 80) - 1)}\n`);
+    }
     drawn = rows.size;
   };
   return (e: PanelEvent) => {
@@ -59,7 +63,7 @@ export function registerReview(program: Command, ctx: () => CliContext) {
       if (!c.config.llm) throw new AppError('config', LLM_NOT_CONFIGURED);
       const known = c.critics;
       const unknown = opts.critic.filter((id) => !known.some((k) => k.id === id));
-      if (unknown.length) throw new AppError('usage', `Unknown critic "${unknown[0]}" (known: ${known.map((k) => k.id).join(', ')})`);
+      if (unknown.length) throw new AppError('usage', `Unknown critic ${quote(unknown[0])} (known: ${known.map((k) => k.id).join(', ')})`);
       const critics = opts.critic.length ? known.filter((k) => opts.critic.includes(k.id)) : known;
 
       const { db } = await c.store();

@@ -27,6 +27,11 @@ export async function listReports(db: DbOrTx, opts: { status?: ErrorReportRow['s
   return q.execute();
 }
 
+/** Marks a report's address confirmed (once: a second confirmation keeps the first time). */
+export async function confirmReportEmail(db: DbOrTx, id: number, at: string): Promise<void> {
+  await db.updateTable('errorReports').set({ emailConfirmedAt: at }).where('id', '=', id).where('emailConfirmedAt', 'is', null).execute();
+}
+
 /** Decides a pending report; false when it was not pending any more (decided by someone else meanwhile). */
 export async function decideReport(db: DbOrTx, id: number, d: Pick<ErrorReportRow, 'status' | 'reason' | 'decidedAt'>): Promise<boolean> {
   const r = await db.updateTable('errorReports').set(d).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();

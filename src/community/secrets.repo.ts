@@ -20,3 +20,12 @@ export async function insertSettingOnce(db: DbOrTx, key: string, value: string):
   const row = await db.selectFrom('appSettings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
   return row.value;
 }
+
+/** Stores `value` under `key`, replacing what was there. */
+export async function putSetting(db: DbOrTx, key: string, value: string): Promise<void> {
+  await db
+    .insertInto('appSettings')
+    .values({ key, value, createdAt: nowIso() })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -55,6 +55,12 @@ export function asBusyError(err: unknown): DatabaseBusyError | undefined {
   return code.startsWith('SQLITE_BUSY') || code === '40001' || code === '40P01' || code === '55P03' ? new DatabaseBusyError() : undefined;
 }
 
+/** A unique constraint refused the write, told by the driver's error code (SQLite's or PostgreSQL's 23505), never by message text. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 export interface StoreOptions {
   migrate?: boolean;
   /**
@@ -68,7 +74,15 @@ export interface StoreOptions {
 export async function openStore(database: Database, opts: StoreOptions = {}): Promise<Store> {
   let db: Db;
   if (database.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+    // A host that never answers fails within seconds, not never (pg's default connection timeout is none).
+    const pool = new pg.Pool({ connectionString: database.url, max: 10, connectionTimeoutMillis: 10_000 });
+    // Connect once up front, so a server that refuses, or a database that does not exist, is one clear error.
+    try {
+      (await pool.connect()).release();
+    } catch (err) {
+      await pool.end();
+      throw new AppError('database', `Cannot connect to PostgreSQL at ${whereIs(database.url)}: ${(err as Error).message}`);
+    }
     // An idle connection the server drops (restart, failover) must not take the process down; the pool reconnects.
     pool.on('error', (err) => log().error({ err }, 'PostgreSQL connection lost'));
     db = new Kysely<DB>({
@@ -76,13 +90,7 @@ export async function openStore(database: Database, opts: StoreOptions = {}): Pr
       plugins: [new CamelCasePlugin()],
     });
   } else {
-    if (database.file !== ':memory:') mkdirSync(dirname(database.file), { recursive: true });
-    const sqlite = new SQLite(database.file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('foreign_keys = ON');
-    // No busy wait inside SQLite: it would block the event loop. ImmediateSqliteDriver waits asynchronously instead.
-    sqlite.pragma('busy_timeout = 0');
-    sqlite.pragma('synchronous = NORMAL');
+    const sqlite = openSqlite(database.file);
     db = new Kysely<DB>({
       dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, sqlite, opts.busyWaitMs ?? 5000),
       plugins: [new CamelCasePlugin()],
@@ -91,13 +99,71 @@ export async function openStore(database: Database, opts: StoreOptions = {}): Pr
   const store: Store = { db, dialect: database.kind, close: () => db.destroy() };
   if (opts.migrate !== false) {
     try {
-      await migrateToLatest(db);
+      const r = await migrateToLatest(db);
+      // The stored figures' columns just arrived (an upgrade from before 20261130_001): fill them from the one
+      // place their maths lives, instead of a copy of it in the migration (docs/decisions/011).
+      if (r.results?.some((m) => m.migrationName === '20261130_001_figures' && m.status === 'Success')) {
+        const { rebuildFigures } = await import('../catalog/figures.repo.js');
+        await rebuildFigures(db);
+      }
     } catch (err) {
       await db.destroy();
       throw err;
     }
   }
   return store;
+}
+
+/** host:port/database of a PostgreSQL URL, for messages: never its user or password. */
+function whereIs(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
+/**
+ * Opens (creating it and its folder when missing) a SQLite file with our settings. Every way this can fail
+ * (a folder that cannot be made, a path that is a folder, a file that is not a database) is one clear AppError.
+ */
+function openSqlite(file: string): SQLite.Database {
+  const fail = (why: string) => new AppError('database', `Cannot open the SQLite database ${file}: ${why}`);
+  if (file !== ':memory:') makeFolder(dirname(file), fail);
+  let sqlite: SQLite.Database | undefined;
+  try {
+    sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    // No busy wait inside SQLite: it would block the event loop. ImmediateSqliteDriver waits asynchronously instead.
+    sqlite.pragma('busy_timeout = 0');
+    sqlite.pragma('synchronous = NORMAL');
+    return sqlite;
+  } catch (err) {
+    sqlite?.close();
+    const code = (err as { code?: string }).code;
+    throw fail(code === 'SQLITE_CANTOPEN' && existsSync(file) && statSync(file).isDirectory() ? 'it is a folder' : (err as Error).message);
+  }
+}
+
+/**
+ * Makes a folder and its missing parents one level at a time. Node's recursive mkdirSync never returns under
+ * /proc (it retries the ENOENT forever), so `DATABASE_URL=/proc/x/y.db` hung instead of failing.
+ */
+function makeFolder(dir: string, fail: (why: string) => Error): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fail(`cannot create the folder ${d} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
 }
 
 export const nowIso = () => new Date().toISOString();

@@ -24,6 +24,9 @@ import * as m20261130_113 from './migrations/20261130_113_categories.js';
 import * as m20261130_114 from './migrations/20261130_114_reviews_by_time.js';
 import * as m20261130_115 from './migrations/20261130_115_researched_at.js';
 import * as m20261130_116 from './migrations/20261130_116_latest_reviews.js';
+import * as m20261205_117 from './migrations/20261205_117_report_email_confirmed.js';
+import * as m20261205_118 from './migrations/20261205_118_panel_call_step.js';
+import * as m20261205_120 from './migrations/20261205_120_autopilot.js';
 import * as m20261205_130 from './migrations/20261205_130_worker_heartbeats.js';
 
 /** Listed by hand so the same code runs under tsx, from a bundle, or from compiled output. Names sort by time. */
@@ -52,6 +55,9 @@ const migrations: Record<string, Migration> = {
   '20261130_114_reviews_by_time': m20261130_114,
   '20261130_115_researched_at': m20261130_115,
   '20261130_116_latest_reviews': m20261130_116,
+  '20261205_117_report_email_confirmed': m20261205_117,
+  '20261205_118_panel_call_step': m20261205_118,
+  '20261205_120_autopilot': m20261205_120,
   '20261205_130_worker_heartbeats': m20261205_130,
 };
 

@@ -78,16 +78,26 @@ export async function subscribe(deps: DigestDeps, rawEmail: unknown): Promise<{ 
 export const unsubscribeUrl = (config: Pick<Config, 'publicUrl'>, secret: string, id: number, email: string) =>
   absolute(config.publicUrl, urls.digestUnsubscribe(unsubscribeToken(secret, id, email)));
 
-/** Confirms a subscription from the emailed link. Forged, changed or expired links are a 400, never a change. */
-export async function confirm(deps: Pick<DigestDeps, 'db' | 'config'>, token: unknown): Promise<{ email: string; outcome: 'confirmed' | 'already' }> {
+/**
+ * Checks a confirmation link and returns its subscriber, without changing anything (the GET page, which only
+ * asks: a mail scanner fetching the link must not complete someone else's double opt-in). Forged, changed or
+ * expired links are a 400.
+ */
+export async function checkConfirm(deps: Pick<DigestDeps, 'db' | 'config'>, token: unknown) {
   const t = typeof token === 'string' ? token : undefined;
   const row = await findSubscriber(deps.db, tokenSubscriberId(t));
   if (!row) throw new AppError('invalid_token', BAD_LINK, 400);
   verifyConfirmToken(await getSecret(deps.db, deps.config), t!, row.email);
-  if (row.status === 'confirmed') return { email: row.email, outcome: 'already' };
   if (row.status === 'unsubscribed') {
     throw new AppError('unsubscribed', 'You unsubscribed after this link was sent, so it no longer works. Subscribe again if you would like the digest.', 400);
   }
+  return row;
+}
+
+/** Confirms a subscription from the emailed link (the POST from its page). */
+export async function confirm(deps: Pick<DigestDeps, 'db' | 'config'>, token: unknown): Promise<{ email: string; outcome: 'confirmed' | 'already' }> {
+  const row = await checkConfirm(deps, token);
+  if (row.status === 'confirmed') return { email: row.email, outcome: 'already' };
   const changed = await confirmSubscriber(deps.db, row.id, nowIso());
   return { email: row.email, outcome: changed ? 'confirmed' : 'already' };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONTROL_CHARS, quote } from './text.js';
 
 /** One schema per concept: these validate HTTP input, CLI arguments, import files and LLM output alike. */
 
@@ -19,7 +20,8 @@ export const emailSchema = z
   .max(254, 'That email address is too long.')
   .pipe(z.email({ error: 'Enter a valid email address, like name@example.com.' }));
 
-export const PRICING_MODELS = ['free', 'freemium', 'paid', 'open-source'] as const;
+/** `unknown`: nobody checked (a discovered tool whose pages name no price); never a guess. */
+export const PRICING_MODELS = ['free', 'freemium', 'paid', 'open-source', 'unknown'] as const;
 export const pricingModelSchema = z.enum(PRICING_MODELS);
 
 /**
@@ -31,13 +33,15 @@ export const isStorableText = (s: string) => !UNSTORABLE_TEXT.test(s);
 const STORABLE = 'must not contain NUL (U+0000) or unpaired surrogate characters';
 const text = () => z.string().refine(isStorableText, STORABLE);
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(500).refine(isStorableText, STORABLE);
+const ONE_LINE = 'must be one line, without control characters';
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(500).refine(isStorableText, STORABLE).refine((s) => !CONTROL_CHARS.test(s), ONE_LINE);
+/** One line of public text: no line breaks, and no control characters a terminal would obey (ESC, BEL, BS…). */
 const line = (max: number) =>
   text()
     .trim()
     .min(1, 'must not be empty')
     .max(max)
-    .refine((s) => !/[\r\n]/.test(s), 'must be one line');
+    .refine((s) => !CONTROL_CHARS.test(s), ONE_LINE);
 
 export const pricingSchema = z.strictObject({
   model: pricingModelSchema,
@@ -58,7 +62,7 @@ export const toolFieldsSchema = z.strictObject({
   pricing: pricingSchema,
   url: httpUrl,
   repo: httpUrl.optional(),
-  tags: z.array(text().trim().toLowerCase().min(1).max(40)).max(20).default([]),
+  tags: z.array(text().trim().toLowerCase().min(1).max(40).refine((s) => !CONTROL_CHARS.test(s), ONE_LINE)).max(20).default([]),
   /** A short use-case ("Local speech-to-text for transcripts"), shown as "Best for"; never the tagline. */
   bestFor: line(120).optional(),
 });
@@ -67,6 +71,7 @@ export type ToolFields = z.infer<typeof toolFieldsSchema>;
 export const VERDICTS = ['ship', 'skip'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+/** SHIP_THRESHOLD when unset (src/config.ts). Nothing else defaults to it: every rule takes the configured line. */
 export const DEFAULT_SHIP_THRESHOLD = 60;
 export const TAKE_MIN_WORDS = 20;
 export const TAKE_MAX_WORDS = 300;
@@ -74,7 +79,7 @@ export const TAKE_MAX_WORDS = 300;
 export const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
 
 /** The rule the brand rests on: ship if and only if score >= threshold. */
-export const verdictFor = (score: number, threshold = DEFAULT_SHIP_THRESHOLD): Verdict =>
+export const verdictFor = (score: number, threshold: number): Verdict =>
   score >= threshold ? 'ship' : 'skip';
 
 /**
@@ -82,7 +87,7 @@ export const verdictFor = (score: number, threshold = DEFAULT_SHIP_THRESHOLD): V
  * `citations` are the ids of the evidence snapshots a take rests on; given `citable` (the ids the critic was
  * shown), citing any other id is invalid output, like a verdict that contradicts its score.
  */
-export function reviewBodySchema(threshold = DEFAULT_SHIP_THRESHOLD, citable?: readonly number[]) {
+export function reviewBodySchema(threshold: number, citable?: readonly number[]) {
   const take = z
     .strictObject({
       score: z.number().int('must be a whole number').min(0).max(100),
@@ -122,7 +127,7 @@ export function reviewBodySchema(threshold = DEFAULT_SHIP_THRESHOLD, citable?: r
 }
 export type ReviewBody = z.infer<ReturnType<typeof reviewBodySchema>>;
 
-export function importReviewSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
+export function importReviewSchema(threshold: number) {
   // The critic id, and optionally who wrote the review and where it comes from, sit beside the body in import files.
   // `author` is the only way a review is shown as written by a person; `source` names where it comes from
   // (overriding the name given at import; "demo" marks the demo catalog). The body schema is built once here,
@@ -140,7 +145,7 @@ export function importReviewSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
     });
 }
 
-export function importToolSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
+export function importToolSchema(threshold: number) {
   return toolFieldsSchema.extend({
     // Exports carry the sources this site checked; an import accepts them so the file round-trips, and ignores
     // them: evidence is only ever what this site fetched itself (`verdict research`).
@@ -159,7 +164,7 @@ export function importToolSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
 }
 export type ImportTool = z.infer<ReturnType<typeof importToolSchema>>;
 
-export function importDocumentSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
+export function importDocumentSchema(threshold: number) {
   return z.strictObject({ tools: z.array(importToolSchema(threshold)) });
 }
 
@@ -172,7 +177,7 @@ export function describeIssuePath(path: readonly PropertyKey[], doc: unknown): s
       out += `[${key}]`;
       const item = Array.isArray(node) ? node[key] : undefined;
       if (out.startsWith('tools[') && out.indexOf(']') === out.length - 1 && item && typeof item === 'object' && 'slug' in item) {
-        out += ` ("${String((item as { slug: unknown }).slug)}")`;
+        out += ` (${quote((item as { slug: unknown }).slug)})`;
       }
       node = item;
     } else {

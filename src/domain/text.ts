@@ -53,3 +53,27 @@ function cut(text: string, max: number, firstSentence: boolean): string {
   while (kept.length > 0 && TRAILING.test(kept.at(-1)!)) kept.pop();
   return `${kept.join('')}…`;
 }
+
+/**
+ * Terminal control characters: C0 (ESC, BEL, BS, CR…), DEL and C1 (CSI…). A terminal obeys them, so public
+ * text that reaches an operator's terminal could clear it, set its title or write the clipboard (OSC 52).
+ * One-line fields refuse them all (domain/schemas.ts); CLI output and log lines escape them (terminalSafe).
+ */
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Text made safe for a terminal or a log line: every control character but newline and tab becomes a visible
+ * `\u001b`-style escape. That is JSON's own escape, so JSON output stays valid JSON with the same value.
+ */
+export const terminalSafe = (text: string): string =>
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(text)
+    ? text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : text;
+
+/** A value quoted in an error line: at most about 80 characters, so hostile input cannot flood a terminal or a log. */
+export const quote = (value: unknown, max = 80): string => `"${excerpt(String(value), max)}"`;
+
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+/** A small count in words for running text ("two to four"), digits from 11 on. */
+export const numberWord = (n: number): string => NUMBER_WORDS[n] ?? String(n);

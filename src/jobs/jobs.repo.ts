@@ -242,3 +242,14 @@ export async function queueFigures(db: DbOrTx, now = new Date()): Promise<{ coun
     .executeTakeFirst();
   return { counts: counts.map((r) => ({ ...r, n: Number(r.n) })), oldestDueAt: oldest?.at ?? null };
 }
+
+/** Waiting and running jobs per type, and the oldest one's creation time (jobs_due index: status leads). */
+export async function openJobsByType(db: DbOrTx): Promise<{ type: string; n: number; oldest: string | null }[]> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select(['type', sql<number>`count(*)`.as('n'), sql<string | null>`min(created_at)`.as('oldest')])
+    .where('status', 'in', ['pending', 'running'])
+    .groupBy('type')
+    .execute();
+  return rows.map((r) => ({ type: r.type, n: Number(r.n), oldest: r.oldest }));
+}

@@ -13,6 +13,18 @@ import { backoffMs, newWorkerId } from './queue.js';
 import { runSchedule } from './scheduler.js';
 import { log as rootLog, scrub } from '../ops/log.js';
 import { jobDuration, jobRuns } from '../ops/metrics.js';
+import { recordStageRun } from './stage-runs.repo.js';
+
+/** The stage of the daily loop a job type belongs to (`verdict status`). */
+export const STAGE_OF: Record<string, string> = {
+  'discovery.run': 'discovery',
+  'research.tool': 'research',
+  'research.recheck': 'research',
+  'schedule.daily-review': 'review',
+  'panel.review': 'review',
+  'digest.send': 'digest',
+};
+export const stageOf = (type: string) => STAGE_OF[type] ?? type;
 
 export interface WorkerDeps {
   db: Db;
@@ -83,7 +95,15 @@ export async function runJob(deps: WorkerDeps, job: JobRow, opts: WorkerOptions 
     return outcome;
   };
 
+  const counts = { in: 0, out: 0 };
+  const startedAt = new Date().toISOString();
+  // One row per run for `verdict status`; never let its bookkeeping fail the job.
+  const record = (ok: boolean, error: string | null) =>
+    recordStageRun(deps.db, { stage: stageOf(job.type), detail: job.type, startedAt, finishedAt: new Date().toISOString(), ok: ok ? 1 : 0, itemsIn: counts.in, itemsOut: counts.out, error: error?.slice(0, 500) ?? null }).catch(
+      (err) => log(`${tag}: could not record the stage run: ${(err as Error).message}`),
+    );
   const fail = async (message: string, o: Parameters<typeof failJob>[3]) => {
+    await record(o.countAttempt === false, message);
     const r = await failJob(deps.db, job, message, o);
     log(`${tag} ${r === 'retry' ? `attempt ${job.attempts}/${job.maxAttempts} failed, retrying in ${Math.round(o.retryInMs / 1000)}s` : r === 'failed' ? 'FAILED' : 'lost its lease'}: ${message}`, {
       ...fields,
@@ -124,11 +144,16 @@ export async function runJob(deps: WorkerDeps, job: JobRow, opts: WorkerOptions 
     signal: abort.signal,
     log: (m) => log(`${tag}: ${m}`, fields),
     annotate: (more) => Object.assign(fields, more),
+    report: (c) => {
+      counts.in += c.in;
+      counts.out += c.out;
+    },
     llm: deps.llm,
     llmBackoffMs: opts.llmBackoffMs,
   };
   try {
     await handler.run(payload, ctx);
+    await record(true, null);
     const ok = await completeJob(deps.db, job);
     if (!ok) {
       log(`${tag} finished, but its lease had been taken over`, { ...fields, outcome: 'lost' });

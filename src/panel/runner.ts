@@ -187,7 +187,7 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
         lastKind = f.kind;
         if (!answered) attempted(attempt, f.kind, usage?.inputTokens ?? 0, usage?.outputTokens ?? 0, Date.now() - t0, f.reason);
         if (!f.retryable || attempt === opts.maxAttempts) break;
-        if (!opts.evaluation) await insertPanelRetry(db, { runId, critic: who, attempt, reason });
+        if (!opts.evaluation) await insertPanelRetry(db, { runId, step: who, attempt, reason });
         emit({ type: 'retry', tool: tool.slug, critic: who, attempt, reason });
         // Ask again, telling the model what was wrong, rather than storing a contradiction.
         if (f.invalidOutput) {
@@ -198,7 +198,7 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
       }
     }
     called(false);
-    if (!opts.evaluation) await insertPanelFailure(db, { runId, critic: who, reason, attempts });
+    if (!opts.evaluation) await insertPanelFailure(db, { runId, step: who, reason, attempts });
     emit({ type: 'failed', tool: tool.slug, critic: who, reason, attempts });
     return { ok: false, reason, ...spent };
   }

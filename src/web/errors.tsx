@@ -37,7 +37,7 @@ export function errorPage(site: Site, status: number, message: string, extra?: u
       <p>{message}</p>
       {extra}
       <p>
-        <a href={urls.home}>Browse all tools</a> · <a href={urls.search()}>Search</a> · <a href={urls.critics}>Meet the critics</a>
+        <a href={urls.tools()}>Browse all tools</a> · <a href={urls.search()}>Search</a> · <a href={urls.critics}>Meet the critics</a>
       </p>
     </section>,
   );

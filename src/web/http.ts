@@ -18,7 +18,10 @@ const CACHE_PARAMS: [RegExp, readonly string[]][] = [
   [/^\/search$/, ['q', 'category', 'pricing', 'label', 'sort', 'page']],
   [/^\/categories\/[^/]+$/, ['page']],
   [/^\/critics\/[^/]+$/, ['category', 'page']],
-  [/^\/compare$/, ['tools', 'add']],
+  [/^\/compare$/, ['tools', 'add', 'takes']],
+  [/^\/compare\/[^/]+$/, ['takes']],
+  // q: /tools sends words on to /search; without it in the key, a cached /tools would answer /tools?q=x.
+  [/^\/tools$/, ['q', 'category', 'pricing', 'label', 'sort', 'page']],
   [/^\/api\/v1\/suggest$/, ['q']],
   [/^\/tools\/[^/]+\/report$/, ['review']],
   [/^\/signin$/, ['next']],
@@ -75,23 +78,26 @@ export const cacheableNoVotes: MiddlewareHandler<AppEnv> = async (c, next) => {
 export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
-    // A visitor with a community cookie sees their own votes and bookmarks: render for them, never share it.
-    if (hasPersonalCookie(c.req.header('cookie'))) {
-      await next();
-      if (c.get('cacheable') && !c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'private, no-cache');
-      return;
-    }
+    // A visitor with a community cookie sees their own votes and bookmarks: never serve them the shared page.
+    const cookie = hasPersonalCookie(c.req.header('cookie'));
     const key = cacheKey(c.req.url);
     const version = site.version();
     const since = site.touchCursor();
-    const hit = site.cache.get(key, version);
-    if (hit) {
-      site.cache.stats.hits++;
-      return fromCache(c, hit.status, hit.body, hit.etag, hit.headers);
+    if (!cookie) {
+      const hit = site.cache.get(key, version);
+      if (hit) {
+        site.cache.stats.hits++;
+        return fromCache(c, hit.status, hit.body, hit.etag, hit.headers);
+      }
     }
     await next();
     const res = c.res;
     if (!c.get('cacheable')) return;
+    // Rendered for one person (markPersonal: a visitor or admin was loaded), or asked for by one: never stored or shared.
+    if (cookie || c.get('personal')) {
+      if (!/no-store/.test(res.headers.get('cache-control') ?? '')) res.headers.set('cache-control', 'private, no-cache');
+      return;
+    }
     site.cache.stats.misses++;
     if (res.status !== 200 || res.headers.has('set-cookie')) return;
     if (!res.headers.has('cache-control')) res.headers.set('cache-control', PUBLIC_CACHE_CONTROL);

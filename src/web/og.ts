@@ -3,11 +3,11 @@ import { createRequire } from 'node:module';
 import type { Context } from 'hono';
 import { compareBySlugs, getTool, unknownToolMessage } from '../catalog/catalog.service.js';
 import { findToolsBySlugs } from '../catalog/tools.repo.js';
-import { votesOf } from '../catalog/tool.js';
+import { communityCounts } from '../catalog/tool.js';
 import type { Comparison } from '../domain/compare.js';
 import { slugSchema } from '../domain/schemas.js';
 import { excerpt } from '../domain/text.js';
-import { summarizeVotes, type CommunitySummary, type PanelSummary } from '../domain/summary.js';
+import { summarizeVotes, type CommunitySummary, type PanelSummary, percentText } from '../domain/summary.js';
 import { notFound } from '../errors.js';
 import type { App } from './app.js';
 import { cacheable } from './http.js';
@@ -73,7 +73,7 @@ function verdictBlock(panel: PanelSummary, size: 'large' | 'medium'): El {
   return box(
     { alignItems: 'center', gap: 24 },
     pill(panel.label, t.fg, t.bg, size === 'large' ? 40 : 32),
-    box({ alignItems: 'baseline', gap: 10 }, box({ fontSize: big, fontWeight: 700, color: t.fg, lineHeight: 1 }, `${panel.shipPct}%`), box({ fontSize: 28, color: C.muted }, 'ship')),
+    box({ alignItems: 'baseline', gap: 10 }, box({ fontSize: big, fontWeight: 700, color: t.fg, lineHeight: 1 }, percentText(panel.shipPct!)), box({ fontSize: 28, color: C.muted }, 'ship')),
   );
 }
 
@@ -130,8 +130,15 @@ export function compareCard(site: Site, c: Comparison): El {
       box({ fontSize: 22, color: C.muted }, c.panels[i]!.label ? c.panels[i]!.text : `${c.tools[i]!.category}`),
     );
   const o = c.overall;
-  const pick = o.kind === 'tool' ? excerpt(nameOf(o.index), 34) : 'It depends on who you are';
-  const why = o.kind === 'tool' ? (o.reason === 'picks' ? `picked by ${c.picks[o.index]} of ${c.scorecard.length} critics` : 'higher mean score') : 'the panel is split';
+  const pick = o.kind === 'tool' ? excerpt(nameOf(o.index), 34) : o.kind === 'close' ? 'Close call' : 'It depends on who you are';
+  const why =
+    o.kind === 'tool'
+      ? o.reason === 'picks'
+        ? `picked by ${c.picks[o.index]} of ${c.scorecard.length} critics`
+        : 'higher mean score'
+      : o.kind === 'close'
+        ? 'one pick apart, mean scores the other way'
+        : 'the panel is split';
   return frame(
     brand(box({ fontSize: 26, color: C.muted }, 'Panel comparison')),
     box(
@@ -225,7 +232,7 @@ export function registerOg(app: App, site: Site): void {
     const key = `${c.req.path}@${site.version()}`;
     const body = await once(key, async () => {
       const item = await getTool(site.store.db, slug);
-      const v = votesOf(item.tool);
+      const v = communityCounts(item.tool);
       return renderPng(
         toolCard(site, {
           slug: item.tool.slug,

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
+import { parse as parseCookies } from 'hono/utils/cookie';
 import { tryGetContext } from 'hono/context-storage';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import proxyAddr from 'proxy-addr';
@@ -8,7 +9,7 @@ import type { Config, TrustProxy } from '../config.js';
 import type { Site } from './site.js';
 import { getSecret, hmac, signValue, unsignValue } from '../community/secret.js';
 import { createVisitor, keepVisitor, loadVisitor, signOut, type Visitor } from '../community/visitor.js';
-import { votesOf } from '../community/votes.repo.js';
+import { votesByVoter } from '../community/votes.repo.js';
 import { bookmarkedToolIds } from '../community/bookmarks.repo.js';
 import { cacheKey } from './http.js';
 
@@ -47,12 +48,25 @@ export interface Personal {
 declare module 'hono' {
   interface ContextVariableMap {
     community?: CommunityState;
+    /** Set by markPersonal once anything about this visitor was read: the response is theirs alone. */
+    personal?: true;
   }
 }
 
-/** True when a Cookie header carries a personal cookie: such requests bypass the shared page cache. */
+/**
+ * True when a Cookie header carries a personal cookie: such requests bypass the shared page cache. Read with the
+ * parser `getCookie` uses (names trimmed, quotes dropped, the first well-formed value wins), so the guard sees a
+ * cookie exactly when the app would read one: `verdict_v =…` counts. The cache's real safeguard is structural
+ * (markPersonal); this only keeps a signed-in reader from being served the anonymous page.
+ */
 export const hasPersonalCookie = (cookieHeader: string | null | undefined): boolean =>
-  !!cookieHeader && /(?:^|;\s*)verdict_(?:v|admin)=/.test(cookieHeader);
+  !!cookieHeader && (parseCookies(cookieHeader, VISITOR_COOKIE)[VISITOR_COOKIE] !== undefined || parseCookies(cookieHeader, ADMIN_COOKIE)[ADMIN_COOKIE] !== undefined);
+
+/**
+ * Marks this response as rendered for one person (a visitor or an admin session was loaded): the page cache
+ * never stores it and it goes out `private`, whatever the request's Cookie header looked like (src/web/http.ts).
+ */
+export const markPersonal = (c: Context) => c.set('personal', true);
 
 export const csrfTokenFor = (secret: string, visitorId: string | undefined) =>
   visitorId ? `v.${hmac(secret, CSRF_PURPOSE, `v:${visitorId}`)}` : `a.${hmac(secret, CSRF_PURPOSE, 'anonymous')}`;
@@ -127,8 +141,9 @@ export function communityContext(site: Site): MiddlewareHandler {
       const secret = await getSecret(db, site.config);
       const id = unsignValue(secret, COOKIE_PURPOSE, getCookie(c, VISITOR_COOKIE));
       const visitor = id ? await loadVisitor(db, id) : undefined;
+      if (visitor) markPersonal(c);
       const page = c.req.method === 'GET' || c.req.method === 'HEAD';
-      const [votes, bookmarks] = visitor && page ? await Promise.all([votesOf(db, visitor.ownerId), bookmarkedToolIds(db, visitor.ownerId)]) : [];
+      const [votes, bookmarks] = visitor && page ? await Promise.all([votesByVoter(db, visitor.ownerId), bookmarkedToolIds(db, visitor.ownerId)]) : [];
       const personal = votes && bookmarks ? { votes, bookmarks: new Set(bookmarks) } : undefined;
       c.set('community', { secret, publicUrl: site.config.publicUrl, visitor, csrf: csrfTokenFor(secret, visitor?.id), path: cacheKey(c.req.url), personal });
     }
@@ -148,6 +163,7 @@ export const getVisitor = (c: Context): Visitor | undefined => c.get('community'
 /** Makes `visitor` this request's visitor and gives the browser its cookie. */
 function adopt(c: Context, site: Site, visitor: Visitor): Visitor {
   const state = communityState(c);
+  markPersonal(c);
   setCookie(c, VISITOR_COOKIE, signValue(state.secret, COOKIE_PURPOSE, visitor.id), cookieOptions(c, site));
   state.visitor = visitor;
   state.csrf = csrfTokenFor(state.secret, visitor.id);

@@ -49,8 +49,8 @@ function CategoryPage(p: { category: CategoryCount; items: ToolWithPanel[]; page
       </nav>
       <h1>{category.name}</h1>
       <p class="lede">
-        {plural(category.tools, 'tool')}, newest first. <a href={urls.search({ category: category.slug, sort: 'ship' })}>Sort by ship rate</a> or{' '}
-        <a href={urls.search({ category: category.slug })}>search within {category.name}</a>.
+        {plural(category.tools, 'tool')}, newest first. <a href={urls.tools({ category: category.slug, sort: 'ship' })}>Sort by ship rate</a> or{' '}
+        <a href={urls.tools({ category: category.slug })}>search within {category.name}</a>.
       </p>
       <h2 class="visually-hidden">Tools in {category.name}</h2>
       {p.items.length ? <ToolGrid items={p.items} label={`Tools in ${category.name}`} /> : <p class="notice">No tools on this page.</p>}

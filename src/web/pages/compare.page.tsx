@@ -25,6 +25,9 @@ export function toolsParam(values: readonly string[] | undefined): string[] {
     .filter(Boolean);
 }
 
+/** `?takes=all`: every take in full ("Expand all takes", without JavaScript). */
+const takesOf = (c: Context): { takes?: 'all' } => (c.req.query('takes') === 'all' ? { takes: 'all' } : {});
+
 /** Suggestions per request of the picker's combobox. */
 export const SUGGEST_LIMIT = 8;
 
@@ -55,9 +58,9 @@ export function registerComparePages(app: App, site: Site): void {
     if (add) return c.html(await pickerPage(site, picked, undefined, add));
     if (slugs.length === 1) return c.html(await pickerPage(site, picked, `Pick at least one more tool to compare with ${picked[0]!.name}.`));
     // Two tools have one address; the picker and "compare with…" forms land here first.
-    if (slugs.length === 2) return c.redirect(urls.compare([slugs[0]!, slugs[1]!]), 301);
+    if (slugs.length === 2) return c.redirect(urls.compare([slugs[0]!, slugs[1]!], takesOf(c)), 301);
     showsTools(c, picked.map((t) => t.id));
-    return c.html(await comparisonPage(site, slugs));
+    return c.html(await comparisonPage(site, slugs, c.req.query('takes') === 'all'));
   });
 
   app.get('/compare/:pair', cacheable, async (c) => {
@@ -96,13 +99,13 @@ export function registerComparePages(app: App, site: Site): void {
     }
     const [a, b] = valid.find(([x, y]) => x < y) ?? valid[0]!;
     if (a === b) return badRequest(c, site, `That compares ${rows.find((r) => r.slug === a)?.name ?? a} with itself. Pick a second, different tool.`, a);
-    if (a > b) return c.redirect(urls.compare([a, b]), 301);
+    if (a > b) return c.redirect(urls.compare([a, b], takesOf(c)), 301);
     showsTools(c, rows.filter((r) => r.slug === a || r.slug === b).map((r) => r.id));
-    return c.html(await comparisonPage(site, [a, b]));
+    return c.html(await comparisonPage(site, [a, b], c.req.query('takes') === 'all'));
   });
 }
 
-async function comparisonPage(site: Site, slugs: string[]): Promise<string> {
+async function comparisonPage(site: Site, slugs: string[], fullTakes: boolean): Promise<string> {
   const db = site.store.db;
   // Each tool's panel is loaded once per data version (and again after a vote on it), so any new pairing of
   // known tools renders without a query.
@@ -122,7 +125,7 @@ async function comparisonPage(site: Site, slugs: string[]): Promise<string> {
       ogImage: pair ? urls.compareImage(slugs[0]!, slugs[1]!) : undefined,
       nav: 'compare',
     },
-    <ComparePage comparison={comparison} tools={tools} critics={site.critics} threshold={site.config.shipThreshold} facts={facts} />,
+    <ComparePage comparison={comparison} tools={tools} critics={site.critics} threshold={site.config.shipThreshold} facts={facts} fullTakes={fullTakes} />,
   );
 }
 

@@ -76,7 +76,7 @@ function HomePage(p: { site: Site; latest: ToolWithPanel[]; total: number; categ
             and verdicts never contradict each other, and nothing is pay-to-rank.
           </p>
           <p class="hero-links">
-            <a class="btn" href={urls.search()}>
+            <a class="btn" href={urls.tools()}>
               Browse all {p.total} tools
             </a>
             <a class="btn btn-quiet" href={urls.critics}>
@@ -96,7 +96,7 @@ function HomePage(p: { site: Site; latest: ToolWithPanel[]; total: number; categ
 
       <section aria-labelledby="latest-title">
         <SectionHead id="latest-title" title="Latest verdicts">
-          <a href={urls.search({ sort: 'newest' })}>See all {p.total} tools →</a>
+          <a href={urls.tools()}>See all {p.total} tools →</a>
         </SectionHead>
         {p.latest.length ? (
           <ToolGrid items={p.latest} label="Latest verdicts" />

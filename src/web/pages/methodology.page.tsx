@@ -139,8 +139,10 @@ function MethodologyPage({ site, models, corrections, correctionCount }: Methodo
             pick); a critic that has not reviewed every tool in the comparison, or took no position on any, picks nothing.
           </li>
           <li>
-            <strong>The overall pick</strong> is the tool with the most critic picks. If the lead is shared (or nobody picked), the higher mean score among the leaders decides;
-            if that is equal too, or no leader has a take, the answer is “it depends on who you are”.
+            <strong>The overall pick</strong> is the tool with the most critic picks, unless it leads by a single pick and a tool one pick behind has the higher mean
+            score: then the page says it is a <em>close call</em> between them and crowns neither. If the lead is shared (or nobody picked), the higher mean score among
+            the leaders decides; if that is equal too, or no leader has a take, the answer is “it depends on who you are”. The compare page, the API and{' '}
+            <code>verdict compare</code> apply this one rule.
           </li>
         </ul>
       </section>

@@ -2,18 +2,20 @@ import { parseRowId } from '../../domain/ids.js';
 import { urls } from '../../urls.js';
 import { Hono, type Context } from 'hono';
 import * as metrics from '../../ops/metrics.js';
+import { log } from '../../ops/log.js';
 import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { cacheableNoVotes, readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
-import { clientAddress, getVisitor } from '../visitor.js';
+import { clientAddress, communityState, getVisitor } from '../visitor.js';
 import { csrfField, verifyCsrf } from '../csrf.js';
 import { criticName } from '../components/tool-helpers.js';
 import { AppError } from '../../errors.js';
 import { findToolBySlug } from '../../catalog/tools.repo.js';
 import { findReviewRef } from '../../catalog/reviews.repo.js';
 import { limiterFor, type LimitName } from '../../community/rate-limit.js';
-import { parseReport, reportError, ReportInvalid, REPORT_LABELS } from '../../community/corrections.service.js';
+import { checkReportEmailToken, confirmReporterEmail, parseReport, reportError, ReportInvalid, REPORT_LABELS, sendReportEmailConfirmation } from '../../community/corrections.service.js';
+import { mailerFor } from '../mailer.js';
 import type { ToolRow } from '../../db/types.js';
 
 /** The public path of a tool's "Report an error" form, optionally about one take. */
@@ -50,7 +52,8 @@ export function reportApp(site: Site): Hono<AppEnv> {
           <h1>Thanks! We will check it</h1>
           <p>
             An editor reads every report. If the page is wrong we correct it and say so in its review history and on the <a href={urls.methodology}>methodology page</a>; if
-            you left an email and we do not change it, we tell you why.
+            you left an email and we do not change it, we tell you why. We only write to a confirmed address: look for our email with a link to confirm it (signed in
+            with that address? Then it is confirmed already).
           </p>
           <p>
             <a href={`/tools/${tool.slug}`}>Back to {tool.name}</a>
@@ -64,11 +67,20 @@ export function reportApp(site: Site): Hono<AppEnv> {
     const body = await readForm(c);
     const v = getVisitor(c);
     const ip = clientAddress(c, site);
-    await limit(v ? [['reportIp', ip], ['reportVisitor', v.ownerId]] : [['reportIp', ip]], 'Too many reports from you.');
     try {
-      const report = await reportError(db, tool.slug, parseReport(body), v?.ownerId ?? null);
+      const input = parseReport(body);
+      // An address that is not the signed-in reader's own gets a confirmation email: limited per address, as sign-in links are.
+      const mailsTo = input.email && input.email !== v?.email ? input.email : undefined;
+      const checks: [LimitName, string][] = [['reportIp', ip], ...(v ? [['reportVisitor', v.ownerId] as [LimitName, string]] : []), ...(mailsTo ? [['signinEmail', mailsTo] as [LimitName, string]] : [])];
+      await limit(checks, 'Too many reports from you.');
+      const report = await reportError(db, tool.slug, input, v);
       metrics.reports.inc();
-      if (wantsJson(c)) return c.json({ ok: true, report: { id: report.id, status: report.status, createdAt: report.createdAt } }, 201);
+      if (mailsTo) {
+        const deps = { db, mailer: mailerFor(site), secret: communityState(c).secret, publicUrl: site.config.publicUrl };
+        // The report is kept either way: only hearing back depends on this email.
+        await sendReportEmailConfirmation(deps, report).catch((err: Error) => log().error({ err, report: report.id }, 'report: could not send the confirmation email'));
+      }
+      if (wantsJson(c)) return c.json({ ok: true, report: { id: report.id, status: report.status, createdAt: report.createdAt, emailConfirmed: !!report.emailConfirmedAt } }, 201);
       return c.redirect(urls.toolReportThanks(tool.slug), 303);
     } catch (err) {
       if (!(err instanceof ReportInvalid)) throw err;
@@ -76,6 +88,57 @@ export function reportApp(site: Site): Hono<AppEnv> {
       const review = await reviewOf(tool, body.review);
       return c.html(reportPage(site, c, tool, { review, values: body, fields: err.fields, message: err.message }), 400, { 'cache-control': 'no-store' });
     }
+  });
+  // The link in the confirmation email opens a page that asks; its POST confirms (a mail scanner confirms nothing).
+  app.get('/reports/confirm', async (c) => {
+    const token = c.req.query('token');
+    const report = await checkReportEmailToken(db, communityState(c).secret, token);
+    const done = !!report.emailConfirmedAt;
+    return c.html(
+      renderPage(
+        site,
+        { title: 'Confirm your address', description: 'Confirm your address to hear back about your error report.', path: urls.reportConfirmPost, noindex: true },
+        <section class="narrow">
+          <h1>{done ? 'Address confirmed' : 'Confirm your address'}</h1>
+          {done ? (
+            <p>{report.email} is confirmed: if we do not change the page, we will tell you why.</p>
+          ) : (
+            <>
+              <p>
+                Hear back about your error report at <strong>{report.email}</strong>? We write only if we do not change the page, to say why.
+              </p>
+              <form method="post" action={urls.reportConfirmPost}>
+                {csrfField(c)}
+                <input type="hidden" name="token" value={token} />
+                <button type="submit">Confirm my address</button>
+              </form>
+            </>
+          )}
+        </section>,
+      ),
+      200,
+      { 'cache-control': 'no-store', 'referrer-policy': 'same-origin' },
+    );
+  });
+  app.post('/reports/confirm', verifyCsrf, async (c) => {
+    const body = await readForm(c);
+    const report = await confirmReporterEmail(db, communityState(c).secret, body.token);
+    if (wantsJson(c)) return c.json({ ok: true, report: { id: report.id, emailConfirmed: true } }, 200, { 'cache-control': 'no-store' });
+    return c.html(
+      renderPage(
+        site,
+        { title: 'Address confirmed', description: 'Your address is confirmed.', path: urls.reportConfirmPost, noindex: true },
+        <section class="narrow">
+          <h1>Address confirmed</h1>
+          <p>Thanks. An editor reads every report; if we do not change the page, we will email {report.email} to say why.</p>
+          <p>
+            <a href={urls.home}>Back to the tools</a>
+          </p>
+        </section>,
+      ),
+      200,
+      { 'cache-control': 'no-store' },
+    );
   });
   return app;
 }
@@ -132,7 +195,7 @@ function reportPage(site: Site, c: Context, tool: ToolRow, st: ReportState): str
         <div class={`field${f.email ? ' has-error' : ''}`}>
           <label for="report-email">Your email (optional)</label>
           <span class="small muted" id="report-email-hint">
-            Only to tell you if we do not change the page, and why.
+            Only to tell you if we do not change the page, and why. We email a link to confirm it first.
           </span>
           <input id="report-email" type="email" name="email" maxlength={254} value={v.email ?? ''} aria-invalid={f.email ? 'true' : undefined} aria-describedby={described('email', true)} />
           {error('email')}

@@ -30,7 +30,7 @@ export function registerRunPages(app: App, site: Site): void {
 
 function RunPage({ site, detail }: { site: Site; detail: RunDetail }) {
   const { run, tool, reviews, failures, retries } = detail;
-  // The "Best for" synthesis records its retries and failure like a critic, under a pseudo-critic id.
+  // A step is a critic's review or the "Best for" summary (BEST_FOR_ID).
   const who = (id: string) => (id === BEST_FOR_ID ? 'The "Best for" summary' : criticName(site.critics, id));
   const ms = run.finishedAt ? new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime() : null;
   return (
@@ -113,7 +113,7 @@ function RunPage({ site, detail }: { site: Site; detail: RunDetail }) {
         <ul class="run-retries">
           {retries.map((r) => (
             <li>
-              <strong>{who(r.critic)}</strong>, attempt {r.attempt}, asked again: {r.reason}
+              <strong>{who(r.step)}</strong>, attempt {r.attempt}, asked again: {r.reason}
             </li>
           ))}
         </ul>
@@ -124,7 +124,7 @@ function RunPage({ site, detail }: { site: Site; detail: RunDetail }) {
         <ul class="run-failures">
           {failures.map((f) => (
             <li>
-              <strong>{who(f.critic)}</strong> failed after {f.attempts} {f.attempts === 1 ? 'attempt' : 'attempts'} ({f.attempts - 1}{' '}
+              <strong>{who(f.step)}</strong> failed after {f.attempts} {f.attempts === 1 ? 'attempt' : 'attempts'} ({f.attempts - 1}{' '}
               {f.attempts - 1 === 1 ? 'retry' : 'retries'}): {f.reason}
             </li>
           ))}

@@ -30,7 +30,7 @@ export function submitApp(site: Site): Hono<AppEnv> {
           <h1>Thanks! Your tool is in the queue</h1>
           <p>An editor checks every submission. Once it is approved, the tool gets its own page and the critics review it.</p>
           <p>
-            <a href={urls.home}>Browse tools</a> · <a href={urls.submit}>Submit another</a>
+            <a href={urls.tools()}>Browse tools</a> · <a href={urls.submit}>Submit another</a>
           </p>
         </section>,
       ),

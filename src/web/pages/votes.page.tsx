@@ -10,11 +10,13 @@ import { clientAddress, communityState, ensureVisitor, getVisitor } from '../vis
 import { verifyCsrf } from '../csrf.js';
 import { AppError, notFound } from '../../errors.js';
 import { withPanels } from '../../catalog/catalog.service.js';
-import { findToolBySlug } from '../../catalog/tools.repo.js';
+import { findToolById, findToolBySlug } from '../../catalog/tools.repo.js';
+import { communityCounts } from '../../catalog/tool.js';
 import { MAX_COMPARE } from '../../domain/compare.js';
+import { numberWord } from '../../domain/text.js';
 import { summarizeVotes } from '../../domain/summary.js';
 import { limiterFor, type LimitName } from '../../community/rate-limit.js';
-import { castVote, removeVote, voteCounts } from '../../community/votes.repo.js';
+import { castVote, removeVote } from '../../community/votes.repo.js';
 import { addBookmark, bookmarkedTools, removeBookmark } from '../../community/bookmarks.repo.js';
 import { absolute, urls, withQuery } from '../../urls.js';
 
@@ -39,7 +41,8 @@ export function votesApp(site: Site): Hono<AppEnv> {
     else await castVote(db, tool.id, visitor.ownerId, vote);
     metrics.votes.inc({ vote });
     await site.refreshVersion();
-    const counts = (await voteCounts(db, [tool.id])).get(tool.id)!;
+    // The counts the vote's transaction stored on the tool, as every page shows them: no recount of `votes`.
+    const counts = communityCounts((await findToolById(db, tool.id))!);
     if (wantsJson(c)) {
       return c.json({ ok: true, tool: tool.slug, vote: vote === 'none' ? null : vote, counts, community: summarizeVotes(counts.ships, counts.skips), csrf: communityState(c).csrf });
     }
@@ -77,40 +80,41 @@ export function votesApp(site: Site): Hono<AppEnv> {
           <AccountLine next={urls.bookmarks} />
           {error === 'pick' && (
             <p class="notice" role="alert">
-              Pick between two and {MAX_COMPARE} bookmarked tools to compare.
+              Pick {numberWord(2)} to {numberWord(MAX_COMPARE)} bookmarked tools to compare.
             </p>
           )}
           {items.length === 0 ? (
             <div class="card empty-state">
               <p>No bookmarks yet. Use the Bookmark button on any tool to keep it here, then compare your shortlist side by side.</p>
               <p>
-                <a class="btn" href={urls.home}>Browse tools</a>
+                <a class="btn" href={urls.tools()}>Browse tools</a>
               </p>
             </div>
           ) : (
             <>
               <form id="compare-bookmarks" class="bookmarks-toolbar" method="get" action={urls.bookmarksCompare}>
                 <p class="small muted">
-                  {items.length} {items.length === 1 ? 'tool' : 'tools'}. Tick two to {MAX_COMPARE}, then compare them side by side.
+                  {items.length} {items.length === 1 ? 'tool' : 'tools'}. Tick {numberWord(2)} to {numberWord(MAX_COMPARE)}, then compare them side by side.
                 </p>
                 <button type="submit">Compare selected</button>
                 <a class="btn btn-quiet" href={urls.bookmarksJson} download="verdict-bookmarks.json">
                   Export JSON
                 </a>
               </form>
+              <h2 class="visually-hidden">Bookmarked tools</h2>
               <ul class="grid tool-grid" aria-label="Bookmarked tools">
                 {items.map((item) => (
                   <li>
                     <ToolCard
                       item={item}
                       actions={
-                        <span class="bookmark-actions">
+                        <div class="bookmark-actions">
                           <label class="compare-pick">
                             <input type="checkbox" name="tools" value={item.tool.slug} form="compare-bookmarks" /> Compare
                             <span class="visually-hidden"> {item.tool.name}</span>
                           </label>
                           <BookmarkButton tool={item.tool} compact />
-                        </span>
+                        </div>
                       }
                     />
                   </li>
