@@ -128,16 +128,18 @@ for (const { dialect, skip } of DIALECTS) {
   });
 }
 
+const jsonLines = (out: string) => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+
 describe('the request line written without pino (stdout a pipe, as under journald or docker)', () => {
   /** A process that logs through the batched path, then dies by SIGKILL (no exit handler runs). */
-  const run = (body: string) => {
+  const run = (body: string, setup = "{ fd: 1, level: 'info' }") => {
     const dir = mkdtempSync(join(tmpdir(), 'verdict-logline-'));
     const file = join(dir, 'script.ts');
-    writeFileSync(file, `import { configureLogging, log, logRequest } from ${JSON.stringify(join(root, 'src/ops/log.ts'))};\nconfigureLogging({ fd: 1, level: 'info' });\n${body}\n`);
+    writeFileSync(file, `import { configureLogging, log, logRequest } from ${JSON.stringify(join(root, 'src/ops/log.ts'))};\nconfigureLogging(${setup});\n${body}\n`);
     try {
       const r = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       assert.equal(r.stderr, '');
-      return r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      return r.stdout;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -145,7 +147,7 @@ describe('the request line written without pino (stdout a pipe, as under journal
 
   test('is the line pino writes for the same fields: same keys in the same order, same values', () => {
     const fields = { reqId: 'a1b2-c3', method: 'GET', route: '/tools/:slug', status: 200, ms: 0.37, cache: 'hit' };
-    const [fast, slow, end] = run(`logRequest(${JSON.stringify(fields)});\nlog().info(${JSON.stringify(fields)}, 'request');\nlog().warn('end');\nprocess.kill(process.pid, 'SIGKILL');`);
+    const [fast, slow, end] = jsonLines(run(`logRequest(${JSON.stringify(fields)});\nlog().info(${JSON.stringify(fields)}, 'request');\nlog().warn('end');\nprocess.kill(process.pid, 'SIGKILL');`));
     assert.ok(fast && slow && end, 'three lines, the batched one first, none lost to the SIGKILL after the warning');
     assert.deepEqual(Object.keys(fast), Object.keys(slow));
     assert.deepEqual({ ...fast, time: 0 }, { ...slow, time: 0 });
@@ -153,10 +155,23 @@ describe('the request line written without pino (stdout a pipe, as under journal
     assert.equal(end.msg, 'end');
   });
 
+  test('log lines are terminal-safe, as JSON and on a terminal (issue 16.4): control characters show escaped', () => {
+    // A title-setting OSC, a screen clear, and a C1 CSI (U+009B), which JSON itself leaves raw.
+    const hostile = 'Evil\u001b]0;owned\u0007 \u001b[2J\u009b31m';
+    const body = `log().warn({ tool: ${JSON.stringify(hostile)} }, ${JSON.stringify(`msg ${hostile}`)});`;
+    const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+    const json = run(body);
+    assert.doesNotMatch(json, raw);
+    assert.deepEqual(jsonLines(json).map((l) => [l.tool, l.msg]), [[hostile, `msg ${hostile}`]], 'the JSON still holds the very text');
+    const pretty = run(body, "{ fd: 1, level: 'info', pretty: true }");
+    assert.match(pretty, /Evil\\u001b\]0;owned\\u0007/, 'shown escaped');
+    assert.doesNotMatch(pretty.replace(/\u001b\[[0-9;]*m/g, ''), raw, 'nothing but pino-pretty\'s own colours');
+  });
+
   test('keeps optional fields out when unset and marks aborted requests', () => {
-    const [plain, aborted] = run(
+    const [plain, aborted] = jsonLines(run(
       `logRequest({ reqId: 'x', method: 'POST', route: 'unmatched', status: 404, ms: 1 });\nlogRequest({ reqId: 'y', method: 'GET', route: '/', status: 200, ms: 2, aborted: true });\nprocess.exit(0);`,
-    );
+    ));
     assert.deepEqual(Object.keys(plain!), ['level', 'time', 'pid', 'hostname', 'reqId', 'method', 'route', 'status', 'ms', 'msg']);
     assert.equal(aborted!.aborted, true);
   });

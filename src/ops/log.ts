@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import PinoPretty from 'pino-pretty';
 import { LOG_LEVELS, type LogLevel } from '../config.js';
+import { terminalSafe } from '../domain/text.js';
 
 /**
  * The one logger: JSON lines (pino) on a pipe or file, readable text on a terminal. Servers and `verdict worker`
@@ -10,6 +11,9 @@ import { LOG_LEVELS, type LogLevel } from '../config.js';
  * Never log a secret, token, cookie, email address or magic link: log ids, slugs and route patterns. Free text
  * that may carry such things (an error message from SMTP, an LLM provider or the database) goes through `scrub`,
  * which the error serializer applies to every logged error.
+ *
+ * Every line is terminal-safe, as the CLI's output is (issue 16.4): a tool name or an error text holding control
+ * characters shows them escaped on a terminal, in `journalctl` or in `docker logs`, and never drives it.
  */
 
 export type { Logger };
@@ -74,10 +78,24 @@ function streamFor(fd: 1 | 2, pretty: boolean): DestinationStream {
   const key = `${fd}:${pretty}`;
   let s = streams.get(key);
   if (!s) {
-    s = pretty ? PinoPretty({ destination: fd, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : new LineBuffer(fd);
+    s = pretty ? prettyStream(fd) : new LineBuffer(fd);
     streams.set(key, s);
   }
   return s;
+}
+
+/** DEL and C1 controls (CSI is U+009B), which pino leaves raw in JSON strings (it escapes C0 ones): escaped the JSON way. */
+const C1 = /[\u007f-\u009f]/;
+const jsonTerminalSafe = (line: string) => (C1.test(line) ? line.replace(/[\u007f-\u009f]/g, (ch) => `\\u00${ch.charCodeAt(0).toString(16)}`) : line);
+
+/** Every string in a parsed line, terminal-safe (what a JSON line's escapes stand for would otherwise be printed raw). */
+const safeValues = (v: unknown): unknown =>
+  typeof v === 'string' ? terminalSafe(v) : Array.isArray(v) ? v.map(safeValues) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, safeValues(x)])) : v;
+
+/** pino-pretty for a terminal, fed lines whose strings show control characters escaped. */
+function prettyStream(fd: number): DestinationStream {
+  const pretty = PinoPretty({ destination: fd, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+  return { write: (line: string) => void pretty.write(`${JSON.stringify(safeValues(JSON.parse(line)))}\n`) };
 }
 
 /** (Re)builds the process's logger; entry points call this once (src/server.ts, the CLI). */
@@ -93,6 +111,7 @@ export function configureLogging(setup: LogSetup = {}): Logger {
       // `time` in ms since the epoch (pino's default, what log tools expect); a terminal shows it as a clock time.
       formatters: { level: (label) => ({ level: label }) },
       serializers: { err: serializeError },
+      hooks: { streamWrite: jsonTerminalSafe },
     },
     destination,
   );
