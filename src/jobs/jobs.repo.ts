@@ -253,3 +253,14 @@ export async function openJobsByType(db: DbOrTx): Promise<{ type: string; n: num
     .execute();
   return rows.map((r) => ({ type: r.type, n: Number(r.n), oldest: r.oldest }));
 }
+
+/** Jobs a worker would claim now (pending and due, or running with an expired lease): `verdict status` warns when nothing will. */
+export async function countDueJobs(db: DbOrTx, now = new Date()): Promise<number> {
+  const at = iso(now);
+  const row = await db
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where((eb) => eb.or([eb.and([eb('status', '=', 'pending'), eb('runAt', '<=', at)]), eb.and([eb('status', '=', 'running'), eb('lockedUntil', '<', at)])]))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
