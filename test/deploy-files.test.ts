@@ -4,13 +4,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { root } from './helpers/process.js';
 
 /**
  * Issue 18.6: the deployment files, each checked by the tool that reads it: systemd's own verifier and its security
  * analysis for the units, `caddy validate` and `caddy adapt` for the Caddyfile. What ties them to the app (the
  * command each runs, the port, the trusted proxy, the body limit) is read from the files and compared with the code.
- * deploy/nginx.conf runs in front of the app in deploy-nginx.test.ts.
+ * deploy/nginx.conf runs in front of the app in deploy-nginx.test.ts; the Dockerfile is built and run by
+ * deploy/podman-build.sh (README, "Running in production"), and compose.yaml is read here.
  *
  * CI installs systemd and caddy (.ci/run) and refuses to skip; elsewhere a missing tool skips its test, saying why.
  */
@@ -89,5 +91,40 @@ describe('deploy/Caddyfile', { skip: need(has('caddy', ['version']), 'caddy (apt
     assert.match(json, /"X-Request-Id":\["\{http\.request\.uuid\}"\]/);
     // Nothing sets X-Forwarded-For or -Proto by hand: Caddy sets both itself, ignoring what the client sent.
     assert.doesNotMatch(read('deploy/Caddyfile'), /header_up\s+X-Forwarded/i);
+  });
+});
+
+describe('compose.yaml and the Dockerfile', () => {
+  test('web, worker and PostgreSQL 16; the web waits for pg_isready, the worker for the web; data in volumes; non-root image with a HEALTHCHECK', () => {
+    const c = parse(read('compose.yaml'), { merge: true }) as {
+      services: Record<string, { image?: string; command?: string[]; environment?: Record<string, string>; healthcheck?: { test: string[] }; depends_on?: Record<string, { condition: string }>; volumes?: string[] }>;
+      volumes: Record<string, unknown>;
+    };
+    const { db, web, worker } = c.services;
+    assert.ok(db && web && worker);
+    assert.equal(db.image, 'postgres:16');
+    assert.match(db.healthcheck!.test.join(' '), /pg_isready -U verdict -d verdict/);
+    assert.deepEqual(web.depends_on, { db: { condition: 'service_healthy' } });
+    assert.deepEqual(worker.depends_on, { db: { condition: 'service_healthy' }, web: { condition: 'service_healthy' } });
+    for (const s of [web, worker]) {
+      assert.match(s.environment!.DATABASE_URL!, /^postgres:\/\/verdict:.*@db:5432\/verdict$/);
+      assert.deepEqual(s.volumes, ['verdict-data:/data']);
+    }
+    assert.equal(web.environment!.WORKER, 'false', 'the worker is its own service');
+    assert.deepEqual(worker.command, ['node', 'bin/verdict.js', 'worker']);
+    assert.match(worker.healthcheck!.test.join(' '), new RegExp(`127\\.0\\.0\\.1:${worker.environment!.METRICS_PORT}/healthz`));
+    assert.deepEqual(Object.keys(c.volumes).sort(), ['pgdata', 'verdict-data']);
+
+    const d = read('Dockerfile');
+    assert.match(d, /^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+    assert.equal(d.match(/^FROM \$\{NODE_IMAGE\}/gm)?.length, 2, 'two stages');
+    assert.match(d, /^USER node$/m);
+    assert.match(d, /^VOLUME \/data$/m);
+    assert.match(d, /DATABASE_URL=\/data\/verdict\.db/);
+    assert.match(d, /^HEALTHCHECK .*\n?.*\/healthz/m);
+    assert.match(d, /^CMD \["node", "--import", "tsx", "src\/server\.ts"\]$/m);
+    // Everything the Dockerfile copies exists, and the .dockerignore keeps local data out.
+    for (const [, from] of d.matchAll(/^COPY (?!--from)(?:--\S+ )*(.+) \S+$/gm)) for (const f of from!.split(' ')) assert.ok(existsSync(join(root, f)), `COPY ${f}`);
+    assert.match(read('.dockerignore'), /^data\/\*\.db$/m);
   });
 });
