@@ -72,3 +72,11 @@ test('reviews and votes are written only where the stored figures are refreshed 
   assert.match(importer.text, /refreshPanelFigures/, 'importTools refreshes the figures of the reviews insertReviewsBatch wrote');
   for (const [path, must] of Object.entries(WRITERS)) assert.ok(files.find((f) => f.path === path)?.text.includes(must), `${path} mentions ${must}`);
 });
+
+test('only the page cache decides what is cached, from the freshness declaration (issue 21, point 1)', () => {
+  // Routes do not mark themselves cacheable or public: src/web/freshness.ts lists them, and http.ts's pageCache reads it.
+  const outside = files.filter((f) => f.path !== 'src/web/http.ts').flatMap((f) => hits(f, /\bcache\.set\(|PUBLIC_CACHE_CONTROL|s-maxage/));
+  assert.deepEqual(outside, [], `declare the route in src/web/freshness.ts instead:\n${outside.join('\n')}`);
+  const http = files.find((f) => f.path === 'src/web/http.ts')!;
+  assert.match(http.text, /cachedRoute\(routePath\(c\)\)/, 'pageCache looks up the declaration of the route that answered');
+});

@@ -26,8 +26,10 @@ import * as m20261130_115 from './migrations/20261130_115_researched_at.js';
 import * as m20261130_116 from './migrations/20261130_116_latest_reviews.js';
 import * as m20261205_117 from './migrations/20261205_117_report_email_confirmed.js';
 import * as m20261205_118 from './migrations/20261205_118_panel_call_step.js';
+import * as m20261205_119 from './migrations/20261205_119_panel_retries_version.js';
 import * as m20261205_120 from './migrations/20261205_120_autopilot.js';
 import * as m20261205_130 from './migrations/20261205_130_worker_heartbeats.js';
+import * as m20261205_150 from './migrations/20261205_150_bounded_search.js';
 
 /** Listed by hand so the same code runs under tsx, from a bundle, or from compiled output. Names sort by time. */
 const migrations: Record<string, Migration> = {
@@ -57,8 +59,10 @@ const migrations: Record<string, Migration> = {
   '20261130_116_latest_reviews': m20261130_116,
   '20261205_117_report_email_confirmed': m20261205_117,
   '20261205_118_panel_call_step': m20261205_118,
+  '20261205_119_panel_retries_version': m20261205_119,
   '20261205_120_autopilot': m20261205_120,
   '20261205_130_worker_heartbeats': m20261205_130,
+  '20261205_150_bounded_search': m20261205_150,
 };
 
 /** Migrations this code knows that the database has not run (for /readyz: empty when the schema is current). */

@@ -4,7 +4,6 @@ import { slugSchema } from '../domain/schemas.js';
 import { shipShareText, type PanelSummary } from '../domain/summary.js';
 import type { App } from './app.js';
 import { escapeXml } from './xml.js';
-import { cacheable } from './http.js';
 import { CORP_CROSS_ORIGIN } from './og.js';
 import type { Site } from './site.js';
 import { verdictTone } from '../palette.js';
@@ -76,7 +75,7 @@ export function badgeSvg(b: BadgeSpec): string {
 const SVG_HEADERS = { 'content-type': 'image/svg+xml; charset=utf-8', ...CORP_CROSS_ORIGIN };
 
 export function registerBadges(app: App, site: Site): void {
-  app.get('/badge/:file{[^/]+\\.svg}', cacheable, async (c) => {
+  app.get('/badge/:file{[^/]+\\.svg}', async (c) => {
     const slug = c.req.param('file').slice(0, -'.svg'.length);
     const tool = slugSchema.safeParse(slug).success ? await findToolBySlug(site.store.db, slug) : undefined;
     if (!tool) {

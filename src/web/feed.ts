@@ -4,7 +4,6 @@ import { toolsByLatestReview } from '../catalog/reviews.repo.js';
 import { communityCounts } from '../catalog/tool.js';
 import { shipShareText, summarizeVotes } from '../domain/summary.js';
 import type { App } from './app.js';
-import { cacheable } from './http.js';
 import type { Site } from './site.js';
 import { absolute, urls } from '../urls.js';
 
@@ -56,5 +55,5 @@ export async function renderFeed(site: Site): Promise<string> {
 }
 
 export function registerFeed(app: App, site: Site): void {
-  app.get('/feed.xml', cacheable, async (c) => c.body(await renderFeed(site), 200, { 'content-type': 'application/atom+xml; charset=utf-8' }));
+  app.get('/feed.xml', async (c) => c.body(await renderFeed(site), 200, { 'content-type': 'application/atom+xml; charset=utf-8' }));
 }

@@ -10,14 +10,13 @@ import { excerpt } from '../domain/text.js';
 import { summarizeVotes, type CommunitySummary, type PanelSummary, percentText } from '../domain/summary.js';
 import { notFound } from '../errors.js';
 import type { App } from './app.js';
-import { cacheable } from './http.js';
 import type { Site } from './site.js';
 import { pairSplits, urls } from '../urls.js';
 import { palette, verdictTone } from '../palette.js';
 
 /**
  * Share images (1200x630 PNG) for tool and compare pages, drawn with satori (layout + text to SVG) and
- * resvg (SVG to PNG). Routes are `cacheable`, so the page cache keeps each PNG per path and data version;
+ * resvg (SVG to PNG). Routes are cached (src/web/freshness.ts), so the page cache keeps each PNG per path and data version;
  * rendering happens at most once per image and version (concurrent first requests share one render).
  */
 
@@ -226,7 +225,7 @@ export async function splitPair(site: Site, pair: string): Promise<[string, stri
 }
 
 export function registerOg(app: App, site: Site): void {
-  app.get('/og/tools/:file{[^/]+\\.png}', cacheable, async (c) => {
+  app.get('/og/tools/:file{[^/]+\\.png}', async (c) => {
     const slug = c.req.param('file').slice(0, -'.png'.length);
     if (!slugSchema.safeParse(slug).success) throw notFound(await unknownToolMessage(site.store.db, slug));
     const key = `${c.req.path}@${site.version()}`;
@@ -248,7 +247,7 @@ export function registerOg(app: App, site: Site): void {
     return png(c, body);
   });
 
-  app.get('/og/compare/:file{[^/]+\\.png}', cacheable, async (c) => {
+  app.get('/og/compare/:file{[^/]+\\.png}', async (c) => {
     const pairText = c.req.param('file').slice(0, -'.png'.length);
     const pair = await splitPair(site, pairText);
     if (!pair) throw notFound(`No comparison "${pairText}": use two tool slugs joined by "-vs-", e.g. /og/compare/cursor-vs-github-copilot.png`);

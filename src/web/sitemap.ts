@@ -4,9 +4,9 @@ import type { ToolRow } from '../db/types.js';
 import { listTools, toolPages, toolsFromId } from '../catalog/tools.repo.js';
 import { listCategories } from '../catalog/categories.repo.js';
 import type { App } from './app.js';
-import { cacheableNoVotes } from './http.js';
 import type { Site } from './site.js';
 import { absolute, urls } from '../urls.js';
+import { CACHED_ROUTES } from './freshness.js';
 
 import { escapeXml, XML_TYPE } from './xml.js';
 
@@ -70,11 +70,8 @@ export async function renderPagesSitemap(site: Site): Promise<string> {
   const categories = await site.perVersion('categories', () => listCategories(db));
   const newest = (await Promise.all(categories.map((c) => listTools(db, { categorySlug: c.slug, limit: COMPARE_NEIGHBOURS + 1 })))).flat();
   return urlset(site.config.publicUrl, [
-    { path: urls.home },
-    { path: urls.compare() },
-    { path: urls.critics },
-    { path: urls.categories },
-    { path: urls.tools() },
+    // The fixed pages, as freshness.ts lists them.
+    ...CACHED_ROUTES.filter((r) => r.sitemap).map((r) => ({ path: r.path })),
     ...site.critics.map((c) => ({ path: urls.critic(c.id) })),
     ...categories.map((c) => ({ path: urls.category(c.slug) })),
     ...linkedComparePaths(newest).map((path) => ({ path })),
@@ -101,13 +98,13 @@ export function renderRobots(site: Site): string {
 }
 
 export function registerSitemaps(app: App, site: Site): void {
-  app.get('/sitemap.xml', cacheableNoVotes, async (c) => c.body(await renderSitemapIndex(site), 200, { 'content-type': XML_TYPE }));
-  app.get(pagesSitemapPath, cacheableNoVotes, async (c) => c.body(await renderPagesSitemap(site), 200, { 'content-type': XML_TYPE }));
-  app.get('/sitemaps/:file{tools-[0-9]{1,12}\\.xml}', cacheableNoVotes, async (c) => {
+  app.get('/sitemap.xml', async (c) => c.body(await renderSitemapIndex(site), 200, { 'content-type': XML_TYPE }));
+  app.get(pagesSitemapPath, async (c) => c.body(await renderPagesSitemap(site), 200, { 'content-type': XML_TYPE }));
+  app.get('/sitemaps/:file{tools-[0-9]{1,12}\\.xml}', async (c) => {
     const from = parseRowId(c.req.param('file').slice('tools-'.length, -'.xml'.length));
     const xml = from === undefined ? null : await renderToolsSitemap(site, from);
     if (xml === null) return c.body('No such sitemap.', 404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
     return c.body(xml, 200, { 'content-type': XML_TYPE });
   });
-  app.get('/robots.txt', cacheableNoVotes, (c) => c.body(renderRobots(site), 200, { 'content-type': 'text/plain; charset=utf-8' }));
+  app.get('/robots.txt', (c) => c.body(renderRobots(site), 200, { 'content-type': 'text/plain; charset=utf-8' }));
 }

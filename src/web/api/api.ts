@@ -12,7 +12,7 @@ import { DECISION_RULE, decisionRows, overallText } from '../../domain/compare.j
 import { disagree } from '../../domain/summary.js';
 import { notFound } from '../../errors.js';
 import type { App } from '../app.js';
-import { cacheable, showsTools, type AppEnv } from '../http.js';
+import { showsTools, type AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { absolute, urls } from '../../urls.js';
 import { toolEvidence } from '../../research/evidence.service.js';
@@ -24,8 +24,9 @@ import { openApiDocument } from './openapi.js';
 /**
  * Tool search for the API's `q`: the site's full-text search (FTS5 / tsvector, see search.repo.ts), so the
  * API finds exactly what /search finds: every word must match the name, tagline, description or tags (the
- * last word also as a prefix), tools with a query word in their name first, then by rank, then newest. As on
- * /search, the first 1,000 matches are listed and counted, never every match of a common word.
+ * last word, of two letters or more, also as a prefix), tools with a query word in their name first, then by
+ * rank, then newest, ranked among a bounded set of candidates (docs/decisions/026). As on /search, the first
+ * 1,000 matches are listed and counted, never every match of a common word.
  */
 export const searchToolsForApi = (db: DbOrTx, opts: { q: string; categorySlug?: string; limit: number; offset: number }) =>
   boundedSearch(db, { q: opts.q, categorySlug: opts.categorySlug }, { order: 'relevance', limit: opts.limit, offset: opts.offset, listed: SEARCH_MAX_PAGES * SEARCH_PAGE_SIZE });
@@ -50,8 +51,7 @@ export function createApi(site: Site) {
   };
   const inPanelOrder = (rows: ReviewRow[]) => [...rows].sort((a, b) => rank(a.critic) - rank(b.critic) || a.critic.localeCompare(b.critic));
 
-  // Every API response is public and the same for every visitor.
-  api.use('*', cacheable);
+  api.use('*');
 
   api.openapi(routes.listTools, async (c) => {
     const { page, per_page: perPage, category, q } = c.req.valid('query');
@@ -162,6 +162,6 @@ export function registerApi(app: App, site: Site): void {
   app.use('/api/*', async (c, next) => (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) ? corsGet(c, next) : next()));
   const api = createApi(site);
   let doc: ReturnType<typeof openApiDocument> | undefined;
-  app.get(urls.openapi, cacheable, (c) => c.json((doc ??= openApiDocument(site, api))));
+  app.get(urls.openapi, (c) => c.json((doc ??= openApiDocument(site, api))));
   app.route(urls.api, api);
 }

@@ -228,7 +228,7 @@ export const toolListQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1).openapi({ description: 'Page number, from 1' }),
   per_page: z.coerce.number().int().min(1).max(MAX_PER_PAGE).default(20).openapi({ description: `Tools per page (at most ${MAX_PER_PAGE})` }),
   category: slugSchema.optional().openapi({ description: 'Only tools in this category (its slug, e.g. "developer-tools")' }),
-  q: z.string().max(200).optional().openapi({ description: 'Search words (full-text, as on /search); every word must match the name, tagline, description or tags, the last one also as a prefix' }),
+  q: z.string().max(200).optional().openapi({ description: 'Search words (full-text, as on /search); every word must match the name, tagline, description or tags, the last one (of two letters or more) also as a prefix' }),
 });
 
 export const slugParams = z.object({

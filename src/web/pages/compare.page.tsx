@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheable, cacheableNoVotes, showsTools } from '../http.js';
+import { showsTools } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { ComparePage, ComparePicker, compareTitle, QUESTION } from '../components/compare-view.js';
@@ -33,13 +33,13 @@ export const SUGGEST_LIMIT = 8;
 
 export function registerComparePages(app: App, site: Site): void {
   // The picker's combobox feed: a few matches by name, from the full-text index, cached like a page and by browsers.
-  app.get('/api/v1/suggest', cacheableNoVotes, async (c) => {
+  app.get('/api/v1/suggest', async (c) => {
     const q = (c.req.query('q') ?? '').slice(0, 200);
     const tools = await suggestTools(site.store.db, q, SUGGEST_LIMIT);
     return c.json({ tools: tools.map((t) => ({ slug: t.slug, name: t.name, category: t.category })) }, 200, { 'cache-control': 'public, max-age=300' });
   });
 
-  app.get('/compare', cacheable, async (c) => {
+  app.get('/compare', async (c) => {
     const slugs = toolsParam(c.req.queries('tools'));
     // `add` is what the picker's search box sent (no JavaScript): show matches to add instead of comparing.
     const add = (c.req.query('add') ?? '').trim();
@@ -63,7 +63,7 @@ export function registerComparePages(app: App, site: Site): void {
     return c.html(await comparisonPage(site, slugs, c.req.query('takes') === 'all'));
   });
 
-  app.get('/compare/:pair', cacheable, async (c) => {
+  app.get('/compare/:pair', async (c) => {
     const db = site.store.db;
     const pair = c.req.param('pair');
     if (pair !== pair.toLowerCase()) return c.redirect(`/compare/${encodeURIComponent(pair.toLowerCase())}`, 301);

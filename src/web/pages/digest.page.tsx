@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes, readForm, wantsJson } from '../http.js';
+import { readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
 import { DigestSubscription, IssueBody, Message, PREVIEW_VERDICTS } from '../components/digest-view.js';
 import { mailerFor } from '../mailer.js';
@@ -180,7 +180,7 @@ export function registerDigest(app: App, site: Site): void {
     );
   });
 
-  app.get('/digest', cacheableNoVotes, async (c) => {
+  app.get('/digest', async (c) => {
     const db = site.store.db;
     const week = isoWeek(new Date());
     const email = getVisitor(c)?.email ?? undefined;
@@ -233,7 +233,7 @@ export function registerDigest(app: App, site: Site): void {
     );
   });
 
-  app.get('/digest/:week', cacheableNoVotes, async (c) => {
+  app.get('/digest/:week', async (c) => {
     const week = c.req.param('week');
     const row = weekSchema.safeParse(week).success ? await findIssue(site.store.db, week) : undefined;
     if (!row) throw notFound(`There is no issue for "${week.slice(0, 20)}". Past issues are listed at /digest.`);

@@ -1,6 +1,5 @@
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes } from '../http.js';
 import { renderPage } from '../layout.js';
 import { withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
 import { countTools, listTools } from '../../catalog/tools.repo.js';
@@ -118,7 +117,7 @@ function HomePage(p: { site: Site; latest: ToolWithPanel[]; total: number; categ
 }
 
 export function registerHome(app: App, site: Site): void {
-  app.get('/', cacheableNoVotes, async (c) => {
+  app.get('/', async (c) => {
     const db = site.store.db;
     const [rows, total, categories] = await Promise.all([listTools(db, { limit: HOME_LATEST }), site.perVersion('tool-count', () => countTools(db)), site.perVersion('categories', () => listCategories(db))]);
     // Match-ups pair tools doing the same job among the newest cards (suggestComparisons).

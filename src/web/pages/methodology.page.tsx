@@ -1,7 +1,6 @@
 import { urls } from '../../urls.js';
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes } from '../http.js';
 import { renderPage } from '../layout.js';
 import { criticOrder, formatDate } from '../components/tool-helpers.js';
 import { countCorrections, recentCorrections, type CorrectionWithTool } from '../../community/corrections.repo.js';
@@ -19,7 +18,7 @@ const RECENT_CORRECTIONS = 50;
  * and src/domain/compare.ts; change them together.
  */
 export function registerMethodology(app: App, site: Site): void {
-  app.get('/methodology', cacheableNoVotes, async (c) => {
+  app.get('/methodology', async (c) => {
     const since = new Date(Date.now() - MODEL_WINDOW_DAYS * 86_400_000).toISOString();
     const [models, corrections, correctionCount] = await Promise.all([
       modelShares(site.store.db, since),

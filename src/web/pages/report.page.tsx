@@ -5,7 +5,7 @@ import * as metrics from '../../ops/metrics.js';
 import { log } from '../../ops/log.js';
 import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes, readForm, wantsJson } from '../http.js';
+import { readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
 import { clientAddress, communityState, getVisitor } from '../visitor.js';
 import { csrfField, verifyCsrf } from '../csrf.js';
@@ -37,12 +37,12 @@ export function reportApp(site: Site): Hono<AppEnv> {
     return r && r.toolId === tool.id ? r : undefined;
   };
 
-  app.get('/tools/:slug/report', cacheableNoVotes, async (c) => {
+  app.get('/tools/:slug/report', async (c) => {
     const tool = await toolOr404(c);
     const review = await reviewOf(tool, c.req.query('review'));
     return c.html(reportPage(site, c, tool, { review }));
   });
-  app.get('/tools/:slug/report/thanks', cacheableNoVotes, async (c) => {
+  app.get('/tools/:slug/report/thanks', async (c) => {
     const tool = await toolOr404(c);
     return c.html(
       renderPage(

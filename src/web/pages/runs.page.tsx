@@ -2,7 +2,6 @@ import { urls } from '../../urls.js';
 import { parseRowId } from '../../domain/ids.js';
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { criticName, formatDate } from '../components/tool-helpers.js';
@@ -14,7 +13,7 @@ const STATUS: Record<string, string> = { running: 'Running', done: 'Done', parti
 
 /** /runs/:id: what one panel run did, so every panel revision can point at exactly how it was made. */
 export function registerRunPages(app: App, site: Site): void {
-  app.get('/runs/:id{[0-9]+}', cacheableNoVotes, async (c) => {
+  app.get('/runs/:id{[0-9]+}', async (c) => {
     const id = parseRowId(c.req.param('id'));
     const detail = id ? await findRunDetail(site.store.db, id) : undefined;
     if (!id || !detail) return c.html(errorPage(site, 404, `There is no panel run #${c.req.param('id').slice(0, 20)}.`), 404, { 'cache-control': 'no-store' });

@@ -1,6 +1,5 @@
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes } from '../http.js';
 import { renderPage } from '../layout.js';
 import { CategoryChips, Pagination, SelectField, ToolGrid } from '../components/lists.js';
 import { similarTools } from '../../catalog/catalog.service.js';
@@ -153,7 +152,7 @@ export function registerSearch(app: App, site: Site): void {
   };
 
   // Lists show panel figures, not vote counts: votes never drop them.
-  app.get('/search', cacheableNoVotes, async (c) => {
+  app.get('/search', async (c) => {
     const db = site.store.db;
     const { categories, params, notices } = await parse(c.req.query());
     // Without words this is the catalog list, whose address is /tools (filters, sort and page carried over).
@@ -187,7 +186,7 @@ export function registerSearch(app: App, site: Site): void {
    * 024): at most SEARCH_MAX_PAGES pages per filter and sort, so no page reads or skips more than that at 100,000
    * tools. The count is the stored one (categories.tools) unless pricing or verdict narrows it.
    */
-  app.get('/tools', cacheableNoVotes, async (c) => {
+  app.get('/tools', async (c) => {
     const db = site.store.db;
     const query = c.req.query();
     // Words belong to /search; keep them rather than drop them silently.

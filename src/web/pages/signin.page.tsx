@@ -3,7 +3,7 @@ import * as metrics from '../../ops/metrics.js';
 import { log } from '../../ops/log.js';
 import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes, readForm, safePath, wantsJson } from '../http.js';
+import { readForm, safePath, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
 import { AccountLine } from '../components/community.js';
 import { clientAddress, communityState, getVisitor, signInVisitor, signOutVisitor } from '../visitor.js';
@@ -22,7 +22,7 @@ export function signinApp(site: Site): Hono<AppEnv> {
   const mail = () => (mailer ??= createMailer(site.config));
   const limit = (checks: [LimitName, string][], message: string) => limiterFor(site).take(checks, message);
 
-  app.get('/signin', cacheableNoVotes, (c) => c.html(signinPage(site, c, { next: safePath(c.req.query('next'), '') })));
+  app.get('/signin', (c) => c.html(signinPage(site, c, { next: safePath(c.req.query('next'), '') })));
   app.post('/signin', verifyCsrf, async (c) => {
     const body = await readForm(c);
     const next = safePath(body.next, '');

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import * as metrics from '../../ops/metrics.js';
 import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes, readForm, wantsJson } from '../http.js';
+import { readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
 import { clientAddress, getVisitor } from '../visitor.js';
 import { csrfField, verifyCsrf } from '../csrf.js';
@@ -20,8 +20,8 @@ export function submitApp(site: Site): Hono<AppEnv> {
   const db = site.store.db;
   const limit = (checks: [LimitName, string][], message: string) => limiterFor(site).take(checks, message);
 
-  app.get('/submit', cacheableNoVotes, (c) => c.html(submitPage(site, c, {})));
-  app.get('/submit/thanks', cacheableNoVotes, (c) =>
+  app.get('/submit', (c) => c.html(submitPage(site, c, {})));
+  app.get('/submit/thanks', (c) =>
     c.html(
       renderPage(
         site,

@@ -3,7 +3,7 @@ import type { App } from '../app.js';
 import { ToolPage } from '../components/tool-view.js';
 import type { Site } from '../site.js';
 import { correctionsOfTool } from '../../community/corrections.repo.js';
-import { cacheable, showsTools } from '../http.js';
+import { showsTools } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { similarTools, withPanels } from '../../catalog/catalog.service.js';
@@ -20,7 +20,7 @@ const NEIGHBOURS = 6;
 const ALTERNATIVES = 4;
 
 export function registerToolPages(app: App, site: Site): void {
-  app.get('/tools/:slug', cacheable, async (c) => {
+  app.get('/tools/:slug', async (c) => {
     const db = site.store.db;
     const slug = c.req.param('slug');
     const tool = await findToolBySlug(db, slug);
