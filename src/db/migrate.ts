@@ -65,9 +65,17 @@ const migrations: Record<string, Migration> = {
   '20261205_150_bounded_search': m20261205_150,
 };
 
+/**
+ * Branches number their migrations in their own ranges and land in any order (119 after 120, this file's 130 after
+ * 150), so a database migrated by an earlier release can lack a migration that sorts before its newest one. Kysely
+ * refuses that by default ("corrupted migrations") and the upgrade would not start; each migration here stands on
+ * its own, so the missing ones run, in name order.
+ */
+const migratorFor = (db: Kysely<any>) => new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
+
 /** Migrations this code knows that the database has not run (for /readyz: empty when the schema is current). */
 export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const migrator = migratorFor(db);
   return (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
 }
 
@@ -75,7 +83,7 @@ export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
 export const knownMigrations = (): string[] => Object.keys(migrations).sort();
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const migrator = migratorFor(db);
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
