@@ -9,6 +9,9 @@ const optionalString = z
   .transform((s) => (s === '' ? undefined : s))
   .optional();
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const envSchema = z.object({
   DATABASE_URL: optionalString,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -62,6 +65,12 @@ const envSchema = z.object({
   DISCOVERY_MAX_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
   DISCOVERY_LLM_CLASSIFY: z.enum(['true', 'false']).default('true'),
   LLM_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(1).optional(),
+  LOG_LEVEL: optionalString.transform((s) => s?.toLowerCase()).pipe(z.enum(LOG_LEVELS).optional()),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65535).optional()),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  LLM_PRICE_IN: optionalString.pipe(z.coerce.number<string>().min(0).optional()),
+  LLM_PRICE_OUT: optionalString.pipe(z.coerce.number<string>().min(0).optional()),
 });
 
 /** Every discovery source, by the name DISCOVERY_SOURCES and `verdict discover --source` use. */
@@ -154,6 +163,16 @@ export interface Config {
   discovery: DiscoveryConfig;
   /** Tokens a UTC day may spend on panel and classification calls; undefined: no limit. */
   llmDailyTokenBudget: number | undefined;
+  /** pino level; the request log is at info. */
+  logLevel: LogLevel;
+  /** Bearer token for /metrics; without it /metrics answers 404. */
+  metricsToken: string | undefined;
+  /** `verdict worker` only: serve /metrics, /healthz and /readyz on this port (the web serves them on PORT). */
+  metricsPort: number | undefined;
+  /** On SIGTERM: how long requests in flight and running jobs get to finish before connections are cut and jobs released. */
+  shutdownTimeoutMs: number;
+  /** LLM prices per million tokens (in and out), for the cost figure on /metrics; unset = no cost figure. */
+  llmPrice: { in: number; out: number } | undefined;
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -237,6 +256,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       npmRegistryUrl: (e.NPM_REGISTRY_URL ?? 'https://registry.npmjs.org').replace(/\/+$/, ''),
       pypiUrl: (e.PYPI_URL ?? 'https://pypi.org').replace(/\/+$/, ''),
     },
+    logLevel: e.LOG_LEVEL ?? 'info',
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    llmPrice: e.LLM_PRICE_IN !== undefined || e.LLM_PRICE_OUT !== undefined ? { in: e.LLM_PRICE_IN ?? 0, out: e.LLM_PRICE_OUT ?? 0 } : undefined,
     discovery: parseDiscovery(e),
     llmDailyTokenBudget: e.LLM_DAILY_TOKEN_BUDGET,
   };

@@ -9,6 +9,8 @@ import { approveSubmission } from '../src/community/submissions.service.js';
 import { recordStageRun } from '../src/jobs/stage-runs.repo.js';
 import { importTools, parseImport } from '../src/catalog/import.js';
 import { CRITIC_IDS, toolDoc } from './helpers/fixtures.js';
+import { insertJob } from '../src/jobs/jobs.repo.js';
+import { spawnNode, sleep } from './helpers/process.js';
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 
@@ -23,12 +25,13 @@ for (const { dialect, skip } of DIALECTS) {
     });
     after(async () => s.close());
 
-    test('a clean start: every stage never ran, exit 0, a place for the worker heartbeat', async () => {
+    test('a clean start: every stage never ran, exit 0, no worker heartbeat yet (a warning)', async () => {
       const r = await verdictProcess(['status'], env());
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /Discovery\s+never/);
       assert.match(r.stdout, /Tokens today: 0 of 100 \(LLM_DAILY_TOKEN_BUDGET\)/);
-      assert.match(r.stdout, /Worker heartbeat: not reported/);
+      assert.match(r.stdout, /Worker heartbeat: none reported/);
+      assert.match(r.stdout, /WARNING: No worker has ever reported a heartbeat: nothing runs panel reviews, research, digests or the schedule\. Start `verdict worker`/);
     });
 
     test('a stage that failed on each of its last three runs is a warning: exit 1, red on /admin', async () => {
@@ -94,6 +97,53 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(b.origin, 'discovery');
       assert.match(b.autoReason, /143 points/);
       assert.equal(b.foundBy.length, 1);
+    });
+
+    test('the worker heartbeat: each worker listed with its last beat; none recent is a warning, and exit 1 once due jobs wait for it', async () => {
+      type St = { warnings: string[]; worker: { heartbeat: string | null; recent: boolean; alive: number; dueJobs: number; workers: { id: string; pid: number; alive: boolean; stoppedAt: string | null; lastHeartbeat: string }[] } };
+      const workerWarning = (st: St) => st.warnings.find((w) => /worker/i.test(w)) ?? '';
+      const status = async () => {
+        const r = await verdictProcess(['status', '--json'], env());
+        return { code: r.code, st: JSON.parse(r.stdout) as St };
+      };
+      // Earlier tests leave jobs (research after an approval): the worker below must not run them (they would fetch).
+      await s.store.db.deleteFrom('jobs').execute();
+      // A due job of a type no worker runs, so the worker below leaves it waiting.
+      const job = await insertJob(s.store.db, { type: 'test.waiting', payload: {} });
+      let r = await status();
+      assert.equal(r.code, 1, 'due jobs and no worker alive: exit 1');
+      assert.equal(r.st.worker.dueJobs, 1);
+      assert.match(workerWarning(r.st), /nothing runs panel reviews, research, digests or the schedule \(1 due job waiting\)/);
+      const worker = spawnNode(['bin/verdict.js', 'worker', '--no-schedule'], { ...env(), DISCOVERY_SOURCES: 'none', LOG_LEVEL: 'info' });
+      try {
+        await worker.waitFor((lines) => lines.some((l) => /worker \S+ started/.test(l.msg)), 60_000, 'the worker start');
+        for (let i = 0; i < 100 && !(r = await status()).st.worker.recent; i++) await sleep(100);
+        assert.equal(r.code, 0);
+        assert.equal(r.st.worker.alive, 1);
+        assert.deepEqual(r.st.warnings.filter((w) => /worker/i.test(w)), [], 'no warning about the worker');
+        const w = r.st.worker.workers[0]!;
+        assert.deepEqual([w.pid, w.alive, w.stoppedAt], [worker.child.pid, true, null]);
+        assert.equal(r.st.worker.heartbeat, w.lastHeartbeat);
+        const text = await verdictProcess(['status'], env());
+        assert.match(text.stdout, new RegExp(`Worker heartbeat: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d, 1 of 1 worker alive \\(a beat within 60 s\\)\\n  \\S+ pid ${worker.child.pid}: last beat [^,]+ UTC, \\d+ s ago, running 0 jobs`));
+        assert.doesNotMatch(text.stdout, /WARNING: .*worker/i);
+        const page = await (await s.get('/admin', { headers: admin })).text();
+        assert.match(page, /<h3 id="workers-title">Workers<\/h3><p class="small">1 of 1 alive: a heartbeat within 60 s\.<\/p>/);
+        assert.match(page, new RegExp(`<tr><th scope="row">\\S+ pid ${worker.child.pid}</th><td>[^<]+ \\(\\d+ s ago\\)</td><td>alive</td><td>0</td></tr>`));
+
+        assert.equal(await worker.stop('SIGTERM'), 0, worker.output().slice(-2000));
+        r = await status();
+        assert.equal(r.code, 1);
+        assert.equal(r.st.worker.recent, false);
+        assert.ok(r.st.worker.workers[0]!.stoppedAt);
+        assert.match(workerWarning(r.st), new RegExp(`No worker is running \\(the last one, \\S+ pid ${worker.child.pid}, stopped at .+ UTC\\): .*\\(1 due job waiting\\)`));
+        const stopped = await (await s.get('/admin', { headers: admin })).text();
+        assert.match(stopped, /<p class="notice notice-error" role="alert">No worker is running/);
+        assert.match(stopped, /<tr class="stage-warning"><th scope="row">\S+ pid \d+<\/th><td>[^<]+<\/td><td>stopped /);
+      } finally {
+        await worker.stop('SIGKILL');
+        await s.store.db.deleteFrom('jobs').where('id', '=', job.id).execute();
+      }
     });
   });
 }

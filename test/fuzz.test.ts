@@ -193,6 +193,9 @@ const PAGE_ROUTES: Route[] = [
   { method: 'GET', path: '/sitemaps/:file', params: { file: ['tools-1.xml', 'tools-2147483647.xml'] } },
   { method: 'GET', path: COMBOBOX_NAV.path },
   { method: 'GET', path: TOOL_SEARCH.path },
+  { method: 'GET', path: '/healthz' },
+  { method: 'GET', path: '/readyz' },
+  { method: 'GET', path: '/metrics' },
   { method: 'GET', path: '/no-such-page' },
 ];
 
@@ -395,7 +398,8 @@ for (const { dialect, skip } of DIALECTS) {
     before(async () => {
       escapedMarks = 0;
       started = Date.now();
-      s = await startTestSite(dialect, { env: { ADMIN_TOKEN } });
+      // The admin token opens /metrics too, so generated requests reach the scrape as well as its 401.
+      s = await startTestSite(dialect, { env: { ADMIN_TOKEN, METRICS_TOKEN: ADMIN_TOKEN } });
       // Limits would answer 429 before the handler runs; lift them so the generated input reaches the code.
       const limiter = new RateLimiter(s.store.db, bigLimits);
       await limiter.reset();

@@ -19,6 +19,8 @@ import type { Database } from '../config.js';
 import { AppError } from '../errors.js';
 import type { DB } from './types.js';
 import { migrateToLatest } from './migrate.js';
+import { log } from '../ops/log.js';
+import { dbBusyErrors, dbBusyRetries } from '../ops/metrics.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<DB>;
@@ -82,7 +84,7 @@ export async function openStore(database: Database, opts: StoreOptions = {}): Pr
       throw new AppError('database', `Cannot connect to PostgreSQL at ${whereIs(database.url)}: ${(err as Error).message}`);
     }
     // An idle connection the server drops (restart, failover) must not take the process down; the pool reconnects.
-    pool.on('error', (err) => console.error(`PostgreSQL connection lost: ${err.message}`));
+    pool.on('error', (err) => log().error({ err }, 'PostgreSQL connection lost'));
     db = new Kysely<DB>({
       dialect: new PostgresDialect({ pool }),
       plugins: [new CamelCasePlugin()],
@@ -222,7 +224,11 @@ class ImmediateSqliteDriver extends SqliteDriver {
         return await connection.executeQuery<R>(query);
       } catch (err) {
         if (!isBusy(err) || this.sqlite.inTransaction) throw err;
-        if (Date.now() >= deadline) throw new DatabaseBusyError();
+        if (Date.now() >= deadline) {
+          dbBusyErrors.inc();
+          throw new DatabaseBusyError();
+        }
+        dbBusyRetries.inc();
       }
       // Let this process's other queries use the connection while we wait for the other process's lock.
       await super.releaseConnection();

@@ -410,6 +410,22 @@ export interface DB {
   panelRetries: PanelRetriesTable;
   evalRuns: EvalRunsTable;
   rateLimits: RateLimitsTable;
+  workerHeartbeats: WorkerHeartbeatsTable;
+}
+
+/**
+ * One row per worker (migration 20261205_130): the worker writes `beatAt` every HEARTBEAT_MS while its loop runs,
+ * and `stoppedAt` when it stops cleanly. /readyz, /metrics and `verdict status` read it (src/jobs/heartbeats.repo.ts).
+ */
+export interface WorkerHeartbeatsTable {
+  workerId: string;
+  hostname: string;
+  pid: number;
+  startedAt: string;
+  beatAt: string;
+  /** Jobs it was running at its last beat. */
+  running: number;
+  stoppedAt: string | null;
 }
 
 /** One token bucket as GCRA keeps it: the time (ms since the epoch) at which the bucket will be full again. */
@@ -428,6 +444,7 @@ export type EvalRunRow = Selectable<EvalRunsTable>;
 export type PanelFailureRow = Selectable<PanelFailuresTable>;
 export type PanelRetryRow = Selectable<PanelRetriesTable>;
 export type JobRow = Selectable<JobsTable>;
+export type WorkerHeartbeatRow = Selectable<WorkerHeartbeatsTable>;
 export type DigestSubscriberRow = Selectable<DigestSubscribersTable>;
 export type DigestIssueRow = Selectable<DigestIssuesTable>;
 export type DigestDeliveryRow = Selectable<DigestDeliveriesTable>;

@@ -28,6 +28,8 @@ export interface JobContext {
   /** Aborted on graceful shutdown: stop at a safe point and throw; the job is retried without using an attempt. */
   signal: AbortSignal;
   log(message: string): void;
+  /** Adds ids to every later line about this job (the tool's slug, say), so a grep for them finds the job. */
+  annotate(fields: Record<string, unknown>): void;
   /** What the run took in and put out, for `verdict status` (stage_runs). */
   report?(counts: { in: number; out: number }): void;
   /** Override the LLM client (tests); default createLlmClient(config.llm, config.shipThreshold). */
@@ -68,6 +70,7 @@ const handle = <N extends JobName>(type: N, run: (p: JobPayload<N>, ctx: JobCont
 const panelReview = handle('panel.review', async (p, ctx) => {
   const tool = await findToolById(ctx.db, p.toolId);
   if (!tool) return ctx.log(`tool ${p.toolId} no longer exists; nothing to review`);
+  ctx.annotate({ tool: tool.slug });
   if (p.onlyIfUnreviewed && (await hasReviews(ctx.db, tool.id))) return ctx.log(`${tool.slug} has been reviewed meanwhile; skipping`);
   const cfg = ctx.config;
   if (!ctx.llm && !cfg.llm) throw new JobDeferred(LLM_NOT_CONFIGURED, LLM_WAIT_MS);
@@ -84,6 +87,7 @@ const panelReview = handle('panel.review', async (p, ctx) => {
     maxAttempts: cfg.llmMaxAttempts,
     backoffMs: ctx.llmBackoffMs ?? cfg.llmBackoffMs,
     reason: p.reason,
+    price: cfg.llmPrice,
   });
   const run = result.runs[0]!;
   ctx.report?.({ in: 1, out: run.status === 'failed' ? 0 : 1 });

@@ -34,6 +34,8 @@ const bestForSchema = z.object({ bestFor: toolFieldsSchema.shape.bestFor.unwrap(
 
 /** What went wrong with one call, and whether asking again may help. */
 export interface LlmFailure {
+  /** A small fixed set, for metrics and logs. */
+  kind: 'timeout' | 'rate_limited' | 'server_error' | 'client_error' | 'connection' | 'invalid_output' | 'other';
   retryable: boolean;
   /** Feed this back to the model when its output was invalid. */
   invalidOutput: boolean;
@@ -141,11 +143,12 @@ function firstIssue(err: unknown): string | undefined {
 
 export function classifyFailure(err: unknown, timeoutMs: number): LlmFailure {
   const name = (err as { name?: string })?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return { retryable: true, invalidOutput: false, reason: `timed out after ${timeoutMs} ms` };
+  if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'timeout', retryable: true, invalidOutput: false, reason: `timed out after ${timeoutMs} ms` };
   if (APICallError.isInstance(err)) {
     const status = err.statusCode;
     const retryAfter = Number(err.responseHeaders?.['retry-after']);
     return {
+      kind: !status ? 'connection' : status === 429 ? 'rate_limited' : status >= 500 ? 'server_error' : 'client_error',
       retryable: err.isRetryable,
       invalidOutput: false,
       reason: status ? `HTTP ${status}${err.message ? `: ${oneLine(err.message)}` : ''}` : `connection failed: ${oneLine(err.message)}`,
@@ -153,11 +156,11 @@ export function classifyFailure(err: unknown, timeoutMs: number): LlmFailure {
     };
   }
   const issue = firstIssue(err);
-  if (issue) return { retryable: true, invalidOutput: true, reason: `invalid output: ${issue}` };
+  if (issue) return { kind: 'invalid_output', retryable: true, invalidOutput: true, reason: `invalid output: ${issue}` };
   if (name === 'AI_NoObjectGeneratedError' || name === 'AI_JSONParseError' || name === 'AI_TypeValidationError') {
-    return { retryable: true, invalidOutput: true, reason: 'invalid output: not valid JSON of the review shape' };
+    return { kind: 'invalid_output', retryable: true, invalidOutput: true, reason: 'invalid output: not valid JSON of the review shape' };
   }
-  return { retryable: false, invalidOutput: false, reason: oneLine(err instanceof Error ? err.message : String(err)) };
+  return { kind: 'other', retryable: false, invalidOutput: false, reason: oneLine(err instanceof Error ? err.message : String(err)) };
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 300);

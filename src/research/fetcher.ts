@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
 import robotsParserModule from 'robots-parser';
+import { researchFetches } from '../ops/metrics.js';
 
 // robots-parser is CommonJS whose typings declare an ES default export; under NodeNext the default import is
 // the module object as far as the compiler knows, while at run time it is the function.
@@ -115,7 +116,14 @@ export class Fetcher {
     this.httpsAgent = new RequestFilteringHttpsAgent({ keepAlive: false, ...filter });
   }
 
+  /** One resource, redirects followed; counted by outcome on /metrics (verdict_research_fetches_total). */
   async fetch(url: string, req: FetchRequest = {}): Promise<FetchResult> {
+    const r = await this.follow(url, req);
+    researchFetches.inc({ outcome: r.ok ? (r.notModified ? 'not_modified' : 'ok') : r.code });
+    return r;
+  }
+
+  private async follow(url: string, req: FetchRequest): Promise<FetchResult> {
     const deadline = Date.now() + this.opts.timeoutMs;
     const seen = new Set<string>();
     let current: URL;

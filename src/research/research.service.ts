@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Config, ResearchConfig } from '../config.js';
 import { nowIso, type DbOrTx } from '../db/db.js';
 import type { EvidenceRow, NewEvidenceRow, ToolRow } from '../db/types.js';
+import { log, scrub } from '../ops/log.js';
 import { Fetcher, userAgentFor, type FetchRequest, type FetchResult } from './fetcher.js';
 import {
   findSubpages,
@@ -329,6 +330,13 @@ export async function researchTool(db: DbOrTx, fetcher: Fetcher, r: ResearchConf
     db,
     rows.map(({ changeList: _, ...row }) => row),
   );
+  // One line per source checked, with the tool's slug and the snapshot's id (its URL is in the evidence row).
+  for (const [i, s] of snapshots.entries()) {
+    log().info(
+      { tool: tool.slug, source: s.kind, evidence: ids[i], status: s.status, outcome: s.error ? 'failed' : 'ok', changes: rows[i]!.changeList.length, ...(s.error ? { reason: scrub(s.error) } : {}) },
+      'research fetch',
+    );
+  }
   return {
     tool: tool.slug,
     toolId: tool.id,

@@ -1,12 +1,13 @@
 import type { Config } from '../config.js';
 import type { DbOrTx } from '../db/db.js';
 import { latestStageRuns, stageFailuresSince, type StageRunRow } from '../jobs/stage-runs.repo.js';
-import { openJobsByType } from '../jobs/jobs.repo.js';
+import { countDueJobs, openJobsByType } from '../jobs/jobs.repo.js';
 import { STAGE_OF } from '../jobs/worker.js';
 import { scheduleFor } from '../jobs/scheduler.js';
 import { queueDepth } from '../discovery/candidates.repo.js';
 import { budgetState, type BudgetState } from '../panel/budget.js';
 import { SOURCES } from '../discovery/sources/index.js';
+import { HEARTBEAT_STALE_MS, listWorkerHeartbeats } from '../jobs/heartbeats.repo.js';
 
 /**
  * What `verdict status` and the /admin panel show: for each stage of the daily loop (discover → research → review
@@ -31,8 +32,22 @@ export interface Status {
   candidates: { discovery: number; reader: number; oldestAgeS: number | null };
   tokens: BudgetState;
   warnings: string[];
-  /** Filled in by the worker heartbeat (issue 18) when it lands; null until then. */
-  worker: { heartbeat: string | null };
+  worker: WorkerStatus;
+}
+
+/** The job workers, from their heartbeats (worker_heartbeats): is anything running the queue? */
+export interface WorkerStatus {
+  /** The latest heartbeat of any worker; null when none ever reported. */
+  heartbeat: string | null;
+  /** Some running worker beat within `staleAfterS`. */
+  recent: boolean;
+  /** Running workers that beat within `staleAfterS`. */
+  alive: number;
+  staleAfterS: number;
+  /** Due jobs waiting in the queue: with no recent heartbeat, nothing will run them (exit 1). */
+  dueJobs: number;
+  /** Each worker's last heartbeat, freshest first (the last ten; a stopped worker's row goes after a week). */
+  workers: { id: string; hostname: string; pid: number; startedAt: string; lastHeartbeat: string; ageS: number; alive: boolean; stoppedAt: string | null; running: number }[];
 }
 
 export const STAGES: { stage: string; label: string }[] = [
@@ -77,6 +92,8 @@ export async function loadStatus(db: DbOrTx, config: Config, now = new Date()): 
   const oldestCandidate = depth.map((d) => d.oldest).filter((x): x is string => !!x).sort()[0] ?? null;
   const tokens = await budgetState(db, config, now);
   const warnings = stages.filter((s) => s.warning).map((s) => `${s.label.replace(/^· /, 'discovery source ')} failed on each of its last 3 runs${s.lastRun?.error ? `: ${s.lastRun.error}` : ''}`);
+  const worker = await workerStatus(db, now);
+  if (!worker.recent) warnings.push(workerWarning(worker));
   if (tokens.exhausted) warnings.push(`LLM_DAILY_TOKEN_BUDGET spent (${tokens.spent} of ${tokens.budget} tokens): panel reviews and classification wait until ${tokens.resetsAt.slice(0, 16).replace('T', ' ')} UTC`);
   return {
     at: now.toISOString(),
@@ -84,8 +101,35 @@ export async function loadStatus(db: DbOrTx, config: Config, now = new Date()): 
     candidates: { discovery: depth.find((d) => d.origin === 'discovery')?.n ?? 0, reader: depth.find((d) => d.origin === 'reader')?.n ?? 0, oldestAgeS: ageS(oldestCandidate, now) },
     tokens,
     warnings,
-    worker: { heartbeat: null },
+    worker,
   };
+}
+
+async function workerStatus(db: DbOrTx, now: Date): Promise<WorkerStatus> {
+  const beats = await listWorkerHeartbeats(db, { limit: 10, now: now.getTime() });
+  const workers = beats.map((b) => ({
+    id: b.workerId,
+    hostname: b.hostname,
+    pid: b.pid,
+    startedAt: b.startedAt,
+    lastHeartbeat: b.beatAt,
+    ageS: Math.round(b.ageSeconds),
+    alive: b.alive,
+    stoppedAt: b.stoppedAt,
+    running: b.running,
+  }));
+  const alive = workers.filter((w) => w.alive).length;
+  return { heartbeat: workers[0]?.lastHeartbeat ?? null, recent: alive > 0, alive, staleAfterS: HEARTBEAT_STALE_MS / 1000, dueJobs: await countDueJobs(db, now), workers };
+}
+
+function workerWarning(w: WorkerStatus): string {
+  const last = w.workers[0];
+  const seen = !last
+    ? 'no worker has ever reported a heartbeat'
+    : last.stoppedAt
+      ? `no worker is running (the last one, ${last.hostname} pid ${last.pid}, stopped at ${last.stoppedAt.slice(0, 16).replace('T', ' ')} UTC)`
+      : `no worker heartbeat in the last ${w.staleAfterS} s (the last, from ${last.hostname} pid ${last.pid}, ${ageText(last.ageS)} ago)`;
+  return `${seen[0]!.toUpperCase()}${seen.slice(1)}: nothing runs panel reviews, research, digests or the schedule${w.dueJobs ? ` (${w.dueJobs} due job${w.dueJobs === 1 ? '' : 's'} waiting)` : ''}. Start \`verdict worker\`, or \`npm start\` without WORKER=false.`;
 }
 
 /** Monday 08:00 UTC after now. */

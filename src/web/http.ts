@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import { isStorableText } from '../domain/schemas.js';
 import { routePath } from 'hono/route';
 import { cachedRoute, paramsOf } from './freshness.js';
+import { log } from '../ops/log.js';
 
 /** Public pages: browsers revalidate with the ETag each time; a CDN or proxy may keep them a minute. */
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=30';
@@ -56,7 +57,10 @@ export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
     const since = site.touchCursor();
     if (!cookie) {
       const hit = site.cache.get(key, version);
-      if (hit) return fromCache(c, hit.status, hit.body, hit.etag, hit.headers);
+      if (hit) {
+        site.cache.stats.hits++;
+        return fromCache(c, hit.status, hit.body, hit.etag, hit.headers);
+      }
     }
     await next();
     const res = c.res;
@@ -68,10 +72,11 @@ export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
       if (!/no-store/.test(res.headers.get('cache-control') ?? '')) res.headers.set('cache-control', 'private, no-cache');
       return;
     }
+    site.cache.stats.misses++;
     if (res.status !== 200 || res.headers.has('set-cookie')) return;
     const tools = route.shows === 'catalog' ? [] : route.shows === 'tools' ? c.get('tools') : undefined;
     if (route.shows === 'tools' && !tools) {
-      console.error(`page cache: ${route.path} is declared to show tools but named none (showsTools); not cached`);
+      log().error({ route: route.path }, 'page cache: a route declared to show tools named none (showsTools); not cached');
       return;
     }
     if (!res.headers.has('cache-control')) res.headers.set('cache-control', PUBLIC_CACHE_CONTROL);
@@ -79,7 +84,7 @@ export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
     const etag = etagOf(body);
     const headers: [string, string][] = [...res.headers.entries()].filter(([k]) => k !== 'content-length' && k !== 'etag');
     headers.push(['etag', etag]);
-    site.cache.set(key, { status: 200, body, etag, headers, version, since, tools, storedAt: Date.now() });
+    site.cache.set(key, { status: 200, body, etag, headers, version, since, tools, storedAt: Date.now(), route: route.path });
     c.res = undefined;
     c.res = fromCache(c, 200, body, etag, headers, false);
   };

@@ -151,6 +151,46 @@ export function adminPage(site: Site, c: Context, pending: SubmissionRow[], deci
   );
 }
 
+/** Each worker's last heartbeat; a stale or stopped one is red (the warning above says when none is recent). */
+function WorkersTable({ worker }: { worker: Status['worker'] }) {
+  const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+  if (!worker.workers.length) return <p class="small">Worker heartbeat: none reported.</p>;
+  return (
+    <>
+      <h3 id="workers-title">Workers</h3>
+      <p class="small">
+        {worker.alive} of {worker.workers.length} alive: a heartbeat within {worker.staleAfterS} s.
+      </p>
+      <div class="table-scroll" tabindex={0} role="region" aria-labelledby="workers-title">
+        <table class="status-table">
+          <thead>
+            <tr>
+              <th scope="col">Worker</th>
+              <th scope="col">Last heartbeat (UTC)</th>
+              <th scope="col">State</th>
+              <th scope="col">Running jobs</th>
+            </tr>
+          </thead>
+          <tbody>
+            {worker.workers.map((w) => (
+              <tr class={w.alive ? undefined : 'stage-warning'}>
+                <th scope="row">
+                  {w.hostname} pid {w.pid}
+                </th>
+                <td>
+                  {when(w.lastHeartbeat)} ({ageText(w.ageS)} ago)
+                </td>
+                <td>{w.alive ? 'alive' : w.stoppedAt ? `stopped ${when(w.stoppedAt)}` : 'stale'}</td>
+                <td>{w.running}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
 /** The operator's view of the daily loop, the same figures as `verdict status`; a stage failing its last three runs is red. */
 function AutopilotPanel({ status }: { status: Status }) {
   const when = (iso: string | null | undefined) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
@@ -193,9 +233,9 @@ function AutopilotPanel({ status }: { status: Status }) {
       <p class="small">
         Candidates waiting: {status.candidates.discovery} discovered, {status.candidates.reader} from readers
         {status.candidates.oldestAgeS !== null ? ` (oldest ${ageText(status.candidates.oldestAgeS)})` : ''}. Tokens today: {b.spent.toLocaleString('en-US')}
-        {b.budget !== undefined ? ` of ${b.budget.toLocaleString('en-US')} (LLM_DAILY_TOKEN_BUDGET)${b.exhausted ? ': spent, LLM calls wait for tomorrow' : ''}` : ' (no daily budget)'}. Worker
-        heartbeat: {status.worker.heartbeat ? when(status.worker.heartbeat) : 'not reported'}.
+        {b.budget !== undefined ? ` of ${b.budget.toLocaleString('en-US')} (LLM_DAILY_TOKEN_BUDGET)${b.exhausted ? ': spent, LLM calls wait for tomorrow' : ''}` : ' (no daily budget)'}.
       </p>
+      <WorkersTable worker={status.worker} />
     </section>
   );
 }

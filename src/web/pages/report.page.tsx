@@ -2,6 +2,8 @@ import { parseRowId } from '../../domain/ids.js';
 import type { App } from '../app.js';
 import { urls } from '../../urls.js';
 import { type Context } from 'hono';
+import * as metrics from '../../ops/metrics.js';
+import { log } from '../../ops/log.js';
 import type { Site } from '../site.js';
 import { readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
@@ -71,10 +73,11 @@ export function registerReports(app: App, site: Site): void {
       const checks: [LimitName, string][] = [['reportIp', ip], ...(v ? [['reportVisitor', v.ownerId] as [LimitName, string]] : []), ...(mailsTo ? [['signinEmail', mailsTo] as [LimitName, string]] : [])];
       await limit(checks, 'Too many reports from you.');
       const report = await reportError(db, tool.slug, input, v);
+      metrics.reports.inc();
       if (mailsTo) {
         const deps = { db, mailer: mailerFor(site), secret: communityState(c).secret, publicUrl: site.config.publicUrl };
         // The report is kept either way: only hearing back depends on this email.
-        await sendReportEmailConfirmation(deps, report).catch((err: Error) => console.error(`report: could not send the confirmation email for report #${report.id}: ${err.message}`));
+        await sendReportEmailConfirmation(deps, report).catch((err: Error) => log().error({ err, report: report.id }, 'report: could not send the confirmation email'));
       }
       if (wantsJson(c)) return c.json({ ok: true, report: { id: report.id, status: report.status, createdAt: report.createdAt, emailConfirmed: !!report.emailConfirmedAt } }, 201);
       return c.redirect(urls.toolReportThanks(tool.slug), 303);

@@ -1,5 +1,7 @@
 import { type Context } from 'hono';
 import type { App } from '../app.js';
+import * as metrics from '../../ops/metrics.js';
+import { log } from '../../ops/log.js';
 import type { Site } from '../site.js';
 import { readForm, safePath, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
@@ -43,8 +45,9 @@ export function registerSignin(app: App, site: Site): void {
         subject: 'Your Verdict sign-in link',
         text: `Sign in to Verdict as ${email} by opening this link:\n\n${link}\n\nIt works once, within ${minutes} minutes. If you did not ask for it, ignore this email: nothing happens without the link.\n`,
       });
+      metrics.signins.inc({ step: 'link_sent' });
     } catch (err) {
-      console.error('sign-in mail failed:', (err as Error).message);
+      log().error({ err }, 'sign-in mail failed');
       throw new AppError('mail_failed', 'We could not send the email just now. Please try again in a few minutes.', 503);
     }
     if (wantsJson(c)) return c.json({ ok: true, sentTo: email }, 202);
@@ -99,6 +102,7 @@ export function registerSignin(app: App, site: Site): void {
     const current = getVisitor(c);
     const { user, merged } = await signInWithLink(db, communityState(c).secret, body.token, current && current.userId === null ? current.id : undefined);
     await signInVisitor(c, site, user.id, user.email);
+    metrics.signins.inc({ step: 'signed_in' });
     await site.refreshVersion();
     if (wantsJson(c)) return c.json({ ok: true, email: user.email, merged });
     return c.redirect(safePath(body.next, '') || urls.bookmarks, 303);

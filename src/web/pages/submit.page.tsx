@@ -1,5 +1,6 @@
 import { type Context } from 'hono';
 import type { App } from '../app.js';
+import * as metrics from '../../ops/metrics.js';
 import type { Site } from '../site.js';
 import { readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
@@ -42,6 +43,7 @@ export function registerSubmit(app: App, site: Site): void {
     try {
       const input = parseSubmission(body);
       const s = await submitTool(db, input, v?.ownerId ?? null);
+      metrics.submissions.inc();
       if (wantsJson(c)) return c.json({ ok: true, submission: publicSubmission(s) }, 201);
       return c.redirect(urls.submitThanks, 303);
     } catch (err) {

@@ -1,4 +1,5 @@
 import type { App } from '../app.js';
+import * as metrics from '../../ops/metrics.js';
 import type { Site } from '../site.js';
 import { readForm, safePath, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
@@ -36,6 +37,7 @@ export function registerVotes(app: App, site: Site): void {
     const visitor = await ensureVisitor(c, site);
     if (vote === 'none') await removeVote(db, tool.id, visitor.ownerId);
     else await castVote(db, tool.id, visitor.ownerId, vote);
+    metrics.votes.inc({ vote });
     await site.refreshVersion();
     // The counts the vote's transaction stored on the tool, as every page shows them: no recount of `votes`.
     const counts = communityCounts((await findToolById(db, tool.id))!);
@@ -57,6 +59,7 @@ export function registerVotes(app: App, site: Site): void {
     const visitor = await ensureVisitor(c, site);
     if (action === 'add') await addBookmark(db, visitor.ownerId, tool.id);
     else await removeBookmark(db, visitor.ownerId, tool.id);
+    metrics.bookmarks.inc({ action });
     if (wantsJson(c)) return c.json({ ok: true, tool: tool.slug, bookmarked: action === 'add', csrf: communityState(c).csrf });
     return c.redirect(backTo(body.return_to, tool.slug, action === 'add' ? 'bookmarked' : 'unbookmarked', 'bookmark'), 303);
   });
