@@ -135,7 +135,7 @@ describe('the request line written without pino (stdout a pipe, as under journal
   const run = (body: string, setup = "{ fd: 1, level: 'info' }") => {
     const dir = mkdtempSync(join(tmpdir(), 'verdict-logline-'));
     const file = join(dir, 'script.ts');
-    writeFileSync(file, `import { configureLogging, log, logRequest } from ${JSON.stringify(join(root, 'src/ops/log.ts'))};\nconfigureLogging(${setup});\n${body}\n`);
+    writeFileSync(file, `import { configureLogging, log, logRequest, prepareRequestLine } from ${JSON.stringify(join(root, 'src/ops/log.ts'))};\nconfigureLogging(${setup});\n${body}\n`);
     try {
       const r = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       assert.equal(r.stderr, '');
@@ -147,7 +147,7 @@ describe('the request line written without pino (stdout a pipe, as under journal
 
   test('is the line pino writes for the same fields: same keys in the same order, same values', () => {
     const fields = { reqId: 'a1b2-c3', method: 'GET', route: '/tools/:slug', status: 200, ms: 0.37, cache: 'hit' };
-    const [fast, slow, end] = jsonLines(run(`logRequest(${JSON.stringify(fields)});\nlog().info(${JSON.stringify(fields)}, 'request');\nlog().warn('end');\nprocess.kill(process.pid, 'SIGKILL');`));
+    const [fast, slow, end] = jsonLines(run(`logRequest(prepareRequestLine({ method: 'GET', route: '/tools/:slug', status: 200, cache: 'hit' }), 'a1b2-c3', 0.37);\nlog().info(${JSON.stringify(fields)}, 'request');\nlog().warn('end');\nprocess.kill(process.pid, 'SIGKILL');`));
     assert.ok(fast && slow && end, 'three lines, the batched one first, none lost to the SIGKILL after the warning');
     assert.deepEqual(Object.keys(fast), Object.keys(slow));
     assert.deepEqual({ ...fast, time: 0 }, { ...slow, time: 0 });
@@ -170,7 +170,7 @@ describe('the request line written without pino (stdout a pipe, as under journal
 
   test('keeps optional fields out when unset and marks aborted requests', () => {
     const [plain, aborted] = jsonLines(run(
-      `logRequest({ reqId: 'x', method: 'POST', route: 'unmatched', status: 404, ms: 1 });\nlogRequest({ reqId: 'y', method: 'GET', route: '/', status: 200, ms: 2, aborted: true });\nprocess.exit(0);`,
+      `logRequest(prepareRequestLine({ method: 'POST', route: 'unmatched', status: 404 }), 'x', 1);\nlogRequest(prepareRequestLine({ method: 'GET', route: '/', status: 200 }), 'y', 2, true);\nprocess.exit(0);`,
     ));
     assert.deepEqual(Object.keys(plain!), ['level', 'time', 'pid', 'hostname', 'reqId', 'method', 'route', 'status', 'ms', 'msg']);
     assert.equal(aborted!.aborted, true);

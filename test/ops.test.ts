@@ -10,6 +10,7 @@ import { enqueue } from '../src/jobs/queue.js';
 import { startWorker } from '../src/jobs/worker.js';
 import { HEARTBEAT_STALE_MS, listWorkerHeartbeats, markWorkerStopped, recordHeartbeat, workerHeartbeat } from '../src/jobs/heartbeats.repo.js';
 import { knownMigrations } from '../src/db/migrate.js';
+import { httpSeriesFor, registry } from '../src/ops/metrics.js';
 
 /**
  * Issue 18 in-process: /healthz, /readyz (database, migrations, the worker's heartbeat, stopping), /metrics
@@ -49,6 +50,23 @@ async function scrape(t: TestSite): Promise<string> {
   return res.text();
 }
 
+test('the HTTP histogram in the text format: cumulative buckets, le inclusive, +Inf, sum and count, summed over statuses', async () => {
+  const route = '/histogram-test/:id';
+  for (const [status, seconds] of [[200, 0.0005], [200, 0.0004], [304, 0.003], [500, 42]] as const) httpSeriesFor('PUT', route, status).observe(seconds);
+  const text = await registry.metrics();
+  const line = (name: string, le?: string) => {
+    const m = new RegExp(`^${name}\\{method="PUT",route="${route}"${le ? `,le="${le.replace('+', '\\+')}"` : ''}\\} (\\S+)$`, 'm').exec(text);
+    assert.ok(m, `${name} ${le ?? ''}`);
+    return Number(m[1]);
+  };
+  const b = 'verdict_http_request_duration_seconds_bucket';
+  assert.deepEqual([line(b, '0.0005'), line(b, '0.001'), line(b, '0.0025'), line(b, '0.005'), line(b, '10'), line(b, '+Inf')], [2, 2, 2, 3, 3, 4]);
+  assert.equal(line('verdict_http_request_duration_seconds_count'), 4);
+  assert.ok(Math.abs(line('verdict_http_request_duration_seconds_sum') - 42.0039) < 1e-9);
+  assert.match(text, new RegExp(`^verdict_http_requests_total\\{method="PUT",route="${route}",status="304"\\} 1$`, 'm'));
+  assert.match(text, /^# TYPE verdict_http_request_duration_seconds histogram$/m);
+});
+
 for (const { dialect, skip } of DIALECTS) {
   describe(`health and readiness (${dialect})`, { skip }, () => {
     test('/healthz answers from the process alone; /readyz names each check; neither gives a version away', async () => {
@@ -58,7 +76,7 @@ for (const { dialect, skip } of DIALECTS) {
         const h = await t.get('/healthz');
         assert.equal(h.status, 200);
         assert.equal(h.headers.get('cache-control'), 'no-store');
-        assert.match(h.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+        assert.match(h.headers.get('x-request-id') ?? '', /^[0-9a-f]{12}-\d+$/, 'a new id: this process\'s prefix and a counter');
         assert.deepEqual(await h.json(), { status: 'ok' });
 
         const r = await t.get('/readyz');
@@ -239,7 +257,7 @@ for (const { dialect, skip } of DIALECTS) {
             }
           }
           const odd = await proxied.get('/', { headers: { 'x-request-id': 'not an id; <script>' } });
-          assert.match(odd.headers.get('x-request-id')!, /^[0-9a-f-]{36}$/, 'a malformed id is replaced');
+          assert.match(odd.headers.get('x-request-id')!, /^[0-9a-f]{12}-\d+$/, 'a malformed id is replaced');
 
           // A magic-link URL: its route is logged, never its token.
           const res = await direct.get('/signin/verify?token=secret-token-value-42');

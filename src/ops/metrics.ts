@@ -25,14 +25,70 @@ const gauge = <L extends string>(name: string, help: string, labelNames: readonl
 const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
   new client.Histogram<L>({ name, help, labelNames, buckets, registers: [registry] });
 
-// ── HTTP ────────────────────────────────────────────────────────────────────
-export const httpRequests = counter('verdict_http_requests_total', 'HTTP requests answered, by method, route pattern and status', ['method', 'route', 'status']);
-export const httpDuration = histogram(
-  'verdict_http_request_duration_seconds',
-  'Time to answer an HTTP request (page-cache hits included), by method and route pattern',
-  ['method', 'route'],
-  [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+// ── HTTP: plain numbers per series, summed at scrape time ──────────────────────────────────────────────────
+/**
+ * Requests answered with one method, route pattern and status: their count and the duration histogram's buckets.
+ * Kept here rather than in a prom-client Counter and Histogram because every request, page-cache hits on the raw
+ * fast path included, updates them: prom-client hashes and checks the label set on each call, which cost that path
+ * a tenth of its throughput (docs/decisions/023-operating.md). A caller looks its series up once (request-log.ts
+ * keeps one per cached page) and then only adds.
+ */
+export const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+export class HttpSeries {
+  count = 0;
+  sum = 0;
+  /** Per bucket, not cumulative: index i counts durations in (HTTP_BUCKETS[i-1], HTTP_BUCKETS[i]]; the last, above all. */
+  readonly buckets = new Float64Array(HTTP_BUCKETS.length + 1);
+  constructor(
+    readonly method: string,
+    readonly route: string,
+    readonly status: number,
+  ) {}
+
+  observe(seconds: number): void {
+    this.count++;
+    this.sum += seconds;
+    let i = 0;
+    while (i < HTTP_BUCKETS.length && seconds > HTTP_BUCKETS[i]!) i++;
+    this.buckets[i]!++;
+  }
+}
+const httpSeries = new Map<string, HttpSeries>();
+/** The series of (method, route pattern, status); the same object every time. */
+export function httpSeriesFor(method: string, route: string, status: number): HttpSeries {
+  const key = `${method} ${status} ${route}`;
+  let s = httpSeries.get(key);
+  if (!s) httpSeries.set(key, (s = new HttpSeries(method, route, status)));
+  return s;
+}
+/** A metric prom-client's registry prints, computed from our own numbers at scrape time. */
+const computed = (name: string, help: string, type: 'counter' | 'histogram', values: () => { labels: Record<string, string | number>; value: number; metricName?: string }[]) =>
+  registry.registerMetric({ name, help, type, aggregator: 'sum', get: () => ({ name, help, type, aggregator: 'sum', values: values() }), reset: () => httpSeries.clear() } as unknown as client.Metric);
+computed('verdict_http_requests_total', 'HTTP requests answered, by method, route pattern and status', 'counter', () =>
+  [...httpSeries.values()].map((s) => ({ labels: { method: s.method, route: s.route, status: s.status }, value: s.count })),
 );
+computed('verdict_http_request_duration_seconds', 'Time to answer an HTTP request (page-cache hits included), by method and route pattern', 'histogram', () => {
+  const byRoute = new Map<string, { method: string; route: string; buckets: number[]; sum: number; count: number }>();
+  for (const s of httpSeries.values()) {
+    const key = `${s.method} ${s.route}`;
+    let h = byRoute.get(key);
+    if (!h) byRoute.set(key, (h = { method: s.method, route: s.route, buckets: new Array<number>(HTTP_BUCKETS.length + 1).fill(0), sum: 0, count: 0 }));
+    for (let i = 0; i < s.buckets.length; i++) h.buckets[i]! += s.buckets[i]!;
+    h.sum += s.sum;
+    h.count += s.count;
+  }
+  const name = 'verdict_http_request_duration_seconds';
+  return [...byRoute.values()].flatMap((h) => {
+    const labels = { method: h.method, route: h.route };
+    let below = 0;
+    return [
+      ...HTTP_BUCKETS.map((le, i) => ({ labels: { ...labels, le }, value: (below += h.buckets[i]!), metricName: `${name}_bucket` })),
+      { labels: { ...labels, le: '+Inf' }, value: h.count, metricName: `${name}_bucket` },
+      { labels, value: h.sum, metricName: `${name}_sum` },
+      { labels, value: h.count, metricName: `${name}_count` },
+    ];
+  });
+});
 
 // ── Page cache: plain counters in each PageCache, read at scrape time (no work on the hit path) ───────────────
 export interface PageCacheStats {

@@ -4,7 +4,7 @@ import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.js';
 import { etagMatches, type CachedPage } from './cache.js';
 import { cacheKey } from './http.js';
-import { REQUEST_ID_HEADER, requestDone, requestIdFor, track, trackedRoute, UNMATCHED } from './request-log.js';
+import { REQUEST_ID_HEADER, requestDone, requestIdFor, requestKind, track, trackedRoute, UNMATCHED, type RequestKind } from './request-log.js';
 import type { Site } from './site.js';
 import { hasPersonalCookie, HSTS, requestIsHttps } from './identity.js';
 
@@ -29,15 +29,23 @@ export interface RunningServer {
 export function startServer(site: Site, port: number, host = '0.0.0.0'): Promise<RunningServer> {
   const app = createApp(site);
   const listener = getRequestListener(app.fetch);
-  // Header lists of cached pages, flattened once: writeHead with a flat array is the cheapest way out. The last
-  // slot holds this request's id, written just before each writeHead (which copies the list at once).
-  const rawHeaders = new WeakMap<CachedPage, { ok: string[]; notModified: string[] }>();
-  const headersOf = (hit: CachedPage) => {
-    let h = rawHeaders.get(hit);
+  // Per cached page, made once: its header lists, flattened (writeHead with a flat array is the cheapest way out;
+  // the last slot holds this request's id, written just before each writeHead, which copies the list at once), and
+  // the metric series and log line parts of its hits (request-log.ts).
+  type Raw = { ok: string[]; notModified: string[]; okKind: RequestKind; notModifiedKind: RequestKind };
+  const rawOf = new WeakMap<CachedPage, Raw>();
+  const prepared = (hit: CachedPage) => {
+    let h = rawOf.get(hit);
     if (!h) {
       const base = [...hit.headers.flat(), 'x-cache', 'hit'];
-      h = { ok: [...base, 'content-length', String(hit.body.length), REQUEST_ID_HEADER, ''], notModified: [...base, REQUEST_ID_HEADER, ''] };
-      rawHeaders.set(hit, h);
+      const route = hit.route ?? UNMATCHED;
+      h = {
+        ok: [...base, 'content-length', String(hit.body.length), REQUEST_ID_HEADER, ''],
+        notModified: [...base, REQUEST_ID_HEADER, ''],
+        okKind: requestKind('GET', route, hit.status, 'hit'),
+        notModifiedKind: requestKind('GET', route, 304, 'hit'),
+      };
+      rawOf.set(hit, h);
     }
     return h;
   };
@@ -55,12 +63,16 @@ export function startServer(site: Site, port: number, host = '0.0.0.0'): Promise
         const proto = req.headers['x-forwarded-proto'];
         // As app.tsx does: HSTS only when this request is https (a trusted proxy says so).
         if (requestIsHttps(site.config, 'http:', req.socket.remoteAddress ?? 'unknown', typeof proto === 'string' ? proto : undefined)) res.setHeader('strict-transport-security', HSTS);
-        const notModified = etagMatches(req.headers['if-none-match'], hit.etag);
-        const headers = notModified ? headersOf(hit).notModified : headersOf(hit).ok;
-        headers[headers.length - 1] = id;
-        if (notModified) res.writeHead(304, headers).end();
-        else res.writeHead(hit.status, headers).end(hit.body);
-        requestDone(id, 'GET', hit.route ?? UNMATCHED, notModified ? 304 : hit.status, (performance.now() - start) / 1000, 'hit');
+        const raw = prepared(hit);
+        if (etagMatches(req.headers['if-none-match'], hit.etag)) {
+          raw.notModified[raw.notModified.length - 1] = id;
+          res.writeHead(304, raw.notModified).end();
+          requestDone(raw.notModifiedKind, id, (performance.now() - start) / 1000);
+        } else {
+          raw.ok[raw.ok.length - 1] = id;
+          res.writeHead(hit.status, raw.ok).end(hit.body);
+          requestDone(raw.okKind, id, (performance.now() - start) / 1000);
+        }
         return;
       }
     }
@@ -70,7 +82,8 @@ export function startServer(site: Site, port: number, host = '0.0.0.0'): Promise
     res.once('close', () => {
       inflight--;
       const cache = res.getHeader('x-cache');
-      requestDone(id, req.method ?? 'GET', trackedRoute(req) ?? UNMATCHED, res.statusCode, (performance.now() - start) / 1000, typeof cache === 'string' ? cache : undefined, !res.writableFinished);
+      const kind = requestKind(req.method ?? 'GET', trackedRoute(req) ?? UNMATCHED, res.statusCode, typeof cache === 'string' ? cache : undefined);
+      requestDone(kind, id, (performance.now() - start) / 1000, !res.writableFinished);
     });
     void listener(req, res);
   });
