@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.js';
 import { etagMatches, type CachedPage } from './cache.js';
+import { chooseEncoding, variantEtag, type Encoding } from './compression.js';
 import { cacheKey } from './http.js';
 import type { Site } from './site.js';
 import { hasPersonalCookie, HSTS, requestIsHttps } from './visitor.js';
@@ -20,14 +21,18 @@ export interface RunningServer {
 export function startServer(site: Site, port: number, host = '0.0.0.0'): Promise<RunningServer> {
   const app = createApp(site);
   const listener = getRequestListener(app.fetch);
-  // Header lists of cached pages, flattened once: writeHead with a flat array is the cheapest way out.
-  const rawHeaders = new WeakMap<CachedPage, { ok: string[]; notModified: string[] }>();
-  const headersOf = (hit: CachedPage) => {
-    let h = rawHeaders.get(hit);
+  // Header lists of cached pages, one per encoding, flattened once: writeHead with a flat array is the cheapest way out.
+  type Raw = { ok: string[]; notModified: string[]; etag: string; body: Buffer };
+  const rawHeaders = new WeakMap<CachedPage, Partial<Record<Encoding | 'identity', Raw>>>();
+  const rawOf = (hit: CachedPage, encoding: Encoding | undefined): Raw => {
+    let all = rawHeaders.get(hit);
+    if (!all) rawHeaders.set(hit, (all = {}));
+    let h = all[encoding ?? 'identity'];
     if (!h) {
-      const base = [...hit.headers.flat(), 'x-cache', 'hit'];
-      h = { ok: [...base, 'content-length', String(hit.body.length)], notModified: base };
-      rawHeaders.set(hit, h);
+      const etag = variantEtag(hit.etag, encoding);
+      const body = encoding ? hit[encoding]! : hit.body;
+      const base = [...hit.headers.filter(([k]) => !encoding || k !== 'etag').flat(), ...(encoding ? ['etag', etag, 'content-encoding', encoding] : []), 'x-cache', 'hit'];
+      h = all[encoding ?? 'identity'] = { ok: [...base, 'content-length', String(body.length)], notModified: base, etag, body };
     }
     return h;
   };
@@ -38,8 +43,9 @@ export function startServer(site: Site, port: number, host = '0.0.0.0'): Promise
         const proto = req.headers['x-forwarded-proto'];
         // As app.tsx does: HSTS only when this request is https (a trusted proxy says so).
         if (requestIsHttps(site.config, 'http:', req.socket.remoteAddress ?? 'unknown', typeof proto === 'string' ? proto : undefined)) res.setHeader('strict-transport-security', HSTS);
-        if (etagMatches(req.headers['if-none-match'], hit.etag)) res.writeHead(304, headersOf(hit).notModified).end();
-        else res.writeHead(hit.status, headersOf(hit).ok).end(hit.body);
+        const raw = rawOf(hit, chooseEncoding(req.headers['accept-encoding'], hit));
+        if (etagMatches(req.headers['if-none-match'], raw.etag)) res.writeHead(304, raw.notModified).end();
+        else res.writeHead(hit.status, raw.ok).end(raw.body);
         return;
       }
     }
