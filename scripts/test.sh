@@ -12,5 +12,17 @@ if [ ! -x "$chromium" ]; then
   [ "${CI:-}" = true ] && { echo "CI must run the browser tests: no Chromium at $chromium" >&2; exit 1; }
   echo "note: browser tests are skipped: no Chromium at $chromium (apt-get install chromium, or set CHROMIUM_PATH)"
 fi
+if ! command -v java >/dev/null; then
+  [ "${CI:-}" = true ] && { echo "CI must run the HTML checker: no java (apt-get install default-jre-headless)" >&2; exit 1; }
+  echo "note: the HTML validity test is skipped: no java (apt-get install default-jre-headless)"
+fi
+# The deployment files' checks (test/deploy-*.test.ts) need the programs that read them.
+for tool in nginx:/usr/sbin/nginx openssl systemd-analyze caddy; do
+  name="${tool%%:*}"; path="${tool#*:}"
+  if ! command -v "$name" >/dev/null && [ ! -x "$path" ]; then
+    [ "${CI:-}" = true ] && { echo "CI must check the deployment files: no $name (.ci/run installs nginx, openssl, systemd, caddy)" >&2; exit 1; }
+    echo "note: a deployment-file check is skipped: no $name"
+  fi
+done
 mapfile -t files < <(find src test -name '*.test.ts' -o -name '*.test.tsx' | sort)
 exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" "${files[@]}"

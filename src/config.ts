@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import proxyAddr from 'proxy-addr';
 import { AppError } from './errors.js';
+import { DEFAULT_SHIP_THRESHOLD } from './domain/schemas.js';
 
 const optionalString = z
   .string()
   .trim()
   .transform((s) => (s === '' ? undefined : s))
   .optional();
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const envSchema = z.object({
   DATABASE_URL: optionalString,
@@ -17,7 +21,7 @@ const envSchema = z.object({
   LLM_API_KEY: optionalString,
   LLM_MODEL: optionalString,
   ANTHROPIC_API_KEY: optionalString,
-  SHIP_THRESHOLD: z.coerce.number().int().min(1).max(100).default(60),
+  SHIP_THRESHOLD: z.coerce.number().int().min(1).max(100).default(DEFAULT_SHIP_THRESHOLD),
   LLM_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
@@ -43,7 +47,57 @@ const envSchema = z.object({
   HUGGINGFACE_URL: optionalString.pipe(z.url().optional()),
   NPM_REGISTRY_URL: optionalString.pipe(z.url().optional()),
   PYPI_URL: optionalString.pipe(z.url().optional()),
+  HN_API_URL: optionalString.pipe(z.url().optional()),
+  PRODUCT_HUNT_API_URL: optionalString.pipe(z.url().optional()),
+  PRODUCT_HUNT_TOKEN: optionalString,
+  DISCOVERY_SOURCES: optionalString,
+  DISCOVERY_FEEDS: optionalString,
+  DISCOVERY_AUTO_APPROVE: z.enum(['true', 'false']).default('false'),
+  DISCOVERY_AUTO_MIN_SOURCES: z.coerce.number().int().min(1).default(2),
+  DISCOVERY_AUTO_FACTOR: z.coerce.number().min(1).default(5),
+  DISCOVERY_MIN_HN_POINTS: z.coerce.number().int().min(0).default(20),
+  DISCOVERY_MIN_GITHUB_STARS: z.coerce.number().int().min(0).default(50),
+  DISCOVERY_MIN_HF_LIKES: z.coerce.number().int().min(0).default(10),
+  DISCOVERY_MIN_NPM_DOWNLOADS: z.coerce.number().int().min(0).default(100),
+  DISCOVERY_MIN_PH_VOTES: z.coerce.number().int().min(0).default(50),
+  DISCOVERY_WINDOW_DAYS: z.coerce.number().min(0.01).max(30).default(2),
+  DISCOVERY_PER_SOURCE: z.coerce.number().int().min(1).max(10_000).default(100),
+  DISCOVERY_MAX_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
+  DISCOVERY_LLM_CLASSIFY: z.enum(['true', 'false']).default('true'),
+  LLM_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(1).optional(),
+  LOG_LEVEL: optionalString.transform((s) => s?.toLowerCase()).pipe(z.enum(LOG_LEVELS).optional()),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65535).optional()),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  LLM_PRICE_IN: optionalString.pipe(z.coerce.number<string>().min(0).optional()),
+  LLM_PRICE_OUT: optionalString.pipe(z.coerce.number<string>().min(0).optional()),
 });
+
+/** Every discovery source, by the name DISCOVERY_SOURCES and `verdict discover --source` use. */
+export const DISCOVERY_SOURCE_IDS = ['hn', 'github', 'huggingface', 'npm', 'pypi', 'feeds', 'producthunt'] as const;
+export type DiscoverySourceId = (typeof DISCOVERY_SOURCE_IDS)[number];
+
+/** Discovery (src/discovery): which sources are on, their base URLs and thresholds, and auto-approval. */
+export interface DiscoveryConfig {
+  sources: DiscoverySourceId[];
+  hnApiUrl: string;
+  productHuntApiUrl: string;
+  productHuntToken: string | undefined;
+  feeds: string[];
+  autoApprove: boolean;
+  /** Auto-approval: found by at least this many sources, or a signal this many times its source's threshold. */
+  autoMinSources: number;
+  autoFactor: number;
+  min: { hnPoints: number; githubStars: number; hfLikes: number; npmDownloads: number; phVotes: number };
+  /** How far back "recent" reaches (HN posts, GitHub repositories created). */
+  windowDays: number;
+  /** Items asked of each listing per run. */
+  perSource: number;
+  /** The longest Retry-After a source waits out; a longer one stops that source for the run. */
+  maxWaitMs: number;
+  /** With an LLM configured, let it decide items the rules find unclear. */
+  llmClassify: boolean;
+}
 
 /** Evidence gathering (src/research): the careful fetcher's limits and each public source's base URL. */
 export interface ResearchConfig {
@@ -106,6 +160,19 @@ export interface Config {
    */
   trustProxy: TrustProxy;
   research: ResearchConfig;
+  discovery: DiscoveryConfig;
+  /** Tokens a UTC day may spend on panel and classification calls; undefined: no limit. */
+  llmDailyTokenBudget: number | undefined;
+  /** pino level; the request log is at info. */
+  logLevel: LogLevel;
+  /** Bearer token for /metrics; without it /metrics answers 404. */
+  metricsToken: string | undefined;
+  /** `verdict worker` only: serve /metrics, /healthz and /readyz on this port (the web serves them on PORT). */
+  metricsPort: number | undefined;
+  /** On SIGTERM: how long requests in flight and running jobs get to finish before connections are cut and jobs released. */
+  shutdownTimeoutMs: number;
+  /** LLM prices per million tokens (in and out), for the cost figure on /metrics; unset = no cost figure. */
+  llmPrice: { in: number; out: number } | undefined;
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -189,6 +256,49 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       npmRegistryUrl: (e.NPM_REGISTRY_URL ?? 'https://registry.npmjs.org').replace(/\/+$/, ''),
       pypiUrl: (e.PYPI_URL ?? 'https://pypi.org').replace(/\/+$/, ''),
     },
+    logLevel: e.LOG_LEVEL ?? 'info',
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    llmPrice: e.LLM_PRICE_IN !== undefined || e.LLM_PRICE_OUT !== undefined ? { in: e.LLM_PRICE_IN ?? 0, out: e.LLM_PRICE_OUT ?? 0 } : undefined,
+    discovery: parseDiscovery(e),
+    llmDailyTokenBudget: e.LLM_DAILY_TOKEN_BUDGET,
+  };
+}
+
+function parseDiscovery(e: z.infer<typeof envSchema>): DiscoveryConfig {
+  const feeds = (e.DISCOVERY_FEEDS ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+  for (const f of feeds) if (!z.url({ protocol: /^https?$/ }).safeParse(f).success) throw new AppError('config', `Invalid DISCOVERY_FEEDS: "${f}" is not an http(s) URL`);
+  let sources: DiscoverySourceId[];
+  if (e.DISCOVERY_SOURCES) {
+    const names = e.DISCOVERY_SOURCES.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    const bad = names.find((n) => n !== 'none' && !(DISCOVERY_SOURCE_IDS as readonly string[]).includes(n));
+    if (bad) throw new AppError('config', `Invalid DISCOVERY_SOURCES: "${bad}" is not a source (use ${DISCOVERY_SOURCE_IDS.join(', ')}, or "none")`);
+    sources = names.filter((n) => n !== 'none') as DiscoverySourceId[];
+  } else {
+    // Every source that needs no token (feeds only when some are listed); Product Hunt only with its token.
+    sources = DISCOVERY_SOURCE_IDS.filter((s) => (s !== 'feeds' || feeds.length > 0) && (s !== 'producthunt' || !!e.PRODUCT_HUNT_TOKEN));
+  }
+  return {
+    sources,
+    hnApiUrl: (e.HN_API_URL ?? 'https://hn.algolia.com/api/v1').replace(/\/+$/, ''),
+    productHuntApiUrl: e.PRODUCT_HUNT_API_URL ?? 'https://api.producthunt.com/v2/api/graphql',
+    productHuntToken: e.PRODUCT_HUNT_TOKEN,
+    feeds,
+    autoApprove: e.DISCOVERY_AUTO_APPROVE === 'true',
+    autoMinSources: e.DISCOVERY_AUTO_MIN_SOURCES,
+    autoFactor: e.DISCOVERY_AUTO_FACTOR,
+    min: {
+      hnPoints: e.DISCOVERY_MIN_HN_POINTS,
+      githubStars: e.DISCOVERY_MIN_GITHUB_STARS,
+      hfLikes: e.DISCOVERY_MIN_HF_LIKES,
+      npmDownloads: e.DISCOVERY_MIN_NPM_DOWNLOADS,
+      phVotes: e.DISCOVERY_MIN_PH_VOTES,
+    },
+    windowDays: e.DISCOVERY_WINDOW_DAYS,
+    perSource: e.DISCOVERY_PER_SOURCE,
+    maxWaitMs: e.DISCOVERY_MAX_WAIT_MS,
+    llmClassify: e.DISCOVERY_LLM_CLASSIFY === 'true',
   };
 }
 

@@ -40,13 +40,14 @@ export const urls = {
   /**
    * Where tools are compared: the picker for none, the canonical pair `/compare/a-vs-b` for two, and
    * `/compare?tools=a,b,c` (in the order given) for one (a preselected picker) or three and four.
+   * `takes: 'all'` shows every critic's take in full.
    */
-  compare: (slugs: readonly string[] = []): string =>
-    slugs.length === 0
-      ? '/compare'
-      : slugs.length === 2
-        ? `/compare/${comparePair(slugs[0]!, slugs[1]!)}`
-        : `/compare?tools=${slugs.map(encodeURIComponent).join(',')}`,
+  compare: (slugs: readonly string[] = [], opts: { takes?: 'all' } = {}): string => {
+    const takes = opts.takes ? `takes=${opts.takes}` : '';
+    if (slugs.length === 0) return '/compare';
+    if (slugs.length === 2) return `/compare/${comparePair(slugs[0]!, slugs[1]!)}${takes ? `?${takes}` : ''}`;
+    return `/compare?tools=${slugs.map(encodeURIComponent).join(',')}${takes ? `&${takes}` : ''}`;
+  },
   toolReport: (slug: string, reviewId?: number) => withQuery(`/tools/${slug}/report`, { review: reviewId }),
   toolReportThanks: (slug: string) => `/tools/${slug}/report/thanks`,
   methodology: '/methodology',
@@ -56,6 +57,8 @@ export const urls = {
   categories: '/categories',
   category: (slug: string, params?: Params) => withQuery(`/categories/${slug}`, params),
   search: (params?: Params) => withQuery('/search', params),
+  /** The whole catalog, paged, with filters and sorts over stored figures (a search without words). */
+  tools: (params?: Params) => withQuery('/tools', params),
   bookmarks: '/bookmarks',
   bookmarksJson: '/bookmarks.json',
   bookmarksCompare: '/bookmarks/compare',

@@ -55,3 +55,28 @@ test('community and catalog import nothing from web (requests stay in src/web)',
     );
   assert.deepEqual(bad, []);
 });
+
+test('reviews and votes are written only where the stored figures are refreshed with them (issue 21, point 2)', () => {
+  // Each of these writes the table and refreshes the figures in the same transaction (addReview, insertReviewsBatch
+  // with importTools, castVote/removeVote/mergeVotes). critics.repo.ts only moves the `latest` flags.
+  const WRITERS: Record<string, string> = {
+    'src/catalog/reviews.repo.ts': 'refreshPanelFigures',
+    'src/catalog/import.repo.ts': 'insertReviewsBatch',
+    'src/community/votes.repo.ts': 'refreshVoteCounts',
+    'src/catalog/critics.repo.ts': 'latest',
+  };
+  const WRITE = /\b(insertInto|updateTable|deleteFrom)\(\s*'(reviews|votes)'|\b(insert into|update|delete from)\s+(reviews|votes)\b/i;
+  const outside = files.filter((f) => !f.path.startsWith('src/db/migrations/') && !(f.path in WRITERS)).flatMap((f) => hits(f, WRITE));
+  assert.deepEqual(outside, [], `reviews and votes are written through addReview, insertReviewsBatch or castVote, which keep the stored figures:\n${outside.join('\n')}`);
+  const importer = files.find((f) => f.path === 'src/catalog/import.ts')!;
+  assert.match(importer.text, /refreshPanelFigures/, 'importTools refreshes the figures of the reviews insertReviewsBatch wrote');
+  for (const [path, must] of Object.entries(WRITERS)) assert.ok(files.find((f) => f.path === path)?.text.includes(must), `${path} mentions ${must}`);
+});
+
+test('only the page cache decides what is cached, from the freshness declaration (issue 21, point 1)', () => {
+  // Routes do not mark themselves cacheable or public: src/web/freshness.ts lists them, and http.ts's pageCache reads it.
+  const outside = files.filter((f) => f.path !== 'src/web/http.ts').flatMap((f) => hits(f, /\bcache\.set\(|PUBLIC_CACHE_CONTROL|s-maxage/));
+  assert.deepEqual(outside, [], `declare the route in src/web/freshness.ts instead:\n${outside.join('\n')}`);
+  const http = files.find((f) => f.path === 'src/web/http.ts')!;
+  assert.match(http.text, /cachedRoute\(routePath\(c\)\)/, 'pageCache looks up the declaration of the route that answered');
+});

@@ -2,7 +2,8 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshStore, DIALECTS, type TestStore } from './helpers/db.js';
 import { CRITIC_IDS, DEMO, seedDemo, toolDoc, words } from './helpers/fixtures.js';
-import { exportCatalog, importTools, parseImport } from '../src/catalog/import.js';
+import { importTools, parseImport } from '../src/catalog/import.js';
+import { exportCatalog } from '../src/catalog/export.js';
 import { compareBySlugs, getTool } from '../src/catalog/catalog.service.js';
 import { countTools } from '../src/catalog/tools.repo.js';
 import { AppError } from '../src/errors.js';
@@ -47,7 +48,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(b.tool.pricingModel, 'open-source');
       const { comparison } = await compareBySlugs(store.db, ['karpathy-coding-skills', 'smolvlm2'], CRITIC_IDS);
       const rows = decisionRows(comparison);
-      assert.deepEqual(rows[0]!.values, ['Ship 75% · 3 ship / 1 skip · avg 71.3', 'Ship 100% · 4 ship / 0 skip · avg 83.3']);
+      assert.deepEqual(rows[0]!.values, ['Ship · 3 ship / 1 skip · avg 71.3', 'Ship · 4 ship / 0 skip · avg 83.3']);
       assert.deepEqual(rows.find((r) => r.label === 'Mean score')!.values, ['71.3', '83.3']);
       assert.deepEqual(rows.find((r) => r.label === 'Panel ship %')!.values, ['75%', '100%']);
       assert.deepEqual(rows.find((r) => r.label === 'Best for')!.values, ['Steering a coding agent with house rules', 'Image and video understanding on-device']);

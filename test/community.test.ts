@@ -13,7 +13,7 @@ import { RateLimiter, setLimiter, limiterFor } from '../src/community/rate-limit
 import { bookmarkedToolIdsByEmail } from '../src/community/bookmarks.repo.js';
 import { normalizeUrl } from '../src/community/submissions.service.js';
 import { safePath } from '../src/web/http.js';
-import { hasPersonalCookie } from '../src/web/visitor.js';
+import { hasPersonalCookie } from '../src/web/identity.js';
 import { drainJobs } from '../src/jobs/worker.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 import { getTool } from '../src/catalog/catalog.service.js';
@@ -348,7 +348,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(three.headers.get('location'), '/compare?tools=smolvlm2,cursor,karpathy-coding-skills');
       const one = await a.fetch('/bookmarks/compare?tools=smolvlm2');
       assert.equal(one.headers.get('location'), '/bookmarks?error=pick');
-      assert.match(await (await a.fetch('/bookmarks?error=pick')).text(), /Pick between two and 4/);
+      assert.match(await (await a.fetch('/bookmarks?error=pick')).text(), /Pick two to four bookmarked tools to compare\./);
 
       const removed = (await (await a.post('/tools/cursor/bookmark', { action: 'remove' }, { json: true })).json()) as { bookmarked: boolean };
       assert.equal(removed.bookmarked, false);
@@ -432,13 +432,13 @@ for (const { dialect, skip } of DIALECTS) {
         assert.equal((await refusal({ ...fields('Beacon Again'), url: fields('Beacon Notes').url })).status, 409);
       });
 
-      test('approving queues one panel.review job for the new tool', async () => {
+      test('approving queues one research job for the new tool, which queues its first panel review (research before review)', async () => {
         const id = await submit('Compass');
         const approved = (await (await approve(id)).json()) as { tool: { id: number }; job: { id: number } };
         const job = await s.store.db.selectFrom('jobs').selectAll().where('id', '=', approved.job.id).executeTakeFirstOrThrow();
-        assert.equal(job.type, 'panel.review');
-        assert.deepEqual(JSON.parse(job.payload), { toolId: approved.tool.id });
-        assert.equal(job.idempotencyKey, `panel.review:tool:${approved.tool.id}:${id}`);
+        assert.equal(job.type, 'research.tool');
+        assert.deepEqual(JSON.parse(job.payload), { toolId: approved.tool.id, review: true });
+        assert.equal(job.idempotencyKey, `research.tool:${approved.tool.id}:${id}`);
       });
 
       test('approving a submission twice is refused with 409', async () => {

@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
+import { configureLogging } from '../src/ops/log.js';
 import { DIALECTS } from './helpers/db.js';
 import { startTestSite, type TestSite } from './helpers/web.js';
 import { startSmtp, type ReceivedMail, type TestSmtp } from './helpers/smtp.js';
@@ -485,8 +486,7 @@ describe('mail without SMTP: .eml files in the outbox', () => {
     const dir = mkdtempSync(join(tmpdir(), 'verdict-outbox-'));
     const outbox = join(dir, 'nested', 'outbox');
     const logged: string[] = [];
-    const orig = console.log;
-    console.log = (...a: unknown[]) => void logged.push(a.join(' '));
+    configureLogging({ level: 'info', destination: { write: (s: string) => void logged.push(s) } });
     try {
       const mailer = createMailer({ smtpUrl: undefined, mailFrom: 'Verdict <v@example.com>', outboxDir: outbox });
       const r = await mailer.send({ to: 'a@example.com', subject: 'Hello é', text: 'Plain body', html: '<p>HTML body</p>', headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'Message-ID': '<fixed@example.com>' } });
@@ -500,16 +500,15 @@ describe('mail without SMTP: .eml files in the outbox', () => {
       assert.match(readFileSync(r.file, 'utf8'), /^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
       assert.equal(logged.length, 1);
       assert.ok(logged[0]!.includes(r.file));
+      assert.ok(!logged[0]!.includes('a@example.com'), 'the path, never the address');
     } finally {
-      console.log = orig;
+      configureLogging({ level: 'warn' });
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   test('with nothing configured, subscribing over HTTP writes the confirmation into OUTBOX_DIR', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'verdict-outbox-'));
-    const orig = console.log;
-    console.log = () => {};
     const t = await startTestSite('sqlite', { env: { OUTBOX_DIR: dir } });
     try {
       const csrf = await csrfOf(t);
@@ -522,7 +521,6 @@ describe('mail without SMTP: .eml files in the outbox', () => {
       const link = linkIn(parsed.text ?? '', '/digest/confirm?token=');
       assert.equal((await follow(t, link)).status, 200);
     } finally {
-      console.log = orig;
       await t.close();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -18,6 +18,7 @@ import { createLlmClient } from '../src/panel/llm.js';
 import { runPanel } from '../src/panel/runner.js';
 import type { Db } from '../src/db/db.js';
 import type { ToolRow } from '../src/db/types.js';
+import { summarize } from '../src/domain/summary.js';
 
 const TOOLS = 800;
 const CATEGORIES = ['Developer Tools', 'Video', 'Writing', 'Vision'];
@@ -68,7 +69,8 @@ async function recomputed(db: Db): Promise<{ item: ToolWithPanel; votes: { ships
     if (rows.length === 0) return out;
     const items = await withPanels(db, rows);
     const votes = await voteCounts(db, rows.map((r) => r.id));
-    for (const item of items) out.push({ item, votes: votes.get(item.tool.id)! });
+    // withPanels gives the stored summary (what pages show); the expectation is the domain function over the reviews.
+    for (const item of items) out.push({ item: { ...item, summary: summarize(item.panel) }, votes: votes.get(item.tool.id)! });
     after = rows.at(-1)!.id;
   }
 }

@@ -7,6 +7,7 @@ import { startTestSite, type TestSite } from './helpers/web.js';
 import { RateLimiter, setLimiter, DEFAULT_LIMITS, type LimitName, type BucketSpec } from '../src/community/rate-limit.js';
 import { COMBOBOX_NAV, CSS, JS, TOOL_SEARCH } from '../src/web/assets.js';
 import { createApp } from '../src/web/app.js';
+import { CACHED_ROUTES } from '../src/web/freshness.js';
 
 /**
  * Issue 9, "Keep it fixed": every route (the OpenAPI document's and every page's), every method, with hostile
@@ -124,15 +125,19 @@ interface Route {
 const SLUGS = ['cursor', 'claude-code', 'aider'];
 const SUBMIT_FIELDS = ['name', 'url', 'tagline', 'category', 'pricing_model', 'pricing_entry', 'email'];
 
-/** Every page route (src/web/routes.ts and the page files), each with the parameters it reads. */
+/**
+ * Every page route (src/web/routes.ts and the page files), each with the parameters it reads. A cached page's query
+ * parameters come from its declaration in src/web/freshness.ts (withDeclaredQuery), not a second list here.
+ */
 const PAGE_ROUTES: Route[] = [
   { method: 'GET', path: '/' },
-  { method: 'GET', path: '/search', query: ['q', 'category', 'pricing', 'label', 'sort', 'page'] },
+  { method: 'GET', path: '/search' },
+  { method: 'GET', path: '/tools' },
   { method: 'GET', path: '/categories' },
-  { method: 'GET', path: '/categories/:slug', params: { slug: ['developer-tools', 'coding'] }, query: ['page'] },
+  { method: 'GET', path: '/categories/:slug', params: { slug: ['developer-tools', 'coding'] } },
   { method: 'GET', path: '/critics' },
-  { method: 'GET', path: '/critics/:id', params: { id: ['builder', 'skeptic'] }, query: ['category', 'page'] },
-  { method: 'GET', path: '/compare', query: ['tools'] },
+  { method: 'GET', path: '/critics/:id', params: { id: ['builder', 'skeptic'] } },
+  { method: 'GET', path: '/compare' },
   { method: 'GET', path: '/compare/:pair', params: { pair: ['cursor-vs-aider', 'claude-code-vs-cursor-vs-aider'] } },
   { method: 'GET', path: '/tools/:slug', params: { slug: SLUGS } },
   { method: 'POST', path: '/tools/:slug/vote', params: { slug: SLUGS }, fields: ['vote', 'return_to'] },
@@ -143,7 +148,7 @@ const PAGE_ROUTES: Route[] = [
   { method: 'GET', path: '/submit' },
   { method: 'GET', path: '/submit/thanks' },
   { method: 'POST', path: '/submit', fields: SUBMIT_FIELDS },
-  { method: 'GET', path: '/signin', query: ['next'] },
+  { method: 'GET', path: '/signin' },
   { method: 'POST', path: '/signin', fields: ['email', 'next'] },
   { method: 'GET', path: '/signin/verify', query: ['token', 'next'] },
   { method: 'POST', path: '/signin/verify', fields: ['token', 'next'] },
@@ -174,21 +179,31 @@ const PAGE_ROUTES: Route[] = [
   { method: 'GET', path: CSS.path },
   { method: 'GET', path: JS.path },
   { method: 'GET', path: '/api/openapi.json' },
-  { method: 'GET', path: '/api/v1/suggest', query: ['q'] },
+  { method: 'GET', path: '/api/v1/suggest' },
   { method: 'GET', path: '/methodology' },
   { method: 'GET', path: '/runs/:id', params: { id: ['1', '2'] } },
-  { method: 'GET', path: '/tools/:slug/report', params: { slug: SLUGS }, query: ['review'] },
+  { method: 'GET', path: '/tools/:slug/report', params: { slug: SLUGS } },
   { method: 'POST', path: '/tools/:slug/report', params: { slug: SLUGS }, fields: ['what', 'source_url', 'email', 'review'] },
   { method: 'GET', path: '/tools/:slug/report/thanks', params: { slug: SLUGS } },
   { method: 'GET', path: '/admin/reports.json', query: ['status'] },
   { method: 'POST', path: '/admin/reports/:id/:decision', params: { id: ['1', '2'], decision: ['accept', 'reject'] }, fields: ['what_changed', 'why', 'tool_data', 'reason'] },
   { method: 'GET', path: '/feeds' },
   { method: 'GET', path: '/sitemaps/pages.xml' },
+  { method: 'GET', path: '/admin/status.json' },
   { method: 'GET', path: '/sitemaps/:file', params: { file: ['tools-1.xml', 'tools-2147483647.xml'] } },
   { method: 'GET', path: COMBOBOX_NAV.path },
   { method: 'GET', path: TOOL_SEARCH.path },
+  { method: 'GET', path: '/healthz' },
+  { method: 'GET', path: '/readyz' },
+  { method: 'GET', path: '/metrics' },
   { method: 'GET', path: '/no-such-page' },
 ];
+
+/** A cached GET page reads the query parameters its freshness declaration lists (the one list). */
+const withDeclaredQuery = (r: Route): Route => {
+  const declared = r.method === 'GET' ? CACHED_ROUTES.find((d) => d.path === r.path) : undefined;
+  return declared?.params ? { ...r, query: declared.params } : r;
+};
 
 type OpenApiDoc = { servers?: { url: string }[]; paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> };
 
@@ -383,7 +398,8 @@ for (const { dialect, skip } of DIALECTS) {
     before(async () => {
       escapedMarks = 0;
       started = Date.now();
-      s = await startTestSite(dialect, { env: { ADMIN_TOKEN } });
+      // The admin token opens /metrics too, so generated requests reach the scrape as well as its 401.
+      s = await startTestSite(dialect, { env: { ADMIN_TOKEN, METRICS_TOKEN: ADMIN_TOKEN } });
       // Limits would answer 429 before the handler runs; lift them so the generated input reaches the code.
       const limiter = new RateLimiter(s.store.db, bigLimits);
       await limiter.reset();
@@ -409,7 +425,7 @@ for (const { dialect, skip } of DIALECTS) {
       }
       creds = { csrfAnon, visitorCookie, csrfVisitor, adminCookie };
       const doc = (await (await s.get('/api/openapi.json')).json()) as OpenApiDoc;
-      routes = [...PAGE_ROUTES, ...apiRoutes(doc)];
+      routes = [...PAGE_ROUTES.map(withDeclaredQuery), ...apiRoutes(doc)];
     });
     after(async () => {
       agent.destroy();

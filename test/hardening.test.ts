@@ -19,7 +19,7 @@ async function freshLimiter(site: TestSite, overrides: Partial<Record<LimitName,
 import { parseSubmission, submitTool } from '../src/community/submissions.service.js';
 import { loadConfig } from '../src/config.js';
 import { reportSchema } from '../src/community/corrections.service.js';
-import { forwardedClient } from '../src/web/visitor.js';
+import { forwardedClient } from '../src/web/identity.js';
 
 /** Issue 9 ("Hardening"), points 1, 2, 4, 5, 6, 7, 8 and 9: each reproduction answered the same on both dialects. */
 
@@ -242,11 +242,15 @@ for (const { dialect, skip } of DIALECTS) {
       const again = await s.get('/?r=2');
       assert.equal(again.status, 200);
       assert.equal(again.headers.get('x-cache'), 'hit');
-      await s.get('/search?label=ship&r=1');
-      assert.equal((await s.get('/search?r=2&label=ship')).headers.get('x-cache'), 'hit');
-      const skip = await s.get('/search?label=skip&r=3');
+      await s.get('/tools?label=ship&r=1');
+      assert.equal((await s.get('/tools?r=2&label=ship')).headers.get('x-cache'), 'hit');
+      const skip = await s.get('/tools?label=skip&r=3');
       assert.equal(skip.headers.get('x-cache'), 'miss', 'a parameter the page reads is its own entry');
-      assert.notEqual(await skip.text(), await (await s.get('/search?label=ship')).text());
+      assert.notEqual(await skip.text(), await (await s.get('/tools?label=ship')).text());
+      // /compare's ?takes=all is a page of its own too.
+      await s.get('/compare/cursor-vs-v0?r=1');
+      assert.equal((await s.get('/compare/cursor-vs-v0?r=2')).headers.get('x-cache'), 'hit');
+      assert.equal((await s.get('/compare/cursor-vs-v0?takes=all')).headers.get('x-cache'), 'miss');
     });
 
     test('9. `verdict digest send` (and the worker commands) refuse to run without PUBLIC_URL, in one line', async () => {

@@ -9,7 +9,8 @@ import { startFakeLlm, criticOf, contradictsFirst, isBestForRequest, bestForJson
 import { CRITICS, seedDemo, takeJson, toolDoc, words } from './helpers/fixtures.js';
 import { verdict } from './helpers/cli.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
-import { exportCatalog, importTools, parseImport } from '../src/catalog/import.js';
+import { importTools, parseImport } from '../src/catalog/import.js';
+import { exportCatalog } from '../src/catalog/export.js';
 import { insertReview, latestReviews } from '../src/catalog/reviews.repo.js';
 import { nowIso, openStore } from '../src/db/db.js';
 import { migrateToLatest } from '../src/db/migrate.js';

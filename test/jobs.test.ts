@@ -292,13 +292,13 @@ for (const { dialect, skip } of DIALECTS) {
       const plan = scheduleFor(now);
       assert.deepEqual(
         plan.map((p) => p.key),
-        ['schedule:daily-review:2026-11-26', 'digest.send:2026-W47', 'research.recheck:2026-11-26'],
+        ['schedule:daily-review:2026-11-26', 'digest.send:2026-W47', 'research.recheck:2026-11-26', 'discovery.run:2026-11-26'],
       );
       assert.equal(plan[1]!.runAt, '2026-11-23T08:00:00.000Z', 'last week’s issue goes out Monday 08:00 UTC');
       const first = await runSchedule(store.db, now);
       const second = await runSchedule(store.db, now);
-      assert.deepEqual(first.map((s) => s.created), [true, true, true]);
-      assert.deepEqual(second.map((s) => s.created), [false, false, false]);
+      assert.deepEqual(first.map((s) => s.created), [true, true, true, true]);
+      assert.deepEqual(second.map((s) => s.created), [false, false, false, false]);
       assert.equal((await runSchedule(store.db, new Date('2026-11-27T00:05:00Z')))[0]!.created, true, 'a new day, a new daily review');
     });
 

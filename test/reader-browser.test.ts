@@ -43,7 +43,7 @@ async function cutCells(page: Page): Promise<string[]> {
         out.push(`${sel}: missing`);
         continue;
       }
-      const box = table.closest('.table-scroll')!;
+      const box = table.closest('.table-box')!;
       if (box.scrollWidth > box.clientWidth + 1) out.push(`${sel}: its box scrolls sideways (${box.scrollWidth}px in ${box.clientWidth}px)`);
       const b = box.getBoundingClientRect();
       for (const el of table.querySelectorAll('th, td, .pill, .big-num, .score-num')) {
@@ -113,7 +113,7 @@ describe('a first-time reader in a browser (sqlite)', { skip: BROWSER_SKIP }, ()
         assert.ok(await page.getByRole('link', { name: 'Sign in' }).first().isVisible());
         await shot(page, `header-${width}`);
         await page.getByRole('link', { name: 'Search', exact: true }).tap();
-        await page.waitForURL(url('/search'));
+        await page.waitForURL(url('/tools'));
         await page.getByRole('searchbox', { name: 'Search for' }).fill('whisper');
         await page.getByRole('searchbox', { name: 'Search for' }).press('Enter');
         await page.waitForURL(/\/search\?q=whisper/);
@@ -156,7 +156,7 @@ describe('a first-time reader in a browser (sqlite)', { skip: BROWSER_SKIP }, ()
 
       await page.goto(url('/compare/karpathy-coding-skills-vs-smolvlm2'));
       const lead = page.locator('.compare-lead');
-      assert.equal((await lead.innerText()).trim(), 'Pick: SmolVLM2 — 4 of 5 critics, avg 83 vs 71');
+      assert.equal((await lead.innerText()).trim(), 'Pick: SmolVLM2 — 4 of 5 critics, avg 83.3 vs 71.3');
       const box = (await lead.boundingBox())!;
       assert.ok(box.y + box.height <= 844, `lead line ends at ${box.y + box.height}px`);
       // The contender card no longer says "The panel's pick" a second time (its border marks it).
@@ -164,7 +164,7 @@ describe('a first-time reader in a browser (sqlite)', { skip: BROWSER_SKIP }, ()
       await shot(page, 'compare-390');
 
       await page.goto(url(COMPARES.four!));
-      assert.match((await page.locator('.compare-lead').innerText()).trim(), /^Pick: \S+ — \d of \d+ critics, avg \d+ vs (\S+ \d+, ){2}\S+ \d+$/);
+      assert.match((await page.locator('.compare-lead').innerText()).trim(), /^Pick: \S+ — \d of \d+ critics, avg [\d.]+ vs (\S+ [\d.]+, ){2}\S+ [\d.]+$/);
     });
   });
 

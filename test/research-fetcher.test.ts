@@ -99,6 +99,14 @@ test('the test-only setting lets loopback through, and the request names Verdict
   assert.match(String(victim.log.at(-1)!.headers['user-agent']), /Verdict.*https:\/\/verdict\.example/);
 });
 
+test('the test-only setting lets loopback through and nothing else: link-local (cloud metadata) and private stay refused', async () => {
+  const f = new Fetcher({ userAgent: UA, allowPrivate: true, hostDelayMs: 0, timeoutMs: 2000 });
+  for (const path of ['/to-metadata', '/to-private']) {
+    const r = await f.fetch(`${site.origin}${path}`, { robots: false });
+    assert.equal(!r.ok && r.code, 'refused', path);
+  }
+});
+
 test('robots.txt is obeyed and read once per host', async () => {
   const f = refusing();
   const before = site.log.filter((l) => l.path === '/robots.txt').length;

@@ -69,10 +69,12 @@ for (const { dialect, skip } of DIALECTS) {
       const [a, b] = [OTHER, TOOL].sort();
       const html = await (await t.get(`/compare/${a}-vs-${b}`)).text();
       for (const label of ['Licence', 'Latest release', 'Repository activity', 'Pricing seen on the vendor page', 'Facts checked']) assert.ok(html.includes(`<th scope="row">${label}</th>`), label);
-      assert.match(html, /<td>Apache-2.0<\/td>/);
-      assert.match(html, /<td>v2.0.0 \(2026-11-01\)<\/td>/);
-      assert.match(html, /<td>\$0, \$19\/month<\/td>/);
+      assert.match(html, /<td data-label="[^"]+">Apache-2.0<\/td>/);
+      assert.match(html, /<td data-label="[^"]+">v2.0.0 \(2026-11-01\)<\/td>/);
+      assert.match(html, /<td data-label="[^"]+">\$0, \$19\/month<\/td>/);
       assert.match(html, /Not checked yet/);
+      // The other tool was never checked: its cells say so, and no row stands empty for both (issue 20, point 5).
+      assert.doesNotMatch(html, /Facts not checked yet/, 'one tool was checked, so the rows stay');
     });
 
     test('the JSON API includes the evidence and each take\'s citations', async () => {

@@ -184,7 +184,8 @@ for (const { dialect, skip } of DIALECTS) {
       await runSchedule(store.db);
       await fake?.close();
       fake = await startFakeLlm(({ body }) => ({ content: citingTakeJson(65, evidenceIdsOf(body)!.slice(0, 2)) }));
-      const run = await verdict(['jobs', 'run'], { ...env, LLM_BASE_URL: fake.url, LLM_MODEL: 'fake' });
+      // The schedule also queued today's discovery run: no sources here (the tests reach nothing but loopback).
+      const run = await verdict(['jobs', 'run'], { ...env, LLM_BASE_URL: fake.url, LLM_MODEL: 'fake', DISCOVERY_SOURCES: 'none' });
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stderr, /research re-check .*: 1 tool checked, 1 changed/);
       const rows = await snapshots();

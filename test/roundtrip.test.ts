@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { freshStore, type TestStore } from './helpers/db.js';
 import { CRITIC_IDS } from './helpers/fixtures.js';
-import { importTools, parseImport, writeExport } from '../src/catalog/import.js';
+import { importTools, parseImport } from '../src/catalog/import.js';
+import { writeExport } from '../src/catalog/export.js';
 import { isStorableText } from '../src/domain/schemas.js';
 import { CONTROL_CHARS } from '../src/domain/text.js';
 

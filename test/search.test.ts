@@ -25,6 +25,12 @@ describe('search query building (pure)', () => {
     assert.equal(fts5Query([]), null);
     assert.equal(tsQuery([]), null);
   });
+  it('matches a one-letter last word whole: as a prefix it would name most of the catalog', () => {
+    assert.equal(fts5Query(['open', 'v']), '"open" "v"');
+    assert.equal(tsQuery(['open', 'v']), "'open' & 'v'");
+    assert.equal(fts5Query(['vi']), '"vi"*');
+    assert.equal(tsQuery(['日']), "'日'");
+  });
   it('falls back to defaults for bad parameters, with a notice each', () => {
     const { params, notices } = parseSearchParams({ q: ' vision ', page: '-1', sort: 'loudest', label: 'maybe', pricing: 'cheap', category: 'nope' }, CATEGORIES);
     assert.deepEqual(params, { q: 'vision', sort: 'relevance', page: 1 });

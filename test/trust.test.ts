@@ -10,7 +10,7 @@ import { startTestSite, type TestSite } from './helpers/web.js';
 import { getSecret, signValue } from '../src/community/secret.js';
 import { createVisitor } from '../src/community/visitor.js';
 import { findOrCreateUser } from '../src/community/accounts.repo.js';
-import { csrfTokenFor } from '../src/web/visitor.js';
+import { csrfTokenFor } from '../src/web/identity.js';
 import { reportError } from '../src/community/corrections.service.js';
 import { verdictProcess } from './helpers/cli.js';
 

@@ -5,7 +5,8 @@ import { DIALECTS } from './helpers/db.js';
 import { startTestSite, type TestSite } from './helpers/web.js';
 import { CRITIC_IDS, DEMO, toolDoc, words } from './helpers/fixtures.js';
 import { importTools, parseImport } from '../src/catalog/import.js';
-import { escapeXml, linkedComparePaths, COMPARE_NEIGHBOURS } from '../src/web/feeds.js';
+import { linkedComparePaths, COMPARE_NEIGHBOURS } from '../src/web/sitemap.js';
+import { escapeXml } from '../src/web/xml.js';
 
 const BASE = 'http://verdict.test';
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['entry', 'url', 'link'].includes(name) });
@@ -80,10 +81,10 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(feed.link.some((l: { '@rel': string; '@href': string }) => l['@rel'] === 'self' && l['@href'] === `${BASE}/feed.xml`));
       assert.equal(entries.length, DEMO.tools.length, 'every reviewed demo tool (fewer than 50)');
       const smol = entries.find((e) => e.link[0]!['@href'] === `${BASE}/tools/smolvlm2`)!;
-      assert.equal(smol.title, 'SmolVLM2: Ship · 4 ship / 0 skip (100%)');
-      assert.match(smol.summary['#text'], /^Panel: Ship · 4 ship \/ 0 skip \(100%\)\. Community: No community votes yet\./);
+      assert.equal(smol.title, 'SmolVLM2: Ship · 4 ship / 0 skip (100% ship)');
+      assert.match(smol.summary['#text'], /^Panel: Ship · 4 ship \/ 0 skip \(100% ship\)\. Community: No community votes yet\./);
       const karpathy = entries.find((e) => e.link[0]!['@href'] === `${BASE}/tools/karpathy-coding-skills`)!;
-      assert.match(karpathy.title, /: Ship · 3 ship \/ 1 skip \(75%\)$/);
+      assert.match(karpathy.title, /: Ship · 3 ship \/ 1 skip \(75% ship\)$/);
       assert.equal(karpathy.category['@term'], 'developer-tools');
       for (const e of entries) {
         assert.match(e.link[0]!['@href'], /^http:\/\/verdict\.test\/tools\/[a-z0-9-]+$/);
@@ -114,8 +115,8 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(!text.includes('\u0001'), 'no illegal characters');
       const first = entries[0]!;
       assert.equal(first.link[0]!['@href'], `${BASE}/tools/hostile-tool`);
-      assert.equal(first.title, `<script>alert("x")</script> & 'Co' : Ship · 1 ship / 0 skip (100%)`);
-      assert.match(first.summary['#text'], /^Panel: Ship · 1 ship \/ 0 skip \(100%\)\. Community: No community votes yet\. Tagline with <b>markup<\/b> & "quotes"$/);
+      assert.equal(first.title, `<script>alert("x")</script> & 'Co' : Ship · 1 ship / 0 skip (100% ship)`);
+      assert.match(first.summary['#text'], /^Panel: Ship · 1 ship \/ 0 skip \(100% ship\)\. Community: No community votes yet\. Tagline with <b>markup<\/b> & "quotes"$/);
     });
 
     test('the sitemap lists every tool, critic, category and linked compare page, with absolute URLs', async () => {
@@ -140,7 +141,7 @@ for (const { dialect, skip } of DIALECTS) {
       const locs: string[] = urls.map((u) => u.loc);
       assert.equal(new Set(locs).size, locs.length, 'no duplicates');
       assert.ok(locs.every((l) => l.startsWith(`${BASE}/`)), 'absolute');
-      for (const path of ['/', '/compare', '/critics', '/categories', '/search']) assert.ok(locs.includes(BASE + path), path);
+      for (const path of ['/', '/compare', '/critics', '/categories', '/tools']) assert.ok(locs.includes(BASE + path), path);
       for (const t of DEMO.tools) assert.ok(locs.includes(`${BASE}/tools/${t.slug}`), String(t.slug));
       for (const c of CRITIC_IDS) assert.ok(locs.includes(`${BASE}/critics/${c}`), c);
       for (const c of ['developer-tools', 'audio-and-voice', 'writing-and-productivity']) assert.ok(locs.includes(`${BASE}/categories/${c}`), c);

@@ -52,9 +52,9 @@ for (const { dialect, skip } of DIALECTS) {
       const slugs = cards(html);
       assert.equal(slugs.length, 12);
       assert.equal(slugs[0], TOOLS.at(-1)!.slug, 'newest first');
-      assert.match(html, /pill pill-ship">Ship \d+%<\/span><span class="verdict-parts small"> · <span class="verdict-counts">\d ship \/ \d skip<\/span> · <abbr[^>]*>avg [\d.]+<\/abbr>/);
-      assert.match(html, /pill pill-skip">Skip \d+%<\/span>/);
-      assert.match(html, /<a href="\/search[^"]*">See all 30 tools/);
+      assert.match(html, /pill pill-ship">Ship<\/span><span class="visually-hidden">\u00a0·<\/span><\/span> <span class="verdict-parts small"><span class="chip-part verdict-counts">\d ship \/ \d skip<span class="chip-sep">\u00a0·<\/span><\/span> <abbr[^>]*>avg [\d.]+<\/abbr>/);
+      assert.match(html, /pill pill-skip">Skip<\/span>/);
+      assert.match(html, /<a href="\/tools">See all 30 tools/);
       // The compare form is a search (GET /compare?add=…), never a list of the catalog.
       assert.match(html, /<form class="tool-search" action="\/compare" method="get" data-tool-search=""><label for="compare-1">Find a tool to compare<\/label>/);
       assert.match(html, /<input id="compare-1" type="search" name="add" required=""/);
@@ -180,45 +180,53 @@ for (const { dialect, skip } of DIALECTS) {
       assert.deepEqual(cards(filtered.html), ['hugging-face-transformers']);
       assert.ok(filtered.html.includes('<option value="models-and-inference" selected="">'));
 
-      const open = await page('/search?pricing=open-source');
+      const open = await page('/tools?pricing=open-source');
       const openSlugs = cards(open.html);
       assert.ok(openSlugs.length > 0);
       const openExpected = (DEMO.tools as { slug: string; pricing: { model: string } }[]).filter((x) => x.pricing.model === 'open-source').map((x) => x.slug);
       assert.deepEqual([...openSlugs].sort(), [...openExpected].sort());
 
-      const skips = await page('/search?label=skip');
+      const skips = await page('/tools?label=skip');
       assert.ok(cards(skips.html).length > 0);
       assert.equal(count(skips.html, 'pill pill-ship'), 0);
       assert.equal(count(skips.html, 'pill pill-skip'), cards(skips.html).length);
 
-      const byShip = await page('/search?sort=ship');
-      const pcts = [...byShip.html.matchAll(/<span class="pill pill-[a-z]+">(?:Ship|Skip|Split) (\d+)%<\/span>/g)].map((m) => Number(m[1]));
+      const byShip = await page('/tools?sort=ship');
+      // The chips show the split, not a bare percentage (issue 20, point 1): the ship share is computed from it.
+      const pcts = [...byShip.html.matchAll(/<span class="chip-part verdict-counts">(\d+) ship \/ (\d+) skip/g)].map((m) => Math.round((100 * Number(m[1])) / (Number(m[1]) + Number(m[2]))));
       assert.equal(pcts.length, 20);
       assert.deepEqual(pcts, [...pcts].sort((a, b) => b - a));
       assert.ok(byShip.html.includes('<option value="ship" selected="">'));
     });
 
-    it('search: paginates by 20 with links that keep the filters', async () => {
-      const first = await page('/search');
+    it('/tools: the whole catalog, paged by 20 with links that keep the filters; /search without words leads there', async () => {
+      const first = await page('/tools');
       assert.equal(cards(first.html).length, 20);
       assert.ok(first.html.includes('30 tools'));
-      assert.ok(first.html.includes('<a rel="next" href="/search?page=2">'));
-      const second = await page('/search?page=2');
+      assert.ok(first.html.includes('<a rel="next" href="/tools?page=2">'));
+      const second = await page('/tools?page=2');
       assert.equal(cards(second.html).length, 10);
-      assert.ok(second.html.includes('<a rel="prev" href="/search">'));
+      assert.ok(second.html.includes('<a rel="prev" href="/tools">'));
       assert.equal(new Set([...cards(first.html), ...cards(second.html)]).size, 30);
-      const sorted = await page('/search?sort=score&pricing=freemium');
+      const sorted = await page('/tools?sort=score&pricing=freemium');
       const n = cards(sorted.html).length;
       assert.ok(n > 0);
-      const scored = await page('/search?sort=score&label=ship');
-      if (scored.html.includes('rel="next"')) assert.ok(scored.html.includes('href="/search?label=ship&amp;sort=score&amp;page=2"'));
+      const scored = await page('/tools?sort=score&label=ship');
+      if (scored.html.includes('rel="next"')) assert.ok(scored.html.includes('href="/tools?label=ship&amp;sort=score&amp;page=2"'));
+      for (const [from, to] of [['/search', '/tools'], ['/search?q=&category=video&sort=ship&page=2', '/tools?category=video&sort=ship&page=2'], ['/tools?q=vision', '/search?q=vision']]) {
+        const res = await t.get(from!);
+        assert.equal(res.status, 301, from);
+        assert.equal(res.headers.get('location'), to);
+      }
     });
 
     it('search: bad parameters fall back with a notice, never a 500', async () => {
       for (const qs of ['page=-1', 'page=abc', 'page=99999999999', 'sort=loudest', 'label=maybe', 'pricing=cheap', 'category=nope', 'page=1&page=2', 'q=%E2%9C%93&sort=relevance', 'q=%ZZ']) {
-        const res = await t.get(`/search?${qs}`);
-        assert.ok(res.status === 200 || res.status === 400, `${qs}: ${res.status}`);
-        await res.arrayBuffer();
+        for (const path of ['/search', '/tools']) {
+          const res = await t.get(`${path}?${qs}`);
+          assert.ok(res.status === 200 || res.status === 400 || res.status === 301, `${path}?${qs}: ${res.status}`);
+          await res.arrayBuffer();
+        }
       }
       const { html } = await page('/search?page=-1&sort=loudest');
       assert.ok(html.includes('Unknown sort &quot;loudest&quot;') || html.includes('Unknown sort "loudest"'));

@@ -30,9 +30,9 @@ const take = (critic: string, score: number) => ({ critic, score, verdict: score
 
 test('badge text: label and ship %, or "no takes yet"', () => {
   const t = (score: number) => ({ critic: `c${score}`, kind: 'take' as const, score, verdict: score >= 60 ? ('ship' as const) : ('skip' as const), take: '' });
-  assert.equal(badgeFor('X', summarize([t(80), t(70), t(90), t(10)])).right, 'Ship 75%');
-  assert.equal(badgeFor('X', summarize([t(80), t(10), t(20), t(30)])).right, 'Skip 25%');
-  assert.equal(badgeFor('X', summarize([t(80), t(10)])).right, 'Split 50%');
+  assert.equal(badgeFor('X', summarize([t(80), t(70), t(90), t(10)])).right, 'Ship · 75% ship');
+  assert.equal(badgeFor('X', summarize([t(80), t(10), t(20), t(30)])).right, 'Skip · 25% ship');
+  assert.equal(badgeFor('X', summarize([t(80), t(10)])).right, 'Split · 50% ship');
   const none = badgeFor('X', summarize([{ critic: 'a', kind: 'abstain', reason: 'r' }]));
   assert.equal(none.right, 'no takes yet');
   assert.equal(none.title, 'X on Verdict: No panel takes yet');
@@ -125,17 +125,17 @@ for (const { dialect, skip } of DIALECTS) {
         return { res, text, svg: parseSvg(text) };
       };
       const karpathy = await get('karpathy-coding-skills');
-      assert.ok(svgTexts(karpathy.svg).includes('Ship 75%'));
+      assert.ok(svgTexts(karpathy.svg).includes('Ship · 75% ship'));
       assert.ok(svgTexts(karpathy.svg).includes('verdict'));
       assert.equal(karpathy.svg['@role'], 'img');
       assert.equal(karpathy.svg.title, 'Karpathy Coding Skills on Verdict: Ship · 3 ship / 1 skip (75% ship)');
       assert.equal(karpathy.svg['@aria-label'], karpathy.svg.title);
       const smol = await get('smolvlm2');
-      assert.ok(svgTexts(smol.svg).includes('Ship 100%'));
+      assert.ok(svgTexts(smol.svg).includes('Ship · 100% ship'));
       const fresh = await get('new-tool');
       assert.ok(svgTexts(fresh.svg).includes('no takes yet'));
       const split = await get('script-tool');
-      assert.ok(svgTexts(split.svg).includes('Split 50%'));
+      assert.ok(svgTexts(split.svg).includes('Split · 50% ship'));
       assert.ok(!split.text.includes('<script>'), 'the name is escaped');
       assert.equal(split.svg.title, '<script>alert(1)</script> on Verdict: Split · 1 ship / 1 skip (50% ship)');
       const revalidated = await s.get('/badge/smolvlm2.svg', { headers: { 'if-none-match': smol.res.headers.get('etag')! } });

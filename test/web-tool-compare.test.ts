@@ -12,9 +12,18 @@ import { refreshVoteCounts } from '../src/catalog/figures.repo.js';
 import { excerpt } from '../src/domain/text.js';
 
 const XSS = '<script>alert(1)</script>';
-/** The text of every verdict chip on a page, in order. */
+/** The text of every verdict chip on a page, in order (each chip's <span> read to its matching close). */
 const chips = (html: string) =>
-  [...html.matchAll(/<span class="verdict verdict-chip">(.*?)<\/span><\/span>(?:<\/span>)?/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '').trim());
+  [...html.matchAll(/<span class="verdict verdict-chip">/g)].map((m) => {
+    let depth = 0;
+    const re = /<(\/?)span\b[^>]*>/g;
+    re.lastIndex = m.index!;
+    for (let t = re.exec(html); t; t = re.exec(html)) {
+      depth += t[1] ? -1 : 1;
+      if (depth === 0) return html.slice(m.index!, t.index).replace(/<[^>]+>/g, '').replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+    }
+    return '';
+  });
 const SEED = '/compare/karpathy-coding-skills-vs-smolvlm2';
 
 test('pair URLs split at every "-vs-", and tool lists accept commas and repeats', () => {
@@ -113,9 +122,9 @@ for (const { dialect, skip } of DIALECTS) {
       assert.match(res.headers.get('cache-control') ?? '', /public/);
       assert.match(html, /<h1>Karpathy Coding Skills<\/h1>/);
       assert.match(html, /<title>Karpathy Coding Skills: A drop-in CLAUDE\.md[^<]*· Verdict<\/title>/);
-      assert.match(html, /<meta name="description" content="A drop-in CLAUDE\.md[^"]*Panel verdict: Ship 75% · 3 ship \/ 1 skip · avg 71\.3\."/);
+      assert.match(html, /<meta name="description" content="A drop-in CLAUDE\.md[^"]*Panel verdict: Ship · 3 ship \/ 1 skip · avg 71\.3\."/);
       // The one verdict chip, its parts named; no separate "mean score" wording.
-      assert.deepEqual(chips(html)[0], 'Ship 75% · 3 ship / 1 skip · avg 71.3');
+      assert.deepEqual(chips(html)[0], 'Ship · 3 ship / 1 skip · avg 71.3');
       assert.ok(!html.includes('mean score 71.3'));
       assert.ok(html.includes('No community votes yet'));
       assert.ok(html.includes('property="og:image" content="http://verdict.test/og/tools/karpathy-coding-skills.png"'));
@@ -166,7 +175,7 @@ for (const { dialect, skip } of DIALECTS) {
     test('tool page: the seed tool with every take a ship', async () => {
       const { status, html } = await page('/tools/smolvlm2');
       assert.equal(status, 200);
-      assert.equal(chips(html)[0], 'Ship 100% · 4 ship / 0 skip · avg 83.3');
+      assert.equal(chips(html)[0], 'Ship · 4 ship / 0 skip · avg 83.3');
       assert.match(html, /<p class="tool-best-for"><strong>Best for:<\/strong> Image and video understanding on-device<\/p>/);
       assert.ok(html.includes('A model for developers to build on; there is no writing, design or publishing workflow to judge until an app wraps it.'));
       assert.ok(!html.includes('<script>alert'), 'a hostile neighbour is escaped too');
@@ -185,7 +194,7 @@ for (const { dialect, skip } of DIALECTS) {
 
     test('tool page: critics and community disagree only past MIN_VOTES, in the panel\'s wording', async () => {
       const { html } = await page('/tools/claude');
-      assert.ok(html.includes('Skip 17% · 2 ship / 10 skip · 12 votes'));
+      assert.ok(html.includes('Skip · 2 ship / 10 skip · 12 votes'));
       assert.ok(
         html.includes('Critics and community disagree: the panel says Ship · 6 ship / 0 skip, voters say Skip · 2 ship / 10 skip (12 votes; shown from 10 votes).'),
       );
@@ -249,17 +258,21 @@ for (const { dialect, skip } of DIALECTS) {
       const row = (label: string) => {
         const m = table.match(new RegExp(`<th scope="row">${label}</th>(.*?)</tr>`));
         assert.ok(m, label);
-        return [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((x) => x[1]!.replace(/<[^>]+>/g, ''));
+        return [...m[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((x) => x[1]!.replace(/<[^>]+>/g, '').replace(/\u00a0/g, ' '));
       };
-      assert.deepEqual(row('Panel verdict'), ['Ship 75% · 3 ship / 1 skip · avg 71.3', 'Ship 100% · 4 ship / 0 skip · avg 83.3']);
-      assert.ok(table.includes('<span class="pill pill-ship">Ship 75%</span>'), 'the chip\'s pill');
+      // The table's chip leaves the mean to its own row, two rows down.
+      assert.deepEqual(row('Panel verdict'), ['Ship · 3 ship / 1 skip', 'Ship · 4 ship / 0 skip']);
+      assert.ok(table.includes('<span class="pill pill-ship">Ship</span>'), 'the chip\'s pill: the label alone, no bare percentage');
+      // Each cell names its tool (a phone shows three or four tools two to a row).
+      assert.match(table, /<td data-label="Karpathy Coding Skills">/);
       // Every figure the rule uses is a row; the winner's figures, and only those, carry the lead colour.
       assert.deepEqual(row('Critic picks'), ['1 of 5', '4 of 5']);
       assert.deepEqual(row('Mean score'), ['71.3', '83.3']);
-      assert.match(table, /<th scope="row">Critic picks<\/th><td><span class="big-num">1 of 5<\/span><\/td><td class="lead-cell">/);
+      assert.match(table, /<th scope="row">Critic picks<\/th><td data-label="Karpathy Coding Skills"><span class="big-num">1 of 5<\/span><\/td><td data-label="SmolVLM2" class="lead-cell">/);
       assert.deepEqual(row('Panel ship %'), ['75%', '100%']);
       assert.deepEqual(row('Best for'), ['Steering a coding agent with house rules', 'Image and video understanding on-device']);
-      assert.deepEqual(row('Community'), ['No community votes yet', 'No community votes yet']);
+      // No votes on either tool: no row of "No community votes yet" (the cards above say it).
+      assert.ok(!table.includes('<th scope="row">Community</th>'));
       assert.deepEqual(row('Pricing'), ['Free', 'Free (open source, Apache-2.0)']);
       assert.deepEqual(row('Category'), ['Developer Tools', 'Developer Tools']);
       // Critic by critic: only critics who reviewed at least one of them, in panel order.
@@ -285,8 +298,10 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(builder[2]!.text.includes('Builder picks </span>SmolVLM2'));
       assert.ok(cells('creator')[2]!.text.includes('Creator picks </span>Karpathy Coding Skills'));
       assert.ok(!critics.includes('/critics/guardian') && !critics.includes('/critics/researcher'), 'critics who reviewed neither are not listed');
-      assert.ok(html.includes('<p class="overall-text">SmolVLM2: picked by 4 of 5 critics</p>'));
-      assert.ok(html.includes('<strong>How the pick is made.</strong> Each critic picks the tool they scored highest, if they would ship it'));
+      // The pick is said once, and the rule is folded under it.
+      assert.ok(html.includes('<p class="compare-lead"><span class="compare-lead-pick">Pick: <strong>SmolVLM2</strong></span> — 4 of 5 critics, avg 83.3 vs 71.3</p>'));
+      assert.ok(html.includes('<details class="decision-rule small"><summary>How the pick is made</summary><p>Each critic picks the tool they scored highest, if they would ship it'));
+      assert.equal(html.split('SmolVLM2: picked by').length - 1, 3, 'only in the three meta descriptions');
       // A coding-rules file and a vision model: the page says they do different jobs.
       assert.match(html, /<p class="notice different-jobs">These tools do different jobs/);
     });
@@ -301,7 +316,7 @@ for (const { dialect, skip } of DIALECTS) {
       // Only the pick's deciding figure is coloured; the ship % row no longer points at v0.
       assert.deepEqual(row('Critic picks').map((c) => c.lead), [false, true, false]);
       assert.ok(!row('Panel ship %').some((c) => c.lead));
-      assert.ok(html.includes('<p class="overall-text">Cursor: picked by 3 of 7 critics</p>'));
+      assert.ok(html.includes('Pick: <strong>Cursor</strong></span> — 3 of 7 critics, avg 69 vs bolt.new 54, v0 62.3</p>'));
       const critics = html.slice(html.indexOf('<table class="critic-table'), html.indexOf('</table>', html.indexOf('<table class="critic-table')));
       const skeptic = critics.slice(critics.indexOf('/critics/skeptic'), critics.indexOf('</tr>', critics.indexOf('/critics/skeptic')));
       assert.ok(!skeptic.includes('pick-badge'), 'no Pick badge on a Skip');
@@ -317,26 +332,26 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(html.includes('Cursor does a different job from the others'));
       // A fourth tool with even picks: the deciding mean score is in the table and in the text.
       const four = await page('/compare?tools=bolt-new,claude-code,cursor,v0');
-      assert.ok(four.html.includes('Cursor: critic picks are even (2 each), so the higher mean score decides (avg 69 vs avg 68.3)'), 'four-tool text');
-      assert.match(four.html, /<th scope="row">Mean score<\/th><td><span class="big-num">54<\/span><\/td><td><span class="big-num">68\.3<\/span><\/td><td class="lead-cell"><span class="big-num">69<\/span>/);
+      assert.ok(four.html.includes('Pick: <strong>Cursor</strong></span> — 2 of 7 critics each, so the higher mean score decides: avg 69 vs bolt.new 54, Claude Code 68.3, v0 62.3'), 'four-tool text');
+      assert.match(four.html, /<th scope="row">Mean score<\/th><td data-label="bolt.new"><span class="big-num">54<\/span><\/td><td data-label="Claude Code"><span class="big-num">68\.3<\/span><\/td><td data-label="Cursor" class="lead-cell"><span class="big-num">69<\/span>/);
     });
 
     test('one verdict chip, parts named, on every page type; search by mean score shows the mean it sorts by', async () => {
       const home = await page('/');
       assert.ok(chips(home.html).length > 0);
       for (const c of [...chips(home.html), ...chips((await page('/tools/cursor')).html)])
-        assert.match(c, /^(Ship|Skip|Split) \d+% · \d+ ship \/ \d+ skip · avg \d+(\.\d)?$/, c);
-      const search = await page('/search?sort=score');
+        assert.match(c, /^(Ship|Skip|Split) · \d+ ship \/ \d+ skip · avg \d+(\.\d)?$/, c);
+      const search = await page('/tools?sort=score');
       const listed = chips(search.html).map((c) => Number(c.match(/avg ([\d.]+)$/)![1]));
       assert.ok(listed.length >= 10);
       assert.deepEqual(listed, [...listed].sort((a, b) => b - a), 'sorted by the mean score the cards show: ' + chips(search.html).join('\n'));
-      assert.equal(chips(search.html)[0], 'Ship 100% · 4 ship / 0 skip · avg 83.3');
+      assert.equal(chips(search.html)[0], 'Ship · 4 ship / 0 skip · avg 83.3');
       // Critic pages name their figure the same way: "score 47", not a bare "47/100".
       const critic = await page('/critics/skeptic');
       assert.ok(!critic.html.includes('/100</span>'));
       assert.match(critic.html, /<span class="pill pill-(ship|skip)">(Ship|Skip)<\/span> <span class="score">score \d+<\/span>/);
       const cmp = await page(SEED);
-      assert.deepEqual(chips(cmp.html).slice(0, 2), ['Ship 75% · 3 ship / 1 skip · avg 71.3', 'Ship 100% · 4 ship / 0 skip · avg 83.3']);
+      assert.deepEqual(chips(cmp.html).slice(0, 2), ['Ship · 3 ship / 1 skip · avg 71.3', 'Ship · 4 ship / 0 skip · avg 83.3']);
     });
 
     test('compare: the other order answers 301 to the canonical URL', async () => {

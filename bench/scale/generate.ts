@@ -70,12 +70,15 @@ export interface GenerateOptions {
   threshold?: number;
 }
 
+/** The four priced models only, as before `unknown` existed: the same seed still makes the same catalog. */
+const GENERATED_PRICING = PRICING_MODELS.filter((m) => m !== 'unknown') as Exclude<(typeof PRICING_MODELS)[number], 'unknown'>[];
+
 /** Tool i of the catalog for this seed, in the import format. */
 export function generateTool(i: number, opts: GenerateOptions) {
   const rand = rng(mix(opts.seed, i));
   const slug = toolSlug(i);
   const [adj, noun] = slug.split('-') as [string, string];
-  const model = pick(rand, PRICING_MODELS);
+  const model = pick(rand, GENERATED_PRICING);
   const price = 5 + Math.floor(rand() * 20) * 5;
   const entry = { free: 'Free', freemium: `Free tier; Pro $${price}/mo`, paid: `$${price}/mo`, 'open-source': 'Free (self-hosted)' }[model];
   const tags = [...new Set(Array.from({ length: 1 + Math.floor(rand() * 5) }, () => pick(rand, TAGS)))];

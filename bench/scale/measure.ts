@@ -14,7 +14,9 @@ import { createSite } from '../../src/web/site.js';
 import { createApp } from '../../src/web/app.js';
 import { countTools } from '../../src/catalog/tools.repo.js';
 import { listCategories } from '../../src/catalog/categories.repo.js';
+import { countSearch } from '../../src/catalog/search.repo.js';
 import { toolSlug } from './generate.js';
+import { COMMON_WORDS, heldOutWords } from './vocabulary.js';
 
 export interface Series {
   n: number;
@@ -25,6 +27,11 @@ export interface Series {
   failed: number;
   firstFailure?: string;
   slowest?: string;
+}
+
+/** A series over a search vocabulary, with each word's share of the catalog (matches / tools). */
+export interface VocabSeries extends Series {
+  words: { q: string; share: number }[];
 }
 
 const SAMPLES = Number(process.env.SCALE_SAMPLES ?? 300);
@@ -102,11 +109,28 @@ for (const q of queries)
       searchPaths.push(`/search?${new URLSearchParams({ ...(q ? { q } : {}), ...f, sort })}`);
     }
 
+// The search vocabulary (bench/scale/vocabulary.ts), sorted by relevance: each word on its first page, a later page,
+// in one category and with a panel-verdict filter, the list repeated until there are enough samples for a p95.
+// Each word's share of the catalog is counted once, in full, beside its timings.
+async function vocabulary(words: string[], minSamples = 150): Promise<VocabSeries> {
+  const variants = (q: string): Record<string, string>[] => [{ q }, { q, page: '3' }, { q, category: categories[1] ?? '' }, { q, label: 'ship' }];
+  const once = words.flatMap((q) => variants(q).map((v) => `/search?${new URLSearchParams(v)}`));
+  const paths = Array.from({ length: Math.ceil(minSamples / once.length) }, () => once).flat();
+  const timed = await series(paths);
+  const shares = [];
+  for (const q of words) shares.push({ q, share: (await countSearch(store.db, { q }, tools)) / tools });
+  return { ...timed, words: shares };
+}
+const figureSorts = await series(COMMON_WORDS.flatMap((q) => ['ship', 'score', 'newest'].map((sort) => `/search?${new URLSearchParams({ q, sort })}`)));
+
 const result = {
   tools,
   tool: await series(toolPaths),
   compare: await series(comparePaths),
   search: await series(searchPaths),
+  common: await vocabulary(COMMON_WORDS),
+  heldOut: await vocabulary(heldOutWords()),
+  figureSorts,
 };
 await site.close();
 await store.close();

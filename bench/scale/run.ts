@@ -23,7 +23,7 @@ import { openStore } from '../../src/db/db.js';
 import { parseDatabaseUrl } from '../../src/config.js';
 import { loadCritics } from '../../src/panel/critics.js';
 import { generateVotes, rng, toolSlug, writeCatalog } from './generate.js';
-import type { Series } from './measure.js';
+import type { Series, VocabSeries } from './measure.js';
 
 const { values } = parseArgs({
   options: {
@@ -210,7 +210,7 @@ interface Result {
   votes: number;
   votesMs: number;
   rebuildMs: number;
-  measured: { tools: number; tool: Series; compare: Series; search: Series };
+  measured: { tools: number; tool: Series; compare: Series; search: Series; common: VocabSeries; heldOut: VocabSeries; figureSorts: Series };
   startMs: number;
   rss: number;
   browsed: number;
@@ -353,12 +353,24 @@ const lat = (s: Series, target: number) =>
 
 function table(results: Partial<Record<'sqlite' | 'postgres', Result>>) {
   const cols = DIALECTS;
+  const measured = cols.map((c) => results[c]?.measured).find((m) => m?.common);
+  const pct = (x: number) => `${(100 * x).toFixed(x >= 0.1 ? 0 : 1)}%`;
+  /** "12 common words, 37-65% of the catalog" from the first dialect measured (both count the same matches). */
+  function vocabLabel(k: 'common' | 'heldOut') {
+    const w = measured?.[k]?.words ?? [];
+    const shares = w.map((x) => x.share).sort((a, b) => a - b);
+    const name = k === 'common' ? 'common words' : 'held-out words';
+    return shares.length ? `${w.length} ${name}, ${pct(shares[0]!)}-${pct(shares.at(-1)!)} of tools` : name;
+  }
   const rows: [string, string, (r: Result) => string][] = [
     ['import (wall, peak RSS)', '<60 s SQLite, <120 s PG; <500 MB', (r) => `${secs(r.importMs)}, ${mb(r.importPeak)}`],
     ['votes insert + rebuild-figures', '', (r) => `${r.votes} in ${secs(r.votesMs)} + ${secs(r.rebuildMs)}`],
     ['uncached tool page, ms p50/p95/max', '<20', (r) => lat(r.measured.tool, 20)],
     ['uncached compare page, ms p50/p95/max', '<20', (r) => lat(r.measured.compare, 20)],
     ['search (q × filter × sort), ms p50/p95/max', 'p95 <50', (r) => lat(r.measured.search, 50)],
+    [`relevance, ${vocabLabel('common')}, ms p50/p95/max`, 'p95 <50', (r) => lat(r.measured.common, 50)],
+    [`relevance, ${vocabLabel('heldOut')}, ms p50/p95/max`, 'p95 <50', (r) => lat(r.measured.heldOut, 50)],
+    ['common words by ship/score/newest, ms p50/p95/max', '', (r) => `${ms(r.measured.figureSorts.p50)} / ${ms(r.measured.figureSorts.p95)} / ${ms(r.measured.figureSorts.max)} (n=${r.measured.figureSorts.n})`],
     ['server start to first 200', '<3 s', (r) => `${secs(r.startMs)} ${mark(r.startMs < 3000)}`],
     ['server RSS after browsing', '<300 MB', (r) => `${mb(r.rss)} after ${r.browsed} pages${r.browseFailures ? ` (${r.browseFailures} not 200)` : ''} ${mark(r.rss < 300 * 1024 * 1024)}`],
     ['warm compare, no writes (req/s, p99)', '', (r) => `${r.quiet.rps.toFixed(0)} req/s, p99 ${atLeast(r.quiet.p99)} ms${r.quiet.errors ? `, ${r.quiet.errors} errors` : ''} (x-cache ${r.quietCache} after)`],
@@ -392,6 +404,11 @@ function table(results: Partial<Record<'sqlite' | 'postgres', Result>>) {
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const b of body) console.log(line(b));
   for (const c of cols) if (results[c]?.error) console.log(`${c} stopped early: ${results[c]!.error}`);
+  // Each word's share of the catalog, so a reader can tell which of them match a third of it.
+  for (const k of ['common', 'heldOut'] as const) {
+    const w = measured?.[k]?.words;
+    if (w) console.log(`${k === 'common' ? 'Common' : 'Held-out'} words, share of the catalog: ${w.map((x) => `${x.q} ${pct(x.share)}`).join(', ')}`);
+  }
 }
 
 // ── Main ───────────────────────────────────────────────────────────────────

@@ -3,12 +3,12 @@ import { quote } from '../domain/text.js';
 import type { ReviewRow, ToolRow } from '../db/types.js';
 import { AppError, notFound } from '../errors.js';
 import { COMPARE_RULE, compareProblem, compareTools, type Comparison } from '../domain/compare.js';
-import { summarize, type PanelReview, type PanelSummary } from '../domain/summary.js';
+import { summaryOfFigures, type PanelReview, type PanelSummary } from '../domain/summary.js';
 import { slugSchema } from '../domain/schemas.js';
 import { findToolBySlug, findToolsBySlugs } from './tools.repo.js';
 import { nearbyTools } from './search.repo.js';
 import { latestReviews, toPanelReview } from './reviews.repo.js';
-import { votesOf } from './tool.js';
+import { communityCounts } from './tool.js';
 
 export interface ToolWithPanel {
   tool: ToolRow;
@@ -17,13 +17,13 @@ export interface ToolWithPanel {
   summary: PanelSummary;
 }
 
-/** Attaches each tool's latest reviews and panel summary. */
+/** Attaches each tool's latest reviews, and its panel summary from the stored figures (the one source pages show). */
 export async function withPanels(db: DbOrTx, tools: readonly ToolRow[]): Promise<ToolWithPanel[]> {
   const latest = await latestReviews(db, tools.map((t) => t.id));
   return tools.map((tool) => {
     const reviews = latest.get(tool.id)!;
     const panel = reviews.map(toPanelReview);
-    return { tool, reviews, panel, summary: summarize(panel) };
+    return { tool, reviews, panel, summary: summaryOfFigures(tool) };
   });
 }
 
@@ -88,7 +88,7 @@ export async function loadComparables(db: DbOrTx, slugs: readonly string[]): Pro
   for (const s of slugs) if (!slugSchema.safeParse(s).success) throw notFound(await unknownToolMessage(db, s));
   const bySlug = new Map((await toolsBySlugsOr404(db, slugs)).map((r) => [r.slug, r]));
   const tools = await withPanels(db, slugs.map((s) => bySlug.get(s)!));
-  return tools.map((t) => ({ ...t, votes: votesOf(t.tool) }));
+  return tools.map((t) => ({ ...t, votes: communityCounts(t.tool) }));
 }
 
 /**
@@ -118,6 +118,7 @@ export async function compareBySlugs(
         tags: JSON.parse(t.tool.tags) as string[],
       },
       reviews: t.panel,
+      summary: t.summary,
       community: t.votes,
     })),
     criticOrder,

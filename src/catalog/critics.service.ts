@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../db/db.js';
+import { percentText } from '../domain/summary.js';
 import type { Critic } from '../domain/schemas.js';
 import { criticReviews, criticTallies, countCriticReviews, type CriticReviewRow, type CriticTally } from './critics.repo.js';
 
@@ -19,7 +20,7 @@ export function criticStats(t: CriticTally = { ships: 0, skips: 0, abstentions: 
 /** "Ships 75% · 18 ship / 6 skip · 2 abstentions", or "No reviews yet". */
 export function criticStatsText(s: CriticStats): string {
   if (s.reviewed === 0) return 'No reviews yet';
-  const parts = [s.shipPct === null ? 'No takes yet' : `Ships ${s.shipPct}%`];
+  const parts = [s.shipPct === null ? 'No takes yet' : `Ships ${percentText(s.shipPct)}`];
   if (s.takes) parts.push(`${s.ships} ship / ${s.skips} skip`);
   parts.push(`${s.abstentions} ${s.abstentions === 1 ? 'abstention' : 'abstentions'}`);
   return parts.join(' · ');

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { quote } from '../domain/text.js';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { JSONParser } from '@streamparser/json-node';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../db/db.js';
@@ -10,13 +10,11 @@ import { AppError } from '../errors.js';
 import { describeIssuePath, importToolSchema, type ImportTool, type ReviewBody } from '../domain/schemas.js';
 import { findToolsBySlugs, updateTool } from './tools.repo.js';
 import { latestReviews, toPanelReview } from './reviews.repo.js';
-import { insertReviewsBatch, insertToolsReturningIds, toolsAfterId } from './import.repo.js';
+import { insertReviewsBatch, insertToolsReturningIds } from './import.repo.js';
 import { refreshPanelFigures } from './figures.repo.js';
-import { evidenceForExport } from '../research/evidence.service.js';
 import { refreshStatistics } from '../db/statistics.repo.js';
 import { toToolColumns, toToolFields } from './tool.js';
 import type { PanelReview } from '../domain/summary.js';
-import type { ReviewRow } from '../db/types.js';
 
 export interface ImportResult {
   created: number;
@@ -246,69 +244,6 @@ export async function importStream(
   return result;
 }
 
-export type ExportReview = (
-  | { critic: string; score: number; verdict: 'ship' | 'skip'; take: string }
-  | { critic: string; abstain: true; reason: string }
-) & { author?: string; source?: string };
-
-/** Every tool in id order in the import shape, with each critic's latest review: one page in memory at a time. */
-export async function* exportTools(db: DbOrTx, pageSize = BATCH) {
-  let after = 0;
-  for (;;) {
-    const rows = await toolsAfterId(db, after, pageSize);
-    if (rows.length === 0) return;
-    const [latest, evidence] = await Promise.all([latestReviews(db, rows.map((r) => r.id)), evidenceForExport(db, rows.map((r) => r.id))]);
-    for (const r of rows) {
-      const sources = evidence.get(r.id) ?? [];
-      yield {
-        ...toToolFields(r),
-        reviews: latest.get(r.id)!.map(
-          (rev): ExportReview => ({
-            ...(rev.kind === 'take'
-              ? { critic: rev.critic, score: rev.score!, verdict: rev.verdict!, take: rev.take! }
-              : { critic: rev.critic, abstain: true as const, reason: rev.reason! }),
-            ...exportProvenance(rev),
-          }),
-        ),
-        ...(sources.length ? { evidence: sources } : {}),
-      };
-    }
-    after = rows[rows.length - 1]!.id;
-  }
-}
-
-/**
- * Writes the catalog to a stream in the import format, byte for byte what `JSON.stringify(doc, null, 2)`
- * gives, honouring backpressure. Returns the number of tools written.
- */
-export async function writeExport(db: DbOrTx, out: Writable | { write(s: string): unknown }): Promise<number> {
-  const write = async (s: string) => {
-    // A real stream may ask us to wait; a captured one (tests) never does.
-    if (out.write(s) === false && 'once' in out) await once(out, 'drain');
-  };
-  let n = 0;
-  for await (const tool of exportTools(db)) {
-    // Strings in JSON never hold a raw newline, so re-indenting by lines is safe.
-    await write(`${n === 0 ? '{\n  "tools": [\n' : ',\n'}    ${JSON.stringify(tool, null, 2).replaceAll('\n', '\n    ')}`);
-    n++;
-  }
-  await write(n === 0 ? '{\n  "tools": []\n}\n' : '\n  ]\n}\n');
-  return n;
-}
-
-/** The whole catalog in the import format, in memory: for small catalogs and tests; files use writeExport. */
-export async function exportCatalog(db: DbOrTx): Promise<{ tools: unknown[] }> {
-  const tools: unknown[] = [];
-  for await (const t of exportTools(db)) tools.push(t);
-  return { tools };
-}
-
 /** An imported revision's provenance: the source name, and an author only when the record names one. */
 export const importProvenance = (review: { author?: string; source?: string }, opts: ImportProvenanceOptions) =>
   ({ origin: 'import', importSource: review.source ?? opts.source ?? null, author: review.author ?? null }) as const;
-
-/** Provenance in the import format, so a re-import says the same: an import keeps its source and author; a panel revision names its run. */
-function exportProvenance(r: ReviewRow): { author?: string; source?: string } {
-  if (r.origin === 'panel') return { source: `panel run${r.runId != null ? ` #${r.runId}` : ''} (${r.model ?? 'unknown model'})` };
-  return { ...(r.author ? { author: r.author } : {}), ...(r.importSource ? { source: r.importSource } : {}) };
-}

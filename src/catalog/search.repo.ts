@@ -1,5 +1,5 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
-import type { DbOrTx } from '../db/db.js';
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { executeTx, type DbOrTx } from '../db/db.js';
 import { isPostgres } from '../db/dialect.js';
 import { type DB, type ToolRow, TOOLS_STAR } from '../db/types.js';
 import type { PricingModel } from '../domain/pricing.js';
@@ -24,19 +24,27 @@ export function searchTerms(q: string): string[] {
 }
 
 /**
+ * The last word is also a prefix when it has at least this many characters. A one-letter prefix ("t") names most
+ * of a catalog's words, and both engines merge every such word's list of tools (50 ms at 100,000 tools), to find
+ * what a reader could not use anyway; a single letter is matched as a whole word ("c", "r").
+ */
+export const MIN_PREFIX_CHARS = 2;
+const isPrefix = (terms: readonly string[], i: number) => i === terms.length - 1 && [...terms[i]!].length >= MIN_PREFIX_CHARS;
+
+/**
  * FTS5: every word a quoted string, the last one a prefix: `"open" "visi"*` (all words, implicit AND), or
  * `"open" OR "visi"*`. Null when there is no word.
  */
 export function fts5Query(terms: readonly string[], join: 'and' | 'or' = 'and'): string | null {
   if (terms.length === 0) return null;
   // Terms never contain `"`, but double any anyway: a quoted FTS5 string can hold nothing else special.
-  return terms.map((t, i) => `"${t.replaceAll('"', '""')}"${i === terms.length - 1 ? '*' : ''}`).join(join === 'and' ? ' ' : ' OR ');
+  return terms.map((t, i) => `"${t.replaceAll('"', '""')}"${isPrefix(terms, i) ? '*' : ''}`).join(join === 'and' ? ' ' : ' OR ');
 }
 
 /** PostgreSQL to_tsquery text: `'open' & 'visi':*` (or `|`). Terms are letters and digits only, so quoting is safe. */
 export function tsQuery(terms: readonly string[], join: 'and' | 'or' = 'and'): string | null {
   if (terms.length === 0) return null;
-  return terms.map((t, i) => `'${t.replaceAll("'", "''").replaceAll('\\', '\\\\')}'${i === terms.length - 1 ? ':*' : ''}`).join(join === 'and' ? ' & ' : ' | ');
+  return terms.map((t, i) => `'${t.replaceAll("'", "''").replaceAll('\\', '\\\\')}'${isPrefix(terms, i) ? ':*' : ''}`).join(join === 'and' ? ' & ' : ' | ');
 }
 
 export interface SearchFilter {
@@ -73,12 +81,22 @@ const FIGURE_ORDER = {
 const descNullsLast = (db: DbOrTx, col: string, withText: boolean) =>
   !isPostgres(db) ? sql`${sql.ref(col)} desc` : withText ? sql`coalesce(${sql.ref(col)}, -1) desc` : sql`${sql.ref(col)} desc nulls last`;
 
+/** Category, pricing and panel-label filters as conditions on `tools`, for the query builder and raw SQL alike. */
+function columnFilters(f: SearchFilter): RawBuilder<boolean>[] {
+  const conds: RawBuilder<boolean>[] = [];
+  if (f.categorySlug) conds.push(sql`${sql.ref('tools.categorySlug')} = ${f.categorySlug}`);
+  if (f.pricingModel) conds.push(sql`${sql.ref('tools.pricingModel')} = ${f.pricingModel}`);
+  if (f.label) conds.push(f.label === 'none' ? sql`${sql.ref('tools.panelLabel')} is null` : sql`${sql.ref('tools.panelLabel')} = ${LABELS[f.label]}`);
+  return conds;
+}
+
+function withColumnFilters<Q extends SelectQueryBuilder<DB, 'tools', any>>(qb: Q, f: SearchFilter): Q {
+  return columnFilters(f).reduce((q, c) => q.where(c), qb as SelectQueryBuilder<DB, 'tools', any>) as Q;
+}
+
 /** Applies text match and column filters; null when the text has no searchable word (matches nothing). */
 function filtered(db: DbOrTx, f: SearchFilter, order?: SqlOrder): ToolsQuery | null {
-  let qb = db.selectFrom('tools') as ToolsQuery;
-  if (f.categorySlug) qb = qb.where('tools.categorySlug', '=', f.categorySlug);
-  if (f.pricingModel) qb = qb.where('tools.pricingModel', '=', f.pricingModel);
-  if (f.label) qb = f.label === 'none' ? qb.where('tools.panelLabel', 'is', null) : qb.where('tools.panelLabel', '=', LABELS[f.label]);
+  let qb = withColumnFilters(db.selectFrom('tools') as ToolsQuery, f);
   // The figure sorts come first; newest first (added below) breaks their ties.
   const text = f.q?.trim() ?? '';
   if (order === 'ship' || order === 'score') {
@@ -87,42 +105,159 @@ function filtered(db: DbOrTx, f: SearchFilter, order?: SqlOrder): ToolsQuery | n
   if (text) {
     const terms = searchTerms(text);
     if (terms.length === 0) return null;
-    if (isPostgres(db)) {
-      const doc = sql`tools.search_document`;
-      const query = sql`to_tsquery('simple', ${tsQuery(terms)})`;
-      qb = qb.where(sql<boolean>`${doc} @@ ${query}`);
-      if (order === 'relevance') {
-        // Tools whose name holds a query word come first (the name is the weight-A part of the document);
-        // then ts_rank with weights for D, C, B, A.
-        qb = qb
-          .orderBy(sql`ts_filter(${doc}, '{a}') @@ to_tsquery('simple', ${tsQuery(terms, 'or')})`, 'desc')
-          .orderBy(sql`ts_rank('{0.05, 0.1, 0.4, 1.0}', ${doc}, ${query})`, 'desc');
-      }
-    } else {
+    if (isPostgres(db)) qb = qb.where(sql<boolean>`tools.search_document @@ to_tsquery('simple', ${tsQuery(terms)})`);
+    else
       qb = qb.innerJoin(sql<{ rowid: number }>`tools_fts`.as('tools_fts'), (j) => j.onRef(sql.ref('tools_fts.rowid'), '=', 'tools.id')).where(
         sql<boolean>`tools_fts match ${fts5Query(terms)}`,
       );
-      if (order === 'relevance') {
-        // Tools whose name holds a query word come first; then bm25 (lower is better) with column weights in
-        // table order: name, tagline, description, tags.
-        const inName = `{name} : (${fts5Query(terms, 'or')})`;
-        qb = qb
-          .orderBy(sql`tools.id in (select rowid from tools_fts where tools_fts match ${inName})`, 'desc')
-          .orderBy(sql`bm25(tools_fts, 10.0, 4.0, 1.0, 4.0)`);
-      }
-    }
   }
+  // Relevance without text is newest first; with text it is ranked by rankedSearch, not here.
   if (order) qb = qb.orderBy('tools.createdAt', 'desc').orderBy('tools.id', 'desc');
   return qb;
 }
 
-/** Matching tools in relevance order (newest first without text, or on ties), or newest first. */
+/**
+ * Matching tools in relevance order (newest first without text, or on ties), or newest first. Relevance with text
+ * ranks a bounded candidate set (rankedSearch): without a limit it returns every candidate, which is every match
+ * when there are at most RELEVANCE_CANDIDATES.
+ */
 export async function searchToolRows(db: DbOrTx, f: SearchFilter, opts: { order?: SqlOrder; limit?: number; offset?: number } = {}): Promise<ToolRow[]> {
-  const qb = filtered(db, f, opts.order ?? 'relevance');
+  const order = opts.order ?? 'relevance';
+  if (order === 'relevance' && f.q?.trim()) {
+    return (await rankedSearch(db, f, { limit: opts.limit ?? 2 * RELEVANCE_CANDIDATES, offset: opts.offset ?? 0 })).rows;
+  }
+  const qb = filtered(db, f, order);
   if (!qb) return [];
   let q = qb.select(TOOLS_STAR);
   if (opts.limit !== undefined) q = q.limit(opts.limit).offset(opts.offset ?? 0);
   return (await q.execute()) as ToolRow[];
+}
+
+/**
+ * Relevance ranks a bounded set of candidates, never every match, so its cost does not grow with how many tools a
+ * word matches (docs/decisions/026). Candidates are the first RELEVANCE_CANDIDATES matches in the index's own
+ * order, plus as many of the matches with a query word in their name; both in the order the engine finds them
+ * cheaply (FTS5: rowid, i.e. oldest first; PostgreSQL: a GIN bitmap, i.e. table order, which is insertion order
+ * until rows move). When a search has fewer matches than that, the candidates are every match and the ranking is
+ * exact. Tools with a query word in their name come first, then by rank, then newest.
+ * Must be more than the listing cap (1,000): the candidate count is also the bounded count of matches.
+ */
+export const RELEVANCE_CANDIDATES = 1001;
+
+/** bm25 column weights in FTS5 column order: name, tagline, description, tags. */
+const BM25 = sql`bm25(tools_fts, 10.0, 4.0, 1.0, 4.0)`;
+/** ts_rank weights for D, C, B, A (name A; tagline and tags B; description C; migration 004). */
+const TS_RANK_WEIGHTS = '{0.05, 0.1, 0.4, 1.0}';
+
+interface Candidate {
+  id: number;
+  createdAt: string;
+  /** Higher is better on both dialects (SQLite's bm25 is negated). */
+  score: number;
+}
+
+const byRelevance = (named: Set<number>) => (a: Candidate, b: Candidate) =>
+  Number(named.has(b.id)) - Number(named.has(a.id)) || b.score - a.score || (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0) || b.id - a.id;
+
+/**
+ * The two candidate tiers, `limit` each: `any` (every word matches somewhere) and `named` (those with a query
+ * word in their name), with their scores, filters applied inside each tier.
+ */
+async function candidates(db: DbOrTx, f: SearchFilter, terms: string[], limit: number): Promise<{ any: Candidate[]; named: Candidate[] }> {
+  if (!isPostgres(db)) {
+    // FTS5 drives and stops after `limit` rows in rowid order; CROSS JOIN keeps SQLite from starting at a filter
+    // index and re-running the match once per row (a prefix is re-expanded each time: seconds). A category holds a
+    // small share of the catalog, so its tools are listed once from their index (SQLite builds a Bloom filter) and
+    // each match is tested against that list (the `+` keeps SQLite from handing the list to FTS5 as rowids to look
+    // up one by one). Pricing and verdict split the catalog into a few large parts: they, and the tie-break, are
+    // read per match from tools_by_search_filters (migration 150), not from the wide table row. The name tier's
+    // score is bm25 of its own query, which adds the name match to the plain query's terms; it only orders tools
+    // within that tier.
+    const inCategory = f.categorySlug
+      ? [sql<boolean>`+tools_fts.rowid in (select id from tools where category_slug = ${f.categorySlug})`]
+      : [];
+    const filters = [...inCategory, ...columnFilters({ ...f, categorySlug: undefined })];
+    const tier = async (match: string) =>
+      (
+        await sql<Candidate>`select tools.id, tools.created_at, -${BM25} as score
+          from tools_fts cross join tools indexed by tools_by_search_filters on tools.id = tools_fts.rowid
+          where ${sql.join([sql`tools_fts match ${match}`, ...filters], sql` and `)}
+          limit ${limit}`.execute(db)
+      ).rows;
+    const all = fts5Query(terms)!;
+    // One word: a match in the name is a match, so the name tier need not repeat the whole query (each prefix
+    // term in a query is expanded over the whole index once more).
+    const named = terms.length === 1 ? `{name} : (${all})` : `(${all}) AND {name} : (${fts5Query(terms, 'or')})`;
+    return { any: await tier(all), named: await tier(named) };
+  }
+  const query = sql`to_tsquery('simple', ${tsQuery(terms)})`;
+  const score = sql<number>`ts_rank(${TS_RANK_WEIGHTS}, tools.search_document, ${query})`;
+  return withBitmapScans(db, async (tx) => {
+    const any = await withColumnFilters(tx.selectFrom('tools'), f)
+      .select(['tools.id', 'tools.createdAt', score.as('score')])
+      .where(sql<boolean>`tools.search_document @@ ${query}`)
+      .limit(limit)
+      .execute();
+    // The name index finds the tier; OFFSET 0 keeps the document test out of that scan (a BitmapAnd with the
+    // document index would read every posting of a common word) and checks it on the rows found instead.
+    const byName = withColumnFilters(tx.selectFrom('tools'), f)
+      .select(['tools.id', 'tools.createdAt', sql`tools.search_document`.as('searchDocument')])
+      .where(sql<boolean>`tools_name_document(tools.name) @@ to_tsquery('simple', ${tsQuery(terms, 'or')})`)
+      .offset(0);
+    const named = await tx
+      .selectFrom(byName.as('tools'))
+      .select(['tools.id', 'tools.createdAt', score.as('score')])
+      .where(sql<boolean>`tools.search_document @@ ${query}`)
+      .limit(limit)
+      .execute();
+    return { any, named };
+  });
+}
+
+/**
+ * PostgreSQL: runs `run` with only bitmap scans and no parallel workers, so a LIMIT without ORDER BY returns the
+ * first matches in table order, the same ones every time. A sequential scan could start anywhere in the table
+ * (synchronized scans) or, for a word with few matches, read the whole table past it; a bitmap scan costs the
+ * postings plus the rows returned. The settings last for this transaction only.
+ */
+async function withBitmapScans<T>(db: DbOrTx, run: (tx: DbOrTx) => Promise<T>): Promise<T> {
+  const settings = { enable_seqscan: 'off', enable_indexscan: 'off', max_parallel_workers_per_gather: '0' };
+  const set = (tx: DbOrTx, values: Record<string, string>) =>
+    sql`select ${sql.join(Object.entries(values).map(([k, v]) => sql`set_config(${k}, ${v}, true)`))}`.execute(tx);
+  // In a transaction of its own, or the caller's: set them around these queries, then put back what was there.
+  return executeTx(db, async (tx) => {
+    const names = Object.keys(settings);
+    const { rows } = await sql<Record<string, string>>`select ${sql.join(names.map((k) => sql`current_setting(${k}) as ${sql.id(k)}`))}`.execute(tx);
+    await set(tx, settings);
+    try {
+      return await run(tx);
+    } finally {
+      await set(tx, Object.fromEntries(names.map((k) => [k, rows[0]![k]!])));
+    }
+  });
+}
+
+/**
+ * A page of matches in relevance order and how many matches there are, counted up to `listed + 1`: the ranked
+ * candidates of RELEVANCE_CANDIDATES (see there), then the page's rows. `q` must hold text.
+ */
+export async function rankedSearch(
+  db: DbOrTx,
+  f: SearchFilter,
+  o: { limit: number; offset: number; listed?: number },
+): Promise<{ rows: ToolRow[]; counted: number }> {
+  const terms = searchTerms(f.q ?? '');
+  if (terms.length === 0) return { rows: [], counted: 0 };
+  const { any, named } = await candidates(db, f, terms, Math.max(RELEVANCE_CANDIDATES, (o.listed ?? 0) + 1));
+  const namedIds = new Set(named.map((c) => c.id));
+  // Every `any` candidate with a name match is also in `named`: both tiers take their first rows in the same
+  // order, and name matches are a subset of matches. So the union is `named` plus the rest of `any`.
+  const ranked = [...named, ...any.filter((c) => !namedIds.has(c.id))].sort(byRelevance(namedIds));
+  const page = ranked.slice(o.offset, o.offset + o.limit).map((c) => c.id);
+  if (page.length === 0) return { rows: [], counted: any.length };
+  const rows = (await db.selectFrom('tools').select(TOOLS_STAR).where('tools.id', 'in', page).execute()) as ToolRow[];
+  const at = new Map(page.map((id, i) => [id, i]));
+  return { rows: rows.sort((a, b) => at.get(a.id)! - at.get(b.id)!), counted: any.length };
 }
 
 /**
@@ -142,9 +277,9 @@ export type ToolSuggestion = { id: number; slug: string; name: string; category:
 
 /** The best few matches for what a reader is typing (relevance order, the last word a prefix), for pickers. */
 export async function suggestTools(db: DbOrTx, q: string, limit: number): Promise<ToolSuggestion[]> {
-  const qb = filtered(db, { q }, 'relevance');
-  if (!qb || !q.trim()) return [];
-  return qb.select(['tools.id', 'tools.slug', 'tools.name', 'tools.category']).limit(limit).execute();
+  if (!q.trim()) return [];
+  const { rows } = await rankedSearch(db, { q }, { limit, offset: 0 });
+  return rows.map((t) => ({ id: t.id, slug: t.slug, name: t.name, category: t.category }));
 }
 
 /**

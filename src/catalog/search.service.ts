@@ -2,7 +2,7 @@ import type { DbOrTx } from '../db/db.js';
 import { PRICING_MODELS } from '../domain/schemas.js';
 import type { PricingModel } from '../domain/pricing.js';
 import { withPanels, type ToolWithPanel } from './catalog.service.js';
-import { countSearch, MAX_QUERY_CHARS, searchToolRows, type SearchFilter, type SqlOrder } from './search.repo.js';
+import { countSearch, MAX_QUERY_CHARS, rankedSearch, searchToolRows, type SearchFilter, type SqlOrder } from './search.repo.js';
 import type { ToolRow } from '../db/types.js';
 
 export const SEARCH_SORTS = ['relevance', 'newest', 'ship', 'score'] as const;
@@ -99,6 +99,11 @@ export async function boundedSearch(
   filter: SearchFilter,
   o: { order: SqlOrder; limit: number; offset: number; listed: number },
 ): Promise<{ rows: ToolRow[]; total: number; more: boolean }> {
+  if (o.order === 'relevance' && filter.q?.trim()) {
+    // Ranked among a bounded set of candidates, which also counts the matches up to `listed + 1` (search.repo.ts).
+    const { rows, counted } = await rankedSearch(db, filter, { limit: o.offset < o.listed ? Math.min(o.limit, o.listed - o.offset) : 0, offset: o.offset, listed: o.listed });
+    return { rows, total: Math.min(counted, o.listed), more: counted > o.listed };
+  }
   const [rows, counted] = await Promise.all([
     o.offset < o.listed ? searchToolRows(db, filter, { order: o.order, limit: Math.min(o.limit, o.listed - o.offset), offset: o.offset }) : [],
     countSearch(db, filter, o.listed),

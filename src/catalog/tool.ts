@@ -47,7 +47,7 @@ export function toToolColumns(t: ToolFields) {
 
 /** Where a tool's "Best for" comes from: the catalog's own field always wins; else the panel's synthesis of its takes. */
 /** A tool's vote counts: stored on the row in the vote's own transaction (decision 011), so no recount. */
-export const votesOf = (t: Pick<ToolRow, 'communityShips' | 'communitySkips'>) => ({ ships: t.communityShips, skips: t.communitySkips });
+export const communityCounts = (t: Pick<ToolRow, 'communityShips' | 'communitySkips'>) => ({ ships: t.communityShips, skips: t.communitySkips });
 
 export type BestFor = { text: string; source: 'catalog' } | { text: string; source: 'panel'; runId: number | null };
 

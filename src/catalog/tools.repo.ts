@@ -79,15 +79,25 @@ export async function categoryLeads(db: DbOrTx, perCategory: number): Promise<To
 }
 
 /** Tools with no review of any kind yet, oldest first; the first `limit` of them when given. */
-export async function toolsWithoutReviews(db: DbOrTx, limit?: number): Promise<ToolRow[]> {
-  let q = db
-    .selectFrom('tools')
-    .select(TOOL_COLUMNS)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('reviews').select('reviews.id').whereRef('reviews.toolId', '=', 'tools.id'))))
-    .orderBy('createdAt')
-    .orderBy('id');
-  if (limit !== undefined) q = q.limit(limit);
-  return q.execute();
+export async function toolsWithoutReviews(db: DbOrTx, limit?: number, opts: { researchedFirst?: boolean } = {}): Promise<ToolRow[]> {
+  const base = () =>
+    db
+      .selectFrom('tools')
+      .select(TOOL_COLUMNS)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('reviews').select('reviews.id').whereRef('reviews.toolId', '=', 'tools.id'))));
+  // The daily review takes tools whose facts were checked first (they are reviewed on evidence), then the rest:
+  // two bounded reads, the first over researched tools only (tools_by_researched_at), not one sort of every tool.
+  const first: ToolRow[] = [];
+  if (opts.researchedFirst) {
+    let q = base().where('researchedAt', 'is not', null).orderBy('createdAt').orderBy('id');
+    if (limit !== undefined) q = q.limit(limit);
+    first.push(...(await q.execute()));
+    if (limit !== undefined && first.length >= limit) return first;
+  }
+  let q = base().orderBy('createdAt').orderBy('id');
+  if (opts.researchedFirst) q = q.where('researchedAt', 'is', null);
+  if (limit !== undefined) q = q.limit(limit - first.length);
+  return [...first, ...(await q.execute())];
 }
 
 /**

@@ -7,7 +7,8 @@ import type { Readable } from 'node:stream';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../errors.js';
-import { importStream, writeExport, type ImportProgress } from '../catalog/import.js';
+import { importStream, type ImportProgress } from '../catalog/import.js';
+import { writeExport } from '../catalog/export.js';
 import { listTools } from '../catalog/tools.repo.js';
 import { compareBySlugs, getTool, withPanels } from '../catalog/catalog.service.js';
 import { bestForOf, toToolFields } from '../catalog/tool.js';
@@ -16,7 +17,7 @@ import { pricingText } from '../domain/pricing.js';
 import { chipText, NO_PANEL_TAKE } from '../domain/summary.js';
 import { provenanceText } from '../domain/provenance.js';
 import { control, type CliContext, type CliStream } from './context.js';
-import { plural, table, wrap } from './format.js';
+import { keepFigures, plural, table, wrap } from './format.js';
 
 /** A file (or standard input) to stream, with its size when known, for "time left". */
 function openInput(file: string): { input: Readable; size?: number } {
@@ -172,7 +173,7 @@ export function registerCatalog(program: Command, ctx: () => CliContext) {
       const names = new Map(c.critics.map((x) => [x.id, x.name]));
       c.out({ ...cmp, decision: decisionRows(cmp), overallText: overallText(cmp) }, () => {
         const header = ['', ...cmp.tools.map((t) => t.name)];
-        const out = [`${cmp.tools.map((t) => t.name).join(' vs ')} — which one should you ship with?`, '', table(header, decisionRows(cmp).map((r) => [r.label, ...r.values]))];
+        const out = [`${cmp.tools.map((t) => t.name).join(' vs ')} — which one should you ship with?`, '', table(header, decisionRows(cmp).map((r) => [r.label, ...r.values.map(keepFigures)]))];
         out.push('', 'Scorecard', table(
           ['Critic', ...cmp.tools.map((t) => t.name)],
           cmp.scorecard.map((row) => [

@@ -3,11 +3,25 @@ import { quote } from '../domain/text.js';
 
 /** Plain-text layout for an 80-column terminal. */
 
+const NBSP = '\u00a0';
+
+/**
+ * "Ship · 3 ship / 1 skip · avg 71.3" with each "·"-separated part unbreakable and each "·" glued to the part before
+ * it, so `wrap` breaks between parts, never inside "avg 71.3" or before a "·" (issue 20, point 8). Text without "·"
+ * is left as it is.
+ */
+export const keepFigures = (text: string): string => (text.includes(' · ') ? text.split(' · ').map((p) => p.replaceAll(' ', NBSP)).join(`${NBSP}· `) : text);
+
+/** Lines of at most `width` characters, broken at spaces (a no-break space holds, and prints as a space). */
 export function wrap(text: string, width: number): string[] {
+  return wrapRaw(text, width).map((l) => l.replaceAll(NBSP, ' '));
+}
+
+function wrapRaw(text: string, width: number): string[] {
   const lines: string[] = [];
   for (const para of text.split('\n')) {
     let line = '';
-    for (const word of para.split(/\s+/).filter(Boolean)) {
+    for (const word of para.split(/[ \t\r]+/).filter(Boolean)) {
       for (let w = word; w; ) {
         const chunk = w.length > width ? w.slice(0, width) : w;
         w = w.slice(chunk.length);

@@ -11,6 +11,8 @@ import { issueSubject } from '../digest/issue.js';
 import { subscriberCounts } from '../digest/subscribers.repo.js';
 import { isoWeek, weekSchema } from '../digest/week.js';
 import { absolute, urls } from '../urls.js';
+import { configureLogging, scrub } from '../ops/log.js';
+import { startOpsServer } from '../web/ops.js';
 import type { CliContext } from './context.js';
 import { plural, positiveInt } from './format.js';
 
@@ -39,19 +41,33 @@ export function registerJobs(program: Command, ctx: () => CliContext) {
     .action(async (opts: { concurrency: number; schedule: boolean }) => {
       const c = ctx();
       requirePublicUrl(c.config, 'verdict worker');
+      // A long-running service: its log goes to stdout, at LOG_LEVEL (info by default), like the web's.
+      configureLogging({ level: c.config.logLevel, fd: 1 });
       const { db } = await c.store();
       const worker = startWorker({ db, config: c.config, critics: c.critics }, { concurrency: opts.concurrency, schedule: opts.schedule });
-      c.io.stderr.write(`verdict worker ${worker.id} running (concurrency ${opts.concurrency}); Ctrl-C to stop\n`);
-      await new Promise<void>((resolve) => {
+      let stopping = false;
+      const ops =
+        c.config.metricsPort === undefined
+          ? undefined
+          : await startOpsServer({ db, config: c.config, workerId: () => worker.id, stopping: () => stopping }, c.config.metricsPort, c.config.host);
+      c.io.stderr.write(`verdict worker ${worker.id} running (concurrency ${opts.concurrency})${ops ? `; /metrics, /healthz and /readyz on port ${c.config.metricsPort}` : ''}; Ctrl-C to stop\n`);
+      const { released } = await new Promise<{ released: number }>((resolve) => {
         const stop = (sig: string) => {
-          c.io.stderr.write(`${sig}: finishing running jobs… (again to quit now)\n`);
+          stopping = true;
+          c.io.stderr.write(`${sig}: finishing running jobs (up to ${c.config.shutdownTimeoutMs} ms, then they are released)… (again to quit now)\n`);
           process.once(sig as NodeJS.Signals, () => process.exit(130));
-          void worker.stop().then(resolve);
+          void worker.stop({ timeoutMs: c.config.shutdownTimeoutMs }).then(resolve);
         };
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
-      c.io.stderr.write('worker stopped\n');
+      await ops?.close();
+      c.io.stderr.write(`worker stopped${released ? ` (${released} running job${released === 1 ? '' : 's'} released)` : ''}\n`);
+      if (released) {
+        // A released job's handler is still running (an LLM call, say): close the database and leave without it.
+        await c.close();
+        process.exit(0);
+      }
     });
 
   const jobs = program.command('jobs').description('The durable job queue');
@@ -90,7 +106,7 @@ export function registerJobs(program: Command, ctx: () => CliContext) {
       const c = ctx();
       requirePublicUrl(c.config, 'verdict jobs run');
       const { db } = await c.store();
-      const r = await drainJobs({ db, config: c.config, critics: c.critics, log: (l) => c.io.stderr.write(l + '\n') });
+      const r = await drainJobs({ db, config: c.config, critics: c.critics, log: (l) => c.io.stderr.write(scrub(l) + '\n') });
       const by = (o: string) => r.outcomes.filter((x) => x === o).length;
       c.out(r, () => `Ran ${plural(r.ran, 'job')}: ${by('done')} done, ${by('retry')} to retry, ${by('failed')} failed`);
       if (by('failed') + by('retry') > 0) c.exitCode = 1;

@@ -11,6 +11,11 @@ import { registerReports } from './reports.cli.js';
 import { registerJobs } from './jobs.cli.js';
 import { registerEval } from './eval.cli.js';
 import { registerResearch } from './research.cli.js';
+import { registerDiscover } from './discover.cli.js';
+import { registerStatus } from './status.cli.js';
+import { registerBackup } from './backup.cli.js';
+import { configureLogging } from '../ops/log.js';
+import { LOG_LEVELS, type LogLevel } from '../config.js';
 
 /**
  * Runs the `verdict` command. Exit status: 0 success, 1 failure, 2 bad usage.
@@ -22,6 +27,11 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
   // Everything printed goes through the guard: public text never drives the operator's terminal (issue 16.4).
   const stdout = guarded(all.stdout);
   const stderr = guarded(all.stderr);
+  // Commands print their own output; the log (LLM calls, fetches) goes to stderr, and only warnings unless LOG_LEVEL
+  // asks for more: at info it would garble progress displays. `verdict worker` logs like a server (jobs.cli.ts).
+  // Log lines are terminal-safe on their own (ops/log.ts).
+  const level = env.LOG_LEVEL?.trim().toLowerCase();
+  configureLogging({ fd: 2, level: (LOG_LEVELS as readonly string[]).includes(level ?? '') ? (level as LogLevel) : 'warn' });
   const output = {
     writeOut: (s: string) => void stdout.write(s),
     writeErr: (s: string) => void stderr.write(s),
@@ -42,6 +52,8 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
   registerJobs(program, ctx);
   registerEval(program, ctx);
   registerResearch(program, ctx);
+  registerDiscover(program, ctx);
+  registerStatus(program, ctx);
   const dbCommand = program.command('db').description('Database maintenance');
   dbCommand
     .command('migrate')
@@ -62,6 +74,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
       const r = await rebuildFigures(db);
       c.out(r, () => `Rebuilt the figures of ${r.tools} ${r.tools === 1 ? 'tool' : 'tools'} in ${r.batches} ${r.batches === 1 ? 'batch' : 'batches'}`);
     });
+  registerBackup(dbCommand, ctx);
   program.commands.forEach(function quiet(cmd) {
     cmd.exitOverride();
     cmd.configureOutput(output);

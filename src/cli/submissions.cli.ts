@@ -5,6 +5,7 @@ import { parseRowId } from '../domain/ids.js';
 import { approveSubmission, listSubmissions, rejectSubmission } from '../community/submissions.service.js';
 import type { CliContext } from './context.js';
 import { plural } from './format.js';
+import { foundByText, parseFoundBy } from '../discovery/found-by.js';
 
 const STATUSES = ['pending', 'approved', 'rejected', 'all'] as const;
 
@@ -27,13 +28,15 @@ export function registerSubmissions(program: Command, ctx: () => CliContext) {
       const c = ctx();
       const { db } = await c.store();
       const rows = await listSubmissions(db, { status: opts.status === 'all' ? undefined : (opts.status as 'pending'), limit: 1000 });
-      c.out({ submissions: rows }, () => {
+      c.out({ submissions: rows.map((s) => ({ ...s, tags: s.tags ? JSON.parse(s.tags) : [], foundBy: parseFoundBy(s.foundBy) })) }, () => {
         if (rows.length === 0) return opts.status === 'pending' ? 'No submissions waiting for review' : 'No submissions';
         const lines = rows.map((s) => {
           const head = `#${s.id}  ${s.status.padEnd(8)}  ${s.name} (${s.slug})`;
           const detail = `      ${s.url} · ${s.category} · ${s.pricingModel}, ${s.pricingEntry}${s.email ? ` · ${s.email}` : ''}`;
+          const found = `      ${s.origin === 'discovery' ? `found by ${foundByText(parseFoundBy(s.foundBy))}` : 'submitted by a reader'}`;
           const reason = s.reason ? `\n      reason: ${s.reason}` : '';
-          return `${head}\n      ${s.tagline}\n${detail}${reason}`;
+          const auto = s.autoReason ? `\n      approved automatically: ${s.autoReason}` : '';
+          return `${head}\n      ${s.tagline}\n${detail}\n${found}${reason}${auto}`;
         });
         return `${lines.join('\n')}\n${plural(rows.length, 'submission')}`;
       });
@@ -41,14 +44,14 @@ export function registerSubmissions(program: Command, ctx: () => CliContext) {
 
   cmd
     .command('approve')
-    .description('Approve a pending submission: add the tool and queue its panel review')
+    .description('Approve a pending submission: add the tool and queue its research, then its panel review')
     .argument('<id>', 'submission id (see `verdict submissions list`)')
     .action(async (raw: string) => {
       const c = ctx();
       const { db } = await c.store();
       const r = await approveSubmission(db, parseId(raw));
       c.out({ submission: r.submission, tool: { id: r.toolId, slug: r.slug }, job: { id: r.jobId } }, () =>
-        `Approved #${r.submission.id}: ${r.submission.name} is listed at /tools/${r.slug}; panel review queued (job ${r.jobId})`,
+        `Approved #${r.submission.id}: ${r.submission.name} is listed at /tools/${r.slug}; research queued (job ${r.jobId}), then its panel review`,
       );
     });
 

@@ -44,7 +44,7 @@ export function listSubmissions(db: DbOrTx, opts: { status?: SubmissionRow['stat
 export async function decideSubmission(
   db: DbOrTx,
   id: number,
-  set: { status: 'approved' | 'rejected'; reason: string | null; toolId: number | null; decidedAt: string },
+  set: { status: 'approved' | 'rejected'; reason: string | null; toolId: number | null; decidedAt: string; autoReason?: string },
 ): Promise<boolean> {
   const r = await db.updateTable('submissions').set(set).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { quote } from '../domain/text.js';
 import type { Db, DbOrTx } from '../db/db.js';
-import { executeTx, nowIso } from '../db/db.js';
+import { executeTx, isUniqueViolation, nowIso } from '../db/db.js';
 import type { SubmissionRow } from '../db/types.js';
 import { AppError, notFound } from '../errors.js';
 import { pricingModelSchema, pricingSchema, slugSchema, toolFieldsSchema } from '../domain/schemas.js';
 import { findToolBySlug, insertTool } from '../catalog/tools.repo.js';
 import { slugify, toToolColumns } from '../catalog/tool.js';
 import { enqueue } from '../jobs/queue.js';
+import { identityKeys, normalizeUrl } from '../discovery/identity.js';
+import { addCandidateKeys } from '../discovery/candidates.repo.js';
 import { emailSchema } from '../domain/schemas.js';
 import { decideSubmission, findSubmission, insertSubmission, listSubmissions, pendingDuplicates, setSubmissionTool, toolsWithUrlLike } from './submissions.repo.js';
 
@@ -71,17 +73,8 @@ export function parseSubmission(raw: Record<string, unknown>): SubmissionInput {
   return r.data;
 }
 
-/**
- * A URL as we compare them for duplicates: lowercase host without "www.", no scheme, no trailing slash,
- * no fragment. `https://WWW.Example.com/app/` and `http://example.com/app` are the same tool.
- */
-export function normalizeUrl(url: string): string {
-  const u = new URL(url);
-  const host = u.hostname.toLowerCase().replace(/^www\./, '');
-  const port = u.port ? `:${u.port}` : '';
-  const path = u.pathname.replace(/\/+$/, '');
-  return `${host}${port}${path}${u.search}`;
-}
+/** One normalisation for readers' submissions and discovered tools (src/discovery/identity.ts). */
+export { normalizeUrl };
 
 const duplicate = (message: string) => new AppError('duplicate', message, 409);
 
@@ -96,7 +89,6 @@ async function checkDuplicates(db: Db, slug: string, urlKey: string): Promise<vo
   if (pending.length > 0) throw duplicate(`${pending[0]!.name} has already been submitted and is waiting for review.`);
 }
 
-const isUniqueViolation = (err: unknown) => /unique|duplicate key/i.test(String((err as Error)?.message ?? ''));
 
 /** Stores a submission as pending. 409 when the tool is already listed or already waiting. */
 export async function submitTool(db: Db, input: SubmissionInput, submitterId: string | null): Promise<SubmissionRow> {
@@ -121,6 +113,8 @@ export async function submitTool(db: Db, input: SubmissionInput, submitterId: st
       createdAt: nowIso(),
       decidedAt: null,
     });
+    // Discovery sees a reader's submission as the same tool: waiting now, rejected later if it is.
+    await addCandidateKeys(db, id, identityKeys({ url: input.url }));
     return (await findSubmission(db, id))!;
   } catch (err) {
     // Two identical submissions at once: the partial unique indexes let one through.
@@ -139,29 +133,34 @@ async function pendingOr404(db: DbOrTx, id: number): Promise<SubmissionRow> {
 }
 
 /**
- * Approves a pending submission: adds the tool and queues its panel review, in one transaction, so an
- * approved submission always has its tool and its job. A second approval (or a race) gets 409.
+ * Approves a pending submission, a reader's or a discovered draft: adds the tool and queues its research, which
+ * queues its first panel review once the facts are stored (research before review), in one transaction, so an
+ * approved submission always has its tool and its job. A second approval (or a race) gets 409. `autoReason`:
+ * approved by DISCOVERY_AUTO_APPROVE, not a person; kept and shown on the tool page.
  */
-export async function approveSubmission(db: Db, id: number): Promise<{ submission: SubmissionRow; toolId: number; slug: string; jobId: number }> {
+export async function approveSubmission(db: Db | DbOrTx, id: number, opts: { autoReason?: string } = {}): Promise<{ submission: SubmissionRow; toolId: number; slug: string; jobId: number }> {
   return executeTx(db, async (trx) => {
     const s = await findSubmission(trx, id);
     if (!s) throw notFound(`There is no submission #${id}.`);
     const now = nowIso();
     // Claim it first (UPDATE … WHERE status = 'pending'): a concurrent approval waits on the row lock, then
     // updates nothing and gets 409, instead of racing to insert the same tool (a unique violation, a 500).
-    if (!(await decideSubmission(trx, id, { status: 'approved', reason: null, toolId: null, decidedAt: now }))) {
+    if (!(await decideSubmission(trx, id, { status: 'approved', reason: null, toolId: null, decidedAt: now, ...(opts.autoReason ? { autoReason: opts.autoReason.slice(0, 500) } : {}) }))) {
       throw alreadyDecided(id, (await findSubmission(trx, id))?.status);
     }
     if (await findToolBySlug(trx, s.slug)) throw duplicate(`A tool with the slug ${quote(s.slug)} was listed since this was submitted; reject it as a duplicate.`);
+    // A discovered draft carries the rest of a catalog entry; a reader's submission has its tagline only.
+    const tags = s.tags ? (JSON.parse(s.tags) as string[]) : [];
     const columns = toToolColumns({
       slug: s.slug,
       name: s.name,
       tagline: s.tagline,
-      description: s.tagline,
+      description: s.description ?? s.tagline,
       category: s.category,
-      pricing: { model: s.pricingModel, entry: s.pricingEntry },
+      pricing: { model: s.pricingModel, entry: s.pricingEntry, ...(s.license ? { license: s.license } : {}) },
       url: s.url,
-      tags: [],
+      ...(s.repo ? { repo: s.repo } : {}),
+      tags,
     });
     let toolId: number;
     try {
@@ -172,7 +171,7 @@ export async function approveSubmission(db: Db, id: number): Promise<{ submissio
       throw err;
     }
     await setSubmissionTool(trx, id, toolId);
-    const job = await enqueue(trx, { type: 'panel.review', payload: { toolId }, idempotencyKey: `panel.review:tool:${toolId}:${id}` });
+    const job = await enqueue(trx, { type: 'research.tool', payload: { toolId, review: true }, idempotencyKey: `research.tool:${toolId}:${id}` });
     return { submission: (await findSubmission(trx, id))!, toolId, slug: s.slug, jobId: job.id };
   });
 }

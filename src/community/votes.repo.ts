@@ -47,7 +47,7 @@ export async function removeVote(db: DbOrTx, toolId: number, voterId: string): P
 }
 
 /** One voter's votes, by tool id (all of them, or only these tools). */
-export async function votesOf(db: DbOrTx, voterId: string, toolIds?: readonly number[]): Promise<Map<number, VoteValue>> {
+export async function votesByVoter(db: DbOrTx, voterId: string, toolIds?: readonly number[]): Promise<Map<number, VoteValue>> {
   if (toolIds && toolIds.length === 0) return new Map();
   let q = db.selectFrom('votes').select(['toolId', 'vote']).where('voterId', '=', voterId);
   if (toolIds) q = q.where('toolId', 'in', toolIds);

@@ -1,6 +1,10 @@
 import type { DbOrTx } from './db.js';
 
-/** The counter every write to cached tables bumps (by trigger, see the data_version migration). */
+/**
+ * Row 1, the data version: every catalog write bumps it by trigger (the tables are those src/web/freshness.ts
+ * relies on; test/freshness.test.ts lists them from the triggers). Votes do not: they bump row 2 in code
+ * (refreshVoteCounts), so a vote drops only the pages of its tools (decision 017).
+ */
 export async function readDataVersion(db: DbOrTx): Promise<number> {
   const row = await db.selectFrom('dataVersion').select('version').where('id', '=', 1).executeTakeFirst();
   return Number(row?.version ?? 0);

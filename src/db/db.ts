@@ -19,6 +19,8 @@ import type { Database } from '../config.js';
 import { AppError } from '../errors.js';
 import type { DB } from './types.js';
 import { migrateToLatest } from './migrate.js';
+import { log } from '../ops/log.js';
+import { dbBusyErrors, dbBusyRetries } from '../ops/metrics.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<DB>;
@@ -53,6 +55,12 @@ export function asBusyError(err: unknown): DatabaseBusyError | undefined {
   return code.startsWith('SQLITE_BUSY') || code === '40001' || code === '40P01' || code === '55P03' ? new DatabaseBusyError() : undefined;
 }
 
+/** A unique constraint refused the write, told by the driver's error code (SQLite's or PostgreSQL's 23505), never by message text. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 export interface StoreOptions {
   migrate?: boolean;
   /**
@@ -76,7 +84,7 @@ export async function openStore(database: Database, opts: StoreOptions = {}): Pr
       throw new AppError('database', `Cannot connect to PostgreSQL at ${whereIs(database.url)}: ${(err as Error).message}`);
     }
     // An idle connection the server drops (restart, failover) must not take the process down; the pool reconnects.
-    pool.on('error', (err) => console.error(`PostgreSQL connection lost: ${err.message}`));
+    pool.on('error', (err) => log().error({ err }, 'PostgreSQL connection lost'));
     db = new Kysely<DB>({
       dialect: new PostgresDialect({ pool }),
       plugins: [new CamelCasePlugin()],
@@ -91,7 +99,13 @@ export async function openStore(database: Database, opts: StoreOptions = {}): Pr
   const store: Store = { db, dialect: database.kind, close: () => db.destroy() };
   if (opts.migrate !== false) {
     try {
-      await migrateToLatest(db);
+      const r = await migrateToLatest(db);
+      // The stored figures' columns just arrived (an upgrade from before 20261130_001): fill them from the one
+      // place their maths lives, instead of a copy of it in the migration (docs/decisions/011).
+      if (r.results?.some((m) => m.migrationName === '20261130_001_figures' && m.status === 'Success')) {
+        const { rebuildFigures } = await import('../catalog/figures.repo.js');
+        await rebuildFigures(db);
+      }
     } catch (err) {
       await db.destroy();
       throw err;
@@ -210,7 +224,11 @@ class ImmediateSqliteDriver extends SqliteDriver {
         return await connection.executeQuery<R>(query);
       } catch (err) {
         if (!isBusy(err) || this.sqlite.inTransaction) throw err;
-        if (Date.now() >= deadline) throw new DatabaseBusyError();
+        if (Date.now() >= deadline) {
+          dbBusyErrors.inc();
+          throw new DatabaseBusyError();
+        }
+        dbBusyRetries.inc();
       }
       // Let this process's other queries use the connection while we wait for the other process's lock.
       await super.releaseConnection();

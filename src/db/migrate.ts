@@ -25,6 +25,11 @@ import * as m20261130_114 from './migrations/20261130_114_reviews_by_time.js';
 import * as m20261130_115 from './migrations/20261130_115_researched_at.js';
 import * as m20261130_116 from './migrations/20261130_116_latest_reviews.js';
 import * as m20261205_117 from './migrations/20261205_117_report_email_confirmed.js';
+import * as m20261205_118 from './migrations/20261205_118_panel_call_step.js';
+import * as m20261205_119 from './migrations/20261205_119_panel_retries_version.js';
+import * as m20261205_120 from './migrations/20261205_120_autopilot.js';
+import * as m20261205_130 from './migrations/20261205_130_worker_heartbeats.js';
+import * as m20261205_150 from './migrations/20261205_150_bounded_search.js';
 
 /** Listed by hand so the same code runs under tsx, from a bundle, or from compiled output. Names sort by time. */
 const migrations: Record<string, Migration> = {
@@ -53,10 +58,32 @@ const migrations: Record<string, Migration> = {
   '20261130_115_researched_at': m20261130_115,
   '20261130_116_latest_reviews': m20261130_116,
   '20261205_117_report_email_confirmed': m20261205_117,
+  '20261205_118_panel_call_step': m20261205_118,
+  '20261205_119_panel_retries_version': m20261205_119,
+  '20261205_120_autopilot': m20261205_120,
+  '20261205_130_worker_heartbeats': m20261205_130,
+  '20261205_150_bounded_search': m20261205_150,
 };
 
+/**
+ * Branches number their migrations in their own ranges and land in any order (119 after 120, this file's 130 after
+ * 150), so a database migrated by an earlier release can lack a migration that sorts before its newest one. Kysely
+ * refuses that by default ("corrupted migrations") and the upgrade would not start; each migration here stands on
+ * its own, so the missing ones run, in name order.
+ */
+const migratorFor = (db: Kysely<any>) => new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
+
+/** Migrations this code knows that the database has not run (for /readyz: empty when the schema is current). */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const migrator = migratorFor(db);
+  return (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
+}
+
+/** Every migration name this code knows, oldest first (a backup is checked against it before a restore). */
+export const knownMigrations = (): string[] => Object.keys(migrations).sort();
+
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const migrator = migratorFor(db);
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');

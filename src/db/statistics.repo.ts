@@ -15,3 +15,8 @@ export async function refreshStatistics(db: Db): Promise<void> {
   await sql`vacuum (analyze) tools`.execute(db);
   await sql`analyze reviews, votes`.execute(db);
 }
+
+/** The trivial query /readyz runs: the database answers. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}

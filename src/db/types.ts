@@ -9,7 +9,7 @@ export interface ToolsTable {
   description: string;
   category: string;
   categorySlug: string;
-  pricingModel: 'free' | 'freemium' | 'paid' | 'open-source';
+  pricingModel: 'free' | 'freemium' | 'paid' | 'open-source' | 'unknown';
   pricingEntry: string;
   pricingLicense: string | null;
   url: string;
@@ -141,7 +141,8 @@ export interface CriticTalliesTable {
 export interface PanelFailuresTable {
   id: Generated<number>;
   runId: number;
-  critic: string;
+  /** The step that failed: a critic's id, or 'best-for' (the panel's "Best for" summary); migration 20261205_118. */
+  step: string;
   reason: string;
   attempts: number;
   createdAt: string;
@@ -151,7 +152,8 @@ export interface PanelFailuresTable {
 export interface PanelRetriesTable {
   id: Generated<number>;
   runId: number;
-  critic: string;
+  /** The step retried: a critic's id, or 'best-for'. */
+  step: string;
   attempt: number;
   reason: string;
   createdAt: string;
@@ -269,7 +271,7 @@ export interface SubmissionsTable {
   urlKey: string;
   tagline: string;
   category: string;
-  pricingModel: 'free' | 'freemium' | 'paid' | 'open-source';
+  pricingModel: 'free' | 'freemium' | 'paid' | 'open-source' | 'unknown';
   pricingEntry: string;
   email: string | null;
   submitterId: string | null;
@@ -278,6 +280,47 @@ export interface SubmissionsTable {
   toolId: number | null;
   createdAt: string;
   decidedAt: string | null;
+  /** Who put it in the queue: a reader (/submit) or discovery (src/discovery); migration 20261205_120. */
+  origin: Generated<'reader' | 'discovery'>;
+  /** Discovery only: JSON array of FoundBy (src/discovery/source.ts), one per source that listed it. */
+  foundBy: string | null;
+  /** Discovery only: the draft's other catalog fields (description, repo, JSON tags, SPDX licence). */
+  description: string | null;
+  repo: string | null;
+  tags: string | null;
+  license: string | null;
+  /** Set when DISCOVERY_AUTO_APPROVE approved it without a person: why. */
+  autoReason: string | null;
+}
+
+/** Every stable identity of every queued item (github:owner/name, npm:name, url:host/path …). */
+export interface CandidateKeysTable {
+  key: string;
+  submissionId: number;
+}
+
+/** One run of a stage (discovery, research, review, digest), for `verdict status`. */
+export interface StageRunsTable {
+  id: Generated<number>;
+  stage: string;
+  /** The job type or command, and for discovery the source. */
+  detail: string | null;
+  startedAt: string;
+  finishedAt: string;
+  ok: number;
+  itemsIn: Generated<number>;
+  itemsOut: Generated<number>;
+  error: string | null;
+}
+
+/** Tokens of LLM calls outside panel runs (discovery's classification), per UTC day. */
+export interface LlmUsageTable {
+  id: Generated<number>;
+  day: string;
+  purpose: string;
+  inputTokens: number;
+  outputTokens: number;
+  createdAt: string;
 }
 
 export interface ErrorReportsTable {
@@ -339,6 +382,9 @@ export interface ReviewEvidenceTable {
 }
 
 export interface DB {
+  candidateKeys: CandidateKeysTable;
+  stageRuns: StageRunsTable;
+  llmUsage: LlmUsageTable;
   errorReports: ErrorReportsTable;
   corrections: CorrectionsTable;
   evidence: EvidenceTable;
@@ -364,6 +410,22 @@ export interface DB {
   panelRetries: PanelRetriesTable;
   evalRuns: EvalRunsTable;
   rateLimits: RateLimitsTable;
+  workerHeartbeats: WorkerHeartbeatsTable;
+}
+
+/**
+ * One row per worker (migration 20261205_130): the worker writes `beatAt` every HEARTBEAT_MS while its loop runs,
+ * and `stoppedAt` when it stops cleanly. /readyz, /metrics and `verdict status` read it (src/jobs/heartbeats.repo.ts).
+ */
+export interface WorkerHeartbeatsTable {
+  workerId: string;
+  hostname: string;
+  pid: number;
+  startedAt: string;
+  beatAt: string;
+  /** Jobs it was running at its last beat. */
+  running: number;
+  stoppedAt: string | null;
 }
 
 /** One token bucket as GCRA keeps it: the time (ms since the epoch) at which the bucket will be full again. */
@@ -382,6 +444,7 @@ export type EvalRunRow = Selectable<EvalRunsTable>;
 export type PanelFailureRow = Selectable<PanelFailuresTable>;
 export type PanelRetryRow = Selectable<PanelRetriesTable>;
 export type JobRow = Selectable<JobsTable>;
+export type WorkerHeartbeatRow = Selectable<WorkerHeartbeatsTable>;
 export type DigestSubscriberRow = Selectable<DigestSubscribersTable>;
 export type DigestIssueRow = Selectable<DigestIssuesTable>;
 export type DigestDeliveryRow = Selectable<DigestDeliveriesTable>;

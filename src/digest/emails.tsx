@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { shipShareText } from '../domain/summary.js';
 import type { Config } from '../config.js';
 import type { OutgoingMail } from '../mail/mailer.js';
 import { DIGEST_NAME, issueSubject, verdictCount, type BookmarkSection, type IssueComparison, type IssueContent, type IssueTool } from './issue.js';
@@ -27,7 +28,7 @@ export function unsubscribeHeaders(config: Pick<Config, 'mailFrom'>, unsubscribe
 
 /** "Ship · 3 ship / 1 skip · 75% ship" */
 export function verdictText(t: Pick<IssueTool, 'label' | 'shipPct' | 'text'>): string {
-  return t.label && t.shipPct !== null ? `${t.text} · ${t.shipPct}% ship` : 'No panel take';
+  return t.label && t.shipPct !== null ? `${t.text} · ${shipShareText(t.shipPct)}` : 'No panel take';
 }
 
 function Pill({ label, children }: { label: string | null; children?: Child }) {
@@ -129,7 +130,7 @@ function changeText(c: BookmarkSection['changes'][number]): string {
 }
 
 function comparisonText(p: IssueComparison): string {
-  return `${p.ship.name} (${p.ship.label}, ${p.ship.shipPct}% ship) vs ${p.skip.name} (${p.skip.label}, ${p.skip.shipPct}% ship)`;
+  return `${p.ship.name} (${p.ship.label}, ${shipShareText(p.ship.shipPct!)}) vs ${p.skip.name} (${p.skip.label}, ${shipShareText(p.skip.shipPct!)})`;
 }
 
 export function issueText(config: Pick<Config, 'publicUrl'>, content: IssueContent, bookmarks?: BookmarkSection): string {
@@ -146,7 +147,7 @@ export function issueText(config: Pick<Config, 'publicUrl'>, content: IssueConte
     lines.push(`- ${t.name}${t.firstPanel ? ' (new)' : ''} — ${verdictText(t)}`, `  ${t.tagline}`, `  ${absolute(config.publicUrl, urls.tool(t.slug))}`);
   }
   const more = verdictCount(content) - content.verdicts.length;
-  if (more > 0) lines.push(`- and ${more} more: ${absolute(config.publicUrl, urls.home)}`);
+  if (more > 0) lines.push(`- and ${more} more: ${absolute(config.publicUrl, urls.tools())}`);
   if (content.comparisons.length) {
     lines.push('', 'NOTABLE COMPARISONS: SAME CATEGORY, OPPOSITE VERDICTS', '');
     for (const p of content.comparisons) lines.push(`- ${comparisonText(p)} · ${p.category}`, `  ${absolute(config.publicUrl, p.path)}`);
@@ -197,7 +198,7 @@ export function IssueEmailBody({ config, content, bookmarks }: { config: Pick<Co
       ))}
       {verdictCount(content) > content.verdicts.length && (
         <p style={`color:${C.muted}`}>
-          And {verdictCount(content) - content.verdicts.length} more: <a href={absolute(config.publicUrl, urls.home)} style={linkStyle}>all tools</a>
+          And {verdictCount(content) - content.verdicts.length} more: <a href={absolute(config.publicUrl, urls.tools())} style={linkStyle}>all tools</a>
         </p>
       )}
       {content.comparisons.length > 0 && (
@@ -212,7 +213,7 @@ export function IssueEmailBody({ config, content, bookmarks }: { config: Pick<Co
                 </a>{' '}
                 <span style={`color:${C.muted};font-size:14px`}>({p.category})</span>
                 <br />
-                <Pill label="Ship">{`${p.ship.name}: Ship · ${p.ship.shipPct}%`}</Pill> <Pill label="Skip">{`${p.skip.name}: Skip · ${p.skip.shipPct}%`}</Pill>
+                <Pill label="Ship">{`${p.ship.name}: Ship · ${shipShareText(p.ship.shipPct!)}`}</Pill> <Pill label="Skip">{`${p.skip.name}: Skip · ${shipShareText(p.skip.shipPct!)}`}</Pill>
               </li>
             ))}
           </ul>

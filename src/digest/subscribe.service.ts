@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { log } from '../ops/log.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import { nowIso } from '../db/db.js';
@@ -68,7 +69,7 @@ export async function subscribe(deps: DigestDeps, rawEmail: unknown): Promise<{ 
     await deps.mailer.send(mail);
   } catch (err) {
     await releaseConfirmationSend(deps.db, claimed.id, now);
-    console.error(`digest: could not send the confirmation email to ${email}: ${(err as Error).message}`);
+    log().error({ err, subscriber: claimed.id }, 'digest: could not send the confirmation email');
     throw new AppError('mail_unavailable', 'We could not send the confirmation email just now. Please try again in a few minutes.', 503);
   }
   return { email, outcome: 'sent' };

@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compareTools, criticPick, decisionRows, differentJobs, differentJobsText, overallPick, overallText, type CompareInput } from './compare.js';
-import type { PanelReview } from './summary.js';
+import { compareTools, criticPick, DECISION_RULE, decisionRows, differentJobs, differentJobsText, overallPick, overallText, type CompareInput } from './compare.js';
+import { summarize, type PanelReview } from './summary.js';
 
 const take = (critic: string, score: number): PanelReview => ({ critic, kind: 'take', score, verdict: score >= 60 ? 'ship' : 'skip', take: 't' });
 const abstain = (critic: string): PanelReview => ({ critic, kind: 'abstain', reason: 'not my lane' });
 const tool = (slug: string, reviews: PanelReview[], community?: { ships: number; skips: number }): CompareInput => ({
   tool: { slug, name: slug.toUpperCase(), tagline: `${slug} tagline`, category: 'Developer Tools', pricing: { model: 'free', entry: 'Free' } },
   reviews,
+  summary: summarize(reviews),
   community,
 });
 const ORDER = ['builder', 'skeptic', 'futurist', 'creator', 'founder', 'guardian', 'researcher'];
@@ -26,7 +27,7 @@ test('the seed comparison: karpathy-coding-skills vs smolvlm2', () => {
   assert.deepEqual(c.overall, { kind: 'tool', index: 1, reason: 'picks' });
   assert.equal(overallText(c), 'SMOLVLM2: picked by 4 of 5 critics');
   const rows = decisionRows(c);
-  assert.deepEqual(rows[0], { label: 'Panel verdict', values: ['Ship 75% · 3 ship / 1 skip · avg 71.3', 'Ship 100% · 4 ship / 0 skip · avg 83.3'] });
+  assert.deepEqual(rows[0], { label: 'Panel verdict', values: ['Ship · 3 ship / 1 skip · avg 71.3', 'Ship · 4 ship / 0 skip · avg 83.3'] });
   assert.deepEqual(rows[1], { label: 'Critic picks', values: ['1 of 5', '4 of 5'] });
   assert.deepEqual(rows[2], { label: 'Mean score', values: ['71.3', '83.3'] });
   assert.deepEqual(rows[3]!.values, ['75%', '100%']);
@@ -94,8 +95,22 @@ test('property: the pick is always the tool the shown figures point to, and no p
         const i = c.overall.index;
         assert.ok(picks.every((p) => p <= picks[i]!), 'no tool has more critic picks than the pick');
         const tied = picks.flatMap((p, j) => (p === picks[i] && j !== i ? [j] : []));
-        if (c.overall.reason === 'picks') assert.equal(tied.length, 0);
-        else assert.ok(tied.every((j) => means[j]! < means[i]!), 'the pick has the highest mean among those tied on picks');
+        if (c.overall.reason === 'picks') {
+          assert.equal(tied.length, 0);
+          // Crowned on picks: no tool one pick behind has a higher mean score (that would be a close call).
+          assert.ok(picks.every((p, j) => p !== picks[i]! - 1 || means[j]! <= means[i]!), `picks ${picks}, means ${means}`);
+        } else assert.ok(tied.every((j) => means[j]! < means[i]!), 'the pick has the highest mean among those tied on picks');
+      }
+      if (c.overall.kind === 'close') {
+        // A close call: the leader has the most picks, alone, by exactly one over each rival, and each rival a higher mean.
+        const [lead, ...rivals] = c.overall.indices;
+        assert.ok(picks.every((p, j) => j === lead || p < picks[lead!]!), `picks ${picks}`);
+        assert.ok(rivals.length > 0);
+        for (const j of rivals) assert.ok(picks[j] === picks[lead!]! - 1 && means[j]! > means[lead!]!, `rival ${j}: picks ${picks}, means ${means}`);
+        // ...and every tool one pick behind with a higher mean is named.
+        const expected = picks.flatMap((p, j) => (p === picks[lead!]! - 1 && means[j]! > means[lead!]! ? [j] : []));
+        assert.deepEqual([...rivals].sort(), expected.sort());
+        assert.match(overallText(c), /^Close call between /);
       }
     }),
   );
@@ -118,7 +133,9 @@ test('different jobs: a tool sharing no tag or use-case with the others is named
 });
 
 test('overall pick: most picks, then mean score, else it depends', () => {
-  assert.deepEqual(overallPick([2, 1], [50, 90]), { kind: 'tool', index: 0, reason: 'picks' });
+  assert.deepEqual(overallPick([3, 1], [50, 90]), { kind: 'tool', index: 0, reason: 'picks' });
+  assert.deepEqual(overallPick([2, 1], [90, 50]), { kind: 'tool', index: 0, reason: 'picks' });
+  assert.deepEqual(overallPick([2, 1], [70, 70]), { kind: 'tool', index: 0, reason: 'picks' }, 'an equal mean does not contradict the picks');
   assert.deepEqual(overallPick([1, 1], [50, 90]), { kind: 'tool', index: 1, reason: 'mean-score' });
   assert.deepEqual(overallPick([1, 1], [70, 70]), { kind: 'depends' });
   assert.deepEqual(overallPick([0, 0], [null, null]), { kind: 'depends' });
@@ -154,4 +171,21 @@ test('up to four tools, community counts shown, and bounds enforced', () => {
 test('critics missing from the configured order still appear, after the known ones', () => {
   const c = compareTools([tool('a', [take('zeta', 70), take('builder', 70)]), tool('b', [])], ORDER);
   assert.deepEqual(c.scorecard.map((r) => r.critic), ['builder', 'zeta']);
+});
+
+test('a one-pick lead against a higher mean score is a close call, not a winner (issue 20, point 3)', () => {
+  assert.deepEqual(overallPick([2, 1], [50, 90]), { kind: 'close', indices: [0, 1] });
+  assert.deepEqual(overallPick([1, 0], [60, 61]), { kind: 'close', indices: [0, 1] }, 'one pick against none');
+  assert.deepEqual(overallPick([1, 2, 1, 1], [80, 70, 60, 90]), { kind: 'close', indices: [1, 3, 0] }, 'every rival one pick behind with a higher mean, best mean first');
+  assert.deepEqual(overallPick([3, 1, 2], [60, 99, 50]), { kind: 'tool', index: 0, reason: 'picks' }, 'two picks behind is no contest');
+  // The four tools of the issue: vLLM leads LangChain and Hugging Face Transformers by one pick; the Transformers' mean is higher.
+  const langchain = tool('langchain', [take('builder', 62), take('skeptic', 44), take('futurist', 56), take('founder', 71), take('guardian', 53), abstain('creator')]);
+  const llamaindex = tool('llamaindex', [take('builder', 74), take('skeptic', 58), take('researcher', 66), take('founder', 55), take('guardian', 61), abstain('creator')]);
+  const vllm = tool('vllm', [take('builder', 90), take('skeptic', 74), take('futurist', 76), take('founder', 68), take('guardian', 70), take('researcher', 80), abstain('creator')]);
+  const hf = tool('hf', [take('builder', 86), take('skeptic', 78), take('futurist', 72), take('guardian', 64), take('researcher', 88), abstain('founder'), abstain('creator')]);
+  const c = compareTools([langchain, llamaindex, vllm, hf], ORDER);
+  assert.deepEqual(c.picks, [1, 0, 2, 1]);
+  assert.deepEqual(c.overall, { kind: 'close', indices: [2, 3] });
+  assert.equal(overallText(c), 'Close call between VLLM and HF: VLLM has one more critic pick (2 of 7 vs 1), HF the higher mean score (avg 77.6 vs avg 76.3).');
+  assert.match(DECISION_RULE, /leads by a single pick and a tool one pick behind has the higher mean score/);
 });

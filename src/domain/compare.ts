@@ -1,6 +1,6 @@
 import type { PricingModel } from './pricing.js';
 import { pricingText } from './pricing.js';
-import { avgText, chipText, summarize, summarizeVotes, type CommunitySummary, type PanelReview, type PanelSummary } from './summary.js';
+import { avgText, chipText, summarizeVotes, type CommunitySummary, type PanelReview, type PanelSummary, percentText } from './summary.js';
 
 export const MAX_COMPARE = 4;
 
@@ -18,6 +18,8 @@ export interface CompareInput {
     tags?: readonly string[];
   };
   reviews: readonly PanelReview[];
+  /** The tool's panel summary as stored (summaryOfFigures); equal to summarize(reviews), which a property test holds. */
+  summary: PanelSummary;
   community?: { ships: number; skips: number };
 }
 
@@ -37,6 +39,11 @@ export interface ScorecardRow {
 
 export type OverallPick =
   | { kind: 'tool'; index: number; reason: 'picks' | 'mean-score' }
+  /**
+   * Too close to crown: the tool with the most picks (first index) leads by one pick, and the tools one pick behind
+   * it with a higher mean score (the other indices, best mean first) say the opposite.
+   */
+  | { kind: 'close'; indices: number[] }
   | { kind: 'depends' };
 
 export interface Comparison {
@@ -74,7 +81,8 @@ export function criticPick(cells: readonly (PanelReview | null)[]): CriticPick {
 /** The one decision rule, in plain words; the page and the CLI print it beside the figures it uses. */
 export const DECISION_RULE =
   'Each critic picks the tool they scored highest, if they would ship it; a critic who skips every tool picks none. ' +
-  'The tool with the most critic picks is the panel\'s pick. If picks are even, the higher mean score decides; if that is even too, it depends.';
+  'The tool with the most critic picks is the panel\'s pick, unless it leads by a single pick and a tool one pick behind has the higher mean score: ' +
+  'then it is a close call between them, and no tool is crowned. If picks are even, the higher mean score decides; if that is even too, it depends.';
 
 export const COMPARE_RULE = `Compare takes 2 to ${MAX_COMPARE} different tools`;
 
@@ -102,7 +110,7 @@ export function compareTools(inputs: readonly CompareInput[], criticOrder: reado
     return { critic, cells, pick: criticPick(cells) };
   });
   const picks = inputs.map((_, i) => scorecard.filter((r) => r.pick.kind === 'tool' && r.pick.index === i).length);
-  const panels = inputs.map((i) => summarize(i.reviews));
+  const panels = inputs.map((i) => i.summary);
   return {
     tools: inputs.map((i) => i.tool),
     panels,
@@ -114,11 +122,23 @@ export function compareTools(inputs: readonly CompareInput[], criticOrder: reado
   };
 }
 
-/** Most critic picks; then the higher mean score among those tied; else it depends on who you are. */
+/**
+ * Most critic picks, unless that lead is one pick and a tool one pick behind has the higher mean score (a close
+ * call); then the higher mean score among those tied on picks; else it depends on who you are.
+ */
 export function overallPick(picks: readonly number[], means: readonly (number | null)[]): OverallPick {
   const most = Math.max(...picks);
   const leaders = picks.flatMap((p, i) => (p === most ? [i] : []));
-  if (most > 0 && leaders.length === 1) return { kind: 'tool', index: leaders[0]!, reason: 'picks' };
+  if (most > 0 && leaders.length === 1) {
+    const lead = leaders[0]!;
+    // A leader has a pick, so a take that ships, so a mean score.
+    const mine = means[lead] ?? -1;
+    const rivals = picks
+      .flatMap((p, i) => (p === most - 1 && means[i] != null && means[i]! > mine ? [i] : []))
+      .sort((a, b) => means[b]! - means[a]! || a - b);
+    if (rivals.length > 0) return { kind: 'close', indices: [lead, ...rivals] };
+    return { kind: 'tool', index: lead, reason: 'picks' };
+  }
   const scored = leaders.filter((i) => means[i] != null);
   if (scored.length === 0) return { kind: 'depends' };
   const top = Math.max(...scored.map((i) => means[i]!));
@@ -165,7 +185,7 @@ export function decisionRows(c: Comparison): { label: string; values: string[] }
     { label: 'Panel verdict', values: c.panels.map((p) => chipText(p)) },
     { label: 'Critic picks', values: c.picks.map((n) => `${n} of ${c.scorecard.length}`) },
     { label: 'Mean score', values: c.panels.map((p) => (p.meanScore == null ? '—' : String(p.meanScore))) },
-    { label: 'Panel ship %', values: c.panels.map((p) => (p.shipPct == null ? '—' : `${p.shipPct}%`)) },
+    { label: 'Panel ship %', values: c.panels.map((p) => (p.shipPct == null ? '—' : percentText(p.shipPct))) },
     { label: 'Community', values: c.communities.map((p) => p.text) },
     { label: 'Pricing', values: c.tools.map((t) => pricingText(t.pricing)) },
     { label: 'Best for', values: c.tools.map((t) => t.bestFor || t.panelBestFor || '—') },
@@ -178,9 +198,27 @@ export function decisionRows(c: Comparison): { label: string; values: string[] }
 export function overallText(c: Comparison): string {
   const o = c.overall;
   if (o.kind === 'depends') return DEPENDS_TEXT;
+  if (o.kind === 'close') return closeCallText(c, o.indices);
   const name = c.tools[o.index]!.name;
   const n = c.picks[o.index]!;
   if (o.reason === 'picks') return `${name}: picked by ${n} of ${c.scorecard.length} critics`;
   const rivals = c.picks.flatMap((p, i) => (p === n && i !== o.index && c.panels[i]!.meanScore != null ? [avgText(c.panels[i]!.meanScore!)] : []));
   return `${name}: critic picks are even (${n} each), so the higher mean score decides (${avgText(c.panels[o.index]!.meanScore!)}${rivals.length ? ` vs ${rivals.join(', ')}` : ''})`;
+}
+
+/**
+ * "Close call between vLLM and Hugging Face Transformers: vLLM has one more critic pick (2 of 7 vs 1), Hugging Face
+ * Transformers the higher mean score (avg 77.6 vs avg 76.3)."
+ */
+export function closeCallText(c: Comparison, indices: readonly number[]): string {
+  const [lead, ...rivals] = indices as [number, ...number[]];
+  const name = (i: number) => c.tools[i]!.name;
+  const avg = (i: number) => avgText(c.panels[i]!.meanScore!);
+  const n = c.picks[lead]!;
+  const behind = `${n - 1}${rivals.length > 1 ? ' each' : ''}`;
+  const higher = rivals.length === 1 ? 'the higher mean score' : 'higher mean scores';
+  return (
+    `Close call between ${joinNames(indices.map(name))}: ${name(lead)} has one more critic pick (${n} of ${c.scorecard.length} vs ${behind}), ` +
+    `${joinNames(rivals.map(name))} ${higher} (${joinNames(rivals.map(avg))} vs ${avg(lead)}).`
+  );
 }

@@ -7,6 +7,7 @@ export const PRICING_LABELS: Record<PricingModel, string> = {
   freemium: 'Freemium',
   paid: 'Paid',
   'open-source': 'Open source',
+  unknown: 'Pricing unknown',
 };
 
 /** "Free (open source, Apache-2.0)", "$20/mo (paid)", and plain "Free" rather than "Free (free)". */

@@ -24,7 +24,7 @@ test('ship iff score >= threshold: the review schema accepts exactly the verdict
 const CRITICS = ['builder', 'skeptic', 'founder', 'guardian', 'creator'];
 const review = (critic: string): fc.Arbitrary<PanelReview> =>
   fc.oneof(
-    fc.integer({ min: 0, max: 100 }).map((score) => ({ critic, kind: 'take' as const, score, verdict: verdictFor(score), take: 't' })),
+    fc.integer({ min: 0, max: 100 }).map((score) => ({ critic, kind: 'take' as const, score, verdict: verdictFor(score, 60), take: 't' })),
     fc.constant({ critic, kind: 'abstain' as const, reason: 'out of my field' }),
   );
 /** A panel: each critic at most once, as the latest revisions are. */
@@ -60,12 +60,13 @@ const tool = (slug: string): CompareInput['tool'] => ({ slug, name: slug, taglin
 
 /**
  * Picks agree with a recomputation of the generic rule: a critic who took every tool picks the tool(s) with their
- * highest score; the overall pick, when it is made on picks, has strictly the most picks.
+ * highest score; the overall pick, when it is made on picks, has strictly the most picks and no tool one pick behind
+ * with a higher mean score; a close call names exactly those tools.
  */
 test('critic picks and the overall pick agree with a recomputation', () => {
   fc.assert(
     fc.property(fc.integer({ min: 2, max: 4 }).chain((n) => fc.tuple(...Array.from({ length: n }, () => panel))), (panels) => {
-      const inputs = panels.map((reviews, i) => ({ tool: tool(`t${i}`), reviews }));
+      const inputs = panels.map((reviews, i) => ({ tool: tool(`t${i}`), reviews, summary: summarize(reviews) }));
       const c = compareTools(inputs, CRITICS);
       const counted = panels.map(() => 0);
       for (const row of c.scorecard) {
@@ -91,9 +92,19 @@ test('critic picks and the overall pick agree with a recomputation', () => {
         }
       }
       assert.deepEqual(c.picks, counted);
+      const means = c.panels.map((p) => p.meanScore);
       if (c.overall.kind === 'tool' && c.overall.reason === 'picks') {
         const i = c.overall.index;
         assert.ok(c.picks.every((p, j) => j === i || p < c.picks[i]!), `overall ${i} with picks ${c.picks}`);
+        // Crowned on picks only when no tool one pick behind has the higher mean score.
+        assert.ok(c.picks.every((p, j) => p !== c.picks[i]! - 1 || means[j] == null || means[j]! <= means[i]!), `overall ${i}: picks ${c.picks}, means ${means}`);
+      }
+      if (c.overall.kind === 'close') {
+        const [lead, ...rivals] = c.overall.indices as [number, ...number[]];
+        assert.ok(c.picks.every((p, j) => j === lead || p < c.picks[lead]!), `close: ${lead} does not lead alone (${c.picks})`);
+        const expected = c.picks.flatMap((p, j) => (p === c.picks[lead]! - 1 && means[j] != null && means[j]! > means[lead]! ? [j] : []));
+        assert.deepEqual([...rivals].sort(), expected, `close: rivals ${rivals} vs ${expected} (picks ${c.picks}, means ${means})`);
+        assert.ok(rivals.length > 0);
       }
     }),
     opts,

@@ -25,7 +25,7 @@ test('a take must have a verdict that follows its score', () => {
 });
 
 test('scores are whole numbers from 0 to 100 and takes have a sane length', () => {
-  const s = reviewBodySchema();
+  const s = reviewBodySchema(60);
   for (const score of [-1, 101, 50.5]) assert.ok(!s.safeParse({ score, verdict: 'skip', take: words(40) }).success, String(score));
   assert.ok(!s.safeParse({ score: 80, verdict: 'ship', take: words(5) }).success);
   assert.ok(!s.safeParse({ score: 80, verdict: 'ship', take: words(400) }).success);
@@ -33,7 +33,7 @@ test('scores are whole numbers from 0 to 100 and takes have a sane length', () =
 });
 
 test('an abstention needs a one-line reason and nothing else', () => {
-  const s = reviewBodySchema();
+  const s = reviewBodySchema(60);
   assert.ok(s.safeParse({ abstain: true, reason: 'Not for writers' }).success);
   assert.ok(!s.safeParse({ abstain: true, reason: '' }).success);
   assert.ok(!s.safeParse({ abstain: true, reason: 'a\nb' }).success);
@@ -52,11 +52,11 @@ test('tools: slug, pricing model, URL and licence are checked', () => {
 
 test('import errors name the record and the field', () => {
   const doc = { tools: [tool, { ...tool, slug: 'other', reviews: [{ critic: 'builder', score: 45, verdict: 'ship', take: words(40) }] }] };
-  const r = importDocumentSchema().safeParse(doc);
+  const r = importDocumentSchema(60).safeParse(doc);
   assert.ok(!r.success);
   const issue = r.error!.issues[0]!;
   assert.equal(describeIssuePath(issue.path, doc), 'tools[1] ("other").reviews[0].verdict');
-  const dup = importDocumentSchema().safeParse({ tools: [{ ...tool, reviews: [{ critic: 'a', abstain: true, reason: 'x' }, { critic: 'a', abstain: true, reason: 'y' }] }] });
+  const dup = importDocumentSchema(60).safeParse({ tools: [{ ...tool, reviews: [{ critic: 'a', abstain: true, reason: 'x' }, { critic: 'a', abstain: true, reason: 'y' }] }] });
   assert.ok(!dup.success);
   assert.match(dup.error!.issues[0]!.message, /appears twice/);
 });

@@ -20,7 +20,8 @@ export const emailSchema = z
   .max(254, 'That email address is too long.')
   .pipe(z.email({ error: 'Enter a valid email address, like name@example.com.' }));
 
-export const PRICING_MODELS = ['free', 'freemium', 'paid', 'open-source'] as const;
+/** `unknown`: nobody checked (a discovered tool whose pages name no price); never a guess. */
+export const PRICING_MODELS = ['free', 'freemium', 'paid', 'open-source', 'unknown'] as const;
 export const pricingModelSchema = z.enum(PRICING_MODELS);
 
 /**
@@ -70,6 +71,7 @@ export type ToolFields = z.infer<typeof toolFieldsSchema>;
 export const VERDICTS = ['ship', 'skip'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+/** SHIP_THRESHOLD when unset (src/config.ts). Nothing else defaults to it: every rule takes the configured line. */
 export const DEFAULT_SHIP_THRESHOLD = 60;
 export const TAKE_MIN_WORDS = 20;
 export const TAKE_MAX_WORDS = 300;
@@ -77,7 +79,7 @@ export const TAKE_MAX_WORDS = 300;
 export const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
 
 /** The rule the brand rests on: ship if and only if score >= threshold. */
-export const verdictFor = (score: number, threshold = DEFAULT_SHIP_THRESHOLD): Verdict =>
+export const verdictFor = (score: number, threshold: number): Verdict =>
   score >= threshold ? 'ship' : 'skip';
 
 /**
@@ -85,7 +87,7 @@ export const verdictFor = (score: number, threshold = DEFAULT_SHIP_THRESHOLD): V
  * `citations` are the ids of the evidence snapshots a take rests on; given `citable` (the ids the critic was
  * shown), citing any other id is invalid output, like a verdict that contradicts its score.
  */
-export function reviewBodySchema(threshold = DEFAULT_SHIP_THRESHOLD, citable?: readonly number[]) {
+export function reviewBodySchema(threshold: number, citable?: readonly number[]) {
   const take = z
     .strictObject({
       score: z.number().int('must be a whole number').min(0).max(100),
@@ -125,7 +127,7 @@ export function reviewBodySchema(threshold = DEFAULT_SHIP_THRESHOLD, citable?: r
 }
 export type ReviewBody = z.infer<ReturnType<typeof reviewBodySchema>>;
 
-export function importReviewSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
+export function importReviewSchema(threshold: number) {
   // The critic id, and optionally who wrote the review and where it comes from, sit beside the body in import files.
   // `author` is the only way a review is shown as written by a person; `source` names where it comes from
   // (overriding the name given at import; "demo" marks the demo catalog). The body schema is built once here,
@@ -143,7 +145,7 @@ export function importReviewSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
     });
 }
 
-export function importToolSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
+export function importToolSchema(threshold: number) {
   return toolFieldsSchema.extend({
     // Exports carry the sources this site checked; an import accepts them so the file round-trips, and ignores
     // them: evidence is only ever what this site fetched itself (`verdict research`).
@@ -162,7 +164,7 @@ export function importToolSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
 }
 export type ImportTool = z.infer<ReturnType<typeof importToolSchema>>;
 
-export function importDocumentSchema(threshold = DEFAULT_SHIP_THRESHOLD) {
+export function importDocumentSchema(threshold: number) {
   return z.strictObject({ tools: z.array(importToolSchema(threshold)) });
 }
 

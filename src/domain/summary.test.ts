@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { summarize, summarizeVotes, disagree, disagreementText, chipText, chipParts, MIN_VOTES, type PanelReview } from './summary.js';
+import { summarize, summarizeVotes, disagree, disagreementText, chipText, chipParts, shipShareText, MIN_VOTES, type PanelReview } from './summary.js';
 
 const take = (critic: string, score: number): PanelReview => ({ critic, kind: 'take', score, verdict: score >= 60 ? 'ship' : 'skip', take: 't' });
 const abstain = (critic: string): PanelReview => ({ critic, kind: 'abstain', reason: 'not my lane' });
@@ -68,11 +68,11 @@ test('every combination of up to 4 takes agrees with the definition', () => {
 test('community votes in the panel\'s wording; no label, and no disagreement, below MIN_VOTES', () => {
   assert.equal(MIN_VOTES, 10);
   assert.equal(summarizeVotes(0, 0).text, 'No community votes yet');
-  assert.equal(summarizeVotes(28, 13).text, 'Ship 68% · 28 ship / 13 skip · 41 votes');
+  assert.equal(summarizeVotes(28, 13).text, 'Ship · 28 ship / 13 skip · 41 votes');
   assert.equal(summarizeVotes(1, 0).text, '1 vote so far · 1 ship / 0 skip');
   assert.equal(summarizeVotes(0, 1).label, null);
   assert.equal(summarizeVotes(4, 5).text, '9 votes so far · 4 ship / 5 skip');
-  assert.equal(summarizeVotes(5, 5).text, 'Split 50% · 5 ship / 5 skip · 10 votes');
+  assert.equal(summarizeVotes(5, 5).text, 'Split · 5 ship / 5 skip · 10 votes');
   const panelShip = summarize([take('a', 80)]);
   assert.equal(disagree(panelShip, summarizeVotes(0, 1)), false, 'one vote is not a crowd');
   assert.equal(disagree(panelShip, summarizeVotes(1, 8)), false, 'nine votes are not either');
@@ -87,9 +87,14 @@ test('community votes in the panel\'s wording; no label, and no disagreement, be
   );
 });
 
-test('the verdict chip names its parts', () => {
-  assert.equal(chipText(summarize([take('a', 80), take('b', 90), take('c', 80), take('d', 82)])), 'Ship 100% · 4 ship / 0 skip · avg 83');
-  assert.equal(chipText(summarize([take('a', 80), take('b', 45), take('c', 80)])), 'Ship 67% · 2 ship / 1 skip · avg 68.3');
-  assert.deepEqual(chipParts(summarize([take('a', 40), take('b', 80)])), ['Split 50%', '1 ship / 1 skip', 'avg 60']);
+test('the verdict chip names its parts: no bare percentage beside the label (issue 20, point 1)', () => {
+  assert.equal(chipText(summarize([take('a', 80), take('b', 90), take('c', 80), take('d', 82)])), 'Ship · 4 ship / 0 skip · avg 83');
+  assert.equal(chipText(summarize([take('a', 80), take('b', 45), take('c', 80)])), 'Ship · 2 ship / 1 skip · avg 68.3');
+  assert.deepEqual(chipParts(summarize([take('a', 40), take('b', 80)])), ['Split', '1 ship / 1 skip', 'avg 60']);
+  // Notion AI on the demo: two ships, three skips. It used to read "Skip 40%", as if 40% said skip.
+  const notion = summarize([take('a', 73), take('b', 66), take('c', 47), take('d', 58), take('e', 52)]);
+  assert.equal(chipText(notion), 'Skip · 2 ship / 3 skip · avg 59.2');
+  assert.equal(shipShareText(notion.shipPct!), '40% ship');
+  for (const s of [notion, summarize([take('a', 90)]), summarize([take('a', 1), take('b', 99)])]) assert.doesNotMatch(chipText(s), /^(Ship|Skip|Split) \d/);
   assert.equal(chipText(summarize([])), 'No panel takes yet');
 });

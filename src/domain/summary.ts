@@ -87,7 +87,7 @@ export interface CommunitySummary {
   shipPct: number | null;
   /** Null below MIN_VOTES: a handful of votes is not a verdict. */
   label: PanelLabel | null;
-  /** In the panel's wording: "Ship 68% · 28 ship / 13 skip · 41 votes"; "3 votes so far · 2 ship / 1 skip"; or "No community votes yet". */
+  /** In the panel's wording: "Ship · 28 ship / 13 skip · 41 votes"; "3 votes so far · 2 ship / 1 skip"; or "No community votes yet". */
   text: string;
 }
 
@@ -108,7 +108,7 @@ export function summarizeVotes(ships: number, skips: number): CommunitySummary {
     votes,
     shipPct,
     label,
-    text: !votes ? NO_COMMUNITY_VOTES : label ? `${label} ${shipPct}% · ${counts} · ${plural(votes, 'vote', 'votes')}` : `${plural(votes, 'vote', 'votes')} so far · ${counts}`,
+    text: !votes ? NO_COMMUNITY_VOTES : label ? `${label} · ${counts} · ${plural(votes, 'vote', 'votes')}` : `${plural(votes, 'vote', 'votes')} so far · ${counts}`,
   };
 }
 
@@ -125,11 +125,21 @@ export function disagreementText(panel: PanelSummary, community: CommunitySummar
 /** A mean score as shown everywhere: one decimal when it has one ("avg 68.3", "avg 83"). */
 export const avgText = (mean: number) => `avg ${mean}`;
 
-/** The parts of the one verdict chip: ["Ship 75%", "3 ship / 1 skip", "avg 83"], or ["No panel takes yet"]. */
+/**
+ * The parts of the one verdict chip: ["Skip", "2 ship / 3 skip", "avg 57.2"], or ["No panel takes yet"]. The label
+ * stands alone and every number carries its own word: beside "Skip", a bare ship % ("Skip 40%") read as the share
+ * of skips (docs/decisions/024).
+ */
 export function chipParts(s: PanelSummary): string[] {
   if (!s.label || s.meanScore == null) return [NO_PANEL_TAKES];
-  return [`${s.label} ${s.shipPct}%`, `${s.ships} ship / ${s.skips} skip`, avgText(s.meanScore)];
+  return [s.label, `${s.ships} ship / ${s.skips} skip`, avgText(s.meanScore)];
 }
 
-/** "Ship 75% · 3 ship / 1 skip · avg 83". */
+/** A whole percent as shown everywhere: "40%". */
+export const percentText = (pct: number) => `${pct}%`;
+
+/** A ship share with its word, wherever a percentage is shown on its own: "40% ship". */
+export const shipShareText = (pct: number) => `${percentText(pct)} ship`;
+
+/** "Skip · 2 ship / 3 skip · avg 57.2". */
 export const chipText = (s: PanelSummary) => chipParts(s).join(' · ');

@@ -72,3 +72,8 @@ export const terminalSafe = (text: string): string =>
 
 /** A value quoted in an error line: at most about 80 characters, so hostile input cannot flood a terminal or a log. */
 export const quote = (value: unknown, max = 80): string => `"${excerpt(String(value), max)}"`;
+
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
+/** A small count in words for running text ("two to four"), digits from 11 on. */
+export const numberWord = (n: number): string => NUMBER_WORDS[n] ?? String(n);

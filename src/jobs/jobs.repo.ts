@@ -221,3 +221,46 @@ export async function hasActiveJob(db: DbOrTx, keyPrefix: string): Promise<boole
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * The queue as /metrics shows it: jobs per type in the states that stay small (pending, running, failed: done jobs
+ * pile up forever, and are counted as they finish by verdict_job_runs_total instead), and when the oldest due
+ * pending job became due. Both read the (status, run_at) index.
+ */
+export async function queueFigures(db: DbOrTx, now = new Date()): Promise<{ counts: { type: string; status: JobStatus; n: number }[]; oldestDueAt: string | null }> {
+  const counts = await db
+    .selectFrom('jobs')
+    .select(['type', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', 'in', ['pending', 'running', 'failed'])
+    .groupBy(['type', 'status'])
+    .execute();
+  const oldest = await db
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.min<string>('runAt').as('at'))
+    .where('status', '=', 'pending')
+    .where('runAt', '<=', iso(now))
+    .executeTakeFirst();
+  return { counts: counts.map((r) => ({ ...r, n: Number(r.n) })), oldestDueAt: oldest?.at ?? null };
+}
+
+/** Waiting and running jobs per type, and the oldest one's creation time (jobs_due index: status leads). */
+export async function openJobsByType(db: DbOrTx): Promise<{ type: string; n: number; oldest: string | null }[]> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select(['type', sql<number>`count(*)`.as('n'), sql<string | null>`min(created_at)`.as('oldest')])
+    .where('status', 'in', ['pending', 'running'])
+    .groupBy('type')
+    .execute();
+  return rows.map((r) => ({ type: r.type, n: Number(r.n), oldest: r.oldest }));
+}
+
+/** Jobs a worker would claim now (pending and due, or running with an expired lease): `verdict status` warns when nothing will. */
+export async function countDueJobs(db: DbOrTx, now = new Date()): Promise<number> {
+  const at = iso(now);
+  const row = await db
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where((eb) => eb.or([eb.and([eb('status', '=', 'pending'), eb('runAt', '<=', at)]), eb.and([eb('status', '=', 'running'), eb('lockedUntil', '<', at)])]))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

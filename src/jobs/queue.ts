@@ -28,6 +28,13 @@ export const jobPayloads = {
    * the schedule never starts fetching a catalog nobody asked it to check.
    */
   'research.recheck': z.object({ date: z.string() }),
+  /**
+   * Research one tool (its first check when it arrives), then, with `review`, queue its first panel review: a new
+   * tool is reviewed on facts Verdict checked, never on the vendor's words alone.
+   */
+  'research.tool': z.object({ toolId: z.number().int().positive(), review: z.boolean().optional() }),
+  /** Run the enabled discovery sources once (src/discovery): the daily tick. */
+  'discovery.run': z.object({ date: z.string() }),
   /** Build (once) and send the week's issue. */
   'digest.send': z.object({ week: weekSchema, allowEmpty: z.boolean().optional() }),
 };

@@ -9,6 +9,8 @@ import { enqueue, type JobInput, type JobName } from './queue.js';
  *    DAILY_REVIEW_BATCH (src/jobs/handlers.ts) a day.
  *  - daily: `research.recheck:YYYY-MM-DD` → re-check tools whose facts are older than the re-check period
  *    (weekly by default), so each tool is re-checked about once a period, a bounded batch per day.
+ *  - daily: `discovery.run:YYYY-MM-DD` → read the enabled discovery sources once (src/discovery); what it queues is
+ *    researched when approved (research.tool), then reviewed.
  *  - weekly: `digest.send:YYYY-Www` for the week that just ended, due Monday 08:00 UTC, so the issue covers
  *    the whole week.
  */
@@ -29,6 +31,7 @@ export function scheduleFor(now: Date): (JobInput & { key: string; runAt: string
     { type: 'schedule.daily-review', key: `schedule:daily-review:${date}`, payload: { date }, runAt: now.toISOString() },
     { type: 'digest.send', key: `digest.send:${lastWeek}`, payload: { week: lastWeek }, runAt: sendAt.toISOString() },
     { type: 'research.recheck', key: `research.recheck:${date}`, payload: { date }, runAt: now.toISOString() },
+    { type: 'discovery.run', key: `discovery.run:${date}`, payload: { date }, runAt: now.toISOString() },
   ];
 }
 

@@ -1,5 +1,5 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
-import { terminalSafe } from '../domain/text.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import type { JobRow } from '../db/types.js';
@@ -8,8 +8,23 @@ import { createMailer, type Mailer } from '../mail/mailer.js';
 import type { LlmClient } from '../panel/llm.js';
 import { defaultHandlers, JobDeferred, type JobContext, type JobHandlers } from './handlers.js';
 import { claimJob, completeJob, extendLease, failExhaustedLeases, failJob } from './jobs.repo.js';
+import { HEARTBEAT_MS, markWorkerStopped, pruneHeartbeats, recordHeartbeat } from './heartbeats.repo.js';
 import { backoffMs, newWorkerId } from './queue.js';
 import { runSchedule } from './scheduler.js';
+import { log as rootLog, scrub } from '../ops/log.js';
+import { jobDuration, jobRuns } from '../ops/metrics.js';
+import { recordStageRun } from './stage-runs.repo.js';
+
+/** The stage of the daily loop a job type belongs to (`verdict status`). */
+export const STAGE_OF: Record<string, string> = {
+  'discovery.run': 'discovery',
+  'research.tool': 'research',
+  'research.recheck': 'research',
+  'schedule.daily-review': 'review',
+  'panel.review': 'review',
+  'digest.send': 'digest',
+};
+export const stageOf = (type: string) => STAGE_OF[type] ?? type;
 
 export interface WorkerDeps {
   db: Db;
@@ -21,9 +36,12 @@ export interface WorkerDeps {
   handlers?: JobHandlers;
   /** Override the LLM client for panel jobs (tests). */
   llm?: LlmClient;
-  /** Default: console.log with a `worker:` prefix. */
-  log?: (line: string) => void;
+  /** Default: the process's logger (src/ops/log.ts), at info, with the fields as JSON. */
+  log?: JobLog;
 }
+
+/** A worker's log: a message and the ids it concerns (job, type, key, tool…). Messages are scrubbed by the default. */
+export type JobLog = (message: string, fields?: Record<string, unknown>) => void;
 
 export interface WorkerOptions {
   workerId?: string;
@@ -40,19 +58,25 @@ export interface WorkerOptions {
   scheduleEveryMs?: number;
   /** First backoff of the panel's per-call LLM retries. */
   llmBackoffMs?: number;
+  /** How often the loop records its heartbeat (worker_heartbeats). */
+  heartbeatMs?: number;
 }
 
 export interface Worker {
   id: string;
-  /** Stops claiming, asks running jobs to stop at a safe point, and waits for them. */
-  stop(): Promise<void>;
+  /**
+   * Stops claiming, asks running jobs to stop at a safe point, and waits for them. With `timeoutMs`, a job still
+   * running after it is released (back to pending, the attempt not counted, due at once) so that another worker
+   * takes it now rather than when its lease runs out; the handler is left to the process's exit.
+   */
+  stop(opts?: { timeoutMs?: number }): Promise<{ released: number }>;
 }
 
-export const JOB_DEFAULTS = { pollMs: 1000, leaseMs: 5 * 60_000, concurrency: 1, backoffMs: 30_000, scheduleEveryMs: 60_000 };
+export const JOB_DEFAULTS = { pollMs: 1000, leaseMs: 5 * 60_000, concurrency: 1, backoffMs: 30_000, scheduleEveryMs: 60_000, heartbeatMs: HEARTBEAT_MS };
 
 export type JobOutcome = 'done' | 'retry' | 'failed' | 'lost';
 
-const defaultLog = (line: string) => console.log(`worker: ${terminalSafe(line)}`);
+const defaultLog: JobLog = (message, fields) => rootLog().info(fields ?? {}, scrub(message));
 
 /** Runs one claimed job: renews its lease while it runs, then records done, a retry with backoff, or failure. */
 export async function runJob(deps: WorkerDeps, job: JobRow, opts: WorkerOptions & { signal?: AbortSignal } = {}): Promise<JobOutcome> {
@@ -63,11 +87,29 @@ export async function runJob(deps: WorkerDeps, job: JobRow, opts: WorkerOptions 
   const workerId = job.lockedBy ?? opts.workerId ?? 'unknown';
   const handler = handlers[job.type];
   const tag = `job ${job.id} ${job.type}${job.idempotencyKey ? ` [${job.idempotencyKey}]` : ''}`;
+  // Every line about this job carries its ids; a handler adds the tool's slug (annotate), so grepping a slug finds them.
+  const fields: Record<string, unknown> = { worker: workerId, job: job.id, type: job.type, attempt: job.attempts, ...(job.idempotencyKey ? { key: job.idempotencyKey } : {}) };
+  const finished = (outcome: JobOutcome) => {
+    jobRuns.inc({ type: job.type, outcome });
+    jobDuration.observe({ type: job.type }, (Date.now() - started) / 1000);
+    return outcome;
+  };
 
+  const counts = { in: 0, out: 0 };
+  const startedAt = new Date().toISOString();
+  // One row per run for `verdict status`; never let its bookkeeping fail the job.
+  const record = (ok: boolean, error: string | null) =>
+    recordStageRun(deps.db, { stage: stageOf(job.type), detail: job.type, startedAt, finishedAt: new Date().toISOString(), ok: ok ? 1 : 0, itemsIn: counts.in, itemsOut: counts.out, error: error?.slice(0, 500) ?? null }).catch(
+      (err) => log(`${tag}: could not record the stage run: ${(err as Error).message}`),
+    );
   const fail = async (message: string, o: Parameters<typeof failJob>[3]) => {
+    await record(o.countAttempt === false, message);
     const r = await failJob(deps.db, job, message, o);
-    log(`${tag} ${r === 'retry' ? `attempt ${job.attempts}/${job.maxAttempts} failed, retrying in ${Math.round(o.retryInMs / 1000)}s` : r === 'failed' ? 'FAILED' : 'lost its lease'}: ${message}`);
-    return r;
+    log(`${tag} ${r === 'retry' ? `attempt ${job.attempts}/${job.maxAttempts} failed, retrying in ${Math.round(o.retryInMs / 1000)}s` : r === 'failed' ? 'FAILED' : 'lost its lease'}: ${message}`, {
+      ...fields,
+      outcome: r,
+    });
+    return finished(r);
   };
 
   if (!handler) return fail(`no handler for job type "${job.type}"`, { retryInMs: 0, final: true });
@@ -84,12 +126,13 @@ export async function runJob(deps: WorkerDeps, job: JobRow, opts: WorkerOptions 
   const onStop = () => abort.abort();
   opts.signal?.addEventListener('abort', onStop);
   // Renew the lease well before it runs out; if another worker took the job over, say so (the handler is idempotent).
-  const heartbeat = setInterval(() => {
+  const renewal = setInterval(() => {
     extendLease(deps.db, job.id, workerId, leaseMs)
-      .then((ok) => ok || log(`${tag} lease was taken over by another worker`))
+      .then((ok) => ok || log(`${tag} lease was taken over by another worker`, fields))
       .catch(() => {});
   }, Math.max(50, Math.floor(leaseMs / 3)));
-  heartbeat.unref();
+  renewal.unref();
+  log(`${tag} started (attempt ${job.attempts}/${job.maxAttempts})`, fields);
 
   const ctx: JobContext = {
     db: deps.db,
@@ -99,19 +142,25 @@ export async function runJob(deps: WorkerDeps, job: JobRow, opts: WorkerOptions 
     job,
     workerId,
     signal: abort.signal,
-    log: (m) => log(`${tag}: ${m}`),
+    log: (m) => log(`${tag}: ${m}`, fields),
+    annotate: (more) => Object.assign(fields, more),
+    report: (c) => {
+      counts.in += c.in;
+      counts.out += c.out;
+    },
     llm: deps.llm,
     llmBackoffMs: opts.llmBackoffMs,
   };
   try {
     await handler.run(payload, ctx);
+    await record(true, null);
     const ok = await completeJob(deps.db, job);
     if (!ok) {
-      log(`${tag} finished, but its lease had been taken over`);
-      return 'lost';
+      log(`${tag} finished, but its lease had been taken over`, { ...fields, outcome: 'lost' });
+      return finished('lost');
     }
-    log(`${tag} done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    return 'done';
+    log(`${tag} done in ${((Date.now() - started) / 1000).toFixed(1)}s`, { ...fields, outcome: 'done', ms: Date.now() - started });
+    return finished('done');
   } catch (err) {
     const message = (err as Error)?.message ?? String(err);
     if (err instanceof JobDeferred) return fail(message, { retryInMs: err.retryInMs, countAttempt: false });
@@ -119,7 +168,7 @@ export async function runJob(deps: WorkerDeps, job: JobRow, opts: WorkerOptions 
     if (abort.signal.aborted) return fail(`interrupted by shutdown: ${message}`, { retryInMs: 0, countAttempt: false });
     return fail(message, { retryInMs: backoffMs(job.attempts, opts.backoffMs ?? JOB_DEFAULTS.backoffMs) });
   } finally {
-    clearInterval(heartbeat);
+    clearInterval(renewal);
     opts.signal?.removeEventListener('abort', onStop);
   }
 }
@@ -148,8 +197,11 @@ export function startWorker(deps: WorkerDeps, opts: WorkerOptions = {}): Worker 
   const full: WorkerDeps = { ...deps, mailer: deps.mailer ?? createMailer(deps.config), handlers: deps.handlers ?? defaultHandlers(), log };
   const types = Object.keys(full.handlers!);
   const stopping = new AbortController();
-  const inflight = new Set<Promise<unknown>>();
+  /** Jobs running now, by id: the row as claimed, and the run's promise. */
+  const inflight = new Map<number, { job: JobRow; done: Promise<unknown> }>();
   let lastSchedule = 0;
+  let lastBeat = 0;
+  const startedAt = new Date().toISOString();
   let wake: (() => void) | undefined;
 
   const pause = (ms: number) =>
@@ -163,51 +215,84 @@ export function startWorker(deps: WorkerDeps, opts: WorkerOptions = {}): Worker 
       wake = done;
     });
 
+  /** From the loop itself, so a stuck loop stops beating; a failed write is logged and tried on the next tick. */
+  async function beat() {
+    if (Date.now() - lastBeat < o.heartbeatMs) return;
+    lastBeat = Date.now();
+    try {
+      await recordHeartbeat(deps.db, { workerId: id, hostname: hostname(), pid: process.pid, startedAt, running: inflight.size });
+    } catch (err) {
+      log(`could not record the heartbeat: ${(err as Error).message}`, { worker: id });
+    }
+  }
+
   async function tick(): Promise<boolean> {
+    await beat();
     if (opts.schedule !== false && Date.now() - lastSchedule >= o.scheduleEveryMs) {
       lastSchedule = Date.now();
       await runSchedule(deps.db);
       const n = await failExhaustedLeases(deps.db);
-      if (n) log(`${n} job${n === 1 ? '' : 's'} failed: lease expired on the last attempt`);
+      if (n) log(`${n} job${n === 1 ? '' : 's'} failed: lease expired on the last attempt`, { worker: id });
     }
     let claimed = false;
     while (inflight.size < o.concurrency && !stopping.signal.aborted) {
       const job = await claimJob(deps.db, { workerId: id, leaseMs: o.leaseMs, types });
       if (!job) break;
       claimed = true;
-      const p: Promise<unknown> = runJob(full, job, { ...o, workerId: id, signal: stopping.signal })
-        .catch((err) => log(`job ${job.id} could not be recorded: ${(err as Error).message}`))
+      const done: Promise<unknown> = runJob(full, job, { ...o, workerId: id, signal: stopping.signal })
+        .catch((err) => log(`job ${job.id} could not be recorded: ${(err as Error).message}`, { worker: id, job: job.id }))
         .finally(() => {
-          inflight.delete(p);
+          inflight.delete(job.id);
           wake?.();
         });
-      inflight.add(p);
+      inflight.set(job.id, { job, done });
     }
     return claimed;
   }
 
   const loop = (async () => {
+    await pruneHeartbeats(deps.db).catch(() => {});
+    log(`worker ${id} started (concurrency ${o.concurrency})`, { worker: id });
     while (!stopping.signal.aborted) {
       let busy = false;
       try {
         busy = await tick();
       } catch (err) {
         // The database is unreachable, say: keep the process up and try again shortly.
-        log(`could not poll the job queue: ${(err as Error).message}`);
+        log(`could not poll the job queue: ${(err as Error).message}`, { worker: id });
       }
       if (stopping.signal.aborted) break;
       // A free slot and jobs were due: look again at once; otherwise wait for a poll or a finished job.
       if (!(busy && inflight.size < o.concurrency)) await pause(o.pollMs);
     }
-    await Promise.allSettled([...inflight]);
   })();
 
   return {
     id,
-    async stop() {
+    async stop({ timeoutMs } = {}) {
       stopping.abort();
       wake?.();
       await loop;
+      const all = Promise.allSettled([...inflight.values()].map((r) => r.done));
+      if (timeoutMs === undefined) await all;
+      else {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([all, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+        clearTimeout(timer);
+      }
+      // Still running past the deadline: give the job back now, without using up an attempt.
+      let released = 0;
+      for (const { job } of inflight.values()) {
+        const r = await failJob(deps.db, job, `released at shutdown: still running after ${timeoutMs} ms`, { retryInMs: 0, countAttempt: false }).catch(() => 'lost' as const);
+        if (r !== 'lost') {
+          released++;
+          jobRuns.inc({ type: job.type, outcome: 'released' });
+          log(`job ${job.id} ${job.type} released at shutdown: still running after ${timeoutMs} ms`, { worker: id, job: job.id, type: job.type, outcome: 'released' });
+        }
+      }
+      await markWorkerStopped(deps.db, id).catch(() => {});
+      log(`worker ${id} stopped`, { worker: id, released });
+      return { released };
     },
   };
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { terminalSafe } from '../domain/text.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { Config } from '../config.js';
+import { log } from '../ops/log.js';
 
 export interface OutgoingMail {
   to: string;
@@ -56,7 +56,8 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'outb
       // Sortable by time, unique across processes.
       const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`);
       await writeFile(file, info.message as Buffer);
-      console.log(terminalSafe(`mail: wrote ${file} (to ${mail.to}: ${mail.subject})`));
+      // The file, not the address: no email address is ever logged.
+      log().info({ file }, `mail: wrote ${file}`);
       return { messageId: info.messageId, file };
     },
   };

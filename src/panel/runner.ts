@@ -23,6 +23,8 @@ import {
 } from './prompt.js';
 import { currentEvidence, linkReviewEvidence } from '../research/evidence.repo.js';
 import { summarizeFacts, type EvidenceKind } from '../research/facts.js';
+import { log, scrub } from '../ops/log.js';
+import { llmAttempts, llmCalls, llmCost, llmFailures, llmLatency, llmTokens } from '../ops/metrics.js';
 
 export type PanelEvent =
   | { type: 'queued' | 'running'; tool: string; critic: string }
@@ -44,6 +46,8 @@ export interface PanelOptions {
   evaluation?: boolean;
   /** Why this run happens (a changed fact), kept on the run for the review history. */
   reason?: string;
+  /** LLM prices per million tokens (LLM_PRICE_IN / LLM_PRICE_OUT), for the cost figure on /metrics. */
+  price?: { in: number; out: number };
 }
 
 export interface CriticOutcome {
@@ -141,16 +145,38 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
   ): Promise<Usage & ({ ok: true; answer: T } | { ok: false; reason: string })> {
     const spent: Usage = { inputTokens: 0, outputTokens: 0 };
     let reason = '';
+    let lastKind = 'other';
     let attempts = 0;
+    const labels = { model: llm.model, critic: who };
+    /** Metrics and one log line per request to the model: tokens are counted as soon as they are known (paid for). */
+    const attempted = (attempt: number, result: string, tokensIn: number, tokensOut: number, ms: number, why?: string) => {
+      llmAttempts.inc({ ...labels, result });
+      llmLatency.observe(labels, ms / 1000);
+      if (tokensIn) llmTokens.inc({ ...labels, direction: 'in' }, tokensIn);
+      if (tokensOut) llmTokens.inc({ ...labels, direction: 'out' }, tokensOut);
+      if (opts.price && (tokensIn || tokensOut)) llmCost.inc(labels, (tokensIn * opts.price.in + tokensOut * opts.price.out) / 1e6);
+      log().info(
+        { tool: tool.slug, critic: who, ...(runId ? { run: runId } : {}), attempt, model: llm.model, result, tokensIn, tokensOut, ms, ...(why ? { reason: scrub(why) } : {}) },
+        'llm call',
+      );
+    };
+    const called = (ok: boolean) => {
+      llmCalls.inc({ ...labels, outcome: ok ? 'ok' : 'failed' });
+      if (!ok) llmFailures.inc({ ...labels, reason: lastKind });
+    };
     emit({ type: 'running', tool: tool.slug, critic: who });
     for (let attempt = 1; attempt <= opts.maxAttempts; attempt++) {
       attempts = attempt;
       const t0 = Date.now();
+      let answered = false;
       try {
         const answer = await call(AbortSignal.timeout(opts.timeoutMs));
+        answered = true;
         spent.inputTokens += answer.inputTokens;
         spent.outputTokens += answer.outputTokens;
+        attempted(attempt, 'ok', answer.inputTokens, answer.outputTokens, Date.now() - t0);
         await accept(answer, spent, Date.now() - t0);
+        called(true);
         return { ok: true, answer, ...spent };
       } catch (err) {
         const usage = (err as { usage?: { inputTokens?: number; outputTokens?: number } }).usage;
@@ -158,8 +184,10 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
         spent.outputTokens += usage?.outputTokens ?? 0;
         const f = classifyFailure(err, opts.timeoutMs);
         reason = f.reason;
+        lastKind = f.kind;
+        if (!answered) attempted(attempt, f.kind, usage?.inputTokens ?? 0, usage?.outputTokens ?? 0, Date.now() - t0, f.reason);
         if (!f.retryable || attempt === opts.maxAttempts) break;
-        if (!opts.evaluation) await insertPanelRetry(db, { runId, critic: who, attempt, reason });
+        if (!opts.evaluation) await insertPanelRetry(db, { runId, step: who, attempt, reason });
         emit({ type: 'retry', tool: tool.slug, critic: who, attempt, reason });
         // Ask again, telling the model what was wrong, rather than storing a contradiction.
         if (f.invalidOutput) {
@@ -169,7 +197,8 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
         await sleep(Math.min(f.retryAfterMs ?? backoff * 2 ** (attempt - 1), 30_000));
       }
     }
-    if (!opts.evaluation) await insertPanelFailure(db, { runId, critic: who, reason, attempts });
+    called(false);
+    if (!opts.evaluation) await insertPanelFailure(db, { runId, step: who, reason, attempts });
     emit({ type: 'failed', tool: tool.slug, critic: who, reason, attempts });
     return { ok: false, reason, ...spent };
   }

@@ -16,12 +16,12 @@ export async function finishPanelRun(db: DbOrTx, id: number, end: Pick<PanelRunR
   await db.updateTable('panelRuns').set({ ...end, finishedAt: nowIso() }).where('id', '=', id).execute();
 }
 
-export async function insertPanelFailure(db: DbOrTx, failure: { runId: number; critic: string; reason: string; attempts: number }): Promise<void> {
+export async function insertPanelFailure(db: DbOrTx, failure: { runId: number; step: string; reason: string; attempts: number }): Promise<void> {
   await db.insertInto('panelFailures').values({ ...failure, createdAt: nowIso() }).execute();
 }
 
 /** Records one retried attempt (the runner asks again after it). */
-export async function insertPanelRetry(db: DbOrTx, retry: { runId: number; critic: string; attempt: number; reason: string }): Promise<void> {
+export async function insertPanelRetry(db: DbOrTx, retry: { runId: number; step: string; attempt: number; reason: string }): Promise<void> {
   await db.insertInto('panelRetries').values({ ...retry, createdAt: nowIso() }).execute();
 }
 

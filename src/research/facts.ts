@@ -55,7 +55,10 @@ export interface ParsedPage {
 }
 
 export function parsePage(html: string, baseUrl: string): ParsedPage {
-  const { document } = parseHTML(html);
+  let { document } = parseHTML(html);
+  // linkedom builds no <html> element for a body without markup (plain text, a body cut mid-way), and Readability
+  // and every query below need one: read such a body as the text of an otherwise empty page.
+  if (!document.documentElement) ({ document } = parseHTML(`<!doctype html><html><head></head><body>${html}</body></html>`));
   const meta = (name: string) =>
     document.querySelector(`meta[name="${name}"], meta[property="${name}"]`)?.getAttribute('content')?.trim() || undefined;
   const title = document.querySelector('title')?.textContent?.trim() || meta('og:title');

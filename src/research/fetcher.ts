@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
 import robotsParserModule from 'robots-parser';
+import { researchFetches } from '../ops/metrics.js';
 
 // robots-parser is CommonJS whose typings declare an ES default export; under NodeNext the default import is
 // the module object as far as the compiler knows, while at run time it is the function.
@@ -21,7 +22,7 @@ const robotsParser = robotsParserModule as unknown as (url: string, txt: string)
 export interface FetcherOptions {
   /** Sent on every request; names Verdict and where to find it. */
   userAgent: string;
-  /** Tests only: let the fixture server on 127.0.0.1 through. Never on in production. */
+  /** Tests only: let fixture servers on loopback (127.0.0.1–127.0.0.9, ::1) through; every other private address stays refused. */
   allowPrivate?: boolean;
   /** Tests only: exact addresses let through while everything else private stays refused. */
   allowAddresses?: string[];
@@ -42,7 +43,13 @@ export interface FetchRequest {
   headers?: Record<string, string>;
   /** robots.txt applies to pages; APIs that publish terms of their own (GitHub, registries) may skip it. */
   robots?: boolean;
+  /** POST with this JSON body (a GraphQL API); GET without. A POST is never repeated along a redirect. */
+  json?: unknown;
 }
+
+/** The rate-limit headers of an answer (lower-case names), for sources that must slow down or stop. */
+export type RateHeaders = Partial<Record<'retry-after' | 'x-ratelimit-remaining' | 'x-ratelimit-reset' | 'ratelimit-remaining' | 'ratelimit-reset', string>>;
+const RATE_HEADERS = ['retry-after', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'ratelimit-remaining', 'ratelimit-reset'] as const;
 
 export type FetchFailureCode = 'refused' | 'robots' | 'timeout' | 'redirects' | 'http' | 'type' | 'network' | 'url';
 
@@ -59,8 +66,9 @@ export type FetchResult =
       truncated: boolean;
       etag: string | null;
       lastModified: string | null;
+      rate?: RateHeaders;
     }
-  | { ok: false; url: string; code: FetchFailureCode; reason: string; status?: number };
+  | { ok: false; url: string; code: FetchFailureCode; reason: string; status?: number; rate?: RateHeaders };
 
 export const DEFAULT_ACCEPT = ['text/html', 'application/xhtml+xml', 'text/plain', 'application/json'] as const;
 
@@ -74,6 +82,7 @@ class FetchFailure extends Error {
     readonly code: FetchFailureCode,
     message: string,
     readonly status?: number,
+    readonly rate?: RateHeaders,
   ) {
     super(message);
   }
@@ -85,6 +94,8 @@ export class Fetcher {
   private readonly httpsAgent: https.Agent;
   private readonly robots = new Map<string, Promise<{ allowed: (url: string) => boolean } | FetchFailure>>();
   private readonly hostTail = new Map<string, Promise<void>>();
+  /** When each host may be asked again (the end of its last request plus the pause). */
+  private readonly hostFreeAt = new Map<string, number>();
 
   constructor(options: FetcherOptions) {
     this.opts = {
@@ -96,13 +107,23 @@ export class Fetcher {
       hostDelayMs: 1000,
       ...options,
     };
-    const filter = { allowPrivateIPAddress: this.opts.allowPrivate, allowMetaIPAddress: false, allowIPAddressList: this.opts.allowAddresses };
+    // The test-only switch lets loopback through and nothing else: request-filtering-agent's own "private" switch
+    // would also let link-local addresses through, cloud metadata (169.254.169.254) among them.
+    const allowed = [...(this.opts.allowPrivate ? LOOPBACK : []), ...this.opts.allowAddresses];
+    const filter = { allowPrivateIPAddress: false, allowMetaIPAddress: false, allowIPAddressList: allowed };
     // No keep-alive: every hop opens a fresh connection, so every hop passes the address check.
     this.httpAgent = new RequestFilteringHttpAgent({ keepAlive: false, ...filter });
     this.httpsAgent = new RequestFilteringHttpsAgent({ keepAlive: false, ...filter });
   }
 
+  /** One resource, redirects followed; counted by outcome on /metrics (verdict_research_fetches_total). */
   async fetch(url: string, req: FetchRequest = {}): Promise<FetchResult> {
+    const r = await this.follow(url, req);
+    researchFetches.inc({ outcome: r.ok ? (r.notModified ? 'not_modified' : 'ok') : r.code });
+    return r;
+  }
+
+  private async follow(url: string, req: FetchRequest): Promise<FetchResult> {
     const deadline = Date.now() + this.opts.timeoutMs;
     const seen = new Set<string>();
     let current: URL;
@@ -132,18 +153,24 @@ export class Fetcher {
             return { ok: false, url: here, code: 'url', reason: `HTTP ${res.status} to an invalid URL` };
           }
           if (seen.has(next.toString())) return { ok: false, url: here, code: 'redirects', reason: `redirect loop back to ${next}` };
+          if (req.json !== undefined) return { ok: false, url: here, code: 'redirects', reason: `HTTP ${res.status}: a POST is not followed` };
           current = next;
           continue;
         }
         return res;
       } catch (err) {
-        if (err instanceof FetchFailure) return { ok: false, url: here, code: err.code, reason: err.message, ...(err.status ? { status: err.status } : {}) };
+        if (err instanceof FetchFailure) return { ok: false, url: here, code: err.code, reason: err.message, ...(err.status ? { status: err.status } : {}), ...(err.rate ? { rate: err.rate } : {}) };
         throw err;
       }
     }
   }
 
-  /** Serialises requests per host: each waits for the one before it, plus the pause. */
+  /**
+   * Serialises requests per host: each waits for the one before it, then for the pause since it ended. The pause
+   * is a plain (ref'd) timer taken by the request that must wait, so a process with nothing else to do still waits
+   * for its next request, and the last request leaves no timer behind. (It was an unref'd timer held after every
+   * request: a CLI waiting for its next request to a host had no work left, and Node exited with 13.)
+   */
   private async oneAtATime<T>(host: string, fn: () => Promise<T>): Promise<T> {
     const before = this.hostTail.get(host) ?? Promise.resolve();
     let release!: () => void;
@@ -152,12 +179,13 @@ export class Fetcher {
     this.hostTail.set(host, tail);
     await before;
     try {
+      const wait = (this.hostFreeAt.get(host) ?? 0) - Date.now();
+      if (wait > 0) await sleep(wait);
       return await fn();
     } finally {
-      setTimeout(() => {
-        release();
-        if (this.hostTail.get(host) === tail) this.hostTail.delete(host);
-      }, this.opts.hostDelayMs).unref();
+      this.hostFreeAt.set(host, Date.now() + this.opts.hostDelayMs);
+      release();
+      if (this.hostTail.get(host) === tail) this.hostTail.delete(host);
     }
   }
 
@@ -194,6 +222,11 @@ export class Fetcher {
       ...req.headers,
     };
     if (req.etag) headers['if-none-match'] = req.etag;
+    const payload = req.json === undefined ? undefined : Buffer.from(JSON.stringify(req.json));
+    if (payload) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(payload.length);
+    }
     if (req.lastModified) headers['if-modified-since'] = req.lastModified;
     const https_ = url.protocol === 'https:';
     const remaining = deadline - Date.now();
@@ -207,7 +240,7 @@ export class Fetcher {
         clearTimeout(timer);
         fn();
       };
-      const request = (https_ ? https : http).request(url, { method: 'GET', headers, agent: https_ ? this.httpsAgent : this.httpAgent });
+      const request = (https_ ? https : http).request(url, { method: payload ? 'POST' : 'GET', headers, agent: https_ ? this.httpsAgent : this.httpAgent });
       // One timer for connect, headers and the whole body: a server dripping a byte a second cannot hold us.
       const timer = setTimeout(() => {
         done(() => reject(new FetchFailure('timeout', `timed out after ${this.opts.timeoutMs} ms`)));
@@ -230,14 +263,16 @@ export class Fetcher {
             location ? resolve({ kind: 'redirect', status, location }) : reject(new FetchFailure('http', `HTTP ${status} without a Location`, status)),
           );
         }
-        const base = { ok: true as const, url: url.toString(), status, etag: header('etag'), lastModified: header('last-modified') };
+        const rate: RateHeaders = {};
+        for (const n of RATE_HEADERS) if (header(n) !== null) rate[n] = header(n)!;
+        const base = { ok: true as const, url: url.toString(), status, etag: header('etag'), lastModified: header('last-modified'), ...(Object.keys(rate).length ? { rate } : {}) };
         if (status === 304) {
           res.resume();
           return done(() => resolve({ ...base, notModified: true, contentType: '', text: '', truncated: false }));
         }
         if (status < 200 || status >= 300) {
           res.resume();
-          return done(() => reject(new FetchFailure('http', `HTTP ${status}`, status)));
+          return done(() => reject(new FetchFailure('http', `HTTP ${status}`, status, Object.keys(rate).length ? rate : undefined)));
         }
         const contentType = header('content-type') ?? '';
         const media = contentType.split(';')[0]!.trim().toLowerCase();
@@ -274,10 +309,15 @@ export class Fetcher {
         body.on('end', finish);
         body.on('error', (err) => done(() => reject(new FetchFailure('network', `could not read the body: ${err.message}`))));
       });
-      request.end();
+      request.end(payload);
     });
   }
 }
+
+/** Exact addresses (the library warns on a CIDR of the other IP family): the loopback addresses tests serve from. */
+const LOOPBACK = ['::1', ...Array.from({ length: 9 }, (_, i) => `127.0.0.${i + 1}`)];
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const withoutCredentials = (h: Record<string, string> | undefined) =>
   h && Object.fromEntries(Object.entries(h).filter(([k]) => !['authorization', 'cookie'].includes(k.toLowerCase())));

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Config, ResearchConfig } from '../config.js';
 import { nowIso, type DbOrTx } from '../db/db.js';
 import type { EvidenceRow, NewEvidenceRow, ToolRow } from '../db/types.js';
+import { log, scrub } from '../ops/log.js';
 import { Fetcher, userAgentFor, type FetchRequest, type FetchResult } from './fetcher.js';
 import {
   findSubpages,
@@ -87,7 +88,13 @@ async function page(fetcher: Fetcher, prev: Prev, kind: EvidenceKind, url: strin
   const { res, previous } = await conditional(fetcher, prev, kind, url, { accept: ['text/html', 'application/xhtml+xml'] });
   if (!res.ok) return { snapshot: failed(kind, url, res) };
   if (res.notModified && previous) return { snapshot: carried(previous, res) };
-  const parsed = parsePage(res.text, res.url);
+  let parsed: ReturnType<typeof parsePage>;
+  try {
+    parsed = parsePage(res.text, res.url);
+  } catch (err) {
+    // A body no parser can read is a failed check of this source, recorded like any other, never a crashed run.
+    return { snapshot: failed(kind, url, { ok: false, url, code: 'http', status: res.status, reason: `the page could not be read as HTML (${oneLine(err)})` }) };
+  }
   const snapshot: Snapshot = {
     kind,
     url,
@@ -124,6 +131,17 @@ async function json(fetcher: Fetcher, prev: Prev, kind: EvidenceKind, url: strin
     return { body: JSON.parse(res.text) as Record<string, any>, res };
   } catch {
     return { fail: failed(kind, url, { ok: false, url, code: 'http', reason: 'answer is not valid JSON' }) };
+  }
+}
+
+const oneLine = (err: unknown) => String((err as Error)?.message ?? err).replace(/\s+/g, ' ').slice(0, 200);
+
+/** A source whose check threw (a bug, an answer of a shape never seen): a failed snapshot, and the other sources go on. */
+async function safely(kind: EvidenceKind, url: string, check: () => Promise<Snapshot>): Promise<Snapshot> {
+  try {
+    return await check();
+  } catch (err) {
+    return failed(kind, url, { ok: false, url, code: 'http', reason: `could not be checked (${oneLine(err)})` });
   }
 }
 
@@ -236,7 +254,10 @@ interface Found {
 }
 
 /** Every source for one tool, fetched (one request at a time per host) and turned into snapshots. */
-export async function gather(fetcher: Fetcher, r: ResearchConfig, tool: ToolRow, previous: readonly EvidenceRow[]): Promise<Snapshot[]> {
+/** What gather reads of a tool: a catalog tool, or a discovered candidate not listed yet. */
+export type Researchable = Pick<ToolRow, 'url' | 'repo' | 'description'>;
+
+export async function gather(fetcher: Fetcher, r: ResearchConfig, tool: Researchable, previous: readonly EvidenceRow[]): Promise<Snapshot[]> {
   const prev: Prev = new Map(previous.map((p) => [prevKey(p.kind, p.url), p]));
   const out: Snapshot[] = [];
   const home = await page(fetcher, prev, 'homepage', tool.url);
@@ -256,10 +277,10 @@ export async function gather(fetcher: Fetcher, r: ResearchConfig, tool: ToolRow,
   if (found.docs && found.docs !== found.pricing) out.push((await page(fetcher, prev, 'docs', found.docs)).snapshot);
   const others: Promise<Snapshot>[] = [];
   const repo = githubRepo(tool.repo) ?? githubRepo(tool.url);
-  if (repo) others.push(github(fetcher, prev, r, repo));
-  for (const ref of found.huggingface) others.push(huggingface(fetcher, prev, r, ref));
-  for (const n of found.npm) others.push(npmPackage(fetcher, prev, r, n));
-  for (const n of found.pypi) others.push(pypiPackage(fetcher, prev, r, n));
+  if (repo) others.push(safely('github', `${r.githubApiUrl}/repos/${repo}`, () => github(fetcher, prev, r, repo)));
+  for (const ref of found.huggingface) others.push(safely('huggingface', `${r.huggingfaceUrl}/api/${ref.type}s/${ref.id}`, () => huggingface(fetcher, prev, r, ref)));
+  for (const n of found.npm) others.push(safely('npm', `${r.npmRegistryUrl}/${n}`, () => npmPackage(fetcher, prev, r, n)));
+  for (const n of found.pypi) others.push(safely('pypi', `${r.pypiUrl}/pypi/${n}/json`, () => pypiPackage(fetcher, prev, r, n)));
   // Different hosts run side by side; the fetcher keeps each host to one request at a time.
   out.push(...(await Promise.all(others)));
   return out;
@@ -309,6 +330,13 @@ export async function researchTool(db: DbOrTx, fetcher: Fetcher, r: ResearchConf
     db,
     rows.map(({ changeList: _, ...row }) => row),
   );
+  // One line per source checked, with the tool's slug and the snapshot's id (its URL is in the evidence row).
+  for (const [i, s] of snapshots.entries()) {
+    log().info(
+      { tool: tool.slug, source: s.kind, evidence: ids[i], status: s.status, outcome: s.error ? 'failed' : 'ok', changes: rows[i]!.changeList.length, ...(s.error ? { reason: scrub(s.error) } : {}) },
+      'research fetch',
+    );
+  }
   return {
     tool: tool.slug,
     toolId: tool.id,

@@ -9,7 +9,9 @@ import { chooseEncoding, compressVariants } from './compression.js';
 import { pageCache, rejectUnstorableInput, type AppEnv } from './http.js';
 import type { Site } from './site.js';
 import { registerPages } from './routes.js';
-import { communityContext, HSTS, isHttpsRequest } from './visitor.js';
+import { communityContext, HSTS, isHttpsRequest } from './identity.js';
+import { recordRoute } from './request-log.js';
+import { opsApp } from './ops.js';
 
 export type App = Hono<AppEnv>;
 
@@ -17,12 +19,15 @@ const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><re
 
 export function createApp(site: Site): App {
   const app = new Hono<AppEnv>({ strict: true });
+  app.use(recordRoute);
 
   // Outside the page cache, so cached pages get it exactly when this request is https.
   app.use(async (c, next) => {
     await next();
     if (isHttpsRequest(c, site)) c.res.headers.set('strict-transport-security', HSTS);
   });
+  // Health, readiness and metrics come before the page cache and the page middleware: never cached, no cookies.
+  app.route('/', opsApp({ db: site.store.db, config: site.config, workerId: () => site.ops.workerId, stopping: () => site.ops.stopping }));
   app.use(pageCache(site));
 
   app.use(

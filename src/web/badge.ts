@@ -1,16 +1,15 @@
 import { withPanels } from '../catalog/catalog.service.js';
 import { findToolBySlug } from '../catalog/tools.repo.js';
 import { slugSchema } from '../domain/schemas.js';
-import type { PanelSummary } from '../domain/summary.js';
+import { shipShareText, type PanelSummary } from '../domain/summary.js';
 import type { App } from './app.js';
-import { escapeXml } from './feeds.js';
-import { cacheable } from './http.js';
+import { escapeXml } from './xml.js';
 import { CORP_CROSS_ORIGIN } from './og.js';
 import type { Site } from './site.js';
 import { verdictTone } from '../palette.js';
 
 /**
- * Embeddable SVG badge in the shields.io "flat" style: "verdict | Ship 75%". Colours are the site's
+ * Embeddable SVG badge in the shields.io "flat" style: "verdict | Ship · 75% ship". Colours are the site's
  * verdict tokens, dark enough for white text (contrast >= 4.5:1).
  */
 
@@ -38,15 +37,19 @@ export interface BadgeSpec {
   title: string;
 }
 
-/** "Ship 75%", "Skip 25%", "Split 50%", or "no takes yet": the panel label with its ship %. */
+/** "Ship · 75% ship", "Skip · 40% ship", or "no takes yet": the panel label, and its ship % said as such. */
 export function badgeFor(name: string, panel: PanelSummary): BadgeSpec {
-  const right = panel.label ? `${panel.label} ${panel.shipPct}%` : 'no takes yet';
-  const detail = panel.label ? `${panel.text} (${panel.shipPct}% ship)` : panel.text;
+  const right = panel.label ? `${panel.label} · ${shipShareText(panel.shipPct!)}` : 'no takes yet';
+  const detail = panel.label ? `${panel.text} (${shipShareText(panel.shipPct!)})` : panel.text;
   return { left: 'verdict', right, colour: verdictTone(panel.label).fg, title: `${name} on Verdict: ${detail}` };
 }
 
+const PAD = 6;
+/** The badge's width in pixels (its height is 20), for an <img> that reserves its space. */
+export const badgeWidth = (b: Pick<BadgeSpec, 'left' | 'right'>) => textWidth(b.left) + textWidth(b.right) + PAD * 4;
+
 export function badgeSvg(b: BadgeSpec): string {
-  const pad = 6;
+  const pad = PAD;
   const lw = textWidth(b.left) + pad * 2;
   const rw = textWidth(b.right) + pad * 2;
   const w = lw + rw;
@@ -72,7 +75,7 @@ export function badgeSvg(b: BadgeSpec): string {
 const SVG_HEADERS = { 'content-type': 'image/svg+xml; charset=utf-8', ...CORP_CROSS_ORIGIN };
 
 export function registerBadges(app: App, site: Site): void {
-  app.get('/badge/:file{[^/]+\\.svg}', cacheable, async (c) => {
+  app.get('/badge/:file{[^/]+\\.svg}', async (c) => {
     const slug = c.req.param('file').slice(0, -'.svg'.length);
     const tool = slugSchema.safeParse(slug).success ? await findToolBySlug(site.store.db, slug) : undefined;
     if (!tool) {

@@ -13,6 +13,8 @@ export interface CachedPage extends Variants {
   since?: number;
   tools?: readonly number[];
   storedAt?: number;
+  /** The route pattern that rendered it (`/tools/:slug`), for the request log and metrics of cache hits. */
+  route?: string;
 }
 
 export const etagOf = (body: Buffer | string) => `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
@@ -33,6 +35,8 @@ const sizeOf = (p: CachedPage) => p.body.length + (p.br?.length ?? 0) + (p.gzip?
 export class PageCache {
   private readonly map = new Map<string, CachedPage>();
   private bytes = 0;
+  /** For /metrics, read at scrape time: callers count hits and misses, the cache counts what it drops. */
+  readonly stats = { hits: 0, misses: 0, evictedForSize: 0, droppedStale: 0 };
 
   constructor(
     private readonly maxBytes: number,
@@ -45,6 +49,7 @@ export class PageCache {
     this.map.delete(key);
     if (page.version !== version || (this.fresh && !this.fresh(page))) {
       this.bytes -= sizeOf(page);
+      this.stats.droppedStale++;
       return undefined;
     }
     this.map.set(key, page); // most recently used goes last
@@ -64,6 +69,7 @@ export class PageCache {
       if (this.bytes <= this.maxBytes) break;
       this.map.delete(k);
       this.bytes -= sizeOf(p);
+      this.stats.evictedForSize++;
     }
   }
 

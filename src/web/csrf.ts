@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { jsx } from 'hono/jsx';
 import { AppError } from '../errors.js';
-import { communityState, csrfTokenFor } from './visitor.js';
+import { communityState, csrfTokenFor } from './identity.js';
 import { safeEqual } from '../community/secret.js';
 
 /**

@@ -5,6 +5,8 @@ import type { Site } from './site.js';
 import { wantsJson } from './http.js';
 import { urls } from '../urls.js';
 import { asBusyError } from '../db/db.js';
+import { log } from '../ops/log.js';
+import { requestId, routeOf } from './request-log.js';
 
 /**
  * The one error path (app.onError, notFound, bodyLimit): `{"error":{"code","message"}}` for the API, a friendly
@@ -13,7 +15,8 @@ import { asBusyError } from '../db/db.js';
  */
 export function errorResponse(c: Context, site: Site, err: unknown): Response {
   const app = err instanceof AppError ? err : asBusyError(err);
-  if (!app) console.error(err);
+  // The stack goes to the log with the request id (the reader gets the id in X-Request-Id, never the stack).
+  if (!app) log().error({ err, reqId: requestId(c), method: c.req.method, route: routeOf(c) }, 'request failed');
   const status = app?.status ?? 500;
   const code = app?.code ?? 'internal';
   const message = app ? app.message : 'Something went wrong on our side. Please try again in a moment.';
@@ -34,7 +37,7 @@ export function errorPage(site: Site, status: number, message: string, extra?: u
       <p>{message}</p>
       {extra}
       <p>
-        <a href={urls.home}>Browse all tools</a> · <a href={urls.search()}>Search</a> · <a href={urls.critics}>Meet the critics</a>
+        <a href={urls.tools()}>Browse all tools</a> · <a href={urls.search()}>Search</a> · <a href={urls.critics}>Meet the critics</a>
       </p>
     </section>,
   );

@@ -2,31 +2,20 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { etagMatches, etagOf, type CachedPage } from './cache.js';
 import { chooseEncoding, compressVariants, variantEtag } from './compression.js';
 import type { Site } from './site.js';
-import { hasPersonalCookie } from './visitor.js';
+import { hasPersonalCookie } from './identity.js';
 import { AppError } from '../errors.js';
 import { isStorableText } from '../domain/schemas.js';
+import { routePath } from 'hono/route';
+import { cachedRoute, paramsOf } from './freshness.js';
+import { log } from '../ops/log.js';
 
 /** Public pages: browsers revalidate with the ETag each time; a CDN or proxy may keep them a minute. */
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=30';
 
 /**
- * The query parameters each cacheable page understands. A page's cache key keeps only these, in this order,
- * so `/?r=1` and `/?r=2` are one entry and made-up parameters cannot force a fresh render. Pages not listed
- * are keyed on their path alone: a page that starts reading a query parameter must be added here.
+ * Cache key of a request: its path plus the query parameters its page reads (its declaration in freshness.ts), in
+ * that order, so `/?r=1` and `/?r=2` are one entry and made-up parameters cannot force a fresh render.
  */
-const CACHE_PARAMS: [RegExp, readonly string[]][] = [
-  [/^\/search$/, ['q', 'category', 'pricing', 'label', 'sort', 'page']],
-  [/^\/categories\/[^/]+$/, ['page']],
-  [/^\/critics\/[^/]+$/, ['category', 'page']],
-  [/^\/compare$/, ['tools', 'add']],
-  [/^\/api\/v1\/suggest$/, ['q']],
-  [/^\/tools\/[^/]+\/report$/, ['review']],
-  [/^\/signin$/, ['next']],
-  [/^\/api\/v1\/tools$/, ['page', 'per_page', 'category', 'q']],
-  [/^\/api\/v1\/compare$/, ['tools']],
-];
-
-/** Cache key of a request: its path plus the query parameters its page understands, in a canonical order. */
 export const cacheKey = (url: string) => {
   // Plain paths without a query are their own key; anything a URL parser might rewrite (dots, escapes, a full URL) is parsed.
   if (/^\/[\w\-/]*$/.test(url) && !url.includes('//')) return url;
@@ -39,38 +28,25 @@ export const cacheKey = (url: string) => {
     return url;
   }
   if (!u.search) return u.pathname;
-  const names = CACHE_PARAMS.find(([re]) => re.test(u.pathname))?.[1] ?? [];
+  const names = paramsOf(u.pathname);
   const kept = new URLSearchParams();
   for (const name of names) for (const v of u.searchParams.getAll(name)) kept.append(name, v);
   const q = kept.toString();
   return q ? `${u.pathname}?${q}` : u.pathname;
 };
 
-export type AppEnv = { Variables: { cacheable?: boolean; tools?: readonly number[] } };
+export type AppEnv = { Variables: { tools?: readonly number[] } };
 
 /**
- * Names the tools whose vote counts a cacheable page shows, so a vote on one of them (and only those) drops it;
- * `[]` says it shows none. A page that says nothing may lag votes by up to LIST_STALE_MS (docs/decisions/017).
+ * Names the tools whose vote counts a page shows, so a vote on one of them (and only those) drops it. A route
+ * declared `shows: 'tools'` in freshness.ts must call it before answering 200, or its answer is not cached.
  */
 export const showsTools = (c: Context<AppEnv>, ids: readonly number[]) => c.set('tools', ids);
 
-/** Marks a GET route's 200 responses as public and cacheable (same bytes for every visitor). */
-export const cacheable: MiddlewareHandler<AppEnv> = async (c, next) => {
-  c.set('cacheable', true);
-  await next();
-};
-
-/** `cacheable` for a page that shows no vote counts (`showsTools(c, [])`): votes never drop it. */
-export const cacheableNoVotes: MiddlewareHandler<AppEnv> = async (c, next) => {
-  c.set('cacheable', true);
-  showsTools(c, []);
-  await next();
-};
-
 /**
  * The outermost middleware: serves GETs from the in-memory page cache while the data version is unchanged;
- * after a cacheable route renders a 200, stores its final bytes and headers (security headers included)
- * with an ETag. Answers If-None-Match with 304.
+ * after a route declared in freshness.ts renders a 200 for nobody in particular, stores its final bytes and
+ * headers (security headers included) with an ETag, and what makes it stale. Answers If-None-Match with 304.
  */
 export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -82,24 +58,35 @@ export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
     const since = site.touchCursor();
     if (!cookie) {
       const hit = site.cache.get(key, version);
-      if (hit) return fromCache(c, hit);
+      if (hit) {
+        site.cache.stats.hits++;
+        return fromCache(c, hit);
+      }
     }
     await next();
     const res = c.res;
-    if (!c.get('cacheable')) return;
+    // Only what freshness.ts declares is cached: the handler that answered decides, by its route pattern.
+    const route = cachedRoute(routePath(c));
+    if (!route) return;
     // Rendered for one person (markPersonal: a visitor or admin was loaded), or asked for by one: never stored or shared.
     if (cookie || c.get('personal')) {
       if (!/no-store/.test(res.headers.get('cache-control') ?? '')) res.headers.set('cache-control', 'private, no-cache');
       return;
     }
+    site.cache.stats.misses++;
     if (res.status !== 200 || res.headers.has('set-cookie')) return;
+    const tools = route.shows === 'catalog' ? [] : route.shows === 'tools' ? c.get('tools') : undefined;
+    if (route.shows === 'tools' && !tools) {
+      log().error({ route: route.path }, 'page cache: a route declared to show tools named none (showsTools); not cached');
+      return;
+    }
     if (!res.headers.has('cache-control')) res.headers.set('cache-control', PUBLIC_CACHE_CONTROL);
     const body = Buffer.from(await res.arrayBuffer());
     const etag = etagOf(body);
     const headers: [string, string][] = [...res.headers.entries()].filter(([k]) => k !== 'content-length' && k !== 'etag' && k !== 'vary');
     // Compressed once, here; every reader of this entry gets the variant their Accept-Encoding asks for.
     headers.push(['etag', etag], ['vary', 'accept-encoding']);
-    const page: CachedPage = { status: 200, body, etag, headers, version, since, tools: c.get('tools'), storedAt: Date.now(), ...compressVariants(body, res.headers.get('content-type') ?? undefined) };
+    const page: CachedPage = { status: 200, body, etag, headers, version, since, tools, storedAt: Date.now(), route: route.path, ...compressVariants(body, res.headers.get('content-type') ?? undefined) };
     site.cache.set(key, page);
     c.res = undefined;
     c.res = fromCache(c, page, false);

@@ -3,7 +3,7 @@ import { CSS, JS, TOOL_SEARCH } from './assets.js';
 import type { Site } from './site.js';
 import { NewsletterBlock } from './components/newsletter.js';
 import { urls } from '../urls.js';
-import { currentCommunity } from './visitor.js';
+import { currentCommunity } from './identity.js';
 
 export interface PageMeta {
   title: string;
@@ -13,11 +13,13 @@ export interface PageMeta {
   /** Path or absolute URL of the share image (PNG, 1200x630). */
   ogImage?: string;
   noindex?: boolean;
-  nav?: 'home' | 'compare' | 'critics' | 'categories' | 'search' | 'bookmarks';
+  nav?: 'home' | 'tools' | 'compare' | 'critics' | 'categories' | 'search' | 'bookmarks';
+  /** false on pages with a subscribe box of their own (/digest): the footer's would offer Subscribe twice. */
+  newsletter?: boolean;
 }
 
 const NAV: [NonNullable<PageMeta['nav']>, string, string][] = [
-  ['home', '/', 'Tools'],
+  ['tools', urls.tools(), 'Tools'],
   ['compare', urls.compare(), 'Compare'],
   ['critics', urls.critics, 'Critics'],
   ['categories', urls.categories, 'Categories'],
@@ -76,8 +78,8 @@ export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; c
               <input id="site-search" type="search" name="q" placeholder="Search tools" />
               <button type="submit">Search</button>
             </form>
-            {/* On phones the form above is hidden (it took a row of its own): search is one tap away on its page. */}
-            <a class="header-search-link" href={urls.search()}>
+            {/* On phones the form above is hidden (it took a row of its own): search is one tap away, on the catalog page. */}
+            <a class="header-search-link" href={urls.tools()}>
               <SearchIcon />
               Search
             </a>
@@ -90,7 +92,7 @@ export function Layout({ site, meta, children }: { site: Site; meta: PageMeta; c
         </main>
         <footer class="site-footer">
           <div class="wrap cols">
-            <NewsletterBlock />
+            {meta.newsletter !== false && <NewsletterBlock />}
             <div>
               <p>
                 <strong>Verdict</strong> — a panel of AI critics reviews every AI tool, so you know which one to ship with. Verdicts never contradict their

@@ -3,21 +3,20 @@ import { createRequire } from 'node:module';
 import type { Context } from 'hono';
 import { compareBySlugs, getTool, unknownToolMessage } from '../catalog/catalog.service.js';
 import { findToolsBySlugs } from '../catalog/tools.repo.js';
-import { votesOf } from '../catalog/tool.js';
+import { communityCounts } from '../catalog/tool.js';
 import type { Comparison } from '../domain/compare.js';
 import { slugSchema } from '../domain/schemas.js';
 import { excerpt } from '../domain/text.js';
-import { summarizeVotes, type CommunitySummary, type PanelSummary } from '../domain/summary.js';
+import { summarizeVotes, type CommunitySummary, type PanelSummary, percentText } from '../domain/summary.js';
 import { notFound } from '../errors.js';
 import type { App } from './app.js';
-import { cacheable } from './http.js';
 import type { Site } from './site.js';
 import { pairSplits, urls } from '../urls.js';
 import { palette, verdictTone } from '../palette.js';
 
 /**
  * Share images (1200x630 PNG) for tool and compare pages, drawn with satori (layout + text to SVG) and
- * resvg (SVG to PNG). Routes are `cacheable`, so the page cache keeps each PNG per path and data version;
+ * resvg (SVG to PNG). Routes are cached (src/web/freshness.ts), so the page cache keeps each PNG per path and data version;
  * rendering happens at most once per image and version (concurrent first requests share one render).
  */
 
@@ -73,7 +72,7 @@ function verdictBlock(panel: PanelSummary, size: 'large' | 'medium'): El {
   return box(
     { alignItems: 'center', gap: 24 },
     pill(panel.label, t.fg, t.bg, size === 'large' ? 40 : 32),
-    box({ alignItems: 'baseline', gap: 10 }, box({ fontSize: big, fontWeight: 700, color: t.fg, lineHeight: 1 }, `${panel.shipPct}%`), box({ fontSize: 28, color: C.muted }, 'ship')),
+    box({ alignItems: 'baseline', gap: 10 }, box({ fontSize: big, fontWeight: 700, color: t.fg, lineHeight: 1 }, percentText(panel.shipPct!)), box({ fontSize: 28, color: C.muted }, 'ship')),
   );
 }
 
@@ -130,8 +129,15 @@ export function compareCard(site: Site, c: Comparison): El {
       box({ fontSize: 22, color: C.muted }, c.panels[i]!.label ? c.panels[i]!.text : `${c.tools[i]!.category}`),
     );
   const o = c.overall;
-  const pick = o.kind === 'tool' ? excerpt(nameOf(o.index), 34) : 'It depends on who you are';
-  const why = o.kind === 'tool' ? (o.reason === 'picks' ? `picked by ${c.picks[o.index]} of ${c.scorecard.length} critics` : 'higher mean score') : 'the panel is split';
+  const pick = o.kind === 'tool' ? excerpt(nameOf(o.index), 34) : o.kind === 'close' ? 'Close call' : 'It depends on who you are';
+  const why =
+    o.kind === 'tool'
+      ? o.reason === 'picks'
+        ? `picked by ${c.picks[o.index]} of ${c.scorecard.length} critics`
+        : 'higher mean score'
+      : o.kind === 'close'
+        ? 'one pick apart, mean scores the other way'
+        : 'the panel is split';
   return frame(
     brand(box({ fontSize: 26, color: C.muted }, 'Panel comparison')),
     box(
@@ -219,13 +225,13 @@ export async function splitPair(site: Site, pair: string): Promise<[string, stri
 }
 
 export function registerOg(app: App, site: Site): void {
-  app.get('/og/tools/:file{[^/]+\\.png}', cacheable, async (c) => {
+  app.get('/og/tools/:file{[^/]+\\.png}', async (c) => {
     const slug = c.req.param('file').slice(0, -'.png'.length);
     if (!slugSchema.safeParse(slug).success) throw notFound(await unknownToolMessage(site.store.db, slug));
     const key = `${c.req.path}@${site.version()}`;
     const body = await once(key, async () => {
       const item = await getTool(site.store.db, slug);
-      const v = votesOf(item.tool);
+      const v = communityCounts(item.tool);
       return renderPng(
         toolCard(site, {
           slug: item.tool.slug,
@@ -241,7 +247,7 @@ export function registerOg(app: App, site: Site): void {
     return png(c, body);
   });
 
-  app.get('/og/compare/:file{[^/]+\\.png}', cacheable, async (c) => {
+  app.get('/og/compare/:file{[^/]+\\.png}', async (c) => {
     const pairText = c.req.param('file').slice(0, -'.png'.length);
     const pair = await splitPair(site, pairText);
     if (!pair) throw notFound(`No comparison "${pairText}": use two tool slugs joined by "-vs-", e.g. /og/compare/cursor-vs-github-copilot.png`);

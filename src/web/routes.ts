@@ -1,15 +1,16 @@
 import type { App } from './app.js';
 import type { Site } from './site.js';
-import { votesApp } from './pages/votes.page.js';
-import { submitApp } from './pages/submit.page.js';
-import { reportApp } from './pages/report.page.js';
-import { signinApp } from './pages/signin.page.js';
-import { adminApp } from './pages/admin.page.js';
+import { registerVotes } from './pages/votes.page.js';
+import { registerSubmit } from './pages/submit.page.js';
+import { registerReports } from './pages/report.page.js';
+import { registerSignin } from './pages/signin.page.js';
+import { registerAdmin } from './pages/admin.page.js';
 import { registerToolPages } from './pages/tool.page.js';
 import { registerComparePages } from './pages/compare.page.js';
 import { registerDigest } from './pages/digest.page.js';
 import { registerApi } from './api/api.js';
-import { registerFeeds } from './feeds.js';
+import { registerFeed } from './feed.js';
+import { registerSitemaps } from './sitemap.js';
 import { registerFeedsPage } from './pages/feeds.page.js';
 import { registerOg } from './og.js';
 import { registerBadges } from './badge.js';
@@ -22,15 +23,16 @@ import { registerMethodology } from './pages/methodology.page.js';
 
 /** Each feature registers its routes here, in one list, so a newcomer finds every URL from one place. */
 export function registerPages(app: App, site: Site): void {
-  app.route('/', votesApp(site));
-  app.route('/', submitApp(site));
-  app.route('/', reportApp(site));
-  app.route('/', signinApp(site));
-  app.route('/', adminApp(site));
+  registerVotes(app, site);
+  registerSubmit(app, site);
+  registerReports(app, site);
+  registerSignin(app, site);
+  registerAdmin(app, site);
   registerToolPages(app, site);
   registerComparePages(app, site);
   registerApi(app, site);
-  registerFeeds(app, site);
+  registerFeed(app, site);
+  registerSitemaps(app, site);
   registerFeedsPage(app, site);
   registerOg(app, site);
   registerBadges(app, site);

@@ -3,6 +3,7 @@ import type { Store } from '../db/db.js';
 import { readVersions, toolsTouchedSince } from '../db/data-version.repo.js';
 import type { Critic } from '../domain/schemas.js';
 import { PageCache } from './cache.js';
+import { reportPageCache } from '../ops/metrics.js';
 
 /** Everything the web layer needs, built once per process. */
 export interface Site {
@@ -29,6 +30,11 @@ export interface Site {
   perVersion<T>(key: string, load: () => Promise<T>, toolsOf?: (value: T) => readonly number[]): Promise<T>;
   /** Stops polling; resolves once no poll is in flight, so the database can be closed after it. */
   close(): Promise<void>;
+  /**
+   * Operating state for /readyz: the worker this process runs, if any (its heartbeat must be recent), and whether
+   * the process is stopping (then it reports not ready, so a load balancer sends new requests elsewhere).
+   */
+  ops: { workerId?: string; stopping: boolean };
 }
 
 const VERSION_POLL_MS = 250;
@@ -100,6 +106,7 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
     return value;
   };
   const cache = new PageCache(opts.cacheBytes ?? 64 * 1024 * 1024, (page) => untouched(page.since ?? 0, page.tools, page.storedAt ?? 0));
+  const unreport = reportPageCache(() => ({ ...cache.stats, ...cache.size }));
   return {
     store,
     perVersion,
@@ -112,7 +119,9 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
     refreshVersion: read,
     close: async () => {
       clearInterval(timer);
+      unreport();
       await polling;
     },
+    ops: { stopping: false },
   };
 }

@@ -4,6 +4,12 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openStore, type Dialect, type Store } from '../../src/db/db.js';
+import { configureLogging } from '../../src/ops/log.js';
+import type { LogLevel } from '../../src/config.js';
+
+// In-process servers would log a line per request into the test runner's output: warnings and errors only, unless
+// LOG_LEVEL says otherwise. Tests that read logs capture them (configureLogging({destination})) or spawn processes.
+configureLogging({ level: (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'warn' });
 
 const pgUrl = process.env.TEST_DATABASE_URL;
 

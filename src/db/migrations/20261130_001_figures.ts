@@ -26,26 +26,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     await db.schema.alterTable('tools').addColumn(name, sql.raw(type), (c) => (counter ? c.notNull().defaultTo(0) : c)).execute();
   }
 
-  // Backfill every existing tool in two set-wise statements (no bound variables).
-  await sql`update tools set
-      panel_ships = f.ships, panel_skips = f.skips, panel_abstentions = f.abstentions, panel_takes = f.ships + f.skips,
-      panel_ship_pct = case when f.ships + f.skips > 0 then (200 * f.ships + f.ships + f.skips) / (2 * (f.ships + f.skips)) end,
-      panel_mean_score = case when f.ships + f.skips > 0 then ((20 * f.total + f.ships + f.skips) / (2 * (f.ships + f.skips))) / 10.0 end,
-      panel_label = case when f.ships > f.skips then 'Ship' when f.skips > f.ships then 'Skip' when f.ships > 0 then 'Split' end
-    from (
-      select r.tool_id,
-        sum(case when r.kind = 'take' and r.verdict = 'ship' then 1 else 0 end) as ships,
-        sum(case when r.kind = 'take' and r.verdict = 'skip' then 1 else 0 end) as skips,
-        sum(case when r.kind = 'abstain' then 1 else 0 end) as abstentions,
-        sum(case when r.kind = 'take' then r.score else 0 end) as total
-      from reviews r
-      where r.id in (select max(id) from reviews group by tool_id, critic)
-      group by r.tool_id
-    ) f
-    where tools.id = f.tool_id`.execute(db);
-  await sql`update tools set
-      community_ships = (select count(*) from votes where votes.tool_id = tools.id and votes.vote = 'ship'),
-      community_skips = (select count(*) from votes where votes.tool_id = tools.id and votes.vote = 'skip')`.execute(db);
+  // No backfill here: the figures' maths lives in one place, src/catalog/figures.repo.ts. openStore runs
+  // rebuildFigures right after this migration is applied, so tools that existed before it get their figures too.
 
   // Orders of the search sorts (ship %, then takes, then mean score; mean score, then ship %), each ending in
   // newest first. Tools without takes (nulls) sort last: SQLite's DESC does that already, PostgreSQL needs NULLS LAST.

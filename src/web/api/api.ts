@@ -1,171 +1,35 @@
-import { OpenAPIHono, createRoute, type z } from '@hono/zod-openapi';
+/** The JSON API (/api/v1): its handlers, and where it is mounted with CORS and the OpenAPI document. */
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { quote } from '../../domain/text.js';
 import { cors } from 'hono/cors';
 import type { DbOrTx } from '../../db/db.js';
-import type { ReviewRow, ToolRow } from '../../db/types.js';
-import { closeMatches, compareBySlugs, getTool, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
+import type { ReviewRow } from '../../db/types.js';
+import { closeMatches, compareBySlugs, getTool, withPanels } from '../../catalog/catalog.service.js';
 import { countTools, listTools } from '../../catalog/tools.repo.js';
 import { reviewHistory } from '../../catalog/reviews.repo.js';
 import { boundedSearch, SEARCH_MAX_PAGES, SEARCH_PAGE_SIZE } from '../../catalog/search.service.js';
-import { bestForOf, toToolFields, votesOf } from '../../catalog/tool.js';
 import { DECISION_RULE, decisionRows, overallText } from '../../domain/compare.js';
-import { disagree, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
-import { provenanceText } from '../../domain/provenance.js';
-import { formatDate } from '../components/tool-helpers.js';
+import { disagree } from '../../domain/summary.js';
 import { notFound } from '../../errors.js';
 import type { App } from '../app.js';
-import { cacheable, showsTools, type AppEnv } from '../http.js';
+import { showsTools, type AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { absolute, urls } from '../../urls.js';
-import {
-  compareQuery,
-  comparisonSchema,
-  criticListSchema,
-  criticOutSchema,
-  criticParams,
-  errorSchema,
-  reviewSchema,
-  slugParams,
-  toolDetailSchema,
-  toolListQuery,
-  toolPageSchema,
-  toolReviewsSchema,
-  toolSchema,
-  toolSummarySchema,
-} from './schemas.js';
 import { toolEvidence } from '../../research/evidence.service.js';
+import { routes } from './routes.js';
+import { communityOf, toApiReview, toApiTool } from './mapping.js';
+import { openApiDocument } from './openapi.js';
 
-
-type ApiTool = z.infer<typeof toolSchema>;
-type ApiReview = z.infer<typeof reviewSchema>;
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const errors = {
-  400: json(errorSchema, 'Bad parameters'),
-  404: json(errorSchema, 'No such tool or critic'),
-};
-
-const routes = {
-  listTools: createRoute({
-    method: 'get',
-    path: '/tools',
-    tags: ['tools'],
-    summary: 'List or search tools, newest first (search: best name matches first)',
-    request: { query: toolListQuery },
-    responses: { 200: json(toolPageSchema, 'One page of tools'), 400: errors[400] },
-  }),
-  getTool: createRoute({
-    method: 'get',
-    path: '/tools/{slug}',
-    tags: ['tools'],
-    summary: "One tool with its panel and community verdicts and each critic's latest review",
-    request: { params: slugParams },
-    responses: { 200: json(toolDetailSchema, 'The tool'), ...errors },
-  }),
-  toolReviews: createRoute({
-    method: 'get',
-    path: '/tools/{slug}/reviews',
-    tags: ['tools'],
-    summary: "A tool's reviews: each critic's latest, and every revision with its origin (panel run or import), model, prompt version, tokens and latency",
-    request: { params: slugParams },
-    responses: { 200: json(toolReviewsSchema, 'Latest reviews and full history'), ...errors },
-  }),
-  toolSummary: createRoute({
-    method: 'get',
-    path: '/tools/{slug}/summary',
-    tags: ['tools'],
-    summary: "A tool's panel summary and community summary",
-    request: { params: slugParams },
-    responses: { 200: json(toolSummarySchema, 'Panel and community verdicts'), ...errors },
-  }),
-  listCritics: createRoute({
-    method: 'get',
-    path: '/critics',
-    tags: ['critics'],
-    summary: 'The panel of critics, in panel order',
-    responses: { 200: json(criticListSchema, 'Every critic') },
-  }),
-  getCritic: createRoute({
-    method: 'get',
-    path: '/critics/{id}',
-    tags: ['critics'],
-    summary: 'One critic persona',
-    request: { params: criticParams },
-    responses: { 200: json(criticOutSchema, 'The critic'), ...errors },
-  }),
-  compare: createRoute({
-    method: 'get',
-    path: '/compare',
-    tags: ['compare'],
-    summary: 'Compare 2 to 4 tools: decision table, per-critic scorecard with picks, and the overall pick',
-    request: { query: compareQuery },
-    responses: { 200: json(comparisonSchema, 'The comparison'), ...errors },
-  }),
-};
-
-/** Every API path (as written in the OpenAPI document), for tests and docs. */
-export const API_PATHS = Object.values(routes).map((r) => r.path);
 
 /**
  * Tool search for the API's `q`: the site's full-text search (FTS5 / tsvector, see search.repo.ts), so the
  * API finds exactly what /search finds: every word must match the name, tagline, description or tags (the
- * last word also as a prefix), tools with a query word in their name first, then by rank, then newest. As on
- * /search, the first 1,000 matches are listed and counted, never every match of a common word.
+ * last word, of two letters or more, also as a prefix), tools with a query word in their name first, then by
+ * rank, then newest, ranked among a bounded set of candidates (docs/decisions/026). As on /search, the first
+ * 1,000 matches are listed and counted, never every match of a common word.
  */
 export const searchToolsForApi = (db: DbOrTx, opts: { q: string; categorySlug?: string; limit: number; offset: number }) =>
   boundedSearch(db, { q: opts.q, categorySlug: opts.categorySlug }, { order: 'relevance', limit: opts.limit, offset: opts.offset, listed: SEARCH_MAX_PAGES * SEARCH_PAGE_SIZE });
-
-function toolLinks(site: Site, slug: string) {
-  const base = site.config.publicUrl;
-  return {
-    html: absolute(base, urls.tool(slug)),
-    api: absolute(base, urls.apiTool(slug)),
-    badge: absolute(base, urls.badge(slug)),
-    image: absolute(base, urls.toolImage(slug)),
-  };
-}
-
-function toApiTool(site: Site, item: ToolWithPanel, community: CommunitySummary): ApiTool {
-  const t = item.tool;
-  const bestFor = bestForOf(t);
-  return {
-    ...toToolFields(t),
-    ...(bestFor && { bestFor: bestFor.text, bestForSource: bestFor.source }),
-    ...(bestFor?.source === 'panel' && bestFor.runId != null && { bestForRunId: bestFor.runId }),
-    categorySlug: t.categorySlug,
-    createdAt: t.createdAt,
-    updatedAt: t.updatedAt,
-    panel: item.summary,
-    community,
-    links: toolLinks(site, t.slug),
-  };
-}
-
-function toApiReview(r: ReviewRow): ApiReview {
-  const meta = {
-    id: r.id,
-    critic: r.critic,
-    origin: r.origin,
-    provenance: provenanceText(r, formatDate(r.createdAt)),
-    runId: r.runId,
-    importSource: r.importSource,
-    author: r.author,
-    model: r.model,
-    promptVersion: r.promptVersion,
-    inputTokens: r.inputTokens,
-    outputTokens: r.outputTokens,
-    latencyMs: r.latencyMs,
-    createdAt: r.createdAt,
-  };
-  return r.kind === 'take'
-    ? { ...meta, kind: 'take', score: r.score!, verdict: r.verdict!, take: r.take! }
-    : { ...meta, kind: 'abstain', reason: r.reason! };
-}
-
-const communityOf = (t: ToolRow): CommunitySummary => {
-  const v = votesOf(t);
-  return summarizeVotes(v.ships, v.skips);
-};
 
 /** The defaultHook's message: each failing parameter and why, e.g. `per_page: Too big: expected number to be <=100`. */
 export const describeIssues = (issues: readonly { path: readonly PropertyKey[]; message: string }[]) =>
@@ -187,8 +51,7 @@ export function createApi(site: Site) {
   };
   const inPanelOrder = (rows: ReviewRow[]) => [...rows].sort((a, b) => rank(a.critic) - rank(b.critic) || a.critic.localeCompare(b.critic));
 
-  // Every API response is public and the same for every visitor.
-  api.use('*', cacheable);
+  api.use('*');
 
   api.openapi(routes.listTools, async (c) => {
     const { page, per_page: perPage, category, q } = c.req.valid('query');
@@ -277,7 +140,9 @@ export function createApi(site: Site) {
         overall:
           o.kind === 'tool'
             ? { kind: 'tool' as const, tool: slugAt(o.index), reason: o.reason, text: overallText(cmp) }
-            : { kind: 'depends' as const, text: overallText(cmp) },
+            : o.kind === 'close'
+              ? { kind: 'close' as const, tools: o.indices.map(slugAt), text: overallText(cmp) }
+              : { kind: 'depends' as const, text: overallText(cmp) },
         links:
           compared.length === 2
             ? { html: absolute(base, urls.compare(compared)), image: absolute(base, urls.compareImage(compared[0]!, compared[1]!)) }
@@ -290,26 +155,6 @@ export function createApi(site: Site) {
   return api;
 }
 
-/** The OpenAPI 3.1 document, generated from the routes' zod schemas. */
-export function openApiDocument(site: Site, api: ReturnType<typeof createApi>) {
-  return api.getOpenAPI31Document({
-    openapi: '3.1.0',
-    info: {
-      title: 'Verdict API',
-      version: '1.0.0',
-      description:
-        'Public, read-only API of Verdict: AI tools, the panel of AI critics that reviews them, their verdicts, community votes and comparisons. ' +
-        'Errors always have the shape {"error":{"code","message"}}. Responses carry an ETag; send If-None-Match to get 304 when nothing changed.',
-    },
-    servers: [{ url: absolute(site.config.publicUrl, urls.api), description: 'This Verdict site' }],
-    tags: [
-      { name: 'tools', description: 'Tools, their verdicts and reviews' },
-      { name: 'critics', description: 'The panel of critic personas' },
-      { name: 'compare', description: 'Side-by-side comparisons' },
-    ],
-  });
-}
-
 /** Mounts the API under /api/v1, its OpenAPI document at /api/openapi.json, and CORS for public reads. */
 export function registerApi(app: App, site: Site): void {
   const corsGet = cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 });
@@ -317,6 +162,6 @@ export function registerApi(app: App, site: Site): void {
   app.use('/api/*', async (c, next) => (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) ? corsGet(c, next) : next()));
   const api = createApi(site);
   let doc: ReturnType<typeof openApiDocument> | undefined;
-  app.get(urls.openapi, cacheable, (c) => c.json((doc ??= openApiDocument(site, api))));
+  app.get(urls.openapi, (c) => c.json((doc ??= openApiDocument(site, api))));
   app.route(urls.api, api);
 }

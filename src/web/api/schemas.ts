@@ -39,7 +39,7 @@ export const communitySummarySchema = z
     votes: z.number().int().min(0),
     shipPct: pctSchema,
     label: labelSchema.openapi({ description: 'Null below 10 votes: a handful of votes is not a verdict' }),
-    text: z.string().openapi({ example: 'Ship 68% · 28 ship / 13 skip · 41 votes' }),
+    text: z.string().openapi({ example: 'Ship · 28 ship / 13 skip · 41 votes' }),
   })
   .openapi('CommunitySummary');
 
@@ -191,6 +191,9 @@ export const comparisonSchema = z
     rule: z.string().openapi({ description: 'The decision rule behind `overall`, in plain words' }),
     overall: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('tool'), tool: slugSchema, reason: z.enum(['picks', 'mean-score']), text: z.string() }),
+      z
+        .object({ kind: z.literal('close'), tools: z.array(slugSchema).min(2), text: z.string() })
+        .openapi({ description: 'A close call, no tool crowned: the first tool leads by one critic pick, the others one pick behind have a higher mean score' }),
       z.object({ kind: z.literal('depends'), text: z.string() }),
     ]),
     links: z.object({ html: z.url(), image: z.url().optional().openapi({ description: 'Share image (pairs only)' }) }),
@@ -225,7 +228,7 @@ export const toolListQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1).openapi({ description: 'Page number, from 1' }),
   per_page: z.coerce.number().int().min(1).max(MAX_PER_PAGE).default(20).openapi({ description: `Tools per page (at most ${MAX_PER_PAGE})` }),
   category: slugSchema.optional().openapi({ description: 'Only tools in this category (its slug, e.g. "developer-tools")' }),
-  q: z.string().max(200).optional().openapi({ description: 'Search words (full-text, as on /search); every word must match the name, tagline, description or tags, the last one also as a prefix' }),
+  q: z.string().max(200).optional().openapi({ description: 'Search words (full-text, as on /search); every word must match the name, tagline, description or tags, the last one (of two letters or more) also as a prefix' }),
 });
 
 export const slugParams = z.object({

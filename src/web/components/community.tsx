@@ -1,5 +1,5 @@
 import { tryGetContext } from 'hono/context-storage';
-import { currentCommunity } from '../visitor.js';
+import { currentCommunity } from '../identity.js';
 import { CSRF_FIELD } from '../csrf.js';
 import { summarizeVotes } from '../../domain/summary.js';
 import { urls } from '../../urls.js';
@@ -121,13 +121,13 @@ export function BookmarkButton({ tool, compact }: { tool: ToolRef; compact?: boo
   );
 }
 
-/** Vote and bookmark together, as placed beside the community line of a tool page. */
+/** Vote and bookmark together, as placed beside the community line of a tool page (a block: forms cannot sit in a span). */
 export function CommunityActions({ tool, counts }: { tool: ToolRef; counts?: { ships: number; skips: number } }) {
   return (
-    <span class="community-actions">
+    <div class="community-actions">
       <VoteForm tool={tool} counts={counts} showSummary={!!counts} />
       <BookmarkButton tool={tool} />
-    </span>
+    </div>
   );
 }
 

@@ -1,4 +1,4 @@
-import { currentCommunity } from '../visitor.js';
+import { currentCommunity } from '../identity.js';
 import { CSRF_FIELD } from '../csrf.js';
 import { DIGEST_NAME } from '../../digest/issue.js';
 

@@ -13,11 +13,14 @@ export const HowWeDecide = () => (
 );
 
 /**
- * The one verdict chip, used wherever a panel verdict shows: "Ship 75% · 3 ship / 1 skip · avg 83" — label and ship %
- * in the coloured pill, then the counts and the mean score, each part named. "No panel takes yet" otherwise.
+ * The one verdict chip, used wherever a panel verdict shows: "Skip · 2 ship / 3 skip · avg 59.2" — the label in the
+ * coloured pill, then the split and the mean score, each number with its word. "No panel takes yet" otherwise.
+ * Each part keeps its figure and label on one line, and a separator stays at the end of the part before it, so a
+ * narrow box wraps between parts and never starts (or, after the pill, ends) a line with "·" (issue 20, point 8).
  * `explain` adds the "How we decide" link (tool and compare pages; cards in lists link to the tool page instead).
+ * `noAvg` leaves the mean out where a row of its own shows it (the compare table).
  */
-export function PanelVerdict({ summary, compact, explain }: { summary: PanelSummary; compact?: boolean; explain?: boolean }) {
+export function PanelVerdict({ summary, compact, explain, noAvg }: { summary: PanelSummary; compact?: boolean; explain?: boolean; noAvg?: boolean }) {
   const how = explain && (
     <>
       {' '}
@@ -35,24 +38,40 @@ export function PanelVerdict({ summary, compact, explain }: { summary: PanelSumm
   return (
     <>
       <span class="verdict verdict-chip">
-        <span class={pillClass(summary.label)}>{head}</span>
+        <span class="chip-part">
+          <span class={pillClass(summary.label)}>{head}</span>
+          {/* The pill's box separates it from the split; the "·" is for screen readers and copied text only. */}
+          {compact ? null : <span class="visually-hidden">{'\u00a0·'}</span>}
+        </span>
         {compact ? (
           <span class="visually-hidden"> · {counts} · {avg}</span>
         ) : (
-          <span class="verdict-parts small">
-            {' · '}
-            <span class="verdict-counts">{counts}</span>
-            {' · '}
-            <abbr class="verdict-avg" title="mean score of the panel's takes, out of 100">
-              {avg}
-            </abbr>
-          </span>
+          <>
+            {' '}
+            <span class="verdict-parts small">
+              <span class="chip-part verdict-counts">
+                {counts}
+                {!noAvg && <Sep />}
+              </span>
+              {!noAvg && (
+                <>
+                  {' '}
+                  <abbr class="chip-part verdict-avg" title="mean score of the panel's takes, out of 100">
+                    {avg}
+                  </abbr>
+                </>
+              )}
+            </span>
+          </>
         )}
       </span>
       {how}
     </>
   );
 }
+
+/** " ·" glued to the part before it (no-break space): a line may end with it, never start with it. */
+const Sep = () => <span class="chip-sep">{'\u00a0·'}</span>;
 
 export function CommunityVerdict({ summary }: { summary: CommunitySummary }) {
   return <span class={pillClass(summary.label)}>{summary.text}</span>;

@@ -1,32 +1,29 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import type { App } from '../app.js';
+import { type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { AppEnv } from '../http.js';
 import type { Site } from '../site.js';
 import { readForm, wantsJson } from '../http.js';
-import { renderPage } from '../layout.js';
-import { ADMIN_COOKIE, clientAddress, communityState, isHttps, markPersonal } from '../visitor.js';
-import { checkCsrf, csrfField, verifyCsrf } from '../csrf.js';
+import { ADMIN_COOKIE, clientAddress, communityState, isHttps, markPersonal } from '../identity.js';
+import { checkCsrf, verifyCsrf } from '../csrf.js';
 import { AppError, notFound } from '../../errors.js';
 import { parseRowId } from '../../domain/ids.js';
-import { PRICING_LABELS } from '../../domain/pricing.js';
 import type { SubmissionRow } from '../../db/types.js';
 import { safeEqual, signValue, unsignValue } from '../../community/secret.js';
 import { findSetting, insertSettingOnce, putSetting } from '../../community/secrets.repo.js';
 import { limiterFor, type LimitName } from '../../community/rate-limit.js';
 import { approveSubmission, listSubmissions, rejectSubmission } from '../../community/submissions.service.js';
 import { acceptReport, listReports, rejectReport } from '../../community/corrections.service.js';
-import type { ReportWithTool } from '../../community/corrections.repo.js';
-import { createMailer, type Mailer } from '../../mail/mailer.js';
-import { AdminReports } from '../components/admin-reports.js';
+import { mailerFor } from '../mailer.js';
+import { adminLoginPage, adminPage } from '../components/admin-view.js';
 import { urls, withQuery } from '../../urls.js';
+import { loadStatus } from '../../status/status.service.js';
+import { parseFoundBy } from '../../discovery/found-by.js';
 
 /** The operator's /admin page and JSON: approve or reject submitted tools (ADMIN_TOKEN; off when unset). */
-export function adminApp(site: Site): Hono<AppEnv> {
-  const app = new Hono<AppEnv>({ strict: true });
+export function registerAdmin(app: App, site: Site): void {
   const db = site.store.db;
   const limit = (checks: [LimitName, string][], message: string) => limiterFor(site).take(checks, message);
-  let mailer: Mailer | undefined;
 
   const adminOff = () => new AppError('not_found', 'The admin page is off. Set ADMIN_TOKEN to turn it on.', 404);
   const adminPurpose = () => `admin|${createHash('sha256').update(site.config.adminToken ?? '').digest('hex')}`;
@@ -71,8 +68,13 @@ export function adminApp(site: Site): Hono<AppEnv> {
   app.get('/admin', async (c) => {
     const how = await adminAuth(c);
     if (!how) return c.html(adminLoginPage(site, c), 401, { 'cache-control': 'no-store' });
-    const [pending, recent, reports] = await Promise.all([listSubmissions(db, { status: 'pending' }), listSubmissions(db, { limit: 30 }), listReports(db, { status: 'pending' })]);
-    return c.html(adminPage(site, c, pending, recent.filter((s) => s.status !== 'pending'), c.req.query('done'), reports), 200, { 'cache-control': 'no-store' });
+    const [pending, recent, reports, status] = await Promise.all([
+      listSubmissions(db, { status: 'pending' }),
+      listSubmissions(db, { limit: 30 }),
+      listReports(db, { status: 'pending' }),
+      loadStatus(db, site.config),
+    ]);
+    return c.html(adminPage(site, c, pending, recent.filter((s) => s.status !== 'pending'), c.req.query('done'), reports, status), 200, { 'cache-control': 'no-store' });
   });
   app.post('/admin/login', verifyCsrf, async (c) => {
     const token = site.config.adminToken;
@@ -117,6 +119,11 @@ export function adminApp(site: Site): Hono<AppEnv> {
     if (wantsJson(c)) return c.json({ ok: true, submission: adminSubmission(s) });
     return c.redirect(withQuery(urls.admin, { done: `rejected-${id}` }), 303);
   });
+  // The same figures as `verdict status --json`.
+  app.get('/admin/status.json', async (c) => {
+    if (!(await adminAuth(c))) throw new AppError('unauthorized', 'Send Authorization: Bearer ADMIN_TOKEN.', 401);
+    return c.json(await loadStatus(db, site.config), 200, { 'cache-control': 'no-store' });
+  });
   app.get('/admin/reports.json', async (c) => {
     if (!(await adminAuth(c))) throw new AppError('unauthorized', 'Send Authorization: Bearer ADMIN_TOKEN.', 401);
     const status = c.req.query('status');
@@ -134,11 +141,10 @@ export function adminApp(site: Site): Hono<AppEnv> {
       if (wantsJson(c)) return c.json({ ok: true, report: r.report, correction: r.correction, job: r.jobId == null ? null : { id: r.jobId } });
       return c.redirect(`/admin?done=report-accepted-${id}`, 303);
     }
-    const r = await rejectReport(db, (mailer ??= createMailer(site.config)), id, body.reason ?? '', { publicUrl: site.config.publicUrl });
+    const r = await rejectReport(db, mailerFor(site), id, body.reason ?? '', { publicUrl: site.config.publicUrl });
     if (wantsJson(c)) return c.json({ ok: true, report: r.report, emailed: r.emailed });
     return c.redirect(`/admin?done=report-rejected-${id}`, 303);
   });
-  return app;
 }
 
 const adminSubmission = (s: SubmissionRow) => ({
@@ -155,142 +161,7 @@ const adminSubmission = (s: SubmissionRow) => ({
   toolId: s.toolId,
   createdAt: s.createdAt,
   decidedAt: s.decidedAt,
+  origin: s.origin,
+  foundBy: parseFoundBy(s.foundBy),
+  autoReason: s.autoReason,
 });
-
-
-function adminLoginPage(site: Site, c: Context, message?: string): string {
-  return renderPage(
-    site,
-    { title: 'Admin', description: 'Verdict operator page.', path: urls.admin, noindex: true },
-    <section class="narrow">
-      <h1>Admin</h1>
-      {message && (
-        <p class="notice notice-error" role="alert">
-          {message}
-        </p>
-      )}
-      <form method="post" action={urls.adminLogin} class="card">
-        {csrfField(c)}
-        <div class="field">
-          <label for="admin-token">Admin token</label>
-          <input id="admin-token" type="password" name="token" required autocomplete="current-password" />
-        </div>
-        <button type="submit">Sign in</button>
-      </form>
-    </section>,
-  );
-}
-
-function adminPage(site: Site, c: Context, pending: SubmissionRow[], decided: SubmissionRow[], done?: string, reports: ReportWithTool[] = []): string {
-  const m = done?.match(/^(approved|rejected)-(\d+)$/);
-  const rm = done?.match(/^report-(accepted|rejected)-(\d+)$/);
-  return renderPage(
-    site,
-    { title: 'Submissions', description: 'Review submitted tools.', path: urls.admin, noindex: true },
-    <section class="admin-page">
-      <h1>Submissions</h1>
-      <form method="post" action={urls.adminLogout} class="admin-logout">
-        {csrfField(c)}
-        <button type="submit" class="btn-quiet">
-          Sign out of admin
-        </button>
-      </form>
-      {m && (
-        <p class="notice" role="status">
-          Submission #{m[2]} {m[1]}.{m[1] === 'approved' ? ' The tool is listed and its panel review is queued.' : ''}
-        </p>
-      )}
-      {rm && (
-        <p class="notice" role="status">
-          Report #{rm[2]} {rm[1]}.{rm[1] === 'accepted' ? ' The correction is on the tool page.' : ''}
-        </p>
-      )}
-      <AdminReports c={c} pending={reports} />
-      <h2>Waiting for review ({pending.length})</h2>
-      {pending.length === 0 ? (
-        <p class="muted">Nothing waiting.</p>
-      ) : (
-        <div class="table-scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">Tool</th>
-                <th scope="col">Category · pricing</th>
-                <th scope="col">Submitted</th>
-                <th scope="col">Decision</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pending.map((s) => (
-                <tr>
-                  <td>{s.id}</td>
-                  <th scope="row">
-                    <strong>{s.name}</strong> <span class="small muted">({s.slug})</span>
-                    <br />
-                    <span class="small">{s.tagline}</span>
-                    <br />
-                    <a class="small" href={s.url} rel="noopener nofollow ugc">
-                      {s.url}
-                    </a>
-                  </th>
-                  <td>
-                    {s.category}
-                    <br />
-                    <span class="small muted">
-                      {PRICING_LABELS[s.pricingModel] ?? s.pricingModel} · {s.pricingEntry}
-                    </span>
-                  </td>
-                  <td class="small">
-                    {s.createdAt.slice(0, 16).replace('T', ' ')}
-                    {s.email && (
-                      <>
-                        <br />
-                        {s.email}
-                      </>
-                    )}
-                  </td>
-                  <td>
-                    <form method="post" action={urls.adminDecision(s.id, 'approve')} class="inline-form">
-                      {csrfField(c)}
-                      <button type="submit">Approve</button>
-                    </form>
-                    <form method="post" action={urls.adminDecision(s.id, 'reject')} class="inline-form reject-form">
-                      {csrfField(c)}
-                      <label class="visually-hidden" for={`reason-${s.id}`}>
-                        Reason for rejecting {s.name}
-                      </label>
-                      <input id={`reason-${s.id}`} type="text" name="reason" maxlength={500} placeholder="Reason (optional)" />
-                      <button type="submit" class="btn-quiet">
-                        Reject
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <h2>Recently decided</h2>
-      {decided.length === 0 ? (
-        <p class="muted">None yet.</p>
-      ) : (
-        <ul class="decided-list">
-          {decided.map((s) => (
-            <li>
-              #{s.id} {s.name}: {s.status}
-              {s.status === 'approved' && s.toolId ? (
-                <>
-                  {' '}
-                  (<a href={urls.tool(s.slug)}>page</a>)
-                </>
-              ) : null}
-              {s.reason ? ` (${s.reason})` : ''}
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>,
-  );
-}

@@ -1,6 +1,5 @@
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { CategoryChips, Pagination, ToolGrid } from '../components/lists.js';
@@ -49,8 +48,8 @@ function CategoryPage(p: { category: CategoryCount; items: ToolWithPanel[]; page
       </nav>
       <h1>{category.name}</h1>
       <p class="lede">
-        {plural(category.tools, 'tool')}, newest first. <a href={urls.search({ category: category.slug, sort: 'ship' })}>Sort by ship rate</a> or{' '}
-        <a href={urls.search({ category: category.slug })}>search within {category.name}</a>.
+        {plural(category.tools, 'tool')}, newest first. <a href={urls.tools({ category: category.slug, sort: 'ship' })}>Sort by ship rate</a> or{' '}
+        <a href={urls.tools({ category: category.slug })}>search within {category.name}</a>.
       </p>
       <h2 class="visually-hidden">Tools in {category.name}</h2>
       {p.items.length ? <ToolGrid items={p.items} label={`Tools in ${category.name}`} /> : <p class="notice">No tools on this page.</p>}
@@ -64,7 +63,7 @@ function CategoryPage(p: { category: CategoryCount; items: ToolWithPanel[]; page
 }
 
 export function registerCategories(app: App, site: Site): void {
-  app.get('/categories', cacheableNoVotes, async (c) => {
+  app.get('/categories', async (c) => {
     const categories = await site.perVersion('categories', () => listCategories(site.store.db));
     return c.html(
       renderPage(
@@ -81,7 +80,7 @@ export function registerCategories(app: App, site: Site): void {
   });
 
   // Lists show panel figures, not vote counts: votes never drop them.
-  app.get('/categories/:slug', cacheableNoVotes, async (c) => {
+  app.get('/categories/:slug', async (c) => {
     const db = site.store.db;
     const slug = c.req.param('slug');
     const [category, categories] = await Promise.all([findCategory(db, slug), site.perVersion('categories', () => listCategories(db))]);

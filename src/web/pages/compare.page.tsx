@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheable, cacheableNoVotes, showsTools } from '../http.js';
+import { showsTools } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
-import { ComparePage, ComparePicker, compareTitle, QUESTION } from '../components/compare-view.js';
+import { ComparePage, compareTitle, QUESTION } from '../components/compare-view.js';
+import { ComparePicker } from '../components/compare-picker.js';
 import { criticOrder } from '../components/tool-helpers.js';
 import { compareBySlugs, loadComparables, similarTools } from '../../catalog/catalog.service.js';
 import { alternativesTo, categoryLeads, countTools, findToolsBySlugs, type ToolChoice } from '../../catalog/tools.repo.js';
@@ -25,18 +26,21 @@ export function toolsParam(values: readonly string[] | undefined): string[] {
     .filter(Boolean);
 }
 
+/** `?takes=all`: every take in full ("Expand all takes", without JavaScript). */
+const takesOf = (c: Context): { takes?: 'all' } => (c.req.query('takes') === 'all' ? { takes: 'all' } : {});
+
 /** Suggestions per request of the picker's combobox. */
 export const SUGGEST_LIMIT = 8;
 
 export function registerComparePages(app: App, site: Site): void {
   // The picker's combobox feed: a few matches by name, from the full-text index, cached like a page and by browsers.
-  app.get('/api/v1/suggest', cacheableNoVotes, async (c) => {
+  app.get('/api/v1/suggest', async (c) => {
     const q = (c.req.query('q') ?? '').slice(0, 200);
     const tools = await suggestTools(site.store.db, q, SUGGEST_LIMIT);
     return c.json({ tools: tools.map((t) => ({ slug: t.slug, name: t.name, category: t.category })) }, 200, { 'cache-control': 'public, max-age=300' });
   });
 
-  app.get('/compare', cacheable, async (c) => {
+  app.get('/compare', async (c) => {
     const slugs = toolsParam(c.req.queries('tools'));
     // `add` is what the picker's search box sent (no JavaScript): show matches to add instead of comparing.
     const add = (c.req.query('add') ?? '').trim();
@@ -55,12 +59,12 @@ export function registerComparePages(app: App, site: Site): void {
     if (add) return c.html(await pickerPage(site, picked, undefined, add));
     if (slugs.length === 1) return c.html(await pickerPage(site, picked, `Pick at least one more tool to compare with ${picked[0]!.name}.`));
     // Two tools have one address; the picker and "compare with…" forms land here first.
-    if (slugs.length === 2) return c.redirect(urls.compare([slugs[0]!, slugs[1]!]), 301);
+    if (slugs.length === 2) return c.redirect(urls.compare([slugs[0]!, slugs[1]!], takesOf(c)), 301);
     showsTools(c, picked.map((t) => t.id));
-    return c.html(await comparisonPage(site, slugs));
+    return c.html(await comparisonPage(site, slugs, c.req.query('takes') === 'all'));
   });
 
-  app.get('/compare/:pair', cacheable, async (c) => {
+  app.get('/compare/:pair', async (c) => {
     const db = site.store.db;
     const pair = c.req.param('pair');
     if (pair !== pair.toLowerCase()) return c.redirect(`/compare/${encodeURIComponent(pair.toLowerCase())}`, 301);
@@ -96,13 +100,13 @@ export function registerComparePages(app: App, site: Site): void {
     }
     const [a, b] = valid.find(([x, y]) => x < y) ?? valid[0]!;
     if (a === b) return badRequest(c, site, `That compares ${rows.find((r) => r.slug === a)?.name ?? a} with itself. Pick a second, different tool.`, a);
-    if (a > b) return c.redirect(urls.compare([a, b]), 301);
+    if (a > b) return c.redirect(urls.compare([a, b], takesOf(c)), 301);
     showsTools(c, rows.filter((r) => r.slug === a || r.slug === b).map((r) => r.id));
-    return c.html(await comparisonPage(site, [a, b]));
+    return c.html(await comparisonPage(site, [a, b], c.req.query('takes') === 'all'));
   });
 }
 
-async function comparisonPage(site: Site, slugs: string[]): Promise<string> {
+async function comparisonPage(site: Site, slugs: string[], fullTakes: boolean): Promise<string> {
   const db = site.store.db;
   // Each tool's panel is loaded once per data version (and again after a vote on it), so any new pairing of
   // known tools renders without a query.
@@ -122,7 +126,7 @@ async function comparisonPage(site: Site, slugs: string[]): Promise<string> {
       ogImage: pair ? urls.compareImage(slugs[0]!, slugs[1]!) : undefined,
       nav: 'compare',
     },
-    <ComparePage comparison={comparison} tools={tools} critics={site.critics} threshold={site.config.shipThreshold} facts={facts} />,
+    <ComparePage comparison={comparison} tools={tools} critics={site.critics} threshold={site.config.shipThreshold} facts={facts} fullTakes={fullTakes} />,
   );
 }
 

@@ -1,6 +1,5 @@
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { Avatar } from '../components/verdict.js';
@@ -197,7 +196,7 @@ const pageNumber = (v: string | undefined) => (v && /^\d{1,6}$/.test(v) && Numbe
 
 export function registerCritics(app: App, site: Site): void {
   // Critics' tallies and panel figures, no vote counts: votes never drop these pages.
-  app.get('/critics', cacheableNoVotes, async (c) => {
+  app.get('/critics', async (c) => {
     const items = await criticsWithStats(site.store.db, site.critics);
     return c.html(
       renderPage(
@@ -213,7 +212,7 @@ export function registerCritics(app: App, site: Site): void {
     );
   });
 
-  app.get('/critics/:id', cacheableNoVotes, async (c) => {
+  app.get('/critics/:id', async (c) => {
     const critic = site.critics.find((x) => x.id === c.req.param('id'));
     if (!critic) {
       const list = (

@@ -2,99 +2,27 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes, readForm, wantsJson } from '../http.js';
+import { readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
+import { DigestSubscription, IssueBody, Message, PREVIEW_VERDICTS } from '../components/digest-view.js';
+import { mailerFor } from '../mailer.js';
 import { SubscribeForm } from '../components/newsletter.js';
 import { AppError, notFound } from '../../errors.js';
 import { csrfField, verifyCsrf } from '../csrf.js';
-import { clientAddress } from '../visitor.js';
+import { clientAddress, getVisitor } from '../identity.js';
 import { RateLimiter } from '../../community/rate-limit.js';
-import { createMailer, type Mailer } from '../../mail/mailer.js';
 import { checkConfirm, checkUnsubscribe, confirm, SUBSCRIBE_MESSAGE, subscribe, unsubscribe } from '../../digest/subscribe.service.js';
-import { parseIssue } from '../../digest/digest.service.js';
+import { parseIssue, previewIssue } from '../../digest/digest.service.js';
+import { findSubscriberByEmail } from '../../digest/subscribers.repo.js';
 import { findIssue, listIssues } from '../../digest/issues.repo.js';
-import { DIGEST_NAME, verdictCount, type IssueContent } from '../../digest/issue.js';
-import { verdictText } from '../../digest/emails.js';
-import { weekLabel, weekSchema } from '../../digest/week.js';
+import { DIGEST_NAME } from '../../digest/issue.js';
+import { isoWeek, weekLabel, weekSchema } from '../../digest/week.js';
 import { urls } from '../../urls.js';
 
 /**
  * The weekly digest on the site: the subscribe form (footer of every page, and /digest), double opt-in
  * confirmation, one-click unsubscribe (RFC 8058), and the archive of sent issues.
  */
-
-function IssueBody({ content }: { content: IssueContent }) {
-  return (
-    <>
-      <section aria-labelledby="verdicts-title">
-        <h2 id="verdicts-title">New verdicts this week ({verdictCount(content)})</h2>
-        {content.verdicts.length === 0 ? (
-          <p class="muted">No new verdicts this week.</p>
-        ) : (
-          <ul class="digest-verdicts">
-            {content.verdicts.map((t) => (
-              <li class="card">
-                <h3>
-                  <a href={urls.tool(t.slug)}>{t.name}</a>
-                  {t.firstPanel && <span class="muted small"> · new</span>}
-                </h3>
-                <p class="small muted">
-                  {t.tagline} · <a href={urls.category(t.categorySlug)}>{t.category}</a>
-                </p>
-                <span class={`pill pill-${t.label ? t.label.toLowerCase() : 'none'}`}>{verdictText(t)}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-        {verdictCount(content) > content.verdicts.length && (
-          <p class="muted">
-            And {verdictCount(content) - content.verdicts.length} more: <a href={urls.home}>all tools</a>
-          </p>
-        )}
-      </section>
-      {content.comparisons.length > 0 && (
-        <section aria-labelledby="comparisons-title">
-          <h2 id="comparisons-title">Notable comparisons</h2>
-          <p class="muted">Same category, opposite verdicts from the panel.</p>
-          <ul class="digest-comparisons">
-            {content.comparisons.map((p) => (
-              <li>
-                <a href={p.path}>
-                  {p.ship.name} vs {p.skip.name}
-                </a>{' '}
-                <span class="muted small">({p.category})</span>
-                <br />
-                <span class="pill pill-ship">
-                  {p.ship.name}: Ship · {p.ship.shipPct}%
-                </span>{' '}
-                <span class="pill pill-skip">
-                  {p.skip.name}: Skip · {p.skip.shipPct}%
-                </span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-    </>
-  );
-}
-
-function Message({ title, children }: { title: string; children?: Child }) {
-  return (
-    <section class="digest-message">
-      <h1>{title}</h1>
-      {children}
-    </section>
-  );
-}
-
-const mailers = new WeakMap<Site, Mailer>();
-/** One mailer per site (an SMTP transport keeps its settings; tests start one site per SMTP server). */
-export const mailerFor = (site: Site): Mailer => {
-  let m = mailers.get(site);
-  if (!m) mailers.set(site, (m = createMailer(site.config)));
-  return m;
-};
 
 // Subscribing sends an email to the address typed in: limit it per client address and per email, like sign-in.
 // A limiter of our own, so digest sign-ups and sign-in links do not share one budget.
@@ -199,7 +127,7 @@ export function registerDigest(app: App, site: Site): void {
           {r.outcome === 'confirmed' ? `Thanks! ${r.email} will get ${DIGEST_NAME} once a week.` : `${r.email} is already subscribed; there is nothing more to do.`}
         </p>
         <p>
-          Every email has a one-click unsubscribe link. Meanwhile: <a href={urls.digest}>past issues</a> · <a href={urls.home}>all tools</a>
+          Every email has a one-click unsubscribe link. Meanwhile: <a href={urls.digest}>past issues</a> · <a href={urls.tools()}>all tools</a>
         </p>
       </Message>,
     );
@@ -252,23 +180,43 @@ export function registerDigest(app: App, site: Site): void {
     );
   });
 
-  app.get('/digest', cacheableNoVotes, async (c) => {
-    const issues = await listIssues(site.store.db);
+  app.get('/digest', async (c) => {
+    const db = site.store.db;
+    const week = isoWeek(new Date());
+    const email = getVisitor(c)?.email ?? undefined;
+    const [issues, preview, subscriber] = await Promise.all([
+      listIssues(db),
+      // This week's issue as it stands (built from stored figures, bounded like the email), once per data version.
+      site.perVersion(`digest-preview:${week}`, () => previewIssue(db, week)),
+      // Only a signed-in reader has an address to look up; such pages are rendered for them, never shared.
+      email ? findSubscriberByEmail(db, email) : Promise.resolve(undefined),
+    ]);
     return c.html(
       renderPage(
         site,
-        { title: DIGEST_NAME, description: `${DIGEST_NAME}: the panel's new verdicts and notable comparisons, every week. Subscribe or read past issues.`, path: urls.digest },
+        {
+          title: DIGEST_NAME,
+          description: `${DIGEST_NAME}: the panel's new verdicts and notable comparisons, every week. Subscribe or read past issues.`,
+          path: urls.digest,
+          // The page has its own subscribe box (or says you are subscribed): the footer's would repeat it.
+          newsletter: false,
+        },
         <>
           <h1>{DIGEST_NAME}</h1>
           <p class="lede">Once a week: the tools the panel reviewed, how each came out, and pairs in the same category where the panel disagreed with itself.</p>
-          <div class="card digest-subscribe">
-            <h2>Subscribe</h2>
-            <p class="small muted">We email a link to confirm. Every issue has a one-click unsubscribe link.</p>
-            <SubscribeForm />
-          </div>
+          <DigestSubscription status={subscriber?.status} email={email} />
+          {!preview.stored && (
+            <section class="digest-preview" aria-labelledby="preview-title">
+              <h2 id="preview-title">This week so far</h2>
+              <p class="muted small">
+                {preview.content.dates}: the issue as it stands now, before it is sent. It grows as the panel reviews more tools this week.
+              </p>
+              <IssueBody content={preview.content} limit={PREVIEW_VERDICTS} level={3} />
+            </section>
+          )}
           <h2>Past issues</h2>
           {issues.length === 0 ? (
-            <p class="muted">No issues yet: the first one goes out after the first week of verdicts.</p>
+            <p class="muted">No issues sent yet: the first one goes out at the end of this week{preview.content.verdicts.length ? ', with the verdicts above' : ''}.</p>
           ) : (
             <ul class="digest-archive">
               {issues.map((i) => (
@@ -285,7 +233,7 @@ export function registerDigest(app: App, site: Site): void {
     );
   });
 
-  app.get('/digest/:week', cacheableNoVotes, async (c) => {
+  app.get('/digest/:week', async (c) => {
     const week = c.req.param('week');
     const row = weekSchema.safeParse(week).success ? await findIssue(site.store.db, week) : undefined;
     if (!row) throw notFound(`There is no issue for "${week.slice(0, 20)}". Past issues are listed at /digest.`);
@@ -293,7 +241,7 @@ export function registerDigest(app: App, site: Site): void {
     return c.html(
       renderPage(
         site,
-        { title: `${DIGEST_NAME} · ${content.week}`, description: `${row.subject} (${content.dates}).`, path: urls.digestIssue(content.week) },
+        { title: `${DIGEST_NAME} · ${content.week}`, description: `${row.subject} (${content.dates}).`, path: urls.digestIssue(content.week), newsletter: false },
         <>
           <nav class="breadcrumbs" aria-label="Breadcrumb">
             <a href={urls.digest}>{DIGEST_NAME}</a> › {content.week}

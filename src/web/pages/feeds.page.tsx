@@ -1,6 +1,5 @@
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes } from '../http.js';
 import { renderPage } from '../layout.js';
 import { absolute, urls } from '../../urls.js';
 
@@ -9,7 +8,7 @@ import { absolute, urls } from '../../urls.js';
  * Atom file as raw markup, and browsers are removing XSLT (Chrome announced it), so a stylesheet on the feed is no lasting fix.
  */
 export function registerFeedsPage(app: App, site: Site): void {
-  app.get(urls.feeds, cacheableNoVotes, (c) => {
+  app.get(urls.feeds, (c) => {
     const feed = absolute(site.config.publicUrl, urls.feed);
     return c.html(
       renderPage(

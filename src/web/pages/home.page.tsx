@@ -1,6 +1,5 @@
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes } from '../http.js';
 import { renderPage } from '../layout.js';
 import { withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
 import { countTools, listTools } from '../../catalog/tools.repo.js';
@@ -76,7 +75,7 @@ function HomePage(p: { site: Site; latest: ToolWithPanel[]; total: number; categ
             and verdicts never contradict each other, and nothing is pay-to-rank.
           </p>
           <p class="hero-links">
-            <a class="btn" href={urls.search()}>
+            <a class="btn" href={urls.tools()}>
               Browse all {p.total} tools
             </a>
             <a class="btn btn-quiet" href={urls.critics}>
@@ -96,7 +95,7 @@ function HomePage(p: { site: Site; latest: ToolWithPanel[]; total: number; categ
 
       <section aria-labelledby="latest-title">
         <SectionHead id="latest-title" title="Latest verdicts">
-          <a href={urls.search({ sort: 'newest' })}>See all {p.total} tools →</a>
+          <a href={urls.tools()}>See all {p.total} tools →</a>
         </SectionHead>
         {p.latest.length ? (
           <ToolGrid items={p.latest} label="Latest verdicts" />
@@ -118,7 +117,7 @@ function HomePage(p: { site: Site; latest: ToolWithPanel[]; total: number; categ
 }
 
 export function registerHome(app: App, site: Site): void {
-  app.get('/', cacheableNoVotes, async (c) => {
+  app.get('/', async (c) => {
     const db = site.store.db;
     const [rows, total, categories] = await Promise.all([listTools(db, { limit: HOME_LATEST }), site.perVersion('tool-count', () => countTools(db)), site.perVersion('categories', () => listCategories(db))]);
     // Match-ups pair tools doing the same job among the newest cards (suggestComparisons).

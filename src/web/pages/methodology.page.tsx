@@ -1,7 +1,6 @@
 import { urls } from '../../urls.js';
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes } from '../http.js';
 import { renderPage } from '../layout.js';
 import { criticOrder, formatDate } from '../components/tool-helpers.js';
 import { countCorrections, recentCorrections, type CorrectionWithTool } from '../../community/corrections.repo.js';
@@ -19,7 +18,7 @@ const RECENT_CORRECTIONS = 50;
  * and src/domain/compare.ts; change them together.
  */
 export function registerMethodology(app: App, site: Site): void {
-  app.get('/methodology', cacheableNoVotes, async (c) => {
+  app.get('/methodology', async (c) => {
     const since = new Date(Date.now() - MODEL_WINDOW_DAYS * 86_400_000).toISOString();
     const [models, corrections, correctionCount] = await Promise.all([
       modelShares(site.store.db, since),
@@ -139,8 +138,10 @@ function MethodologyPage({ site, models, corrections, correctionCount }: Methodo
             pick); a critic that has not reviewed every tool in the comparison, or took no position on any, picks nothing.
           </li>
           <li>
-            <strong>The overall pick</strong> is the tool with the most critic picks. If the lead is shared (or nobody picked), the higher mean score among the leaders decides;
-            if that is equal too, or no leader has a take, the answer is “it depends on who you are”.
+            <strong>The overall pick</strong> is the tool with the most critic picks, unless it leads by a single pick and a tool one pick behind has the higher mean
+            score: then the page says it is a <em>close call</em> between them and crowns neither. If the lead is shared (or nobody picked), the higher mean score among
+            the leaders decides; if that is equal too, or no leader has a take, the answer is “it depends on who you are”. The compare page, the API and{' '}
+            <code>verdict compare</code> apply this one rule.
           </li>
         </ul>
       </section>

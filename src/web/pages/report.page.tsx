@@ -1,11 +1,13 @@
 import { parseRowId } from '../../domain/ids.js';
+import type { App } from '../app.js';
 import { urls } from '../../urls.js';
-import { Hono, type Context } from 'hono';
-import type { AppEnv } from '../http.js';
+import { type Context } from 'hono';
+import * as metrics from '../../ops/metrics.js';
+import { log } from '../../ops/log.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes, readForm, wantsJson } from '../http.js';
+import { readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
-import { clientAddress, communityState, getVisitor } from '../visitor.js';
+import { clientAddress, communityState, getVisitor } from '../identity.js';
 import { csrfField, verifyCsrf } from '../csrf.js';
 import { criticName } from '../components/tool-helpers.js';
 import { AppError } from '../../errors.js';
@@ -13,14 +15,13 @@ import { findToolBySlug } from '../../catalog/tools.repo.js';
 import { findReviewRef } from '../../catalog/reviews.repo.js';
 import { limiterFor, type LimitName } from '../../community/rate-limit.js';
 import { checkReportEmailToken, confirmReporterEmail, parseReport, reportError, ReportInvalid, REPORT_LABELS, sendReportEmailConfirmation } from '../../community/corrections.service.js';
-import { mailerFor } from './digest.page.js';
+import { mailerFor } from '../mailer.js';
 import type { ToolRow } from '../../db/types.js';
 
 /** The public path of a tool's "Report an error" form, optionally about one take. */
 
 /** /tools/:slug/report: readers report an error in a take; an operator decides on /admin or with `verdict reports`. */
-export function reportApp(site: Site): Hono<AppEnv> {
-  const app = new Hono<AppEnv>({ strict: true });
+export function registerReports(app: App, site: Site): void {
   const db = site.store.db;
   const limit = (checks: [LimitName, string][], message: string) => limiterFor(site).take(checks, message);
   const toolOr404 = async (c: Context) => {
@@ -35,12 +36,12 @@ export function reportApp(site: Site): Hono<AppEnv> {
     return r && r.toolId === tool.id ? r : undefined;
   };
 
-  app.get('/tools/:slug/report', cacheableNoVotes, async (c) => {
+  app.get('/tools/:slug/report', async (c) => {
     const tool = await toolOr404(c);
     const review = await reviewOf(tool, c.req.query('review'));
     return c.html(reportPage(site, c, tool, { review }));
   });
-  app.get('/tools/:slug/report/thanks', cacheableNoVotes, async (c) => {
+  app.get('/tools/:slug/report/thanks', async (c) => {
     const tool = await toolOr404(c);
     return c.html(
       renderPage(
@@ -72,10 +73,11 @@ export function reportApp(site: Site): Hono<AppEnv> {
       const checks: [LimitName, string][] = [['reportIp', ip], ...(v ? [['reportVisitor', v.ownerId] as [LimitName, string]] : []), ...(mailsTo ? [['signinEmail', mailsTo] as [LimitName, string]] : [])];
       await limit(checks, 'Too many reports from you.');
       const report = await reportError(db, tool.slug, input, v);
+      metrics.reports.inc();
       if (mailsTo) {
         const deps = { db, mailer: mailerFor(site), secret: communityState(c).secret, publicUrl: site.config.publicUrl };
         // The report is kept either way: only hearing back depends on this email.
-        await sendReportEmailConfirmation(deps, report).catch((err: Error) => console.error(`report: could not send the confirmation email for report #${report.id}: ${err.message}`));
+        await sendReportEmailConfirmation(deps, report).catch((err: Error) => log().error({ err, report: report.id }, 'report: could not send the confirmation email'));
       }
       if (wantsJson(c)) return c.json({ ok: true, report: { id: report.id, status: report.status, createdAt: report.createdAt, emailConfirmed: !!report.emailConfirmedAt } }, 201);
       return c.redirect(urls.toolReportThanks(tool.slug), 303);
@@ -137,7 +139,6 @@ export function reportApp(site: Site): Hono<AppEnv> {
       { 'cache-control': 'no-store' },
     );
   });
-  return app;
 }
 
 interface ReportState {

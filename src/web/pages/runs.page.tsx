@@ -2,7 +2,6 @@ import { urls } from '../../urls.js';
 import { parseRowId } from '../../domain/ids.js';
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
 import { criticName, formatDate } from '../components/tool-helpers.js';
@@ -14,7 +13,7 @@ const STATUS: Record<string, string> = { running: 'Running', done: 'Done', parti
 
 /** /runs/:id: what one panel run did, so every panel revision can point at exactly how it was made. */
 export function registerRunPages(app: App, site: Site): void {
-  app.get('/runs/:id{[0-9]+}', cacheableNoVotes, async (c) => {
+  app.get('/runs/:id{[0-9]+}', async (c) => {
     const id = parseRowId(c.req.param('id'));
     const detail = id ? await findRunDetail(site.store.db, id) : undefined;
     if (!id || !detail) return c.html(errorPage(site, 404, `There is no panel run #${c.req.param('id').slice(0, 20)}.`), 404, { 'cache-control': 'no-store' });
@@ -30,7 +29,7 @@ export function registerRunPages(app: App, site: Site): void {
 
 function RunPage({ site, detail }: { site: Site; detail: RunDetail }) {
   const { run, tool, reviews, failures, retries } = detail;
-  // The "Best for" synthesis records its retries and failure like a critic, under a pseudo-critic id.
+  // A step is a critic's review or the "Best for" summary (BEST_FOR_ID).
   const who = (id: string) => (id === BEST_FOR_ID ? 'The "Best for" summary' : criticName(site.critics, id));
   const ms = run.finishedAt ? new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime() : null;
   return (
@@ -113,7 +112,7 @@ function RunPage({ site, detail }: { site: Site; detail: RunDetail }) {
         <ul class="run-retries">
           {retries.map((r) => (
             <li>
-              <strong>{who(r.critic)}</strong>, attempt {r.attempt}, asked again: {r.reason}
+              <strong>{who(r.step)}</strong>, attempt {r.attempt}, asked again: {r.reason}
             </li>
           ))}
         </ul>
@@ -124,7 +123,7 @@ function RunPage({ site, detail }: { site: Site; detail: RunDetail }) {
         <ul class="run-failures">
           {failures.map((f) => (
             <li>
-              <strong>{who(f.critic)}</strong> failed after {f.attempts} {f.attempts === 1 ? 'attempt' : 'attempts'} ({f.attempts - 1}{' '}
+              <strong>{who(f.step)}</strong> failed after {f.attempts} {f.attempts === 1 ? 'attempt' : 'attempts'} ({f.attempts - 1}{' '}
               {f.attempts - 1 === 1 ? 'retry' : 'retries'}): {f.reason}
             </li>
           ))}

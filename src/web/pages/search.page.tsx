@@ -1,10 +1,10 @@
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes } from '../http.js';
 import { renderPage } from '../layout.js';
 import { CategoryChips, Pagination, SelectField, ToolGrid } from '../components/lists.js';
 import { similarTools } from '../../catalog/catalog.service.js';
 import { listCategories, type CategoryCount } from '../../catalog/categories.repo.js';
+import { countTools } from '../../catalog/tools.repo.js';
 import { LABEL_FILTERS, parseSearchParams, searchCatalog, type SearchParams, type SearchResult } from '../../catalog/search.service.js';
 import { PRICING_MODELS } from '../../domain/schemas.js';
 import { PRICING_LABELS } from '../../domain/pricing.js';
@@ -13,18 +13,21 @@ import { urls } from '../../urls.js';
 const LABEL_NAMES: Record<(typeof LABEL_FILTERS)[number], string> = { ship: 'Ship', skip: 'Skip', split: 'Split', none: 'No panel takes yet' };
 const SORT_NAMES = { relevance: 'Best match', newest: 'Newest', ship: 'Ship %', score: 'Mean score' } as const;
 
-/** The URL of these results with some parameters changed; defaults are left out so URLs stay short. */
+/**
+ * The URL of these results with some parameters changed; defaults are left out so URLs stay short. Without words it
+ * is the catalog list, /tools; with words, /search.
+ */
 function searchHref(p: SearchParams, change: Partial<SearchParams> = {}): string {
   const n = { ...p, ...change };
   const defaultSort = n.q ? 'relevance' : 'newest';
-  return urls.search({
-    q: n.q,
+  const params = {
     category: n.category,
     pricing: n.pricing,
     label: n.label,
     sort: n.sort === defaultSort ? undefined : n.sort,
     page: n.page > 1 ? n.page : undefined,
-  });
+  };
+  return n.q ? urls.search({ q: n.q, ...params }) : urls.tools(params);
 }
 
 function SearchForm({ p, categories }: { p: SearchParams; categories: CategoryCount[] }) {
@@ -40,7 +43,7 @@ function SearchForm({ p, categories }: { p: SearchParams; categories: CategoryCo
       {/* "Best match" only means something with words to match; without them the default is newest. */}
       <SelectField id="search-sort" name="sort" label="Sort by" options={(['relevance', 'newest', 'ship', 'score'] as const).map((s) => [s, SORT_NAMES[s]] as const)} selected={p.sort} />
       <div class="field search-submit">
-        <button type="submit">Search</button>
+        <button type="submit">{p.q ? 'Search' : 'Show tools'}</button>
       </div>
     </form>
   );
@@ -66,12 +69,12 @@ function NoResults({ p, categories, didYouMean }: { p: SearchParams; categories:
         )}
         {filtered && (
           <li>
-            <a href={searchHref(p, { category: undefined, pricing: undefined, label: undefined, page: 1 })}>Search without the filters</a>
+            <a href={searchHref(p, { category: undefined, pricing: undefined, label: undefined, page: 1 })}>{p.q ? 'Search without the filters' : 'Show every tool'}</a>
           </li>
         )}
         {p.q && <li>Check the spelling, or use fewer or shorter words — the last word matches as a prefix, so “vis” finds “vision”.</li>}
         <li>
-          <a href={urls.search()}>Browse every tool</a>, or pick a category:
+          <a href={urls.tools()}>Browse every tool</a>, or pick a category:
         </li>
       </ul>
       <CategoryChips categories={categories} />
@@ -79,9 +82,11 @@ function NoResults({ p, categories, didYouMean }: { p: SearchParams; categories:
   );
 }
 
-function resultsHeading(p: SearchParams, r: SearchResult, categories: CategoryCount[]): string {
-  const what = r.more ? `More than ${r.total} tools` : `${r.total} ${r.total === 1 ? 'tool' : 'tools'}`;
-  const parts = [p.q ? `${what} match “${p.q}”` : what];
+/** "1 tool matches “x”", "12 tools match “x”", "30 tools", "More than 1,000 tools in Video · Free". */
+export function resultsHeading(p: SearchParams, r: Pick<SearchResult, 'total' | 'more'>, categories: CategoryCount[], exact?: number): string {
+  const n = exact ?? r.total;
+  const what = exact === undefined && r.more ? `More than ${n.toLocaleString('en')} tools` : `${n.toLocaleString('en')} ${n === 1 ? 'tool' : 'tools'}`;
+  const parts = [p.q ? `${what} ${n === 1 && !r.more ? 'matches' : 'match'} “${p.q}”` : what];
   const cat = categories.find((c) => c.slug === p.category);
   if (cat) parts.push(`in ${cat.name}`);
   if (p.pricing) parts.push(`· ${PRICING_LABELS[p.pricing]}`);
@@ -89,9 +94,10 @@ function resultsHeading(p: SearchParams, r: SearchResult, categories: CategoryCo
   return parts.join(' ');
 }
 
-function SearchPage(p: { params: SearchParams; notices: string[]; result: SearchResult; categories: CategoryCount[]; didYouMean: { slug: string; name: string }[] }) {
+function SearchPage(p: { params: SearchParams; notices: string[]; result: SearchResult; categories: CategoryCount[]; didYouMean: { slug: string; name: string }[]; exact?: number }) {
   const { params, result } = p;
   const first = (result.page - 1) * result.pageSize + 1;
+  const listed = result.pages * result.pageSize;
   return (
     <>
       <h1>{params.q ? <>Search results for “{params.q}”</> : 'All tools'}</h1>
@@ -110,7 +116,7 @@ function SearchPage(p: { params: SearchParams; notices: string[]; result: Search
           <>
             <div class="results-head">
               <h2 id="results-title" class="results-count" aria-live="polite">
-                {resultsHeading(params, result, p.categories)}
+                {resultsHeading(params, result, p.categories, p.exact)}
               </h2>
               {result.items.length > 0 && (
                 <p class="muted small">
@@ -122,15 +128,16 @@ function SearchPage(p: { params: SearchParams; notices: string[]; result: Search
               <ToolGrid items={result.items} label="Results" />
             ) : (
               <p class="notice">
-                There are only {result.pages} {result.pages === 1 ? 'page' : 'pages'} of results. <a href={searchHref(params, { page: 1 })}>Back to page 1</a>
+                There are only {result.pages} {result.pages === 1 ? 'page' : 'pages'} of {params.q ? 'results' : 'tools'}. <a href={searchHref(params, { page: 1 })}>Back to page 1</a>
               </p>
             )}
             {result.more && result.page === result.pages && (
               <p class="notice">
-                Only the first {result.total} matches are listed. Add a word or a filter above to narrow them.
+                Only the first {listed.toLocaleString('en')} {params.q ? 'matches' : 'tools'} in this order are listed. {params.q ? 'Add a word or a filter' : 'Pick a category, pricing or verdict'} above to
+                narrow them, or sort them another way.
               </p>
             )}
-            <Pagination page={result.page} pages={result.pages} href={(page) => searchHref(params, { page })} label="Result pages" />
+            <Pagination page={result.page} pages={result.pages} href={(page) => searchHref(params, { page })} label={params.q ? 'Result pages' : 'Pages of tools'} />
           </>
         )}
       </section>
@@ -139,31 +146,68 @@ function SearchPage(p: { params: SearchParams; notices: string[]; result: Search
 }
 
 export function registerSearch(app: App, site: Site): void {
+  const parse = async (query: Record<string, string>) => {
+    const categories = await site.perVersion('categories', () => listCategories(site.store.db));
+    return { categories, ...parseSearchParams(query, categories.map((x) => x.slug)) };
+  };
+
   // Lists show panel figures, not vote counts: votes never drop them.
-  app.get('/search', cacheableNoVotes, async (c) => {
+  app.get('/search', async (c) => {
     const db = site.store.db;
-    const categories = await site.perVersion('categories', () => listCategories(db));
-    const { params, notices } = parseSearchParams(c.req.query(), categories.map((x) => x.slug));
+    const { categories, params, notices } = await parse(c.req.query());
+    // Without words this is the catalog list, whose address is /tools (filters, sort and page carried over).
+    if (!params.q && notices.length === 0) return c.redirect(searchHref(params), 301);
     const result = await searchCatalog(db, params);
     let didYouMean: { slug: string; name: string }[] = [];
     if (result.total === 0 && params.q) {
       didYouMean = await similarTools(db, params.q, 'name');
     }
-    const canonical = searchHref(params);
     return c.html(
       renderPage(
         site,
         {
-          title: params.q ? `Search results for “${params.q}”` : params.page > 1 ? `All tools, page ${params.page}` : 'All tools',
+          title: params.q ? `Search results for “${params.q}”` : 'All tools',
           description: params.q
-            ? `${result.more ? 'More than ' : ''}${result.total} AI ${result.total === 1 ? 'tool matches' : 'tools match'} “${params.q}” on Verdict, each with the panel’s ship-or-skip verdict.`
-            : `Search and filter ${result.more ? 'more than ' : ''}${result.total} AI tools by category, pricing and panel verdict; sort by newest, ship rate or score.`,
-          path: canonical,
+            ? `${result.more ? 'More than ' : ''}${result.total} AI ${result.total === 1 && !result.more ? 'tool matches' : 'tools match'} “${params.q}” on Verdict, each with the panel’s ship-or-skip verdict.`
+            : `Search and filter AI tools by category, pricing and panel verdict.`,
+          path: searchHref(params),
           nav: 'search',
           // Result pages for typed words are endless and thin; keep them out of search engines.
-          noindex: Boolean(params.q) || notices.length > 0,
+          noindex: true,
         },
         <SearchPage params={params} notices={notices} result={result} categories={categories} didYouMean={didYouMean} />,
+      ),
+    );
+  });
+
+  /**
+   * The whole catalog, paged: filters (category, pricing, verdict) and sorts (newest, ship %, mean score) run in SQL
+   * over stored, indexed figures, one page at a time, through the same bounded search as /search (docs/decisions/011,
+   * 024): at most SEARCH_MAX_PAGES pages per filter and sort, so no page reads or skips more than that at 100,000
+   * tools. The count is the stored one (categories.tools) unless pricing or verdict narrows it.
+   */
+  app.get('/tools', async (c) => {
+    const db = site.store.db;
+    const query = c.req.query();
+    // Words belong to /search; keep them rather than drop them silently.
+    if (query.q?.trim()) return c.redirect(urls.search(query), 301);
+    const { categories, params, notices } = await parse(query);
+    const [result, exact] = await Promise.all([
+      searchCatalog(db, params),
+      params.pricing || params.label ? Promise.resolve(undefined) : site.perVersion(`tool-count:${params.category ?? ''}`, () => countTools(db, params.category)),
+    ]);
+    const heading = resultsHeading(params, result, categories, exact);
+    return c.html(
+      renderPage(
+        site,
+        {
+          title: params.page > 1 ? `All tools, page ${params.page}` : 'All tools',
+          description: `${heading}: every AI tool on Verdict with the panel’s ship-or-skip verdict; filter by category, pricing and verdict, sort by newest, ship rate or score.`,
+          path: searchHref(params),
+          nav: 'tools',
+          noindex: notices.length > 0,
+        },
+        <SearchPage params={params} notices={notices} result={result} categories={categories} didYouMean={[]} exact={exact} />,
       ),
     );
   });

@@ -1,10 +1,12 @@
-import { Hono, type Context } from 'hono';
-import type { AppEnv } from '../http.js';
+import { type Context } from 'hono';
+import type { App } from '../app.js';
+import * as metrics from '../../ops/metrics.js';
+import { log } from '../../ops/log.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes, readForm, safePath, wantsJson } from '../http.js';
+import { readForm, safePath, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
 import { AccountLine } from '../components/community.js';
-import { clientAddress, communityState, getVisitor, signInVisitor, signOutVisitor } from '../visitor.js';
+import { clientAddress, communityState, getVisitor, signInVisitor, signOutVisitor } from '../identity.js';
 import { csrfField, verifyCsrf } from '../csrf.js';
 import { AppError } from '../../errors.js';
 import { createMailer, type Mailer } from '../../mail/mailer.js';
@@ -13,14 +15,13 @@ import { createMagicLink, MAGIC_LINK_TTL_MS, parseEmail, peekMagicLink, signInWi
 import { urls } from '../../urls.js';
 
 /** Sign-in by emailed link, and sign-out. */
-export function signinApp(site: Site): Hono<AppEnv> {
-  const app = new Hono<AppEnv>({ strict: true });
+export function registerSignin(app: App, site: Site): void {
   const db = site.store.db;
   let mailer: Mailer | undefined;
   const mail = () => (mailer ??= createMailer(site.config));
   const limit = (checks: [LimitName, string][], message: string) => limiterFor(site).take(checks, message);
 
-  app.get('/signin', cacheableNoVotes, (c) => c.html(signinPage(site, c, { next: safePath(c.req.query('next'), '') })));
+  app.get('/signin', (c) => c.html(signinPage(site, c, { next: safePath(c.req.query('next'), '') })));
   app.post('/signin', verifyCsrf, async (c) => {
     const body = await readForm(c);
     const next = safePath(body.next, '');
@@ -44,8 +45,9 @@ export function signinApp(site: Site): Hono<AppEnv> {
         subject: 'Your Verdict sign-in link',
         text: `Sign in to Verdict as ${email} by opening this link:\n\n${link}\n\nIt works once, within ${minutes} minutes. If you did not ask for it, ignore this email: nothing happens without the link.\n`,
       });
+      metrics.signins.inc({ step: 'link_sent' });
     } catch (err) {
-      console.error('sign-in mail failed:', (err as Error).message);
+      log().error({ err }, 'sign-in mail failed');
       throw new AppError('mail_failed', 'We could not send the email just now. Please try again in a few minutes.', 503);
     }
     if (wantsJson(c)) return c.json({ ok: true, sentTo: email }, 202);
@@ -100,6 +102,7 @@ export function signinApp(site: Site): Hono<AppEnv> {
     const current = getVisitor(c);
     const { user, merged } = await signInWithLink(db, communityState(c).secret, body.token, current && current.userId === null ? current.id : undefined);
     await signInVisitor(c, site, user.id, user.email);
+    metrics.signins.inc({ step: 'signed_in' });
     await site.refreshVersion();
     if (wantsJson(c)) return c.json({ ok: true, email: user.email, merged });
     return c.redirect(safePath(body.next, '') || urls.bookmarks, 303);
@@ -109,7 +112,6 @@ export function signinApp(site: Site): Hono<AppEnv> {
     if (wantsJson(c)) return c.json({ ok: true });
     return c.redirect('/', 303);
   });
-  return app;
 }
 
 function signinPage(site: Site, c: Context, st: { next: string; email?: string; message?: string }): string {

@@ -1,9 +1,10 @@
-import { Hono, type Context } from 'hono';
-import type { AppEnv } from '../http.js';
+import { type Context } from 'hono';
+import type { App } from '../app.js';
+import * as metrics from '../../ops/metrics.js';
 import type { Site } from '../site.js';
-import { cacheableNoVotes, readForm, wantsJson } from '../http.js';
+import { readForm, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
-import { clientAddress, getVisitor } from '../visitor.js';
+import { clientAddress, getVisitor } from '../identity.js';
 import { csrfField, verifyCsrf } from '../csrf.js';
 import { AppError } from '../../errors.js';
 import { PRICING_MODELS } from '../../domain/schemas.js';
@@ -14,13 +15,12 @@ import { parseSubmission, submitTool, SubmissionInvalid, SUBMISSION_LABELS } fro
 import { urls } from '../../urls.js';
 
 /** /submit: people suggest a tool for the panel; an editor approves it on /admin. */
-export function submitApp(site: Site): Hono<AppEnv> {
-  const app = new Hono<AppEnv>({ strict: true });
+export function registerSubmit(app: App, site: Site): void {
   const db = site.store.db;
   const limit = (checks: [LimitName, string][], message: string) => limiterFor(site).take(checks, message);
 
-  app.get('/submit', cacheableNoVotes, (c) => c.html(submitPage(site, c, {})));
-  app.get('/submit/thanks', cacheableNoVotes, (c) =>
+  app.get('/submit', (c) => c.html(submitPage(site, c, {})));
+  app.get('/submit/thanks', (c) =>
     c.html(
       renderPage(
         site,
@@ -29,7 +29,7 @@ export function submitApp(site: Site): Hono<AppEnv> {
           <h1>Thanks! Your tool is in the queue</h1>
           <p>An editor checks every submission. Once it is approved, the tool gets its own page and the critics review it.</p>
           <p>
-            <a href={urls.home}>Browse tools</a> · <a href={urls.submit}>Submit another</a>
+            <a href={urls.tools()}>Browse tools</a> · <a href={urls.submit}>Submit another</a>
           </p>
         </section>,
       ),
@@ -43,6 +43,7 @@ export function submitApp(site: Site): Hono<AppEnv> {
     try {
       const input = parseSubmission(body);
       const s = await submitTool(db, input, v?.ownerId ?? null);
+      metrics.submissions.inc();
       if (wantsJson(c)) return c.json({ ok: true, submission: publicSubmission(s) }, 201);
       return c.redirect(urls.submitThanks, 303);
     } catch (err) {
@@ -55,7 +56,6 @@ export function submitApp(site: Site): Hono<AppEnv> {
       return c.html(submitPage(site, c, { values: body, fields, message: err.message }), err.status as 400, { 'cache-control': 'no-store' });
     }
   });
-  return app;
 }
 
 const publicSubmission = (s: SubmissionRow) => ({ id: s.id, name: s.name, slug: s.slug, url: s.url, status: s.status, createdAt: s.createdAt });

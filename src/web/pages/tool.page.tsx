@@ -1,33 +1,26 @@
+/** GET /tools/:slug: loads a tool and what its page shows (panel, history, neighbours, evidence), or a 404 with suggestions. */
 import type { App } from '../app.js';
+import { ToolPage } from '../components/tool-view.js';
 import type { Site } from '../site.js';
-import type { CorrectionRow, ReviewRow, ToolRow } from '../../db/types.js';
 import { correctionsOfTool } from '../../community/corrections.repo.js';
-import { cacheable, showsTools } from '../http.js';
+import { showsTools } from '../http.js';
 import { renderPage } from '../layout.js';
 import { errorPage } from '../errors.js';
-import { Avatar, CommunityVerdict, PanelVerdict, ToolCard } from '../components/verdict.js';
-import { ScoreChart, type ChartRow } from '../components/score-chart.js';
-import { CommunityActions } from '../components/community.js';
-import { Provenance, ScoreVerdict, Scorecard } from '../components/scorecard.js';
-import { criticName, criticOrder, escapeAttr, formatDate, safeHref } from '../components/tool-helpers.js';
-import { similarTools, withPanels, type ToolWithPanel } from '../../catalog/catalog.service.js';
+import { similarTools, withPanels } from '../../catalog/catalog.service.js';
 import { alternativesTo, findToolBySlug, listTools } from '../../catalog/tools.repo.js';
-import { ToolSearch } from '../components/tool-search.js';
-import { MIN_SHARED_TAGS } from '../../domain/compare.js';
-import { reviewHistory, toPanelReview } from '../../catalog/reviews.repo.js';
-import { chipText, disagree, disagreementText, summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
+import { reviewHistory } from '../../catalog/reviews.repo.js';
+import { chipText, summarizeVotes } from '../../domain/summary.js';
 import { excerpt } from '../../domain/text.js';
-import { PRICING_LABELS } from '../../domain/pricing.js';
-import { absolute, urls } from '../../urls.js';
-import { bestForOf, votesOf } from '../../catalog/tool.js';
-import { toolEvidence, type ToolEvidence } from '../../research/evidence.service.js';
-import { Citations, Sources } from '../components/evidence.js';
+import { urls } from '../../urls.js';
+import { communityCounts } from '../../catalog/tool.js';
+import { toolEvidence } from '../../research/evidence.service.js';
+import { listingOf } from '../../discovery/candidates.repo.js';
 
 const NEIGHBOURS = 6;
 const ALTERNATIVES = 4;
 
 export function registerToolPages(app: App, site: Site): void {
-  app.get('/tools/:slug', cacheable, async (c) => {
+  app.get('/tools/:slug', async (c) => {
     const db = site.store.db;
     const slug = c.req.param('slug');
     const tool = await findToolBySlug(db, slug);
@@ -40,19 +33,20 @@ export function registerToolPages(app: App, site: Site): void {
     // Its vote counts are the only per-tool figures here: a vote on it drops this page, a vote elsewhere does not.
     showsTools(c, [tool.id]);
     // Independent reads run together (on PostgreSQL each is a round trip).
-    const [[item], history, sameCategory, corrections, sameJob] = await Promise.all([
+    const [[item], history, sameCategory, corrections, sameJob, listing] = await Promise.all([
       withPanels(db, [tool]),
       reviewHistory(db, tool.id),
       listTools(db, { categorySlug: tool.categorySlug, limit: NEIGHBOURS + 1 }),
       correctionsOfTool(db, tool.id),
       alternativesTo(db, tool, ALTERNATIVES),
+      listingOf(db, tool.id),
     ]);
     const [neighbours, alternatives, evidence] = await Promise.all([
       withPanels(db, sameCategory.filter((t) => t.id !== tool.id).slice(0, NEIGHBOURS)),
       withPanels(db, sameJob),
       toolEvidence(db, tool.id, item!.reviews.map((r) => r.id), [...new Set(history.flatMap((r) => (r.runId ? [r.runId] : [])))]),
     ]);
-    const v = votesOf(tool);
+    const v = communityCounts(tool);
     const community = summarizeVotes(v.ships, v.skips);
     const s = item!.summary;
     const description = excerpt(
@@ -63,7 +57,7 @@ export function registerToolPages(app: App, site: Site): void {
       renderPage(
         site,
         { title: excerpt(`${tool.name}: ${tool.tagline}`, 70), description, path: urls.tool(tool.slug), ogImage: urls.toolImage(tool.slug) },
-        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} alternatives={alternatives} corrections={corrections} evidence={evidence} />,
+        <ToolPage site={site} item={item!} community={community} history={history} neighbours={neighbours} alternatives={alternatives} corrections={corrections} evidence={evidence} listing={listing} />,
       ),
     );
   });
@@ -96,380 +90,4 @@ async function unknownToolPage(site: Site, slug: string): Promise<string> {
       </p>
     </div>,
   );
-}
-
-interface ToolPageProps {
-  site: Site;
-  item: ToolWithPanel;
-  community: CommunitySummary;
-  history: ReviewRow[];
-  neighbours: ToolWithPanel[];
-  /** Tools doing the same job (shared use-case or tags), not merely the same broad category. */
-  alternatives: ToolWithPanel[];
-  corrections: CorrectionRow[];
-  evidence: ToolEvidence;
-}
-
-function ToolPage({ site, item, community, history, neighbours, alternatives, corrections, evidence }: ToolPageProps) {
-  const { tool, summary } = item;
-  const tags = parseTags(tool.tags);
-  const order = criticOrder(site.critics);
-  const rank = (id: string) => (order.indexOf(id) === -1 ? order.length : order.indexOf(id));
-  const reviews = [...item.reviews].sort((a, b) => rank(a.critic) - rank(b.critic) || a.critic.localeCompare(b.critic));
-  const notReviewed = site.critics.filter((c) => !reviews.some((r) => r.critic === c.id));
-  const rows: ChartRow[] = reviews.map((r) => ({ critic: r.critic, name: criticName(site.critics, r.critic), review: toPanelReview(r) }));
-  const threshold = site.config.shipThreshold;
-  const bestFor = bestForOf(tool);
-  const website = safeHref(tool.url);
-  const repo = safeHref(tool.repo);
-  return (
-    <article class="tool-page">
-      <nav class="breadcrumbs" aria-label="Breadcrumb">
-        <a href={urls.home}>Tools</a> › <a href={urls.category(tool.categorySlug)}>{tool.category}</a> › <span aria-current="page">{tool.name}</span>
-      </nav>
-
-      <header class="tool-hero">
-        <Avatar name={tool.name} />
-        <div class="tool-hero-text">
-          <h1>{tool.name}</h1>
-          <p class="tool-tagline">{tool.tagline}</p>
-          {bestFor && (
-            <p class="tool-best-for">
-              <strong>Best for:</strong> {bestFor.text}
-              {bestFor.source === 'panel' && (
-                <span class="muted small">
-                  {' '}
-                  · {bestFor.runId ? <a href={urls.run(bestFor.runId)}>summarised by the panel from its takes</a> : 'summarised by the panel from its takes'}
-                </span>
-              )}
-            </p>
-          )}
-          <div class="tool-verdicts">
-            <div class="verdict-line">
-              <span class="verdict-label">Panel</span>
-              <span class="verdict-values">
-                <PanelVerdict summary={summary} explain />
-              </span>
-            </div>
-            <div class="verdict-line">
-              <span class="verdict-label">Community</span>
-              <span class="verdict-values">
-                <CommunityVerdict summary={community} />
-                <CommunityActions tool={tool} />
-              </span>
-            </div>
-          </div>
-          {disagree(summary, community) && (
-            <p class="notice disagree">
-              {disagreementText(summary, community)} Read the takes below and decide which side sounds like your situation.
-            </p>
-          )}
-          <p class="tool-actions">
-            {website && (
-              <a class="btn" href={website} rel="noopener">
-                Visit website <span aria-hidden="true">↗</span>
-              </a>
-            )}
-            {repo && (
-              <a class="btn btn-quiet" href={repo} rel="noopener">
-                Source code <span aria-hidden="true">↗</span>
-              </a>
-            )}
-            <a class="btn btn-quiet" href="#compare">
-              Compare
-            </a>
-          </p>
-        </div>
-      </header>
-
-      <div class="tool-layout">
-        <div class="tool-main">
-          <section aria-labelledby="about-title">
-            <h2 id="about-title">What it is</h2>
-            <p class="tool-description">{tool.description}</p>
-            {tags.length > 0 && (
-              <ul class="tag-list" aria-label="Tags">
-                {tags.map((t) => (
-                  <li>
-                    <a class="tag" href={urls.search({ q: t })}>
-                      {t}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
-
-          <section aria-labelledby="panel-title">
-            <h2 id="panel-title">What the panel thinks</h2>
-            <p class="panel-summary">
-              {summary.label ? (
-                <>
-                  <strong>{summary.text}</strong> — {summary.shipPct}% of the critics who took a position would ship with {tool.name}.
-                  {summary.abstentions > 0 && ` ${summary.abstentions} ${summary.abstentions === 1 ? 'critic' : 'critics'} had no panel take.`}
-                </>
-              ) : (
-                <>No critic has taken a position on {tool.name} yet.</>
-              )}
-            </p>
-            {rows.length > 0 && <ScoreChart id="panel-chart" toolName={tool.name} rows={rows} threshold={threshold} />}
-            <div class="scorecards">
-              {reviews.map((r) => (
-                <Scorecard
-                  criticId={r.critic}
-                  name={criticName(site.critics, r.critic)}
-                  motto={site.critics.find((c) => c.id === r.critic)?.motto}
-                  review={r}
-                  reportHref={urls.toolReport(tool.slug, r.id)}
-                >
-                  <Citations ids={evidence.citations.get(r.id)} sources={evidence.sources} />
-                  {r.runId && evidence.reasons.has(r.runId) && <p class="small muted">Re-reviewed because: {evidence.reasons.get(r.runId)}</p>}
-                </Scorecard>
-              ))}
-            </div>
-            {notReviewed.length > 0 && (
-              <p class="small muted">
-                Not reviewed yet by{' '}
-                {notReviewed.map((c, i) => (
-                  <>
-                    {i > 0 && (i === notReviewed.length - 1 ? ' and ' : ', ')}
-                    <a href={urls.critic(c.id)}>{c.name}</a>
-                  </>
-                ))}
-                .
-              </p>
-            )}
-          </section>
-
-          <Sources toolName={tool.name} evidence={evidence} />
-
-          <ReviewHistory site={site} current={reviews} history={history} corrections={corrections} reasons={evidence.reasons} />
-        </div>
-
-        <aside class="tool-side" aria-label={`About ${tool.name}`}>
-          <section class="card side-card" aria-labelledby="pricing-title">
-            <h2 id="pricing-title">Pricing</h2>
-            <dl class="facts">
-              <div>
-                <dt>Model</dt>
-                <dd>{PRICING_LABELS[tool.pricingModel] ?? tool.pricingModel}</dd>
-              </div>
-              <div>
-                <dt>Entry price</dt>
-                <dd>{tool.pricingEntry}</dd>
-              </div>
-              <div>
-                <dt>Licence</dt>
-                <dd>{tool.pricingLicense ?? <span class="muted">Not stated</span>}</dd>
-              </div>
-            </dl>
-            <h2 class="side-subtitle">Links</h2>
-            <ul class="link-list">
-              {website && (
-                <li>
-                  <a href={website} rel="noopener">
-                    Website
-                  </a>{' '}
-                  <span class="small muted url">{hostOf(website)}</span>
-                </li>
-              )}
-              {repo && (
-                <li>
-                  <a href={repo} rel="noopener">
-                    Repository
-                  </a>{' '}
-                  <span class="small muted url">{hostOf(repo)}</span>
-                </li>
-              )}
-              <li>
-                <a href={urls.category(tool.categorySlug)}>More {tool.category}</a>
-              </li>
-            </ul>
-          </section>
-
-          <CompareBox tool={tool} neighbours={alternatives} />
-
-          <BadgeBox site={site} tool={tool} />
-        </aside>
-      </div>
-
-      <section class="tool-alternatives" aria-labelledby="alternatives-title">
-        <h2 id="alternatives-title">Alternatives to {tool.name}</h2>
-        {alternatives.length === 0 ? (
-          <p class="muted">
-            Nothing else in the catalog does the same job yet: no tool shares {tool.name}'s use-case or {MIN_SHARED_TAGS} of its tags.
-          </p>
-        ) : (
-          <>
-            <p class="small muted">Tools that do the same job: the same use-case, or at least {MIN_SHARED_TAGS} shared tags.</p>
-            <div class="grid">
-              {alternatives.map((n) => (
-                <ToolCard
-                  item={n}
-                  actions={
-                    <a class="small" href={urls.compare([tool.slug, n.tool.slug])}>
-                      {tool.name} vs {n.tool.name}
-                    </a>
-                  }
-                />
-              ))}
-            </div>
-          </>
-        )}
-      </section>
-
-      {neighbours.length > 0 && (
-        <section class="tool-related" aria-labelledby="related-title">
-          <h2 id="related-title">Other {tool.category}</h2>
-          <div class="grid">
-            {neighbours.map((n) => (
-              <ToolCard item={n} />
-            ))}
-          </div>
-          <p>
-            <a href={urls.category(tool.categorySlug)}>All {tool.category} →</a>
-          </p>
-        </section>
-      )}
-    </article>
-  );
-}
-
-/** Earlier revisions per critic, newest first, with who or what wrote them and when; then the corrections made to this page. */
-function ReviewHistory({ site, current, history, corrections, reasons }: { site: Site; current: ReviewRow[]; history: ReviewRow[]; corrections: CorrectionRow[]; reasons: Map<number, string> }) {
-  const latest = new Set(current.map((r) => r.id));
-  const earlier = history.filter((r) => !latest.has(r.id));
-  const critics = current.map((r) => r.critic);
-  for (const r of earlier) if (!critics.includes(r.critic)) critics.push(r.critic);
-  const byCritic = critics.map((id) => ({ id, revisions: earlier.filter((r) => r.critic === id) })).filter((g) => g.revisions.length > 0);
-  return (
-    <section aria-labelledby="history-title">
-      <h2 id="history-title">Review history</h2>
-      {earlier.length === 0 ? (
-        <p class="muted">No earlier revisions: every take above is its critic's first.</p>
-      ) : (
-        <details class="history">
-          <summary>
-            {earlier.length} earlier {earlier.length === 1 ? 'revision' : 'revisions'} from {byCritic.length} {byCritic.length === 1 ? 'critic' : 'critics'}
-          </summary>
-          {byCritic.map((g) => (
-            <div class="history-critic">
-              <h3>
-                <a href={urls.critic(g.id)}>{criticName(site.critics, g.id)}</a>
-              </h3>
-              <ol class="history-list">
-                {g.revisions.map((r) => (
-                  <li>
-                    <p class="history-meta small">
-                      <Provenance review={r} />
-                      {r.runId && reasons.has(r.runId) && ` · re-reviewed because: ${reasons.get(r.runId)}`}
-                    </p>
-                    {r.kind === 'take' ? (
-                      <>
-                        <ScoreVerdict score={r.score!} verdict={r.verdict!} />
-                        <p class="take">{r.take}</p>
-                      </>
-                    ) : (
-                      <p>
-                        <span class="pill pill-none">No panel take</span> {r.reason}
-                      </p>
-                    )}
-                  </li>
-                ))}
-              </ol>
-            </div>
-          ))}
-        </details>
-      )}
-      <Corrections site={site} corrections={corrections} />
-    </section>
-  );
-}
-
-/** Accepted error reports: what changed and why, newest first (see /methodology for the whole record). */
-function Corrections({ site, corrections }: { site: Site; corrections: CorrectionRow[] }) {
-  if (corrections.length === 0) return null;
-  return (
-    <div class="corrections" id="corrections">
-      <h3>Corrections</h3>
-      <ol class="corrections-list">
-        {corrections.map((k) => (
-          <li>
-            <p class="small muted">
-              <time datetime={k.createdAt}>{formatDate(k.createdAt)}</time>
-              {k.critic && <> · {criticName(site.critics, k.critic)}'s take</>}
-              {k.jobId != null && <> · the panel is reviewing the tool again</>}
-            </p>
-            <p>
-              <strong>What changed:</strong> {k.whatChanged}
-            </p>
-            <p>
-              <strong>Why:</strong> {k.why}
-            </p>
-          </li>
-        ))}
-      </ol>
-    </div>
-  );
-}
-
-/** "Compare with…": a search for the other tool (a GET form without JS, a combobox with it) plus one-click links to the category neighbours. */
-function CompareBox({ tool, neighbours }: { tool: ToolRow; neighbours: ToolWithPanel[] }) {
-  return (
-    <section class="card side-card" id="compare" aria-labelledby="compare-title">
-      <h2 id="compare-title">Compare with…</h2>
-      <ToolSearch id="compare-with" label={`Compare ${tool.name} with`} picked={[tool.slug]} hideLabel />
-      {neighbours.length > 0 && (
-        <>
-          <p class="small muted side-subtitle">Or head to head with:</p>
-          <ul class="link-list">
-            {neighbours.map((n) => (
-              <li>
-                <a href={urls.compare([tool.slug, n.tool.slug])}>
-                  {tool.name} vs {n.tool.name}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-    </section>
-  );
-}
-
-/** The embeddable badge and the HTML to paste; the snippet's attributes are escaped for the page it will live on. */
-function BadgeBox({ site, tool }: { site: Site; tool: ToolRow }) {
-  const base = site.config.publicUrl;
-  const alt = `Verdict: ${tool.name} — the AI critics' panel verdict`;
-  const snippet = `<a href="${escapeAttr(absolute(base, urls.tool(tool.slug)))}"><img src="${escapeAttr(absolute(base, urls.badge(tool.slug)))}" alt="${escapeAttr(alt)}"></a>`;
-  return (
-    <section class="card side-card" aria-labelledby="badge-title">
-      <h2 id="badge-title">Badge for your README</h2>
-      <p class="badge-preview">
-        <img src={urls.badge(tool.slug)} alt={alt} height="20" />
-      </p>
-      <p class="small muted">Paste this HTML where you want the badge; it always shows the current verdict.</p>
-      <pre class="snippet" data-copy="">
-        {/* <wbr> after each path slash: a narrow box breaks the URLs there, not mid-word ("htt p://", "curs or"). */}
-        <code id="badge-code">{snippet.split(/(?<=\/(?!\/))/).flatMap((part, i) => (i ? [<wbr />, part] : [part]))}</code>
-      </pre>
-    </section>
-  );
-}
-
-function parseTags(json: string): string[] {
-  try {
-    const v: unknown = JSON.parse(json);
-    return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host.replace(/^www\./, '');
-  } catch {
-    return '';
-  }
 }

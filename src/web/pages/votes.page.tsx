@@ -1,25 +1,26 @@
-import { Hono } from 'hono';
-import type { AppEnv } from '../http.js';
+import type { App } from '../app.js';
+import * as metrics from '../../ops/metrics.js';
 import type { Site } from '../site.js';
 import { readForm, safePath, wantsJson } from '../http.js';
 import { renderPage } from '../layout.js';
 import { ToolCard } from '../components/verdict.js';
 import { AccountLine, BookmarkButton, formId, type Done } from '../components/community.js';
-import { clientAddress, communityState, ensureVisitor, getVisitor } from '../visitor.js';
+import { clientAddress, communityState, ensureVisitor, getVisitor } from '../identity.js';
 import { verifyCsrf } from '../csrf.js';
 import { AppError, notFound } from '../../errors.js';
 import { withPanels } from '../../catalog/catalog.service.js';
-import { findToolBySlug } from '../../catalog/tools.repo.js';
+import { findToolById, findToolBySlug } from '../../catalog/tools.repo.js';
+import { communityCounts } from '../../catalog/tool.js';
 import { MAX_COMPARE } from '../../domain/compare.js';
+import { numberWord } from '../../domain/text.js';
 import { summarizeVotes } from '../../domain/summary.js';
 import { limiterFor, type LimitName } from '../../community/rate-limit.js';
-import { castVote, removeVote, voteCounts } from '../../community/votes.repo.js';
+import { castVote, removeVote } from '../../community/votes.repo.js';
 import { addBookmark, bookmarkedTools, removeBookmark } from '../../community/bookmarks.repo.js';
 import { absolute, urls, withQuery } from '../../urls.js';
 
 /** Votes and bookmarks (POST, 303 back, or JSON for the script), and /bookmarks with export and compare. */
-export function votesApp(site: Site): Hono<AppEnv> {
-  const app = new Hono<AppEnv>({ strict: true });
+export function registerVotes(app: App, site: Site): void {
   const db = site.store.db;
   const limit = (checks: [LimitName, string][], message: string) => limiterFor(site).take(checks, message);
 
@@ -36,8 +37,10 @@ export function votesApp(site: Site): Hono<AppEnv> {
     const visitor = await ensureVisitor(c, site);
     if (vote === 'none') await removeVote(db, tool.id, visitor.ownerId);
     else await castVote(db, tool.id, visitor.ownerId, vote);
+    metrics.votes.inc({ vote });
     await site.refreshVersion();
-    const counts = (await voteCounts(db, [tool.id])).get(tool.id)!;
+    // The counts the vote's transaction stored on the tool, as every page shows them: no recount of `votes`.
+    const counts = communityCounts((await findToolById(db, tool.id))!);
     if (wantsJson(c)) {
       return c.json({ ok: true, tool: tool.slug, vote: vote === 'none' ? null : vote, counts, community: summarizeVotes(counts.ships, counts.skips), csrf: communityState(c).csrf });
     }
@@ -56,6 +59,7 @@ export function votesApp(site: Site): Hono<AppEnv> {
     const visitor = await ensureVisitor(c, site);
     if (action === 'add') await addBookmark(db, visitor.ownerId, tool.id);
     else await removeBookmark(db, visitor.ownerId, tool.id);
+    metrics.bookmarks.inc({ action });
     if (wantsJson(c)) return c.json({ ok: true, tool: tool.slug, bookmarked: action === 'add', csrf: communityState(c).csrf });
     return c.redirect(backTo(body.return_to, tool.slug, action === 'add' ? 'bookmarked' : 'unbookmarked', 'bookmark'), 303);
   });
@@ -74,40 +78,41 @@ export function votesApp(site: Site): Hono<AppEnv> {
           <AccountLine next={urls.bookmarks} />
           {error === 'pick' && (
             <p class="notice" role="alert">
-              Pick between two and {MAX_COMPARE} bookmarked tools to compare.
+              Pick {numberWord(2)} to {numberWord(MAX_COMPARE)} bookmarked tools to compare.
             </p>
           )}
           {items.length === 0 ? (
             <div class="card empty-state">
               <p>No bookmarks yet. Use the Bookmark button on any tool to keep it here, then compare your shortlist side by side.</p>
               <p>
-                <a class="btn" href={urls.home}>Browse tools</a>
+                <a class="btn" href={urls.tools()}>Browse tools</a>
               </p>
             </div>
           ) : (
             <>
               <form id="compare-bookmarks" class="bookmarks-toolbar" method="get" action={urls.bookmarksCompare}>
                 <p class="small muted">
-                  {items.length} {items.length === 1 ? 'tool' : 'tools'}. Tick two to {MAX_COMPARE}, then compare them side by side.
+                  {items.length} {items.length === 1 ? 'tool' : 'tools'}. Tick {numberWord(2)} to {numberWord(MAX_COMPARE)}, then compare them side by side.
                 </p>
                 <button type="submit">Compare selected</button>
                 <a class="btn btn-quiet" href={urls.bookmarksJson} download="verdict-bookmarks.json">
                   Export JSON
                 </a>
               </form>
+              <h2 class="visually-hidden">Bookmarked tools</h2>
               <ul class="grid tool-grid" aria-label="Bookmarked tools">
                 {items.map((item) => (
                   <li>
                     <ToolCard
                       item={item}
                       actions={
-                        <span class="bookmark-actions">
+                        <div class="bookmark-actions">
                           <label class="compare-pick">
                             <input type="checkbox" name="tools" value={item.tool.slug} form="compare-bookmarks" /> Compare
                             <span class="visually-hidden"> {item.tool.name}</span>
                           </label>
                           <BookmarkButton tool={item.tool} compact />
-                        </span>
+                        </div>
                       }
                     />
                   </li>
@@ -153,7 +158,6 @@ export function votesApp(site: Site): Hono<AppEnv> {
     if (picked.length < 2 || picked.length > MAX_COMPARE) return c.redirect(withQuery(urls.bookmarks, { error: 'pick' }), 303);
     return c.redirect(urls.compare(picked), 303);
   });
-  return app;
 }
 
 /**

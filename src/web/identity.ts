@@ -9,7 +9,7 @@ import type { Config, TrustProxy } from '../config.js';
 import type { Site } from './site.js';
 import { getSecret, hmac, signValue, unsignValue } from '../community/secret.js';
 import { createVisitor, keepVisitor, loadVisitor, signOut, type Visitor } from '../community/visitor.js';
-import { votesOf } from '../community/votes.repo.js';
+import { votesByVoter } from '../community/votes.repo.js';
 import { bookmarkedToolIds } from '../community/bookmarks.repo.js';
 import { cacheKey } from './http.js';
 
@@ -143,7 +143,7 @@ export function communityContext(site: Site): MiddlewareHandler {
       const visitor = id ? await loadVisitor(db, id) : undefined;
       if (visitor) markPersonal(c);
       const page = c.req.method === 'GET' || c.req.method === 'HEAD';
-      const [votes, bookmarks] = visitor && page ? await Promise.all([votesOf(db, visitor.ownerId), bookmarkedToolIds(db, visitor.ownerId)]) : [];
+      const [votes, bookmarks] = visitor && page ? await Promise.all([votesByVoter(db, visitor.ownerId), bookmarkedToolIds(db, visitor.ownerId)]) : [];
       const personal = votes && bookmarks ? { votes, bookmarks: new Set(bookmarks) } : undefined;
       c.set('community', { secret, publicUrl: site.config.publicUrl, visitor, csrf: csrfTokenFor(secret, visitor?.id), path: cacheKey(c.req.url), personal });
     }

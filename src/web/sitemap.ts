@@ -1,74 +1,19 @@
+/** /sitemap.xml (an index of child sitemaps of at most 50,000 URLs) and /robots.txt, which points to it. */
 import { parseRowId } from '../domain/ids.js';
 import type { ToolRow } from '../db/types.js';
-import { withPanels } from '../catalog/catalog.service.js';
-import { toolsByLatestReview } from '../catalog/reviews.repo.js';
 import { listTools, toolPages, toolsFromId } from '../catalog/tools.repo.js';
 import { listCategories } from '../catalog/categories.repo.js';
-import { votesOf } from '../catalog/tool.js';
-import { summarizeVotes } from '../domain/summary.js';
 import type { App } from './app.js';
-import { cacheable, cacheableNoVotes } from './http.js';
 import type { Site } from './site.js';
 import { absolute, urls } from '../urls.js';
+import { CACHED_ROUTES } from './freshness.js';
 
-export const FEED_ENTRIES = 50;
+import { escapeXml, XML_TYPE } from './xml.js';
+
 /** Same as the tool page: it links to compare pages with up to 6 of the newest tools in its category. */
 export const COMPARE_NEIGHBOURS = 6;
 /** The sitemap protocol's limit for one file. */
 export const SITEMAP_MAX_URLS = 50_000;
-
-// XML 1.0 allows tab, LF, CR, and U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF; nothing else may appear,
-// not even escaped. The `u` flag makes lone surrogates single code points, so they are stripped too.
-const ILLEGAL_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-
-/** Text safe inside XML elements and attributes (either quote): illegal characters dropped, markup characters escaped. */
-export const escapeXml = (s: string): string => s.replace(ILLEGAL_XML, '').replace(/[&<>"']/g, (ch) => XML_ENTITIES[ch]!);
-
-const XML_TYPE = 'application/xml; charset=utf-8';
-
-/** Atom feed of new verdicts: one entry per recently reviewed tool, newest first; a re-review is a new entry. */
-export async function renderFeed(site: Site): Promise<string> {
-  const db = site.store.db;
-  const base = site.config.publicUrl;
-  const recent = await toolsByLatestReview(db, FEED_ENTRIES);
-  const panels = await withPanels(db, recent.map((r) => r.tool));
-  const entries = recent.map(({ tool, reviewId, reviewedAt }, i) => {
-    const panel = panels[i]!.summary;
-    const v = votesOf(tool);
-    const community = summarizeVotes(v.ships, v.skips);
-    const pct = panel.shipPct == null ? '' : ` (${panel.shipPct}%)`;
-    const url = absolute(base, urls.tool(tool.slug));
-    const summary = `Panel: ${panel.text}${pct}. Community: ${community.text}. ${tool.tagline}`;
-    return [
-      '<entry>',
-      `<title>${escapeXml(`${tool.name}: ${panel.text}${pct}`)}</title>`,
-      `<link rel="alternate" type="text/html" href="${escapeXml(url)}"/>`,
-      `<id>${escapeXml(`${url}#verdict-${reviewId}`)}</id>`,
-      `<updated>${escapeXml(reviewedAt)}</updated>`,
-      `<category term="${escapeXml(tool.categorySlug)}" label="${escapeXml(tool.category)}"/>`,
-      `<summary type="text">${escapeXml(summary)}</summary>`,
-      '</entry>',
-    ].join('\n');
-  });
-  const updated = recent.reduce((max, r) => (r.reviewedAt > max ? r.reviewedAt : max), '1970-01-01T00:00:00.000Z');
-  return [
-    '<?xml version="1.0" encoding="utf-8"?>',
-    '<feed xmlns="http://www.w3.org/2005/Atom">',
-    '<title>Verdict: new verdicts</title>',
-    '<subtitle>What a panel of AI critics says about new AI tools: ship or skip.</subtitle>',
-    `<id>${escapeXml(`${base}/`)}</id>`,
-    `<link rel="self" type="application/atom+xml" href="${escapeXml(absolute(base, urls.feed))}"/>`,
-    `<link rel="alternate" type="text/html" href="${escapeXml(`${base}/`)}"/>`,
-    `<updated>${escapeXml(updated)}</updated>`,
-    `<author><name>Verdict</name><uri>${escapeXml(`${base}/`)}</uri></author>`,
-    `<icon>${escapeXml(`${base}/favicon.svg`)}</icon>`,
-    '<generator>Verdict</generator>',
-    ...entries,
-    '</feed>',
-    '',
-  ].join('\n');
-}
 
 /** Canonical compare paths (`/compare/a-vs-b`, a < b) that tool pages link to: each tool with its newest category neighbours. */
 export function linkedComparePaths(tools: readonly Pick<ToolRow, 'id' | 'slug' | 'categorySlug' | 'createdAt'>[]): string[] {
@@ -125,11 +70,8 @@ export async function renderPagesSitemap(site: Site): Promise<string> {
   const categories = await site.perVersion('categories', () => listCategories(db));
   const newest = (await Promise.all(categories.map((c) => listTools(db, { categorySlug: c.slug, limit: COMPARE_NEIGHBOURS + 1 })))).flat();
   return urlset(site.config.publicUrl, [
-    { path: urls.home },
-    { path: urls.compare() },
-    { path: urls.critics },
-    { path: urls.categories },
-    { path: urls.search() },
+    // The fixed pages, as freshness.ts lists them.
+    ...CACHED_ROUTES.filter((r) => r.sitemap).map((r) => ({ path: r.path })),
     ...site.critics.map((c) => ({ path: urls.critic(c.id) })),
     ...categories.map((c) => ({ path: urls.category(c.slug) })),
     ...linkedComparePaths(newest).map((path) => ({ path })),
@@ -155,15 +97,14 @@ export function renderRobots(site: Site): string {
   ].join('\n');
 }
 
-export function registerFeeds(app: App, site: Site): void {
-  app.get('/feed.xml', cacheable, async (c) => c.body(await renderFeed(site), 200, { 'content-type': 'application/atom+xml; charset=utf-8' }));
-  app.get('/sitemap.xml', cacheableNoVotes, async (c) => c.body(await renderSitemapIndex(site), 200, { 'content-type': XML_TYPE }));
-  app.get(pagesSitemapPath, cacheableNoVotes, async (c) => c.body(await renderPagesSitemap(site), 200, { 'content-type': XML_TYPE }));
-  app.get('/sitemaps/:file{tools-[0-9]{1,12}\\.xml}', cacheableNoVotes, async (c) => {
+export function registerSitemaps(app: App, site: Site): void {
+  app.get('/sitemap.xml', async (c) => c.body(await renderSitemapIndex(site), 200, { 'content-type': XML_TYPE }));
+  app.get(pagesSitemapPath, async (c) => c.body(await renderPagesSitemap(site), 200, { 'content-type': XML_TYPE }));
+  app.get('/sitemaps/:file{tools-[0-9]{1,12}\\.xml}', async (c) => {
     const from = parseRowId(c.req.param('file').slice('tools-'.length, -'.xml'.length));
     const xml = from === undefined ? null : await renderToolsSitemap(site, from);
     if (xml === null) return c.body('No such sitemap.', 404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
     return c.body(xml, 200, { 'content-type': XML_TYPE });
   });
-  app.get('/robots.txt', cacheableNoVotes, (c) => c.body(renderRobots(site), 200, { 'content-type': 'text/plain; charset=utf-8' }));
+  app.get('/robots.txt', (c) => c.body(renderRobots(site), 200, { 'content-type': 'text/plain; charset=utf-8' }));
 }
