@@ -5,6 +5,7 @@ import { contextStorage } from 'hono/context-storage';
 import { AppError } from '../errors.js';
 import { COMBOBOX_NAV, CSS, JS, TOOL_SEARCH } from './assets.js';
 import { errorResponse } from './errors.js';
+import { chooseEncoding, compressVariants } from './compression.js';
 import { pageCache, rejectUnstorableInput, type AppEnv } from './http.js';
 import type { Site } from './site.js';
 import { registerPages } from './routes.js';
@@ -55,7 +56,12 @@ export function createApp(site: Site): App {
   app.use(rejectUnstorableInput);
 
   for (const asset of [CSS, JS, COMBOBOX_NAV, TOOL_SEARCH]) {
-    app.get(asset.path, (c) => c.body(new Uint8Array(asset.body), 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=31536000, immutable' }));
+    const variants = compressVariants(asset.body, asset.type); // once, at start
+    app.get(asset.path, (c) => {
+      const encoding = chooseEncoding(c.req.header('accept-encoding'), variants);
+      const headers = { 'content-type': asset.type, 'cache-control': 'public, max-age=31536000, immutable', vary: 'accept-encoding', ...(encoding ? { 'content-encoding': encoding } : {}) };
+      return c.body(new Uint8Array(encoding ? variants[encoding]! : asset.body), 200, headers);
+    });
   }
   app.get('/favicon.svg', (c) => c.body(FAVICON, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }));
   app.get('/favicon.ico', (c) => c.redirect('/favicon.svg', 301));

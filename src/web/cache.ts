@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { Variants } from './compression.js';
 
 /** A rendered response kept in memory, valid for one data version. */
-export interface CachedPage {
+export interface CachedPage extends Variants {
   status: number;
+  /** The bytes as rendered; `br` and `gzip` (Variants) are the same compressed once, when it was cached. */
   body: Buffer;
   etag: string;
   headers: [string, string][];
@@ -26,6 +28,9 @@ export function etagMatches(ifNoneMatch: string | undefined | null, etag: string
   });
 }
 
+/** Memory a cached page holds: its bytes and their compressed copies. */
+const sizeOf = (p: CachedPage) => p.body.length + (p.br?.length ?? 0) + (p.gzip?.length ?? 0);
+
 /** LRU bounded by bytes. Entries of an older data version, or that `fresh` rejects (a vote since), are dropped when read. */
 export class PageCache {
   private readonly map = new Map<string, CachedPage>();
@@ -43,7 +48,7 @@ export class PageCache {
     if (!page) return undefined;
     this.map.delete(key);
     if (page.version !== version || (this.fresh && !this.fresh(page))) {
-      this.bytes -= page.body.length;
+      this.bytes -= sizeOf(page);
       this.stats.droppedStale++;
       return undefined;
     }
@@ -52,18 +57,18 @@ export class PageCache {
   }
 
   set(key: string, page: CachedPage): void {
-    if (page.body.length > this.maxBytes / 4) return;
+    if (sizeOf(page) > this.maxBytes / 4) return;
     const old = this.map.get(key);
     if (old) {
       this.map.delete(key);
-      this.bytes -= old.body.length;
+      this.bytes -= sizeOf(old);
     }
     this.map.set(key, page);
-    this.bytes += page.body.length;
+    this.bytes += sizeOf(page);
     for (const [k, p] of this.map) {
       if (this.bytes <= this.maxBytes) break;
       this.map.delete(k);
-      this.bytes -= p.body.length;
+      this.bytes -= sizeOf(p);
       this.stats.evictedForSize++;
     }
   }

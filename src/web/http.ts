@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { etagMatches, etagOf } from './cache.js';
+import { etagMatches, etagOf, type CachedPage } from './cache.js';
+import { chooseEncoding, compressVariants, variantEtag } from './compression.js';
 import type { Site } from './site.js';
 import { hasPersonalCookie } from './identity.js';
 import { AppError } from '../errors.js';
@@ -59,7 +60,7 @@ export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
       const hit = site.cache.get(key, version);
       if (hit) {
         site.cache.stats.hits++;
-        return fromCache(c, hit.status, hit.body, hit.etag, hit.headers);
+        return fromCache(c, hit);
       }
     }
     await next();
@@ -82,19 +83,28 @@ export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
     if (!res.headers.has('cache-control')) res.headers.set('cache-control', PUBLIC_CACHE_CONTROL);
     const body = Buffer.from(await res.arrayBuffer());
     const etag = etagOf(body);
-    const headers: [string, string][] = [...res.headers.entries()].filter(([k]) => k !== 'content-length' && k !== 'etag');
-    headers.push(['etag', etag]);
-    site.cache.set(key, { status: 200, body, etag, headers, version, since, tools, storedAt: Date.now(), route: route.path });
+    const headers: [string, string][] = [...res.headers.entries()].filter(([k]) => k !== 'content-length' && k !== 'etag' && k !== 'vary');
+    // Compressed once, here; every reader of this entry gets the variant their Accept-Encoding asks for.
+    headers.push(['etag', etag], ['vary', 'accept-encoding']);
+    const page: CachedPage = { status: 200, body, etag, headers, version, since, tools, storedAt: Date.now(), route: route.path, ...compressVariants(body, res.headers.get('content-type') ?? undefined) };
+    site.cache.set(key, page);
     c.res = undefined;
-    c.res = fromCache(c, 200, body, etag, headers, false);
+    c.res = fromCache(c, page, false);
   };
 }
 
-function fromCache(c: Context, status: number, body: Buffer, etag: string, headers: [string, string][], hit = true): Response {
-  const h = new Headers(headers);
+/** A cached page as a Response, in the encoding this request accepts, with that encoding's ETag (304 when it matches). */
+function fromCache(c: Context, page: CachedPage, hit = true): Response {
+  const encoding = chooseEncoding(c.req.header('accept-encoding'), page);
+  const etag = variantEtag(page.etag, encoding);
+  const h = new Headers(page.headers);
   h.set('x-cache', hit ? 'hit' : 'miss');
+  if (encoding) {
+    h.set('etag', etag);
+    h.set('content-encoding', encoding);
+  }
   if (etagMatches(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers: h });
-  return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body), { status, headers: h });
+  return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(encoding ? page[encoding]! : page.body), { status: page.status, headers: h });
 }
 
 /** Walks with a list, not recursion: a JSON body nested thousands deep must not overflow the stack (a 500). */

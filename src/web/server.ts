@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.js';
 import { etagMatches, type CachedPage } from './cache.js';
+import { chooseEncoding, variantEtag, type Encoding } from './compression.js';
 import { cacheKey } from './http.js';
 import { REQUEST_ID_HEADER, requestDone, requestIdFor, requestKind, track, trackedRoute, UNMATCHED, type RequestKind } from './request-log.js';
 import type { Site } from './site.js';
@@ -29,23 +30,28 @@ export interface RunningServer {
 export function startServer(site: Site, port: number, host = '0.0.0.0'): Promise<RunningServer> {
   const app = createApp(site);
   const listener = getRequestListener(app.fetch);
-  // Per cached page, made once: its header lists, flattened (writeHead with a flat array is the cheapest way out;
-  // the last slot holds this request's id, written just before each writeHead, which copies the list at once), and
-  // the metric series and log line parts of its hits (request-log.ts).
-  type Raw = { ok: string[]; notModified: string[]; okKind: RequestKind; notModifiedKind: RequestKind };
-  const rawOf = new WeakMap<CachedPage, Raw>();
-  const prepared = (hit: CachedPage) => {
-    let h = rawOf.get(hit);
+  // Per cached page and encoding, made once: its header lists, flattened (writeHead with a flat array is the cheapest
+  // way out; the last slot holds this request's id, written just before each writeHead, which copies the list at
+  // once), and the metric series and log line parts of its hits (request-log.ts).
+  type Raw = { ok: string[]; notModified: string[]; etag: string; body: Buffer; okKind: RequestKind; notModifiedKind: RequestKind };
+  const rawHeaders = new WeakMap<CachedPage, Partial<Record<Encoding | 'identity', Raw>>>();
+  const rawOf = (hit: CachedPage, encoding: Encoding | undefined): Raw => {
+    let all = rawHeaders.get(hit);
+    if (!all) rawHeaders.set(hit, (all = {}));
+    let h = all[encoding ?? 'identity'];
     if (!h) {
-      const base = [...hit.headers.flat(), 'x-cache', 'hit'];
+      const etag = variantEtag(hit.etag, encoding);
+      const body = encoding ? hit[encoding]! : hit.body;
+      const base = [...hit.headers.filter(([k]) => !encoding || k !== 'etag').flat(), ...(encoding ? ['etag', etag, 'content-encoding', encoding] : []), 'x-cache', 'hit'];
       const route = hit.route ?? UNMATCHED;
-      h = {
-        ok: [...base, 'content-length', String(hit.body.length), REQUEST_ID_HEADER, ''],
+      h = all[encoding ?? 'identity'] = {
+        ok: [...base, 'content-length', String(body.length), REQUEST_ID_HEADER, ''],
         notModified: [...base, REQUEST_ID_HEADER, ''],
+        etag,
+        body,
         okKind: requestKind('GET', route, hit.status, 'hit'),
         notModifiedKind: requestKind('GET', route, 304, 'hit'),
       };
-      rawOf.set(hit, h);
     }
     return h;
   };
@@ -63,14 +69,14 @@ export function startServer(site: Site, port: number, host = '0.0.0.0'): Promise
         const proto = req.headers['x-forwarded-proto'];
         // As app.tsx does: HSTS only when this request is https (a trusted proxy says so).
         if (requestIsHttps(site.config, 'http:', req.socket.remoteAddress ?? 'unknown', typeof proto === 'string' ? proto : undefined)) res.setHeader('strict-transport-security', HSTS);
-        const raw = prepared(hit);
-        if (etagMatches(req.headers['if-none-match'], hit.etag)) {
+        const raw = rawOf(hit, chooseEncoding(req.headers['accept-encoding'], hit));
+        if (etagMatches(req.headers['if-none-match'], raw.etag)) {
           raw.notModified[raw.notModified.length - 1] = id;
           res.writeHead(304, raw.notModified).end();
           requestDone(raw.notModifiedKind, id, (performance.now() - start) / 1000);
         } else {
           raw.ok[raw.ok.length - 1] = id;
-          res.writeHead(hit.status, raw.ok).end(hit.body);
+          res.writeHead(hit.status, raw.ok).end(raw.body);
           requestDone(raw.okKind, id, (performance.now() - start) / 1000);
         }
         return;
