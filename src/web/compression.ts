@@ -1,4 +1,5 @@
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { brotliCompress, brotliCompressSync, constants, gzip as gzipAsync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
 
 /**
  * Compressed copies of a response body, made once (when a page is cached, or an asset at start) and chosen per
@@ -24,6 +25,19 @@ export function compressVariants(body: Buffer, contentType: string | undefined):
   if (body.length < MIN_BYTES || !COMPRESSIBLE.test(contentType ?? '')) return {};
   const br = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
   const gzip = gzipSync(body, { level: 6 });
+  return { ...(br.length < body.length ? { br } : {}), ...(gzip.length < body.length ? { gzip } : {}) };
+}
+
+const brotliAsync = promisify(brotliCompress);
+const gzipP = promisify(gzipAsync);
+
+/** compressVariants on zlib's thread pool, for a page re-spliced after a vote (the event loop keeps serving meanwhile). */
+export async function compressVariantsAsync(body: Buffer, contentType: string | undefined): Promise<Variants> {
+  if (body.length < MIN_BYTES || !COMPRESSIBLE.test(contentType ?? '')) return {};
+  const [br, gzip] = await Promise.all([
+    brotliAsync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+    gzipP(body, { level: 6 }),
+  ]);
   return { ...(br.length < body.length ? { br } : {}), ...(gzip.length < body.length ? { gzip } : {}) };
 }
 

@@ -2,7 +2,9 @@ import type { Config } from '../config.js';
 import type { Store } from '../db/db.js';
 import { readVersions, toolsTouchedSince } from '../db/data-version.repo.js';
 import type { Critic } from '../domain/schemas.js';
-import { PageCache } from './cache.js';
+import { etagOf, PageCache, type CachedPage } from './cache.js';
+import { compressVariantsAsync } from './compression.js';
+import { respliceSlots } from './vote-slots.js';
 import { reportPageCache } from '../ops/metrics.js';
 
 /** Everything the web layer needs, built once per process. */
@@ -47,8 +49,9 @@ const MEMO_ENTRIES = 5000;
 export async function createSite(store: Store, config: Config, critics: Critic[], opts: { cacheBytes?: number } = {}): Promise<Site> {
   let version = 0;
   let cursor = 0;
-  // Tools touched since the data version last changed, with their touch (a catalog change drops every page anyway).
-  const touches = new Map<number, number>();
+  // Tools touched since the data version last changed, with their touch and stored vote counts at that touch (a
+  // catalog change drops every page anyway).
+  const touches = new Map<number, { touched: number; ships: number; skips: number }>();
   // perVersion's values, oldest first; every one of them is stale once the data version moves.
   const memo = new Map<string, { version: number; since: number; tools?: readonly number[]; at: number; value: Promise<unknown> }>();
   const read = async () => {
@@ -65,7 +68,7 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
       let from = { touched: cursor, id: 0 };
       for (;;) {
         const rows = await toolsTouchedSince(store.db, from, TOUCH_PAGE);
-        for (const r of rows) touches.set(r.id, r.touched);
+        for (const r of rows) touches.set(r.id, r);
         if (rows.length > 0) from = rows.at(-1)!;
         if (rows.length < TOUCH_PAGE) break;
       }
@@ -74,7 +77,7 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
     return version;
   };
   const untouched = (since: number, tools: readonly number[] | undefined, storedAt: number) =>
-    tools ? tools.every((id) => (touches.get(id) ?? 0) <= since) : cursor === since || Date.now() - storedAt < LIST_STALE_MS;
+    tools ? tools.every((id) => (touches.get(id)?.touched ?? 0) <= since) : cursor === since || Date.now() - storedAt < LIST_STALE_MS;
   await read();
   // Writes by other processes (the CLI, a worker, another web process) show up within one poll.
   let polling: Promise<unknown> = Promise.resolve();
@@ -105,7 +108,34 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
     value.catch(() => memo.get(key) === entry && memo.delete(key));
     return value;
   };
-  const cache = new PageCache(opts.cacheBytes ?? 64 * 1024 * 1024, (page) => untouched(page.since ?? 0, page.tools, page.storedAt ?? 0));
+  const cache: PageCache = new PageCache(opts.cacheBytes ?? 64 * 1024 * 1024, (page, key) => {
+    if (untouched(page.since ?? 0, page.tools, page.storedAt ?? 0)) return page;
+    // A page with vote slots stays: the counts of its tools as stored by the votes are spliced in (decision 029).
+    return page.slots ? resplice(page, key) : undefined;
+  });
+  const resplice = (page: CachedPage, key: string): CachedPage => {
+    const since = cursor;
+    const next = respliceSlots(page.body, page.slots!, (id) => touches.get(id));
+    if (!next) return { ...page, since };
+    const etag = etagOf(next.body);
+    // The identity body at once; brotli and gzip once, off the event loop (zlib's thread pool). Until they arrive,
+    // readers who accept them get the new identity body: never the old counts, never a compression per request.
+    const fresh: CachedPage = {
+      ...page,
+      body: next.body,
+      slots: next.placed,
+      etag,
+      headers: page.headers.map(([k, v]) => (k === 'etag' ? [k, etag] : [k, v])),
+      since,
+      br: undefined,
+      gzip: undefined,
+    };
+    void compressVariantsAsync(next.body, page.headers.find(([k]) => k === 'content-type')?.[1]).then(
+      (variants) => cache.replace(key, fresh, { ...fresh, ...variants }),
+      () => {},
+    );
+    return fresh;
+  };
   const unreport = reportPageCache(() => ({ ...cache.stats, ...cache.size }));
   return {
     store,
