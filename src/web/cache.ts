@@ -46,14 +46,14 @@ export class PageCache {
 
   constructor(
     private readonly maxBytes: number,
-    private readonly current?: (page: CachedPage, key: string) => CachedPage | undefined,
+    private readonly current?: (page: CachedPage) => CachedPage | undefined,
   ) {}
 
   get(key: string, version: number): CachedPage | undefined {
     const page = this.map.get(key);
     if (!page) return undefined;
     this.map.delete(key);
-    const now = page.version !== version ? undefined : this.current ? this.current(page, key) : page;
+    const now = page.version !== version ? undefined : this.current ? this.current(page) : page;
     if (!now) {
       this.bytes -= sizeOf(page);
       this.stats.droppedStale++;
@@ -65,13 +65,6 @@ export class PageCache {
     }
     this.map.set(key, now); // most recently used goes last
     return now;
-  }
-
-  /** Puts `next` in place of `old` if `old` is still the entry (its compressed variants arrived). */
-  replace(key: string, old: CachedPage, next: CachedPage): void {
-    if (this.map.get(key) !== old) return;
-    this.map.set(key, next);
-    this.bytes += sizeOf(next) - sizeOf(old);
   }
 
   set(key: string, page: CachedPage): void {
