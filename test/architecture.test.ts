@@ -80,3 +80,31 @@ test('only the page cache decides what is cached, from the freshness declaration
   const http = files.find((f) => f.path === 'src/web/http.ts')!;
   assert.match(http.text, /cachedRoute\(routePath\(c\)\)/, 'pageCache looks up the declaration of the route that answered');
 });
+
+/** The src/ folder (`web`, `queue`, …) each relative import of a file points into; top-level files count as ''. */
+const importedFolders = (f: { path: string; text: string }) =>
+  importsOf(f.text)
+    .filter((m) => m.startsWith('.'))
+    .map((m) => {
+      const target = relative(src, resolve(root, dirname(f.path), m)).replaceAll('\\', '/');
+      return { m, folder: target.includes('/') ? target.split('/')[0]! : '' };
+    });
+
+test('jobs are split in a low queue and a high worker (issue 21, point 4)', () => {
+  // The queue (enqueue, the job tables, the schedule) sits below the features: it imports only db/ and domain/.
+  // The worker dispatches to the features, so only the entry points (server.ts, cli/) may import it.
+  const queue = files.filter((f) => f.path.startsWith('src/queue/'));
+  assert.ok(queue.some((f) => f.path === 'src/queue/queue.ts'), 'found the queue');
+  const queueBad = queue.flatMap((f) =>
+    importedFolders(f)
+      .filter(({ folder }) => !['queue', 'db', 'domain'].includes(folder))
+      .map(({ m }) => `${f.path} imports ${m}`),
+  );
+  assert.deepEqual(queueBad, [], 'the queue imports no feature (only db/ and domain/)');
+  const ENTRY = (p: string) => p === 'src/server.ts' || p.startsWith('src/cli/') || p.startsWith('src/worker/');
+  const workerBad = files
+    .filter((f) => !ENTRY(f.path))
+    .flatMap((f) => importedFolders(f).filter(({ folder }) => folder === 'worker').map(({ m }) => `${f.path} imports ${m}`));
+  assert.ok(files.some((f) => f.path === 'src/worker/worker.ts'), 'found the worker');
+  assert.deepEqual(workerBad, [], 'no feature or page imports the worker: enqueue through src/queue/queue.ts');
+});

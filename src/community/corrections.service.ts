@@ -5,7 +5,7 @@ import type { Db, DbOrTx } from '../db/db.js';
 import { executeTx, nowIso } from '../db/db.js';
 import type { CorrectionRow, ErrorReportRow } from '../db/types.js';
 import { AppError, notFound } from '../errors.js';
-import { enqueue } from '../jobs/queue.js';
+import { enqueue } from '../queue/queue.js';
 import type { Mailer } from '../mail/mailer.js';
 import { findToolById, findToolBySlug } from '../catalog/tools.repo.js';
 import { findReviewRef } from '../catalog/reviews.repo.js';

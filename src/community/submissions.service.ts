@@ -7,7 +7,7 @@ import { AppError, notFound } from '../errors.js';
 import { pricingModelSchema, pricingSchema, slugSchema, toolFieldsSchema } from '../domain/schemas.js';
 import { findToolBySlug, insertTool } from '../catalog/tools.repo.js';
 import { slugify, toToolColumns } from '../catalog/tool.js';
-import { enqueue } from '../jobs/queue.js';
+import { enqueue } from '../queue/queue.js';
 import { identityKeys, normalizeUrl } from '../discovery/identity.js';
 import { addCandidateKeys } from '../discovery/candidates.repo.js';
 import { emailSchema } from '../domain/schemas.js';

@@ -415,7 +415,7 @@ export interface DB {
 
 /**
  * One row per worker (migration 20261205_130): the worker writes `beatAt` every HEARTBEAT_MS while its loop runs,
- * and `stoppedAt` when it stops cleanly. /readyz, /metrics and `verdict status` read it (src/jobs/heartbeats.repo.ts).
+ * and `stoppedAt` when it stops cleanly. /readyz, /metrics and `verdict status` read it (src/queue/heartbeats.repo.ts).
  */
 export interface WorkerHeartbeatsTable {
   workerId: string;

@@ -4,7 +4,7 @@ import { countToolsReviewedBetween, reviewsBefore, toolIdsReviewedBefore, toolsR
 import { mostDecided, toolNamesByIds } from '../catalog/tools.repo.js';
 import { votesChangedBetween } from '../community/votes.repo.js';
 import { summarize, summaryOfFigures, type PanelLabel, type PanelSummary } from '../domain/summary.js';
-import { weekLabel, weekRange } from './week.js';
+import { weekLabel, weekRange } from '../domain/week.js';
 import { urls } from '../urls.js';
 
 /**

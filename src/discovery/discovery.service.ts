@@ -6,7 +6,7 @@ import { createFetcher, gather, type Snapshot } from '../research/research.servi
 import type { Fetcher } from '../research/fetcher.js';
 import { insertSubmission } from '../community/submissions.repo.js';
 import { approveSubmission } from '../community/submissions.service.js';
-import { recordStageRun } from '../jobs/stage-runs.repo.js';
+import { recordStageRun } from '../queue/stage-runs.repo.js';
 import { recordLlmUsage } from '../panel/llm-usage.repo.js';
 import { budgetState } from '../panel/budget.js';
 import { createClassifier, type ClassificationAnswer } from '../panel/llm.js';

@@ -19,8 +19,8 @@ import {
 } from './facts.js';
 import { latestSnapshots, recentSnapshots, storeSnapshots } from './evidence.repo.js';
 import { hasReviews } from '../catalog/reviews.repo.js';
-import { hasActiveJob } from '../jobs/jobs.repo.js';
-import { enqueue } from '../jobs/queue.js';
+import { hasActiveJob } from '../queue/jobs.repo.js';
+import { enqueue } from '../queue/queue.js';
 
 /**
  * Research: collect evidence about a tool from public sources, without an LLM, and store one snapshot per

@@ -8,8 +8,8 @@ import type { Db } from '../db/db.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { pingDatabase } from '../db/statistics.repo.js';
 import { AppError } from '../errors.js';
-import { listWorkerHeartbeats, workerHeartbeat } from '../jobs/heartbeats.repo.js';
-import { queueFigures } from '../jobs/jobs.repo.js';
+import { listWorkerHeartbeats, workerHeartbeat } from '../queue/heartbeats.repo.js';
+import { queueFigures } from '../queue/jobs.repo.js';
 import { log } from '../ops/log.js';
 import { collectProcessMetrics, jobsOldestAge, jobsQueued, registry, workerHeartbeatAge, workersAlive } from '../ops/metrics.js';
 

@@ -16,7 +16,7 @@ import { parseIssue, previewIssue } from '../../digest/digest.service.js';
 import { findSubscriberByEmail } from '../../digest/subscribers.repo.js';
 import { findIssue, listIssues } from '../../digest/issues.repo.js';
 import { DIGEST_NAME } from '../../digest/issue.js';
-import { isoWeek, weekLabel, weekSchema } from '../../digest/week.js';
+import { isoWeek, weekLabel, weekSchema } from '../../domain/week.js';
 import { urls } from '../../urls.js';
 
 /**
