@@ -2,7 +2,7 @@ import { excerpt } from '../domain/text.js';
 import { toolFieldsSchema, type ToolFields } from '../domain/schemas.js';
 import type { PricingModel } from '../domain/pricing.js';
 import { slugify } from '../catalog/tool.js';
-import type { Snapshot } from '../research/research.service.js';
+import type { Snapshot } from '../research/snapshot.js';
 import type { DiscoveredItem } from './source.js';
 
 /**
