@@ -108,3 +108,15 @@ test('jobs are split in a low queue and a high worker (issue 21, point 4)', () =
   assert.ok(files.some((f) => f.path === 'src/worker/worker.ts'), 'found the worker');
   assert.deepEqual(workerBad, [], 'no feature or page imports the worker: enqueue through src/queue/queue.ts');
 });
+
+test('no file over 300 lines mixes a route with more than one component (issue 21, point 5)', () => {
+  const ROUTE = /\b(app|api|router)\.(get|post|put|delete|patch|all|route|openapi)\(/;
+  const COMPONENT = /^(export )?(async )?(function [A-Z]\w*\s*[(<]|const [A-Z]\w* = (\([^)]*\)|\w+) =>)/;
+  const bad = files.flatMap((f) => {
+    const lines = f.text.split('\n');
+    if (lines.length <= 300 || !lines.some((l) => ROUTE.test(l))) return [];
+    const components = lines.filter((l) => COMPONENT.test(l)).length;
+    return components > 1 ? [`${f.path}: ${lines.length} lines, routes and ${components} components`] : [];
+  });
+  assert.deepEqual(bad, [], 'move the components to src/web/components/ and keep the route and its loading in the page');
+});

@@ -7,7 +7,7 @@ import { communityCounts } from '../catalog/tool.js';
 import type { Comparison } from '../domain/compare.js';
 import { slugSchema } from '../domain/schemas.js';
 import { excerpt } from '../domain/text.js';
-import { summarizeVotes, type CommunitySummary, type PanelSummary, percentText } from '../domain/summary.js';
+import { countsText, summarizeVotes, type CommunitySummary, type PanelSummary, percentText } from '../domain/summary.js';
 import { notFound } from '../errors.js';
 import type { App } from './app.js';
 import type { Site } from './site.js';
@@ -103,7 +103,7 @@ export interface ToolCardData {
 
 export function toolCard(site: Site, d: ToolCardData): El {
   const name = drawable(d.name) || d.slug; // a name entirely in other scripts still gets a title
-  const counts = d.panel.label ? `${d.panel.ships} ship / ${d.panel.skips} skip${d.panel.abstentions ? ` / ${d.panel.abstentions} abstain` : ''} · ${d.critics} critics` : `${d.critics} critics on the panel`;
+  const counts = d.panel.label ? `${countsText(d.panel.ships, d.panel.skips)}${d.panel.abstentions ? ` / ${d.panel.abstentions} abstain` : ''} · ${d.critics} critics` : `${d.critics} critics on the panel`;
   return frame(
     brand(pill(excerpt(d.category, 40), C.muted, C.surface2, 24)),
     box(
