@@ -1,3 +1,4 @@
+// `npm start`: opens the configured database, seeds the demo catalog when empty, serves the site and runs the worker in-process unless turned off.
 import { readFileSync } from 'node:fs';
 import { loadConfig } from './config.js';
 import { openStore } from './db/db.js';

@@ -120,3 +120,18 @@ test('no file over 300 lines mixes a route with more than one component (issue 2
   });
   assert.deepEqual(bad, [], 'move the components to src/web/components/ and keep the route and its loading in the page');
 });
+
+test('every file under src/ opens with a comment saying what it is for (issue 21, point 6)', () => {
+  // Tests under src/ too: `files` leaves them out, so list them again here.
+  const all = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? all(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+  const paths = all(src);
+  assert.ok(paths.length > 100, 'found the sources');
+  const bad = paths
+    .filter((p) => {
+      const first = readFileSync(p, 'utf8').split('\n', 1)[0]!;
+      return !/^\/\/ \S/.test(first) && first !== '/**' && !/^\/\*\* \S/.test(first);
+    })
+    .map((p) => relative(root, p));
+  assert.deepEqual(bad, [], 'open each file with one line (`// …`) saying what it is for');
+});

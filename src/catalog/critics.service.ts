@@ -1,3 +1,4 @@
+// A critic's ship rate and tallies, and its verdicts paged, as the critic pages and the CLI show them.
 import type { DbOrTx } from '../db/db.js';
 import { countsText, percentText } from '../domain/summary.js';
 import type { Critic } from '../domain/schemas.js';

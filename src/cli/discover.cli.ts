@@ -1,3 +1,4 @@
+// Registers `verdict discover`: runs the enabled discovery sources once, as the daily job does.
 import type { Command } from 'commander';
 import { AppError } from '../errors.js';
 import { DISCOVERY_SOURCE_IDS, type DiscoverySourceId } from '../config.js';

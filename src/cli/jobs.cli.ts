@@ -1,3 +1,4 @@
+// Registers `verdict worker`, `verdict jobs list|run` and `verdict digest preview|send`.
 import type { Command } from 'commander';
 import { quote } from '../domain/text.js';
 import { AppError } from '../errors.js';

@@ -1,3 +1,4 @@
+// Error reports and corrections: a reader reports an error in a take, an operator accepts (recording a correction, maybe a re-review) or rejects it.
 import { MAX_ROW_ID } from '../domain/ids.js';
 import { quote } from '../domain/text.js';
 import { z } from 'zod';

@@ -1,3 +1,4 @@
+// "Submit a tool": validates a reader's submission, refuses duplicates, and lets an operator approve it into the catalog (queueing research) or reject it.
 import { z } from 'zod';
 import { quote } from '../domain/text.js';
 import type { Db, DbOrTx } from '../db/db.js';

@@ -1,3 +1,4 @@
+// The database's table shapes as the app sees them (camelCase columns, ISO text timestamps), and the row types repos return.
 import type { Generated, Insertable, Selectable } from 'kysely';
 
 /** Table shapes as the app sees them (camelCase; CamelCasePlugin maps to snake_case columns). Timestamps are ISO-8601 text on both dialects. */

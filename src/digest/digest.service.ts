@@ -1,3 +1,4 @@
+// Builds or reads a week's digest issue and sends it to every confirmed subscriber, one leased delivery at a time, with retries.
 import type { Db } from '../db/db.js';
 import type { DigestIssueRow } from '../db/types.js';
 import { getSecret } from '../community/secret.js';

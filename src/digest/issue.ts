@@ -1,3 +1,4 @@
+// A weekly issue's shared content (verdicts, notable comparisons), frozen when first built, and each reader's bookmark changes.
 import type { DbOrTx } from '../db/db.js';
 import type { ReviewRow, ToolRow } from '../db/types.js';
 import { countToolsReviewedBetween, reviewsBefore, toolIdsReviewedBefore, toolsReviewedBetween, toPanelReview } from '../catalog/reviews.repo.js';

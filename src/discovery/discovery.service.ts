@@ -1,3 +1,4 @@
+// Discovery: reads the enabled sources, keeps AI tools, merges them by identity, skips known ones, researches and queues a draft for each new one.
 import pLimit from 'p-limit';
 import type { Config, DiscoverySourceId } from '../config.js';
 import { executeTx, isUniqueViolation, type Db } from '../db/db.js';

@@ -1,3 +1,4 @@
+// Builds a discovered candidate's draft catalog entry, purely from what was checked, valid in the import format or not proposed.
 import { excerpt } from '../domain/text.js';
 import { toolFieldsSchema, type ToolFields } from '../domain/schemas.js';
 import type { PricingModel } from '../domain/pricing.js';

@@ -1,3 +1,4 @@
+// The zod schemas for every concept (tool, review, verdict rule, email…), shared by HTTP input, CLI, import files and LLM output.
 import { z } from 'zod';
 import { CONTROL_CHARS, quote } from './text.js';
 

@@ -1,3 +1,4 @@
+// Pure panel and community summaries (label, ship %, mean) and the one formatter for every figure shown (counts, %, avg).
 import type { Verdict } from './schemas.js';
 
 /** The latest revision of one critic's review of one tool, as the pure core sees it. */

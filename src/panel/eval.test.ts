@@ -1,3 +1,4 @@
+// Tests of `verdict eval`'s pure figures and of how it reads first answers from the runner's failure codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

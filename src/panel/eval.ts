@@ -1,3 +1,4 @@
+// Pure figures of `verdict eval`: agreement across reruns, first answers that broke the rules, correlation, tokens, latency and cost.
 import type { FailureCode, PanelEvent } from './runner.js';
 import { VERDICT_CONTRADICTS_SCORE } from '../domain/schemas.js';
 

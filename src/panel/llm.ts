@@ -1,3 +1,4 @@
+// The LLM client (Vercel AI SDK, OpenAI-compatible or Anthropic): structured reviews, best-for and classification calls, and failure classification.
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { APICallError, generateObject, type LanguageModel, type ModelMessage } from 'ai';

@@ -1,3 +1,4 @@
+// Runs the panel on tools: each critic (and best-for) asked with retries and repair, reviews and stored figures written whole, progress as events.
 import pLimit from 'p-limit';
 import type { ModelMessage } from 'ai';
 import type { Db } from '../db/db.js';

@@ -1,3 +1,4 @@
+// The low half of jobs: every job type's payload schema and `enqueue`, the only thing features import to start background work.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { DbOrTx } from '../db/db.js';

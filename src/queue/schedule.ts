@@ -1,3 +1,4 @@
+// The daily and weekly schedule: which jobs to enqueue when (review batch, re-check, discovery, digest), idempotent per tick.
 import type { DbOrTx } from '../db/db.js';
 import { isoWeek, previousWeek, weekStart } from '../domain/week.js';
 import { enqueue, type JobInput, type JobName } from './queue.js';

@@ -1,3 +1,4 @@
+// The one careful fetcher for everything read from the internet: private addresses refused, robots.txt, per-host pacing, size and time limits.
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';

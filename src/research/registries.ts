@@ -1,3 +1,4 @@
+// The registry scrapers (GitHub, Hugging Face, npm, PyPI): each public JSON API read into one snapshot of facts.
 import { excerpt } from '../domain/text.js';
 import type { ResearchConfig } from '../config.js';
 import type { Fetcher } from './fetcher.js';

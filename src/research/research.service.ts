@@ -1,3 +1,4 @@
+// Research orchestration: gathers a tool's sources, detects material changes, stores the snapshots and queues a re-review when something changed.
 import { excerpt } from '../domain/text.js';
 import { createHash } from 'node:crypto';
 import type { Config, ResearchConfig } from '../config.js';

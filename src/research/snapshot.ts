@@ -1,3 +1,4 @@
+// The snapshot of one source and the helpers every source check shares (conditional fetch, page parsing, JSON, failures as snapshots).
 import { excerpt } from '../domain/text.js';
 import type { EvidenceRow } from '../db/types.js';
 import type { Fetcher, FetchRequest, FetchResult } from './fetcher.js';

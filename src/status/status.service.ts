@@ -1,3 +1,4 @@
+// What `verdict status` and /admin show of the daily loop: each stage's last runs, failures, queue and next run, workers and today's budget.
 import type { Config } from '../config.js';
 import type { DbOrTx } from '../db/db.js';
 import { latestStageRuns, stageFailuresSince, type StageRunRow } from '../queue/stage-runs.repo.js';

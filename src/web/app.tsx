@@ -1,3 +1,4 @@
+// Builds the site's Hono app: ops endpoints, the page cache, security headers, body limits, assets, every page's routes and the one error path.
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { bodyLimit } from 'hono/body-limit';

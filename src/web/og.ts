@@ -1,3 +1,4 @@
+// Share images (1200x630 PNG) for tool and compare pages, drawn with satori and resvg, and their routes.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Context } from 'hono';

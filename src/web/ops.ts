@@ -1,3 +1,4 @@
+// The monitoring endpoints /healthz, /readyz and /metrics, on the site and on the worker's own port.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

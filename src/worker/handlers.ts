@@ -1,3 +1,4 @@
+// The high half of jobs: each job type's handler, dispatching to the features (panel, research, discovery, digest).
 import { z } from 'zod';
 import { LLM_NOT_CONFIGURED, type Config } from '../config.js';
 import type { Db } from '../db/db.js';

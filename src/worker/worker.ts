@@ -1,3 +1,4 @@
+// The worker: claims due jobs with a lease, runs their handlers, retries with backoff, runs the schedule and beats its heartbeat.
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { Config } from '../config.js';

@@ -1,3 +1,4 @@
+// /critics and /critics/:id: the panel's critics with their ship rates, and one critic's lens and verdicts paged.
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
 import { renderPage } from '../layout.js';

@@ -1,3 +1,4 @@
+// The digest on the site: subscribe, confirm, one-click unsubscribe, and the archive of sent issues.
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { App } from '../app.js';
