@@ -1,3 +1,4 @@
+// SQL for the data versions that page caches poll: the catalog's (bumped by triggers) and the votes' (bumped in code), and the tools touched since.
 import type { DbOrTx } from './db.js';
 
 /**
