@@ -1,3 +1,4 @@
+// Vote slots: the parts of a cached page that votes change, re-spliced from stored counts instead of a render.
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { tryGetContext } from 'hono/context-storage';
