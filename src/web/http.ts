@@ -8,6 +8,7 @@ import { isStorableText } from '../domain/schemas.js';
 import { routePath } from 'hono/route';
 import { cachedRoute, paramsOf } from './freshness.js';
 import { log } from '../ops/log.js';
+import { surrogateKeys } from './cdn.js';
 
 /** Public pages: browsers revalidate with the ETag each time; a CDN or proxy may keep them a minute. */
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=30';
@@ -81,6 +82,11 @@ export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
       return;
     }
     if (!res.headers.has('cache-control')) res.headers.set('cache-control', PUBLIC_CACHE_CONTROL);
+    // What the page shows, for a CDN's purge by tag (src/web/cdn.ts): stored with the page, so hits, misses and every
+    // encoding carry the same tags; personal answers returned above and carry none.
+    const tags = surrogateKeys(route.shows, tools);
+    res.headers.set('surrogate-key', tags.join(' '));
+    res.headers.set('cache-tag', tags.join(','));
     const body = Buffer.from(await res.arrayBuffer());
     const etag = etagOf(body);
     const headers: [string, string][] = [...res.headers.entries()].filter(([k]) => k !== 'content-length' && k !== 'etag' && k !== 'vary');
