@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { etagMatches, etagOf, type CachedPage } from './cache.js';
+import { accelExpires, ACCEL_EXPIRES_HEADER, etagMatches, etagOf, type CachedPage } from './cache.js';
 import { chooseEncoding, compressVariants, variantEtag } from './compression.js';
 import type { Site } from './site.js';
 import { hasPersonalCookie } from './identity.js';
@@ -105,6 +105,7 @@ function fromCache(c: Context, page: CachedPage, hit = true): Response {
   const etag = variantEtag(page.etag, encoding);
   const h = new Headers(page.headers);
   h.set('x-cache', hit ? 'hit' : 'miss');
+  h.set(ACCEL_EXPIRES_HEADER, accelExpires());
   if (encoding) {
     h.set('etag', etag);
     h.set('content-encoding', encoding);
