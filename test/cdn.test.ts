@@ -8,9 +8,9 @@ import { startTestSite, type TestSite } from './helpers/web.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 import { castVote } from '../src/community/votes.repo.js';
 import { addReview } from '../src/catalog/reviews.repo.js';
-import { CdnPurger, claimPurge, PURGE_LIMITS } from '../src/web/cdn.js';
+import { CdnPurger, PURGE_LIMITS } from '../src/web/cdn.js';
 import { cdnPurgeFallbacks, cdnPurges } from '../src/ops/metrics.js';
-import { readVersions } from '../src/db/data-version.repo.js';
+import { claimCdnPurge, readVersions } from '../src/db/data-version.repo.js';
 import { loadConfig } from '../src/config.js';
 
 /**
@@ -155,9 +155,9 @@ for (const { dialect, skip } of DIALECTS) {
     test('each change is purged once however many processes see it (the claim in cdn_purged)', async () => {
       const v = await readVersions(s.store.db);
       await s.store.db.updateTable('dataVersion').set({ version: v.data + 5 }).where('id', '=', 1).execute();
-      assert.equal(await claimPurge(s.store.db, 'data', v.data + 5), true, 'first to see it');
-      assert.equal(await claimPurge(s.store.db, 'data', v.data + 5), false, 'the second process does not purge again');
-      assert.equal(await claimPurge(s.store.db, 'data', v.data + 4), false, 'nor does one that saw an older version');
+      assert.equal(await claimCdnPurge(s.store.db, 'data', v.data + 5), true, 'first to see it');
+      assert.equal(await claimCdnPurge(s.store.db, 'data', v.data + 5), false, 'the second process does not purge again');
+      assert.equal(await claimCdnPurge(s.store.db, 'data', v.data + 4), false, 'nor does one that saw an older version');
     });
   });
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTx } from './db.js';
 
 /**
@@ -35,4 +36,14 @@ export async function toolsTouchedSince(db: DbOrTx, after: { touched: number; id
     .limit(limit)
     .execute();
   return rows.map((r) => ({ id: r.id, touched: Number(r.touched) }));
+}
+
+/**
+ * Claims the CDN purge of a change a process saw (data version or vote touch; src/web/cdn.ts): true when no process
+ * has claimed it or a later one yet. One conditional update of cdn_purged: the process that moves the row purges.
+ */
+export async function claimCdnPurge(db: DbOrTx, kind: 'data' | 'touch', value: number): Promise<boolean> {
+  const col = kind === 'data' ? 'data_version' : 'touch_version';
+  const r = await sql`update cdn_purged set ${sql.ref(col)} = ${value} where id = 1 and ${sql.ref(col)} < ${value}`.execute(db);
+  return Number(r.numAffectedRows ?? 0) > 0;
 }

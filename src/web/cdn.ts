@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { CdnConfig } from '../config.js';
 import { executeTx, type Db } from '../db/db.js';
 import { advanceTat } from '../community/rate-limits.repo.js';
@@ -92,7 +91,7 @@ export class CdnPurger {
     await Promise.race([this.flush(), new Promise((r) => (timeout = setTimeout(r, waitMs).unref()))]);
     clearTimeout(timeout);
     if (this.timer) clearTimeout(this.timer);
-    if (this.pending.size) log().warn({ tags: this.pending.size }, 'cdn purge: stopped with tags not purged (the pages expire with their s-maxage)');
+    if (this.pending.size) log().warn({ tags: this.pending.size }, 'cdn purge: stopped with tags not purged (those pages expire at the CDN on their own)');
   }
 
   private schedule(ms: number): void {
@@ -171,14 +170,4 @@ export class CdnPurger {
       return { requests, waitMs: Math.max(this.limits.batchMs, tat - (capacity - 1) * interval - now) };
     });
   }
-}
-
-/**
- * Claims the purge of a change this process saw (data version `data`, vote touch `touch`): true when no process
- * has claimed it yet. One conditional update on cdn_purged; the process that moves the row purges.
- */
-export async function claimPurge(db: Db, kind: 'data' | 'touch', value: number): Promise<boolean> {
-  const col = kind === 'data' ? 'data_version' : 'touch_version';
-  const r = await sql`update cdn_purged set ${sql.ref(col)} = ${value} where id = 1 and ${sql.ref(col)} < ${value}`.execute(db);
-  return Number(r.numAffectedRows ?? 0) > 0;
 }

@@ -1,10 +1,10 @@
 import type { Config } from '../config.js';
 import type { Store } from '../db/db.js';
-import { readVersions, toolsTouchedSince } from '../db/data-version.repo.js';
+import { claimCdnPurge, readVersions, toolsTouchedSince } from '../db/data-version.repo.js';
 import type { Critic } from '../domain/schemas.js';
 import { PageCache } from './cache.js';
 import { reportPageCache } from '../ops/metrics.js';
-import { CATALOG_TAG, CdnPurger, claimPurge, targetsOf, voteTags } from './cdn.js';
+import { CATALOG_TAG, CdnPurger, targetsOf, voteTags } from './cdn.js';
 import { log } from '../ops/log.js';
 
 /** Everything the web layer needs, built once per process. */
@@ -63,7 +63,7 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
     if (!cdn) return;
     void (async () => {
       let won = false;
-      for (const [kind, value] of claims) if (await claimPurge(store.db, kind, value)) won = true;
+      for (const [kind, value] of claims) if (await claimCdnPurge(store.db, kind, value)) won = true;
       if (won) cdn.add(tags());
     })().catch((err) => log().warn({ err }, 'cdn purge: could not claim a change (the next poll tries again)'));
   };
