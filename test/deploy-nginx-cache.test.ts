@@ -21,6 +21,8 @@ import { addReview } from '../src/catalog/reviews.repo.js';
  */
 
 const status = (r: Reply) => String(r.headers['x-cache-status'] ?? '');
+/** Answered from nginx's copy: HIT, or STALE/UPDATING when the copy's second just ended and nginx is asking the app. */
+const fromCache = (r: Reply) => ['HIT', 'STALE', 'UPDATING'].includes(status(r));
 /** The text of the tool page's own community line ("No community votes yet", then "1 vote so far · 1 ship / 0 skip"). */
 const summaryOf = (html: string) => /verdict-label">Community<\/span>\s*<div class="verdict-values">\s*<span[^>]*>([^<]*)</.exec(html)?.[1] ?? '';
 
@@ -60,8 +62,10 @@ describe('deploy/nginx.conf shared cache in front of the app', { skip: nginxSkip
       assert.equal(first.status, 200);
       assert.equal(status(first), 'MISS');
       const warm = await https('/tools/smolvlm2');
-      assert.equal(status(warm), 'HIT', 'the second anonymous view comes from nginx');
+      assert.ok(fromCache(warm), `the second anonymous view comes from nginx (${status(warm)})`);
       assert.equal(warm.body, first.body);
+      assert.notEqual(warm.headers['x-request-id'], first.headers['x-request-id'], 'each reader gets its own request id, not the one that filled the cache');
+      assert.match(String(warm.headers['x-request-id']), /^[0-9a-f]{32}$/);
       // The app tells nginx how long (until the current second ends); nginx keeps that to itself.
       assert.match(String((await fetch(`${app.url}/tools/smolvlm2`)).headers.get('x-accel-expires')), /^@\d{10}$/);
       assert.equal(warm.headers['x-accel-expires'], undefined);
@@ -79,13 +83,13 @@ describe('deploy/nginx.conf shared cache in front of the app', { skip: nginxSkip
           assert.equal(r.headers['content-encoding'], 'br', `${path}: the brotli variant`);
           assert.deepEqual(String(r.headers['surrogate-key']).split(' ').sort(), [...want].sort(), `${path} Surrogate-Key (${status(r)})`);
           assert.deepEqual(String(r.headers['cache-tag']).split(',').sort(), [...want].sort(), `${path} Cache-Tag (${status(r)})`);
-          if (i === 1) assert.equal(status(r), 'HIT', path);
+          if (i === 1) assert.ok(fromCache(r), `${path}: ${status(r)}`);
         }
       }
       // One copy per encoding: identity and brotli readers of one URL do not get each other's bytes.
       const plain = await https('/tools/smolvlm2');
       assert.equal(plain.headers['content-encoding'], undefined);
-      assert.equal(status(plain), 'HIT');
+      assert.ok(fromCache(plain), status(plain));
 
       // (a) A vote through nginx: the anonymous page shows it within 2 s.
       const before = summaryOf(warm.body);
@@ -105,6 +109,7 @@ describe('deploy/nginx.conf shared cache in front of the app', { skip: nginxSkip
         after = summaryOf(r.body);
       }
       const voteMs = Date.now() - voted;
+      assert.ok(voteMs < 2000, `the vote showed after ${voteMs} ms`);
       assert.match(after, /1 ship \/ 0 skip/, 'the community line counts the vote');
       assert.match(before, /No community votes yet/);
       console.log(`# vote shown through nginx after ${voteMs} ms (${seen.join(' ')})`);
@@ -122,6 +127,7 @@ describe('deploy/nginx.conf shared cache in front of the app', { skip: nginxSkip
         await sleep(50);
       }
       const reviewMs = Date.now() - reviewed;
+      assert.ok(reviewMs < 2000, `the review showed after ${reviewMs} ms`);
       console.log(`# review shown through nginx after ${reviewMs} ms (${seen.join(' ')})`);
 
       // (b) Personal pages. The voter's own view of the tool: their vote pressed, never from or into the cache.
@@ -180,7 +186,7 @@ describe('deploy/nginx.conf shared cache in front of the app', { skip: nginxSkip
       for (const path of ['/healthz', '/readyz', '/admin', '/bookmarks']) {
         await https(path);
         const again = await https(path);
-        assert.ok(!['HIT', 'STALE', 'UPDATING', 'REVALIDATED'].includes(status(again)), `${path} came from the cache: ${status(again)}`);
+        assert.ok(!fromCache(again) && status(again) !== 'REVALIDATED', `${path} came from the cache: ${status(again)}`);
       }
     } finally {
       await nginx.stop();
