@@ -12,6 +12,8 @@ import { CdnPurger, PURGE_LIMITS } from '../src/web/cdn.js';
 import { cdnPurgeFallbacks, cdnPurges } from '../src/ops/metrics.js';
 import { claimCdnPurge, readVersions } from '../src/db/data-version.repo.js';
 import { loadConfig } from '../src/config.js';
+import { createSite } from '../src/web/site.js';
+import { CRITICS } from './helpers/fixtures.js';
 
 /**
  * Issue 19.5: Surrogate-Key / Cache-Tag on cached pages (hits, misses, compressed variants; none on personal pages),
@@ -150,6 +152,24 @@ for (const { dialect, skip } of DIALECTS) {
       for (const r of reviewed) assert.deepEqual(r.tags, ['catalog']);
       await sleep(PURGE_LIMITS.batchMs + 300);
       assert.equal(cdn.received.length, 2, 'one purge per target for the write, not one per poll');
+    });
+
+    test('two web processes on one database: each write is purged once, by whichever saw it first', async () => {
+      const config = loadConfig({ PUBLIC_URL: 'http://verdict.test', CDN_PURGE_URL: `${cdn.url}/hook` });
+      const other = await createSite(s.store, config, CRITICS);
+      try {
+        const tool = (await findToolBySlug(s.store.db, 'cursor'))!;
+        await sleep(PURGE_LIMITS.batchMs + 300); // anything the second site's start found is out of the way
+        cdn.received.length = 0;
+        await castVote(s.store.db, tool.id, 'v:cdn-two-sites', 'skip');
+        await waitFor('the purge', () => (cdn.received.some((r) => r.path === '/hook') ? true : undefined));
+        await sleep(PURGE_LIMITS.batchMs + 500);
+        const hooks = cdn.received.filter((r) => r.path === '/hook');
+        assert.equal(hooks.length, 1, `one webhook call for one vote, not one per process: ${JSON.stringify(hooks)}`);
+        assert.deepEqual([...hooks[0]!.tags].sort(), [`tool-${tool.id}`, 'votes'].sort());
+      } finally {
+        await other.close();
+      }
     });
 
     test('each change is purged once however many processes see it (the claim in cdn_purged)', async () => {
