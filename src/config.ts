@@ -1,3 +1,4 @@
+// Reads the environment once into a typed Config (database, LLM, ship threshold, research, discovery, mail, limits), with clear errors.
 import { z } from 'zod';
 import proxyAddr from 'proxy-addr';
 import { AppError } from './errors.js';

@@ -1,3 +1,4 @@
+// Tests that the stylesheet declares exactly the palette in src/palette.ts, in both colour schemes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// `npm start`: opens the configured database, seeds the demo catalog when empty, serves the site and runs the worker in-process unless turned off.
 import { readFileSync } from 'node:fs';
 import { loadConfig } from './config.js';
 import { openStore } from './db/db.js';
@@ -7,7 +8,7 @@ import { countTools } from './catalog/tools.repo.js';
 import { importTools, parseImport } from './catalog/import.js';
 import { createSite } from './web/site.js';
 import { startServer } from './web/server.js';
-import { startWorker } from './jobs/worker.js';
+import { startWorker } from './worker/worker.js';
 import { configureLogging, log } from './ops/log.js';
 
 /** `npm start`: the whole site on the configured database, seeded with the demo catalog when empty. */

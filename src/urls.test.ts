@@ -1,3 +1,4 @@
+// Tests of the site's path builders: compare paths, query parameters and absolute links.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { absolute, pairSplits, urls } from './urls.js';

@@ -14,7 +14,7 @@ import { findOrCreateUser } from '../src/community/accounts.repo.js';
 import { addBookmark } from '../src/community/bookmarks.repo.js';
 import { buildIssueContent, issueSubject } from '../src/digest/issue.js';
 import { insertIssueOnce } from '../src/digest/issues.repo.js';
-import { isoWeek, previousWeek } from '../src/digest/week.js';
+import { isoWeek, previousWeek } from '../src/domain/week.js';
 
 /**
  * axe-core on every page type, light and dark, on a phone and a desktop: nothing at moderate impact or above

@@ -80,3 +80,58 @@ test('only the page cache decides what is cached, from the freshness declaration
   const http = files.find((f) => f.path === 'src/web/http.ts')!;
   assert.match(http.text, /cachedRoute\(routePath\(c\)\)/, 'pageCache looks up the declaration of the route that answered');
 });
+
+/** The src/ folder (`web`, `queue`, …) each relative import of a file points into; top-level files count as ''. */
+const importedFolders = (f: { path: string; text: string }) =>
+  importsOf(f.text)
+    .filter((m) => m.startsWith('.'))
+    .map((m) => {
+      const target = relative(src, resolve(root, dirname(f.path), m)).replaceAll('\\', '/');
+      return { m, folder: target.includes('/') ? target.split('/')[0]! : '' };
+    });
+
+test('jobs are split in a low queue and a high worker (issue 21, point 4)', () => {
+  // The queue (enqueue, the job tables, the schedule) sits below the features: it imports only db/ and domain/.
+  // The worker dispatches to the features, so only the entry points (server.ts, cli/) may import it.
+  const queue = files.filter((f) => f.path.startsWith('src/queue/'));
+  assert.ok(queue.some((f) => f.path === 'src/queue/queue.ts'), 'found the queue');
+  const queueBad = queue.flatMap((f) =>
+    importedFolders(f)
+      .filter(({ folder }) => !['queue', 'db', 'domain'].includes(folder))
+      .map(({ m }) => `${f.path} imports ${m}`),
+  );
+  assert.deepEqual(queueBad, [], 'the queue imports no feature (only db/ and domain/)');
+  const ENTRY = (p: string) => p === 'src/server.ts' || p.startsWith('src/cli/') || p.startsWith('src/worker/');
+  const workerBad = files
+    .filter((f) => !ENTRY(f.path))
+    .flatMap((f) => importedFolders(f).filter(({ folder }) => folder === 'worker').map(({ m }) => `${f.path} imports ${m}`));
+  assert.ok(files.some((f) => f.path === 'src/worker/worker.ts'), 'found the worker');
+  assert.deepEqual(workerBad, [], 'no feature or page imports the worker: enqueue through src/queue/queue.ts');
+});
+
+test('no file over 300 lines mixes a route with more than one component (issue 21, point 5)', () => {
+  const ROUTE = /\b(app|api|router)\.(get|post|put|delete|patch|all|route|openapi)\(/;
+  const COMPONENT = /^(export )?(async )?(function [A-Z]\w*\s*[(<]|const [A-Z]\w* = (\([^)]*\)|\w+) =>)/;
+  const bad = files.flatMap((f) => {
+    const lines = f.text.split('\n');
+    if (lines.length <= 300 || !lines.some((l) => ROUTE.test(l))) return [];
+    const components = lines.filter((l) => COMPONENT.test(l)).length;
+    return components > 1 ? [`${f.path}: ${lines.length} lines, routes and ${components} components`] : [];
+  });
+  assert.deepEqual(bad, [], 'move the components to src/web/components/ and keep the route and its loading in the page');
+});
+
+test('every file under src/ opens with a comment saying what it is for (issue 21, point 6)', () => {
+  // Tests under src/ too: `files` leaves them out, so list them again here.
+  const all = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? all(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+  const paths = all(src);
+  assert.ok(paths.length > 100, 'found the sources');
+  const bad = paths
+    .filter((p) => {
+      const first = readFileSync(p, 'utf8').split('\n', 1)[0]!;
+      return !/^\/\/ \S/.test(first) && first !== '/**' && !/^\/\*\* \S/.test(first);
+    })
+    .map((p) => relative(root, p));
+  assert.deepEqual(bad, [], 'open each file with one line (`// …`) saying what it is for');
+});

@@ -6,7 +6,7 @@ import { discoveryEnv, listings, type Tool } from './helpers/discovery-fixtures.
 import { bestForJson, citingTakeJson, evidenceIdsOf, isBestForRequest, startFakeLlm, type FakeLlm } from './helpers/fake-llm.js';
 import { CRITIC_IDS, toolDoc } from './helpers/fixtures.js';
 import { importTools, parseImport } from '../src/catalog/import.js';
-import { enqueue } from '../src/jobs/queue.js';
+import { enqueue } from '../src/queue/queue.js';
 
 /**
  * A "simulated month": a fixture web (its own process) publishes new items on several days; each day discovery runs

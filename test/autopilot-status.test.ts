@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { DIALECTS } from './helpers/db.js';
 import { startTestSite, type TestSite } from './helpers/web.js';
 import { verdictProcess } from './helpers/fixture-process.js';
-import { enqueue } from '../src/jobs/queue.js';
+import { enqueue } from '../src/queue/queue.js';
 import { insertSubmission } from '../src/community/submissions.repo.js';
 import { approveSubmission } from '../src/community/submissions.service.js';
-import { recordStageRun } from '../src/jobs/stage-runs.repo.js';
+import { recordStageRun } from '../src/queue/stage-runs.repo.js';
 import { importTools, parseImport } from '../src/catalog/import.js';
 import { CRITIC_IDS, toolDoc } from './helpers/fixtures.js';
-import { insertJob } from '../src/jobs/jobs.repo.js';
+import { insertJob } from '../src/queue/jobs.repo.js';
 import { spawnNode, sleep } from './helpers/process.js';
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';

@@ -14,7 +14,7 @@ import { bookmarkedToolIdsByEmail } from '../src/community/bookmarks.repo.js';
 import { normalizeUrl } from '../src/community/submissions.service.js';
 import { safePath } from '../src/web/http.js';
 import { hasPersonalCookie } from '../src/web/identity.js';
-import { drainJobs } from '../src/jobs/worker.js';
+import { drainJobs } from '../src/worker/worker.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 import { getTool } from '../src/catalog/catalog.service.js';
 import { verdict } from './helpers/cli.js';

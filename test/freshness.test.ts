@@ -12,7 +12,7 @@ import { startPanelRun, finishPanelRun } from '../src/panel/runs.repo.js';
 import { insertIssueOnce } from '../src/digest/issues.repo.js';
 import { previewIssue } from '../src/digest/digest.service.js';
 import { issueSubject } from '../src/digest/issue.js';
-import { isoWeek } from '../src/digest/week.js';
+import { isoWeek } from '../src/domain/week.js';
 import { castVote } from '../src/community/votes.repo.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 

@@ -22,7 +22,7 @@ import { startServer } from '../src/web/server.js';
 import { createLlmClient } from '../src/panel/llm.js';
 import { runPanel } from '../src/panel/runner.js';
 import { RateLimiter, setLimiter } from '../src/community/rate-limit.js';
-import { hasActiveJob } from '../src/jobs/jobs.repo.js';
+import { hasActiveJob } from '../src/queue/jobs.repo.js';
 
 const DATE = String.raw`\d{1,2} [A-Z][a-z]{2} \d{4}`;
 const take = (score: number, extra: Record<string, unknown> = {}) => ({ score, verdict: score >= 60 ? 'ship' : 'skip', take: words(30, 'useful'), ...extra });

@@ -7,11 +7,11 @@ import { CRITICS, seedDemo, takeJson, toolDoc } from './helpers/fixtures.js';
 import { startFakeLlm, type FakeLlm } from './helpers/fake-llm.js';
 import { loadConfig, LLM_NOT_CONFIGURED } from '../src/config.js';
 import { openStore, type Store } from '../src/db/db.js';
-import { claimJob, completeJob, failExhaustedLeases, insertJob, listJobs } from '../src/jobs/jobs.repo.js';
-import { backoffMs, enqueue } from '../src/jobs/queue.js';
-import { drainJobs, runJob, startWorker, type WorkerDeps } from '../src/jobs/worker.js';
-import { defaultHandlers, JobDeferred, type JobHandlers } from '../src/jobs/handlers.js';
-import { runSchedule, scheduleFor } from '../src/jobs/scheduler.js';
+import { claimJob, completeJob, failExhaustedLeases, insertJob, listJobs } from '../src/queue/jobs.repo.js';
+import { enqueue } from '../src/queue/queue.js';
+import { backoffMs, drainJobs, runJob, startWorker, type WorkerDeps } from '../src/worker/worker.js';
+import { defaultHandlers, JobDeferred, type JobHandlers } from '../src/worker/handlers.js';
+import { runSchedule, scheduleFor } from '../src/queue/schedule.js';
 import { importTools, parseImport } from '../src/catalog/import.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 import { getTool } from '../src/catalog/catalog.service.js';
@@ -409,7 +409,7 @@ for (const { dialect, skip } of DIALECTS) {
     after(async () => store.close());
 
     test('queues DAILY_REVIEW_BATCH unreviewed tools a run, oldest first; later days work through the backlog', async () => {
-      const { DAILY_REVIEW_BATCH } = await import('../src/jobs/handlers.js');
+      const { DAILY_REVIEW_BATCH } = await import('../src/worker/handlers.js');
       const { addReview } = await import('../src/catalog/reviews.repo.js');
       const n = DAILY_REVIEW_BATCH + 3;
       await importTools(store.db, parseImport({ tools: Array.from({ length: n }, (_, i) => toolDoc(`backlog-${i}`)) }, { threshold: 60, critics: CRITICS.map((c) => c.id) }));

@@ -4,7 +4,7 @@ import { DIALECTS, freshStore } from './helpers/db.js';
 import { seedDemo, takeJson } from './helpers/fixtures.js';
 import { bestForJson, criticOf, isBestForRequest, startFakeLlm } from './helpers/fake-llm.js';
 import { freePort, spawnNode, startServerProcess, type Proc } from './helpers/process.js';
-import { enqueue } from '../src/jobs/queue.js';
+import { enqueue } from '../src/queue/queue.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 
 /**

@@ -5,7 +5,7 @@ import { DIALECTS, freshStore, type TestStore } from './helpers/db.js';
 import { seedDemo, takeJson } from './helpers/fixtures.js';
 import { bestForJson, isBestForRequest, startFakeLlm, type FakeLlm } from './helpers/fake-llm.js';
 import { Browser, sleep, spawnNode, startServerProcess, type Proc } from './helpers/process.js';
-import { enqueue } from '../src/jobs/queue.js';
+import { enqueue } from '../src/queue/queue.js';
 import { findToolBySlug } from '../src/catalog/tools.repo.js';
 
 /**

@@ -6,9 +6,9 @@ import { startTestSite, type TestSite } from './helpers/web.js';
 import { CRITICS } from './helpers/fixtures.js';
 import { Browser } from './helpers/process.js';
 import { configureLogging } from '../src/ops/log.js';
-import { enqueue } from '../src/jobs/queue.js';
-import { startWorker } from '../src/jobs/worker.js';
-import { HEARTBEAT_STALE_MS, listWorkerHeartbeats, markWorkerStopped, recordHeartbeat, workerHeartbeat } from '../src/jobs/heartbeats.repo.js';
+import { enqueue } from '../src/queue/queue.js';
+import { startWorker } from '../src/worker/worker.js';
+import { HEARTBEAT_STALE_MS, listWorkerHeartbeats, markWorkerStopped, recordHeartbeat, workerHeartbeat } from '../src/queue/heartbeats.repo.js';
 import { knownMigrations } from '../src/db/migrate.js';
 import { httpSeriesFor, registry } from '../src/ops/metrics.js';
 

@@ -180,7 +180,7 @@ for (const { dialect, skip } of DIALECTS) {
       await store.db.updateTable('evidence').set({ fetchedAt: '2026-01-01T00:00:00.000Z' }).execute();
       await store.db.updateTable('tools').set({ researchedAt: '2026-01-01T00:00:00.000Z' }).where('researchedAt', 'is not', null).execute();
       const before = (await snapshots()).length;
-      const { runSchedule } = await import('../src/jobs/scheduler.js');
+      const { runSchedule } = await import('../src/queue/schedule.js');
       await runSchedule(store.db);
       await fake?.close();
       fake = await startFakeLlm(({ body }) => ({ content: citingTakeJson(65, evidenceIdsOf(body)!.slice(0, 2)) }));
@@ -252,7 +252,7 @@ for (const { dialect, skip } of DIALECTS) {
 
     test('the scheduled re-check takes the tools checked longest ago first, RESEARCH_BATCH per run; never-checked tools wait', async () => {
       const { storeSnapshots } = await import('../src/research/evidence.repo.js');
-      const { enqueue } = await import('../src/jobs/queue.js');
+      const { enqueue } = await import('../src/queue/queue.js');
       const web = await startFixtureWeb();
       try {
         const slugs = ['due-newer', 'due-oldest', 'due-older', 'never-checked'];

@@ -12,7 +12,7 @@ import { MIN_SHARED_TAGS } from '../src/domain/compare.js';
 import { withPanels } from '../src/catalog/catalog.service.js';
 import { TOOL_COLUMNS } from '../src/db/types.js';
 import { buildIssueContent, issueSubject, MAX_COMPARISONS, MAX_VERDICTS, notableComparisons, pairUp, verdictOrder, type IssueTool } from '../src/digest/issue.js';
-import { isoWeek } from '../src/digest/week.js';
+import { isoWeek } from '../src/domain/week.js';
 import { readDataVersion } from '../src/db/data-version.repo.js';
 import { toolsByLatestReview } from '../src/catalog/reviews.repo.js';
 import { renderSitemapIndex, renderToolsSitemap, renderPagesSitemap } from '../src/web/sitemap.js';

@@ -1,3 +1,4 @@
+// Loads tools for pages with their latest reviews and stored panel summary: one tool, similar tools, and the tools of a comparison.
 import type { DbOrTx } from '../db/db.js';
 import { quote } from '../domain/text.js';
 import type { ReviewRow, ToolRow } from '../db/types.js';

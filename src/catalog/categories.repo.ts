@@ -1,3 +1,4 @@
+// SQL for categories: each category's name with its tool count, and one category found by slug.
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/db.js';
 

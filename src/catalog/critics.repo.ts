@@ -1,3 +1,4 @@
+// SQL for a critic's verdicts and tallies: the `latest` revision flags and the stored per-critic counts, and their repair.
 import type { DbOrTx } from '../db/db.js';
 import type { ReviewRow } from '../db/types.js';
 

@@ -1,5 +1,6 @@
+// A critic's ship rate and tallies, and its verdicts paged, as the critic pages and the CLI show them.
 import type { DbOrTx } from '../db/db.js';
-import { percentText } from '../domain/summary.js';
+import { countsText, percentText } from '../domain/summary.js';
 import type { Critic } from '../domain/schemas.js';
 import { criticReviews, criticTallies, countCriticReviews, type CriticReviewRow, type CriticTally } from './critics.repo.js';
 
@@ -21,7 +22,7 @@ export function criticStats(t: CriticTally = { ships: 0, skips: 0, abstentions: 
 export function criticStatsText(s: CriticStats): string {
   if (s.reviewed === 0) return 'No reviews yet';
   const parts = [s.shipPct === null ? 'No takes yet' : `Ships ${percentText(s.shipPct)}`];
-  if (s.takes) parts.push(`${s.ships} ship / ${s.skips} skip`);
+  if (s.takes) parts.push(countsText(s.ships, s.skips));
   parts.push(`${s.abstentions} ${s.abstentions === 1 ? 'abstention' : 'abstentions'}`);
   return parts.join(' · ');
 }

@@ -1,3 +1,4 @@
+// The only SQL that computes the stored figures on `tools` (panel counts, ship %, mean, label; vote counts), refreshed with every review or vote write.
 import { sql } from 'kysely';
 import type { Db, DbOrTx } from '../db/db.js';
 import { refreshStatistics } from '../db/statistics.repo.js';

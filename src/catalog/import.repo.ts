@@ -1,3 +1,4 @@
+// SQL for streaming import and export: tools and reviews written in bounded batches, tools read by keyset.
 import type { DbOrTx } from '../db/db.js';
 import { recordLatest, WRITTEN_COLUMNS } from './critics.repo.js';
 import { type NewReviewRow, type NewToolRow, type ToolRow, TOOL_COLUMNS } from '../db/types.js';

@@ -1,3 +1,4 @@
+// `verdict import`: validates a catalog file against the shared zod schemas and writes it all or nothing, streamed in batches, with provenance.
 import { once } from 'node:events';
 import { quote } from '../domain/text.js';
 import type { Readable } from 'node:stream';

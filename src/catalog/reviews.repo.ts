@@ -1,3 +1,4 @@
+// SQL for reviews: each critic's latest revision per tool, a tool's history, and writing a review together with its tool's stored figures.
 import { sql, type ExpressionBuilder } from 'kysely';
 import { executeTx, type DbOrTx } from '../db/db.js';
 import { type DB, type NewReviewRow, type ReviewRow, type ToolRow, TOOL_COLUMNS } from '../db/types.js';

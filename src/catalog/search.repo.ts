@@ -1,3 +1,4 @@
+// SQL for full-text search over tools, where SQLite FTS5 and PostgreSQL text search differ, plus suggestions and nearby tools.
 import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { executeTx, type DbOrTx } from '../db/db.js';
 import { isPostgres } from '../db/dialect.js';

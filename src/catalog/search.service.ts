@@ -1,3 +1,4 @@
+// The search page's logic: parses and bounds the query, filters and sort, and pages the ranked results.
 import type { DbOrTx } from '../db/db.js';
 import { PRICING_MODELS } from '../domain/schemas.js';
 import type { PricingModel } from '../domain/pricing.js';

@@ -1,3 +1,4 @@
+// Converts between stored tool rows and the public import/export shape (slug, fields, community counts, best-for).
 import type { ToolRow } from '../db/types.js';
 import type { ToolFields } from '../domain/schemas.js';
 

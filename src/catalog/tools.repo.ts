@@ -1,3 +1,4 @@
+// SQL for tools: finding, listing, paging and writing them, category leads, the daily review batch and alternatives.
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/db.js';
 import { type NewToolRow, type ToolRow, TOOL_COLUMNS } from '../db/types.js';

@@ -1,3 +1,4 @@
+// Registers `verdict db backup` and `verdict db restore` on the CLI (the work is in src/db/backup.ts).
 import type { Command } from 'commander';
 import { AppError } from '../errors.js';
 import { backupPostgres, backupSqlite, commandLine, pgDumpCommand, pgTarget, restoreSqlite } from '../db/backup.js';

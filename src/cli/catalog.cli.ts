@@ -1,3 +1,4 @@
+// Registers the catalog commands: import and export (streamed, with progress), tools list|show, critics list and compare.
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { findCategory, listCategories } from '../catalog/categories.repo.js';
 import { quote } from '../domain/text.js';

@@ -1,3 +1,4 @@
+// What every CLI command is given: its output streams (the process's, or a test's buffer), --json output and exit codes.
 import { loadConfig, type Config } from '../config.js';
 import { openStore, type Store } from '../db/db.js';
 import { loadCritics } from '../panel/critics.js';

@@ -1,10 +1,11 @@
+// Registers `verdict discover`: runs the enabled discovery sources once, as the daily job does.
 import type { Command } from 'commander';
 import { AppError } from '../errors.js';
 import { DISCOVERY_SOURCE_IDS, type DiscoverySourceId } from '../config.js';
 import { OUTCOME_TEXT, runDiscovery } from '../discovery/discovery.service.js';
 import type { CliContext } from './context.js';
 import { plural, table } from './format.js';
-import { recordStageRun } from '../jobs/stage-runs.repo.js';
+import { recordStageRun } from '../queue/stage-runs.repo.js';
 
 /** `verdict discover [--source S]... [--dry-run]`: run the enabled discovery sources once, as the daily job does. */
 export function registerDiscover(program: Command, ctx: () => CliContext) {

@@ -1,3 +1,4 @@
+// Registers `verdict eval`: runs the panel repeatedly on an eval set and reports its steadiness, rule-keeping and cost.
 import { writeFileSync } from 'node:fs';
 import { quote } from '../domain/text.js';
 import { fileURLToPath } from 'node:url';

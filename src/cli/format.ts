@@ -1,3 +1,4 @@
+// Plain-text layout helpers for the CLI: wrapping, tables, plurals and number parsing for an 80-column terminal.
 import { AppError } from '../errors.js';
 import { quote } from '../domain/text.js';
 

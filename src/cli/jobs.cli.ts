@@ -1,15 +1,16 @@
+// Registers `verdict worker`, `verdict jobs list|run` and `verdict digest preview|send`.
 import type { Command } from 'commander';
 import { quote } from '../domain/text.js';
 import { AppError } from '../errors.js';
 import { requirePublicUrl } from '../config.js';
-import { countJobsByStatus, JOB_STATUSES, listJobs, type JobStatus } from '../jobs/jobs.repo.js';
-import { drainJobs, JOB_DEFAULTS, startWorker } from '../jobs/worker.js';
+import { countJobsByStatus, JOB_STATUSES, listJobs, type JobStatus } from '../queue/jobs.repo.js';
+import { drainJobs, JOB_DEFAULTS, startWorker } from '../worker/worker.js';
 import { createMailer } from '../mail/mailer.js';
 import { bookmarksFor, previewIssue, sendIssue } from '../digest/digest.service.js';
 import { issueEmail, issueText } from '../digest/emails.js';
 import { issueSubject } from '../digest/issue.js';
 import { subscriberCounts } from '../digest/subscribers.repo.js';
-import { isoWeek, weekSchema } from '../digest/week.js';
+import { isoWeek, weekSchema } from '../domain/week.js';
 import { absolute, urls } from '../urls.js';
 import { configureLogging, scrub } from '../ops/log.js';
 import { startOpsServer } from '../web/ops.js';

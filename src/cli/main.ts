@@ -1,3 +1,4 @@
+// The `verdict` command's entry: builds the CLI from every command's register function (plus db migrate and rebuild-figures) and maps errors to exit codes.
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors.js';
 import { migrateToLatest } from '../db/migrate.js';

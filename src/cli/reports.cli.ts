@@ -1,3 +1,4 @@
+// Registers `verdict reports list|accept|reject`: the operator's side of readers' error reports.
 import { parseRowId } from '../domain/ids.js';
 import { quote } from '../domain/text.js';
 import type { Command } from 'commander';

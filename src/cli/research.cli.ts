@@ -1,3 +1,4 @@
+// Registers `verdict research SLUG…` and `verdict stale`: checks tools' public sources and lists those not checked lately.
 import type { Command } from 'commander';
 import { AppError } from '../errors.js';
 import { toolsBySlugsOr404 } from '../catalog/catalog.service.js';

@@ -1,3 +1,4 @@
+// Registers `verdict review`: runs the panel on tools with live per-critic progress on the terminal.
 import type { Command } from 'commander';
 import { quote } from '../domain/text.js';
 import { AppError } from '../errors.js';

@@ -1,3 +1,4 @@
+// Registers `verdict status`: whether the daily loop (discovery, research, review, digest) is working, with a failing exit code when not.
 import type { Command } from 'commander';
 import { ageText, loadStatus } from '../status/status.service.js';
 import type { CliContext } from './context.js';

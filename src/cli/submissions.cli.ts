@@ -1,3 +1,4 @@
+// Registers `verdict submissions list|approve|reject`: the operator's side of readers' tool submissions.
 import type { Command } from 'commander';
 import { quote } from '../domain/text.js';
 import { AppError } from '../errors.js';

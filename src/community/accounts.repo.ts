@@ -1,3 +1,4 @@
+// SQL for accounts: single-use magic links by nonce hash, and users found or created by email.
 import type { DbOrTx } from '../db/db.js';
 import { nowIso } from '../db/db.js';
 

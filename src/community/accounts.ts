@@ -1,3 +1,4 @@
+// Optional accounts by email: signed single-use magic links, checked and consumed to sign a visitor in.
 import { createHash, randomBytes } from 'node:crypto';
 import { executeTx, type Db, type DbOrTx } from '../db/db.js';
 import { AppError } from '../errors.js';

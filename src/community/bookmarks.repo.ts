@@ -1,3 +1,4 @@
+// SQL for bookmarks of visitors and signed-in users, merged when a visitor signs in.
 import type { DbOrTx } from '../db/db.js';
 import { nowIso } from '../db/db.js';
 import { type ToolRow, TOOLS_STAR } from '../db/types.js';

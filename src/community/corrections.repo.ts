@@ -1,3 +1,4 @@
+// SQL for readers' error reports and the corrections that accepted ones record.
 import type { DbOrTx } from '../db/db.js';
 import type { CorrectionRow, CorrectionsTable, ErrorReportRow, ErrorReportsTable } from '../db/types.js';
 import type { Insertable } from 'kysely';

@@ -1,3 +1,4 @@
+// Error reports and corrections: a reader reports an error in a take, an operator accepts (recording a correction, maybe a re-review) or rejects it.
 import { MAX_ROW_ID } from '../domain/ids.js';
 import { quote } from '../domain/text.js';
 import { z } from 'zod';
@@ -5,7 +6,7 @@ import type { Db, DbOrTx } from '../db/db.js';
 import { executeTx, nowIso } from '../db/db.js';
 import type { CorrectionRow, ErrorReportRow } from '../db/types.js';
 import { AppError, notFound } from '../errors.js';
-import { enqueue } from '../jobs/queue.js';
+import { enqueue } from '../queue/queue.js';
 import type { Mailer } from '../mail/mailer.js';
 import { findToolById, findToolBySlug } from '../catalog/tools.repo.js';
 import { findReviewRef } from '../catalog/reviews.repo.js';

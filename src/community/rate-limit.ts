@@ -1,3 +1,4 @@
+// Rate limits per address, visitor or email, kept in the database so that every process shares them (GCRA buckets).
 import { AppError } from '../errors.js';
 import { executeTx, type Db } from '../db/db.js';
 import { advanceTat, bucketTat, deleteBuckets, deleteFullBuckets } from './rate-limits.repo.js';

@@ -1,3 +1,4 @@
+// SQL for rate-limit buckets: one atomic upsert that advances a bucket, and pruning full buckets.
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/db.js';
 

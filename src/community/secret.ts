@@ -1,3 +1,4 @@
+// The site's signing key (SECRET, or one generated once and shared through the database) and HMAC signing helpers.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { DbOrTx } from '../db/db.js';

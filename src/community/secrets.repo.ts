@@ -1,3 +1,4 @@
+// SQL for `app_settings`: reading, inserting once and writing a stored setting (the generated signing key).
 import type { DbOrTx } from '../db/db.js';
 import { nowIso } from '../db/db.js';
 

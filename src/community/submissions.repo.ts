@@ -1,3 +1,4 @@
+// SQL for tool submissions: storing them, finding duplicates, listing and deciding them.
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/db.js';
 import type { SubmissionRow, SubmissionsTable } from '../db/types.js';

@@ -1,3 +1,4 @@
+// "Submit a tool": validates a reader's submission, refuses duplicates, and lets an operator approve it into the catalog (queueing research) or reject it.
 import { z } from 'zod';
 import { quote } from '../domain/text.js';
 import type { Db, DbOrTx } from '../db/db.js';
@@ -7,7 +8,7 @@ import { AppError, notFound } from '../errors.js';
 import { pricingModelSchema, pricingSchema, slugSchema, toolFieldsSchema } from '../domain/schemas.js';
 import { findToolBySlug, insertTool } from '../catalog/tools.repo.js';
 import { slugify, toToolColumns } from '../catalog/tool.js';
-import { enqueue } from '../jobs/queue.js';
+import { enqueue } from '../queue/queue.js';
 import { identityKeys, normalizeUrl } from '../discovery/identity.js';
 import { addCandidateKeys } from '../discovery/candidates.repo.js';
 import { emailSchema } from '../domain/schemas.js';

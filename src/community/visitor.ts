@@ -1,3 +1,4 @@
+// Anonymous visitors: an identity given on first interaction (vote, bookmark, sign-in), linked to an account on sign-in and revoked on sign-out.
 import { randomBytes } from 'node:crypto';
 import type { DbOrTx } from '../db/db.js';
 import { findVisitor, insertVisitor, restoreVisitor, unlinkVisitor } from './visitors.repo.js';

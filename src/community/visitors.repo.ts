@@ -1,3 +1,4 @@
+// SQL for visitor rows: finding one with its account's email, creating, restoring and unlinking them.
 import type { DbOrTx } from '../db/db.js';
 import { nowIso } from '../db/db.js';
 

@@ -1,3 +1,4 @@
+// SQL for community votes: casting, removing and merging them with the tool's stored vote counts refreshed in the same transaction.
 import { executeTx, type DbOrTx } from '../db/db.js';
 import { refreshVoteCounts } from '../catalog/figures.repo.js';
 

@@ -1,3 +1,4 @@
+// `verdict db backup` and `verdict db restore` for SQLite (VACUUM INTO, checked) and PostgreSQL (pg_dump and pg_restore).
 import { spawn } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';

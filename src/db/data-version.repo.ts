@@ -1,3 +1,5 @@
+// SQL for the data versions that page caches poll: the catalog's (bumped by triggers) and the votes' (bumped in code), and the tools touched since,
+// and how far the CDN purge has been claimed (src/web/cdn.ts).
 import { sql } from 'kysely';
 import type { DbOrTx } from './db.js';
 

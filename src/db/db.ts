@@ -1,3 +1,4 @@
+// Opens the database (SQLite or PostgreSQL) as one Kysely store, and the shared transaction, busy and unique-violation helpers.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';

@@ -1,3 +1,4 @@
+// Runs the migrations, listed by hand in time order, and says which are pending (for readiness and `verdict db migrate`).
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { AppError } from '../errors.js';
 import * as m20261126_001 from './migrations/20261126_001_catalog.js';

@@ -1,3 +1,4 @@
+// SQL for database housekeeping: refreshing PostgreSQL's planner statistics after bulk changes, and the readiness ping.
 import { sql } from 'kysely';
 import type { Db } from './db.js';
 import { isPostgres } from './dialect.js';

@@ -1,3 +1,4 @@
+// The database's table shapes as the app sees them (camelCase columns, ISO text timestamps), and the row types repos return.
 import type { Generated, Insertable, Selectable } from 'kysely';
 
 /** Table shapes as the app sees them (camelCase; CamelCasePlugin maps to snake_case columns). Timestamps are ISO-8601 text on both dialects. */
@@ -423,7 +424,7 @@ export interface DB {
 
 /**
  * One row per worker (migration 20261205_130): the worker writes `beatAt` every HEARTBEAT_MS while its loop runs,
- * and `stoppedAt` when it stops cleanly. /readyz, /metrics and `verdict status` read it (src/jobs/heartbeats.repo.ts).
+ * and `stoppedAt` when it stops cleanly. /readyz, /metrics and `verdict status` read it (src/queue/heartbeats.repo.ts).
  */
 export interface WorkerHeartbeatsTable {
   workerId: string;

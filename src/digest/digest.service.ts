@@ -1,8 +1,9 @@
+// Builds or reads a week's digest issue and sends it to every confirmed subscriber, one leased delivery at a time, with retries.
 import type { Db } from '../db/db.js';
 import type { DigestIssueRow } from '../db/types.js';
 import { getSecret } from '../community/secret.js';
 import { bookmarkedToolIdsByEmail } from '../community/bookmarks.repo.js';
-import { newWorkerId } from '../jobs/queue.js';
+import { newWorkerId } from '../queue/queue.js';
 import { issueEmail, listHost } from './emails.js';
 import { bookmarkChanges, buildIssueContent, isEmptyIssue, issueSubject, type BookmarkSection, type IssueContent } from './issue.js';
 import {

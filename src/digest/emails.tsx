@@ -1,3 +1,4 @@
+// The digest's emails (confirmation and weekly issue) as inline-styled HTML and plain text, with unsubscribe headers.
 import type { Child } from 'hono/jsx';
 import { shipShareText } from '../domain/summary.js';
 import type { Config } from '../config.js';

@@ -1,10 +1,11 @@
+// A weekly issue's shared content (verdicts, notable comparisons), frozen when first built, and each reader's bookmark changes.
 import type { DbOrTx } from '../db/db.js';
 import type { ReviewRow, ToolRow } from '../db/types.js';
 import { countToolsReviewedBetween, reviewsBefore, toolIdsReviewedBefore, toolsReviewedBetween, toPanelReview } from '../catalog/reviews.repo.js';
 import { mostDecided, toolNamesByIds } from '../catalog/tools.repo.js';
 import { votesChangedBetween } from '../community/votes.repo.js';
 import { summarize, summaryOfFigures, type PanelLabel, type PanelSummary } from '../domain/summary.js';
-import { weekLabel, weekRange } from './week.js';
+import { weekLabel, weekRange } from '../domain/week.js';
 import { urls } from '../urls.js';
 
 /**

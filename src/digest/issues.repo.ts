@@ -1,3 +1,4 @@
+// SQL for digest issues and their per-subscriber delivery rows: storing issues once, and claiming, marking and retrying deliveries.
 import { randomUUID } from 'node:crypto';
 import { executeTx, nowIso, type DbOrTx } from '../db/db.js';
 import { isPostgres } from '../db/dialect.js';

@@ -1,3 +1,4 @@
+// Digest subscription: double opt-in by emailed link (with a resend cooldown), confirmation and one-click unsubscribe.
 import { z } from 'zod';
 import { log } from '../ops/log.js';
 import type { Config } from '../config.js';

@@ -1,3 +1,4 @@
+// SQL for digest subscribers: pending, confirmed and unsubscribed addresses, and the confirmation-send claim.
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/db.js';
 import type { DigestSubscriberRow } from '../db/types.js';

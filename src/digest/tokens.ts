@@ -1,3 +1,4 @@
+// Signed tokens for the digest's emailed links: expiring confirmation tokens and lasting unsubscribe tokens, each bound to its address.
 import { hmac, safeEqual } from '../community/secret.js';
 import { AppError } from '../errors.js';
 import { parseRowId } from '../domain/ids.js';

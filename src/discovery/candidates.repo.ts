@@ -1,3 +1,4 @@
+// SQL for discovery: candidates by identity key, slugs and names already taken, queue depth and sources' stored validators.
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/db.js';
 import type { SubmissionRow } from '../db/types.js';

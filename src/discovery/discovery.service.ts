@@ -1,12 +1,14 @@
+// Discovery: reads the enabled sources, keeps AI tools, merges them by identity, skips known ones, researches and queues a draft for each new one.
 import pLimit from 'p-limit';
 import type { Config, DiscoverySourceId } from '../config.js';
 import { executeTx, isUniqueViolation, type Db } from '../db/db.js';
 import { AppError } from '../errors.js';
-import { createFetcher, gather, type Snapshot } from '../research/research.service.js';
+import { createFetcher, gather } from '../research/research.service.js';
+import type { Snapshot } from '../research/snapshot.js';
 import type { Fetcher } from '../research/fetcher.js';
 import { insertSubmission } from '../community/submissions.repo.js';
 import { approveSubmission } from '../community/submissions.service.js';
-import { recordStageRun } from '../jobs/stage-runs.repo.js';
+import { recordStageRun } from '../queue/stage-runs.repo.js';
 import { recordLlmUsage } from '../panel/llm-usage.repo.js';
 import { budgetState } from '../panel/budget.js';
 import { createClassifier, type ClassificationAnswer } from '../panel/llm.js';

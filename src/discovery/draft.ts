@@ -1,8 +1,9 @@
+// Builds a discovered candidate's draft catalog entry, purely from what was checked, valid in the import format or not proposed.
 import { excerpt } from '../domain/text.js';
 import { toolFieldsSchema, type ToolFields } from '../domain/schemas.js';
 import type { PricingModel } from '../domain/pricing.js';
 import { slugify } from '../catalog/tool.js';
-import type { Snapshot } from '../research/research.service.js';
+import type { Snapshot } from '../research/snapshot.js';
 import type { DiscoveredItem } from './source.js';
 
 /**

@@ -1,3 +1,4 @@
+// Says where a discovered tool was found ("Show HN, 143 points · GitHub, 2.1k stars") and parses it back.
 import type { FoundBy } from './source.js';
 
 /** "Show HN, 143 points · GitHub, 2.1k stars". */

@@ -1,3 +1,4 @@
+// The interface every discovery source implements, and the small helpers sources share to read listings safely.
 import type { DiscoveryConfig, DiscoverySourceId, ResearchConfig } from '../config.js';
 import type { Fetcher, FetchRequest, FetchResult, RateHeaders } from '../research/fetcher.js';
 import type { IdentityHints } from './identity.js';

@@ -1,3 +1,4 @@
+// Tests of the pure comparison: critic picks, the overall pick and its reasons, with worked cases and a property test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';

@@ -1,3 +1,4 @@
+// Pure comparison of 2–4 tools: each critic's pick, the scorecard and the overall pick with its reason, and whether the tools do the same job.
 import type { PricingModel } from './pricing.js';
 import { pricingText } from './pricing.js';
 import { avgText, chipText, summarizeVotes, type CommunitySummary, type PanelReview, type PanelSummary, percentText } from './summary.js';

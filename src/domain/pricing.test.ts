@@ -1,3 +1,4 @@
+// Tests that pricing text names the model and licence without repeating the entry price.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pricingText } from './pricing.js';

@@ -1,3 +1,4 @@
+// Says a tool's pricing in words ("$20/mo (paid)", "Free (open source, Apache-2.0)").
 import type { PRICING_MODELS } from './schemas.js';
 
 export type PricingModel = (typeof PRICING_MODELS)[number];

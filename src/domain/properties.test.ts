@@ -1,3 +1,4 @@
+// Property tests: the verdict rule, panel summaries and picks agree with plain recomputations over random inputs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';

@@ -1,3 +1,4 @@
+// Tests of the shared zod schemas: the verdict rule, scores, takes, abstentions, tools, import errors and emails.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeIssuePath, emailSchema, importDocumentSchema, reviewBodySchema, slugSchema, toolFieldsSchema } from './schemas.js';

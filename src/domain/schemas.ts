@@ -1,3 +1,4 @@
+// The zod schemas for every concept (tool, review, verdict rule, email…), shared by HTTP input, CLI, import files and LLM output.
 import { z } from 'zod';
 import { CONTROL_CHARS, quote } from './text.js';
 
@@ -82,6 +83,9 @@ export const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
 export const verdictFor = (score: number, threshold: number): Verdict =>
   score >= threshold ? 'ship' : 'skip';
 
+/** The code (issue `params.code`) of a take whose verdict contradicts its score: code matches this, the message is for people. */
+export const VERDICT_CONTRADICTS_SCORE = 'verdict_contradicts_score';
+
 /**
  * A critic's answer about one tool: a take or an abstention. Same shape from an LLM and in import files.
  * `citations` are the ids of the evidence snapshots a take rests on; given `citable` (the ids the critic was
@@ -118,6 +122,7 @@ export function reviewBodySchema(threshold: number, citable?: readonly number[])
     .refine((r) => r.verdict === verdictFor(r.score, threshold), {
       message: `verdict contradicts score: ship if and only if score >= ${threshold}`,
       path: ['verdict'],
+      params: { code: VERDICT_CONTRADICTS_SCORE },
     });
   const abstention = z.strictObject({
     abstain: z.literal(true),

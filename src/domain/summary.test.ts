@@ -1,3 +1,4 @@
+// Tests of the panel and community summaries: worked cases of labels, ship % rounding and counts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { summarize, summarizeVotes, disagree, disagreementText, chipText, chipParts, shipShareText, MIN_VOTES, type PanelReview } from './summary.js';

@@ -1,3 +1,4 @@
+// Pure panel and community summaries (label, ship %, mean) and the one formatter for every figure shown (counts, %, avg).
 import type { Verdict } from './schemas.js';
 
 /** The latest revision of one critic's review of one tool, as the pure core sees it. */
@@ -52,7 +53,7 @@ export function summarize(reviews: readonly PanelReview[]): PanelSummary {
     shipPct: takes ? Math.round((ships / takes) * 100) : null,
     meanScore: takes ? round1(total / takes) : null,
     label,
-    text: label ? `${label} · ${ships} ship / ${skips} skip` : NO_PANEL_TAKES,
+    text: label ? `${label} · ${countsText(ships, skips)}` : NO_PANEL_TAKES,
   };
 }
 
@@ -76,7 +77,7 @@ export function summaryOfFigures(f: {
     shipPct: f.panelShipPct,
     meanScore: f.panelMeanScore,
     label,
-    text: label ? `${label} · ${f.panelShips} ship / ${f.panelSkips} skip` : NO_PANEL_TAKES,
+    text: label ? `${label} · ${countsText(f.panelShips, f.panelSkips)}` : NO_PANEL_TAKES,
   };
 }
 
@@ -101,7 +102,7 @@ export function summarizeVotes(ships: number, skips: number): CommunitySummary {
   const votes = ships + skips;
   const shipPct = votes ? Math.round((ships / votes) * 100) : null;
   const label = votes >= MIN_VOTES ? labelFor(ships, skips) : null;
-  const counts = `${ships} ship / ${skips} skip`;
+  const counts = countsText(ships, skips);
   return {
     ships,
     skips,
@@ -119,7 +120,7 @@ export const disagree = (panel: PanelSummary, community: CommunitySummary) =>
 
 /** "Critics and community disagree: the panel says Ship · 3 ship / 1 skip, voters say Skip · 2 ship / 10 skip (12 votes; shown from 10)." */
 export function disagreementText(panel: PanelSummary, community: CommunitySummary): string {
-  return `Critics and community disagree: the panel says ${panel.text}, voters say ${community.label} · ${community.ships} ship / ${community.skips} skip (${plural(community.votes, 'vote', 'votes')}; shown from ${MIN_VOTES} votes).`;
+  return `Critics and community disagree: the panel says ${panel.text}, voters say ${community.label} · ${countsText(community.ships, community.skips)} (${plural(community.votes, 'vote', 'votes')}; shown from ${MIN_VOTES} votes).`;
 }
 
 /** A mean score as shown everywhere: one decimal when it has one ("avg 68.3", "avg 83"). */
@@ -132,8 +133,11 @@ export const avgText = (mean: number) => `avg ${mean}`;
  */
 export function chipParts(s: PanelSummary): string[] {
   if (!s.label || s.meanScore == null) return [NO_PANEL_TAKES];
-  return [s.label, `${s.ships} ship / ${s.skips} skip`, avgText(s.meanScore)];
+  return [s.label, countsText(s.ships, s.skips), avgText(s.meanScore)];
 }
+
+/** Ship and skip counts as shown everywhere: "3 ship / 1 skip". */
+export const countsText = (ships: number, skips: number) => `${ships} ship / ${skips} skip`;
 
 /** A whole percent as shown everywhere: "40%". */
 export const percentText = (pct: number) => `${pct}%`;

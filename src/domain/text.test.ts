@@ -1,3 +1,4 @@
+// Tests that the one excerpt function cuts at words and between graphemes, never splitting an emoji.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';

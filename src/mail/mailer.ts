@@ -1,3 +1,4 @@
+// Sends email over SMTP (nodemailer), or writes each message as an .eml file to the outbox folder when SMTP_URL is unset.
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

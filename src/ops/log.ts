@@ -1,3 +1,4 @@
+// The one logger (pino JSON lines, or readable text on a terminal), request log lines, and scrubbing secrets from free text.
 import { hostname } from 'node:os';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import PinoPretty from 'pino-pretty';

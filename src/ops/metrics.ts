@@ -1,3 +1,4 @@
+// Every Prometheus figure on /metrics (one prom-client registry per process), with bounded labels.
 import client from 'prom-client';
 
 /**

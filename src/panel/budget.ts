@@ -1,3 +1,4 @@
+// The daily LLM token budget (LLM_DAILY_TOKEN_BUDGET): how much of today is spent and when panel and classification calls may run again.
 import type { Config } from '../config.js';
 import type { DbOrTx } from '../db/db.js';
 import { tokensSince } from './llm-usage.repo.js';

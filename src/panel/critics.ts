@@ -1,3 +1,4 @@
+// Loads the critic personas from critics/*.md (front matter and persona text).
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import matter from 'gray-matter';

@@ -1,3 +1,4 @@
+// SQL for `verdict eval` runs, kept apart from panel_runs so the site never sees them.
 import { nowIso, type DbOrTx } from '../db/db.js';
 import type { EvalRunRow } from '../db/types.js';
 

@@ -1,3 +1,4 @@
+// `verdict eval`'s runner: loads the eval set, reruns the panel on it K times and records the report.
 import { readFileSync } from 'node:fs';
 import type { Db } from '../db/db.js';
 import type { ToolRow } from '../db/types.js';

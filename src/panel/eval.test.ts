@@ -1,6 +1,9 @@
+// Tests of `verdict eval`'s pure figures and of how it reads first answers from the runner's failure codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { reviewBodySchema, VERDICT_CONTRADICTS_SCORE } from '../domain/schemas.js';
+import { classifyFailure } from './llm.js';
 import {
   callCollector,
   evalMarkdown,
@@ -48,25 +51,38 @@ test('percentile: nearest rank', () => {
   assert.equal(percentile([], 95), null);
 });
 
-test('firstAnswerOf: contradictions, other invalid output, and failures that are not answers', () => {
-  assert.equal(firstAnswerOf('invalid output: verdict contradicts score: ship if and only if score >= 60'), 'contradiction');
-  assert.equal(firstAnswerOf('invalid output: take: must be at least 40 words'), 'invalid');
-  assert.equal(firstAnswerOf('invalid output: not valid JSON of the review shape'), 'invalid');
-  assert.equal(firstAnswerOf('HTTP 500: boom'), 'none');
-  assert.equal(firstAnswerOf('timed out after 2000 ms'), 'none');
+test('firstAnswerOf: contradictions, other invalid output, and failures that are not answers, by code not message', () => {
+  assert.equal(firstAnswerOf({ kind: 'invalid_output', code: VERDICT_CONTRADICTS_SCORE }), 'contradiction');
+  assert.equal(firstAnswerOf({ kind: 'invalid_output' }), 'invalid');
+  assert.equal(firstAnswerOf({ kind: 'server_error' }), 'none');
+  assert.equal(firstAnswerOf({ kind: 'timeout' }), 'none');
+});
+
+test('classifyFailure carries the code of the rule the output broke, whatever its message says', () => {
+  const take = 'A solid tool for the everyday work of a small team that ships often, with clear docs and fair pricing that scales.';
+  const bad = reviewBodySchema(60).safeParse({ score: 80, verdict: 'skip', take: `${take} ${take} ${take}` });
+  assert.ok(!bad.success);
+  const f = classifyFailure(bad.error, 1000);
+  assert.deepEqual([f.kind, f.code], ['invalid_output', VERDICT_CONTRADICTS_SCORE]);
+  assert.equal(firstAnswerOf(f), 'contradiction');
+  const short = reviewBodySchema(60).safeParse({ score: 80, verdict: 'ship', take: 'too short' });
+  assert.ok(!short.success);
+  assert.equal(firstAnswerOf(classifyFailure(short.error, 1000)), 'invalid');
 });
 
 test('callCollector: reads the first answer from retry and failed events, outcomes from done, tokens from the outcomes', () => {
   const c = callCollector(2);
   const contradiction = 'invalid output: verdict contradicts score: ship if and only if score >= 60';
+  const contradicts = { kind: 'invalid_output', code: VERDICT_CONTRADICTS_SCORE } as const;
+  const invalid = { kind: 'invalid_output' } as const;
   c.onEvent({ type: 'queued', tool: 't', critic: 'a' });
   c.onEvent({ type: 'running', tool: 't', critic: 'a' });
-  c.onEvent({ type: 'retry', tool: 't', critic: 'a', attempt: 1, reason: contradiction });
+  c.onEvent({ type: 'retry', tool: 't', critic: 'a', attempt: 1, reason: contradiction, failure: contradicts });
   c.onEvent({ type: 'done', tool: 't', critic: 'a', kind: 'take', score: 80, verdict: 'ship', tokens: 30, latencyMs: 12 });
-  c.onEvent({ type: 'retry', tool: 't', critic: 'b', attempt: 1, reason: 'HTTP 503' });
-  c.onEvent({ type: 'retry', tool: 't', critic: 'b', attempt: 2, reason: 'invalid output: take: must be one line' });
-  c.onEvent({ type: 'failed', tool: 't', critic: 'b', reason: 'invalid output: take: must be one line', attempts: 3 });
-  c.onEvent({ type: 'failed', tool: 't', critic: 'c', reason: 'invalid output: not valid JSON of the review shape', attempts: 1 });
+  c.onEvent({ type: 'retry', tool: 't', critic: 'b', attempt: 1, reason: 'HTTP 503', failure: { kind: 'server_error' } });
+  c.onEvent({ type: 'retry', tool: 't', critic: 'b', attempt: 2, reason: 'invalid output: take: must be one line', failure: invalid });
+  c.onEvent({ type: 'failed', tool: 't', critic: 'b', reason: 'invalid output: take: must be one line', attempts: 3, failure: invalid });
+  c.onEvent({ type: 'failed', tool: 't', critic: 'c', reason: 'invalid output: not valid JSON of the review shape', attempts: 1, failure: invalid });
   c.onEvent({ type: 'done', tool: 't', critic: 'd', kind: 'abstain', tokens: 9, latencyMs: 5 });
   const calls = c.finish([
     { tool: 't', critic: 'a', inputTokens: 20, outputTokens: 10 },

@@ -1,4 +1,6 @@
-import type { PanelEvent } from './runner.js';
+// Pure figures of `verdict eval`: agreement across reruns, first answers that broke the rules, correlation, tokens, latency and cost.
+import type { FailureCode, PanelEvent } from './runner.js';
+import { VERDICT_CONTRADICTS_SCORE } from '../domain/schemas.js';
 
 /**
  * `verdict eval`: how steady and how rule-abiding the panel is with a given model. Pure functions of the calls
@@ -94,10 +96,10 @@ export const METRIC_DEFINITIONS: [string, string][] = [
   ['Failed', 'calls that got no valid answer within LLM_MAX_ATTEMPTS; they count in tokens and cost only.'],
 ];
 
-/** Classifies the reason the runner gave for rejecting an attempt (see classifyFailure in llm.ts). */
-export function firstAnswerOf(reason: string): FirstAnswer {
-  if (!reason.startsWith('invalid output')) return 'none';
-  return /verdict contradicts score/.test(reason) ? 'contradiction' : 'invalid';
+/** Classifies how the runner's rejected attempt failed (see classifyFailure in llm.ts), by kind and code, never by message. */
+export function firstAnswerOf(failure: FailureCode): FirstAnswer {
+  if (failure.kind !== 'invalid_output') return 'none';
+  return failure.code === VERDICT_CONTRADICTS_SCORE ? 'contradiction' : 'invalid';
 }
 
 /**
@@ -118,7 +120,7 @@ export function callCollector(rerun: number) {
   const onEvent = (e: PanelEvent) => {
     const c = get(e.tool, e.critic);
     if ((e.type === 'retry' && e.attempt === 1) || (e.type === 'failed' && e.attempts === 1)) {
-      c.first = firstAnswerOf(e.reason);
+      c.first = firstAnswerOf(e.failure);
     }
     if (e.type === 'done') {
       c.outcome = e.kind === 'abstain' ? 'abstain' : (e.verdict as 'ship' | 'skip');

@@ -1,3 +1,4 @@
+// SQL for LLM token usage: recording calls outside panel runs and counting a day's tokens for the budget.
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/db.js';
 

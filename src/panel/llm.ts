@@ -1,3 +1,4 @@
+// The LLM client (Vercel AI SDK, OpenAI-compatible or Anthropic): structured reviews, best-for and classification calls, and failure classification.
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { APICallError, generateObject, type LanguageModel, type ModelMessage } from 'ai';
@@ -40,6 +41,8 @@ export interface LlmFailure {
   /** Feed this back to the model when its output was invalid. */
   invalidOutput: boolean;
   reason: string;
+  /** With invalid output, the code of the rule it broke when the schema names one (e.g. VERDICT_CONTRADICTS_SCORE). */
+  code?: string;
   retryAfterMs?: number;
 }
 
@@ -130,12 +133,14 @@ function languageModel(llm: Llm): LanguageModel {
     : createOpenAICompatible({ name: 'llm', baseURL: llm.baseURL, apiKey: llm.apiKey, supportsStructuredOutputs: true }).chatModel(llm.model);
 }
 
-function firstIssue(err: unknown): string | undefined {
+/** The first zod issue under the error: its text for the model and people, and the code a refinement gave it. */
+function firstIssue(err: unknown): { text: string; code?: string } | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
-    const issues = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+    const issues = (e as { issues?: { path: PropertyKey[]; message: string; params?: { code?: unknown } }[] }).issues;
     if (Array.isArray(issues) && issues[0]) {
       const path = issues[0].path.filter((p) => p !== 'review').join('.');
-      return `${path ? path + ': ' : ''}${issues[0].message}`;
+      const code = issues[0].params?.code;
+      return { text: `${path ? path + ': ' : ''}${issues[0].message}`, ...(typeof code === 'string' ? { code } : {}) };
     }
   }
   return undefined;
@@ -156,7 +161,7 @@ export function classifyFailure(err: unknown, timeoutMs: number): LlmFailure {
     };
   }
   const issue = firstIssue(err);
-  if (issue) return { kind: 'invalid_output', retryable: true, invalidOutput: true, reason: `invalid output: ${issue}` };
+  if (issue) return { kind: 'invalid_output', retryable: true, invalidOutput: true, reason: `invalid output: ${issue.text}`, ...(issue.code ? { code: issue.code } : {}) };
   if (name === 'AI_NoObjectGeneratedError' || name === 'AI_JSONParseError' || name === 'AI_TypeValidationError') {
     return { kind: 'invalid_output', retryable: true, invalidOutput: true, reason: 'invalid output: not valid JSON of the review shape' };
   }

@@ -1,3 +1,4 @@
+// The panel's prompts and their versions: the system prompt (persona, the ship line's number), the tool and its evidence as escaped data, and repair prompts.
 import { createHash } from 'node:crypto';
 import type { Critic, ToolFields } from '../domain/schemas.js';
 import { TAKE_MAX_WORDS, TAKE_MIN_WORDS } from '../domain/schemas.js';

@@ -1,3 +1,4 @@
+// Runs the panel on tools: each critic (and best-for) asked with retries and repair, reviews and stored figures written whole, progress as events.
 import pLimit from 'p-limit';
 import type { ModelMessage } from 'ai';
 import type { Db } from '../db/db.js';
@@ -7,7 +8,7 @@ import type { NewReviewRow, ToolRow } from '../db/types.js';
 import { toToolFields } from '../catalog/tool.js';
 import { addReview, latestReviews } from '../catalog/reviews.repo.js';
 import { setPanelBestFor } from '../catalog/tools.repo.js';
-import { classifyFailure, type LlmClient } from './llm.js';
+import { classifyFailure, type LlmClient, type LlmFailure } from './llm.js';
 import { finishPanelRun, insertPanelFailure, insertPanelRetry, startPanelRun } from './runs.repo.js';
 import {
   BEST_FOR_ID,
@@ -26,11 +27,15 @@ import { summarizeFacts, type EvidenceKind } from '../research/facts.js';
 import { log, scrub } from '../ops/log.js';
 import { llmAttempts, llmCalls, llmCost, llmFailures, llmLatency, llmTokens } from '../ops/metrics.js';
 
+/** The machine-readable part of a failed attempt. */
+export type FailureCode = Pick<LlmFailure, 'kind' | 'code'>;
+
 export type PanelEvent =
   | { type: 'queued' | 'running'; tool: string; critic: string }
-  | { type: 'retry'; tool: string; critic: string; attempt: number; reason: string }
+  /** `failure` is how the rejected attempt failed (classifyFailure): code reads its kind and code, people read `reason`. */
+  | { type: 'retry'; tool: string; critic: string; attempt: number; reason: string; failure: FailureCode }
   | { type: 'done'; tool: string; critic: string; kind: 'take' | 'abstain'; score?: number; verdict?: string; tokens: number; latencyMs: number }
-  | { type: 'failed'; tool: string; critic: string; reason: string; attempts: number }
+  | { type: 'failed'; tool: string; critic: string; reason: string; attempts: number; failure: FailureCode }
   /** The "best for" synthesis answered; its other events use `critic: BEST_FOR_ID`. */
   | { type: 'best-for'; tool: string; critic: typeof BEST_FOR_ID; bestFor: string; tokens: number; latencyMs: number };
 
@@ -145,7 +150,7 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
   ): Promise<Usage & ({ ok: true; answer: T } | { ok: false; reason: string })> {
     const spent: Usage = { inputTokens: 0, outputTokens: 0 };
     let reason = '';
-    let lastKind = 'other';
+    let failure: FailureCode = { kind: 'other' };
     let attempts = 0;
     const labels = { model: llm.model, critic: who };
     /** Metrics and one log line per request to the model: tokens are counted as soon as they are known (paid for). */
@@ -162,7 +167,7 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
     };
     const called = (ok: boolean) => {
       llmCalls.inc({ ...labels, outcome: ok ? 'ok' : 'failed' });
-      if (!ok) llmFailures.inc({ ...labels, reason: lastKind });
+      if (!ok) llmFailures.inc({ ...labels, reason: failure.kind });
     };
     emit({ type: 'running', tool: tool.slug, critic: who });
     for (let attempt = 1; attempt <= opts.maxAttempts; attempt++) {
@@ -184,11 +189,11 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
         spent.outputTokens += usage?.outputTokens ?? 0;
         const f = classifyFailure(err, opts.timeoutMs);
         reason = f.reason;
-        lastKind = f.kind;
+        failure = { kind: f.kind, ...(f.code ? { code: f.code } : {}) };
         if (!answered) attempted(attempt, f.kind, usage?.inputTokens ?? 0, usage?.outputTokens ?? 0, Date.now() - t0, f.reason);
         if (!f.retryable || attempt === opts.maxAttempts) break;
         if (!opts.evaluation) await insertPanelRetry(db, { runId, step: who, attempt, reason });
-        emit({ type: 'retry', tool: tool.slug, critic: who, attempt, reason });
+        emit({ type: 'retry', tool: tool.slug, critic: who, attempt, reason, failure });
         // Ask again, telling the model what was wrong, rather than storing a contradiction.
         if (f.invalidOutput) {
           const rejected = (err as { text?: string }).text || '(no usable answer)';
@@ -199,7 +204,7 @@ export async function runPanel(db: Db, llm: LlmClient, tools: readonly ToolRow[]
     }
     called(false);
     if (!opts.evaluation) await insertPanelFailure(db, { runId, step: who, reason, attempts });
-    emit({ type: 'failed', tool: tool.slug, critic: who, reason, attempts });
+    emit({ type: 'failed', tool: tool.slug, critic: who, reason, attempts, failure });
     return { ok: false, reason, ...spent };
   }
 

@@ -1,7 +1,13 @@
+// SQL for panel runs: the run rows, each step's retries and failures, and the reads of a run's page, model shares and run reasons.
 import { nowIso, type DbOrTx } from '../db/db.js';
 import type { PanelFailureRow, PanelRetryRow, PanelRunRow, ReviewRow } from '../db/types.js';
 
-/** SQL for panel runs (one per tool per `runPanel`) and the critics that failed in them. */
+/**
+ * SQL for panel runs (one per tool per `runPanel`): the run row (model, prompt version, why it ran, status, tokens);
+ * every retried attempt and final failure of each step (a critic, or 'best-for'); and the reads built on them: a run's
+ * page with its reviews, retries and failures, the models' shares of recent reviews (/methodology), and the reasons
+ * runs were started (a tool's review history).
+ */
 
 export async function startPanelRun(db: DbOrTx, run: Pick<PanelRunRow, 'toolId' | 'provider' | 'model' | 'promptVersion'> & { reason?: string | null }): Promise<number> {
   const { id } = await db

@@ -1,3 +1,4 @@
+// SQL for evidence snapshots, the review revisions that cite them, and which tools are due for a re-check.
 import { sql } from 'kysely';
 import { executeTx, type DbOrTx } from '../db/db.js';
 import { type EvidenceRow, type NewEvidenceRow, type ToolRow, TOOLS_STAR } from '../db/types.js';

@@ -1,3 +1,4 @@
+// Evidence as pages, the API and the export show it: each tool's current sources with what they said, and facts for decisions and comparisons.
 import type { DbOrTx } from '../db/db.js';
 import type { EvidenceRow } from '../db/types.js';
 import { citationsOf, currentEvidence, findEvidence, lastChecked } from './evidence.repo.js';

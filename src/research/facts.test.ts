@@ -1,3 +1,4 @@
+// Tests of fact extraction from pages and of which differences between snapshots are material.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findSubpages, githubRepo, huggingfaceRefs, materialChanges, packageRefs, parsePage } from './facts.js';

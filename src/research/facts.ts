@@ -1,3 +1,4 @@
+// Pure fact extraction from each kind of source (page, GitHub, Hugging Face, packages) and which differences between snapshots are material.
 import { excerpt } from '../domain/text.js';
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';

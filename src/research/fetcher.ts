@@ -1,3 +1,4 @@
+// The one careful fetcher for everything read from the internet: private addresses refused, robots.txt, per-host pacing, size and time limits.
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
@@ -76,6 +77,13 @@ type Hop =
   | { kind: 'redirect'; status: number; location: string }
   | Extract<FetchResult, { ok: true }>
   | Extract<FetchResult, { ok: false }>;
+
+/**
+ * Whether a request error is request-filtering-agent refusing the address (private, loopback, metadata). Its refusals
+ * are plain Errors; Node's own DNS, socket, TLS and parser errors always carry an errno-style `code`. Matched by that
+ * shape, not by the library's wording; the message is only shown to people.
+ */
+const isAddressRefusal = (err: NodeJS.ErrnoException) => typeof err.code !== 'string';
 
 class FetchFailure extends Error {
   constructor(
@@ -247,7 +255,7 @@ export class Fetcher {
         request.destroy();
       }, remaining);
       request.on('error', (err: NodeJS.ErrnoException) => {
-        const refused = /is not allowed/.test(err.message);
+        const refused = isAddressRefusal(err);
         done(() => reject(new FetchFailure(refused ? 'refused' : 'network', refused ? `refused: ${err.message.replace(/^DNS lookup /, '')}` : `network error: ${err.code ?? err.message}`)));
       });
       request.on('response', (res) => {

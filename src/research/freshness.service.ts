@@ -1,3 +1,4 @@
+// Research freshness: which tools are due for a re-check, and which changed materially since the panel last reviewed them.
 import type { ResearchConfig } from '../config.js';
 import type { DbOrTx } from '../db/db.js';
 import type { ToolRow } from '../db/types.js';

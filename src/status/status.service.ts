@@ -1,13 +1,14 @@
+// What `verdict status` and /admin show of the daily loop: each stage's last runs, failures, queue and next run, workers and today's budget.
 import type { Config } from '../config.js';
 import type { DbOrTx } from '../db/db.js';
-import { latestStageRuns, stageFailuresSince, type StageRunRow } from '../jobs/stage-runs.repo.js';
-import { countDueJobs, openJobsByType } from '../jobs/jobs.repo.js';
-import { STAGE_OF } from '../jobs/worker.js';
-import { scheduleFor } from '../jobs/scheduler.js';
+import { latestStageRuns, stageFailuresSince, type StageRunRow } from '../queue/stage-runs.repo.js';
+import { countDueJobs, openJobsByType } from '../queue/jobs.repo.js';
+import { STAGE_OF } from '../queue/queue.js';
+import { scheduleFor } from '../queue/schedule.js';
 import { queueDepth } from '../discovery/candidates.repo.js';
 import { budgetState, type BudgetState } from '../panel/budget.js';
 import { SOURCES } from '../discovery/sources/index.js';
-import { HEARTBEAT_STALE_MS, listWorkerHeartbeats } from '../jobs/heartbeats.repo.js';
+import { HEARTBEAT_STALE_MS, listWorkerHeartbeats } from '../queue/heartbeats.repo.js';
 
 /**
  * What `verdict status` and the /admin panel show: for each stage of the daily loop (discover → research → review

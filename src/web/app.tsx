@@ -1,3 +1,4 @@
+// Builds the site's Hono app: ops endpoints, the page cache, security headers, body limits, assets, every page's routes and the one error path.
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { bodyLimit } from 'hono/body-limit';
@@ -11,7 +12,7 @@ import type { Site } from './site.js';
 import { registerPages } from './routes.js';
 import { communityContext, HSTS, isHttpsRequest } from './identity.js';
 import { recordRoute } from './request-log.js';
-import { opsApp } from './ops.js';
+import { registerOps } from './ops.js';
 
 export type App = Hono<AppEnv>;
 
@@ -27,7 +28,7 @@ export function createApp(site: Site): App {
     if (isHttpsRequest(c, site)) c.res.headers.set('strict-transport-security', HSTS);
   });
   // Health, readiness and metrics come before the page cache and the page middleware: never cached, no cookies.
-  app.route('/', opsApp({ db: site.store.db, config: site.config, workerId: () => site.ops.workerId, stopping: () => site.ops.stopping }));
+  registerOps(app, { db: site.store.db, config: site.config, workerId: () => site.ops.workerId, stopping: () => site.ops.stopping });
   app.use(pageCache(site));
 
   app.use(

@@ -1,3 +1,4 @@
+// The site's CSS and JavaScript, concatenated once from their partials under content-hashed names (cached for a year).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,3 +1,4 @@
+// Embeddable SVG verdict badges ("verdict | Ship · 75% ship") and their routes.
 import { withPanels } from '../catalog/catalog.service.js';
 import { findToolBySlug } from '../catalog/tools.repo.js';
 import { slugSchema } from '../domain/schemas.js';

@@ -1,3 +1,4 @@
+// The in-memory page cache: rendered responses keyed by path and valid for one data version, with ETags.
 import { createHash } from 'node:crypto';
 import type { Variants } from './compression.js';
 

@@ -1,3 +1,4 @@
+// CDN tags (Surrogate-Key, Cache-Tag) of cached pages, and the purger that sends the tags writes made stale to a webhook or Cloudflare.
 import type { CdnConfig } from '../config.js';
 import { executeTx, type Db } from '../db/db.js';
 import { advanceTat } from '../community/rate-limits.repo.js';

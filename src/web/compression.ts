@@ -1,3 +1,4 @@
+// Brotli and gzip copies of a body, made once when cached, and the one chosen per request by Accept-Encoding.
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 /**

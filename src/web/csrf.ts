@@ -1,3 +1,4 @@
+// CSRF protection for every state-changing request: Sec-Fetch-Site/Origin checks and signed per-visitor tokens.
 import type { Context, MiddlewareHandler } from 'hono';
 import { jsx } from 'hono/jsx';
 import { AppError } from '../errors.js';

@@ -1,3 +1,4 @@
+// The one error path: JSON errors for the API and a friendly page for people, never a stack trace.
 import type { Context } from 'hono';
 import { AppError } from '../errors.js';
 import { renderPage } from './layout.js';

@@ -4,8 +4,9 @@
  * all read it; test/freshness.test.ts holds it true (docs/decisions/027).
  *
  * A cached page is dropped:
- *  - on any catalog change: a write to a table in CATALOG_TABLES bumps the data version by trigger
- *    (src/db/migrations), and every cached page of every process goes within one poll (decision 002);
+ *  - on any catalog change: a write to a table with a data-version trigger (src/db/migrations; test/freshness.test.ts
+ *    reads the list from the triggers) bumps the data version, and every cached page of every process goes within
+ *    one poll (decision 002);
  *  - on a vote, by what the route `shows`:
  *    - 'catalog': no vote counts (lists sort and filter by panel figures only), so votes never drop it;
  *    - 'tools': the vote counts of the tools it names while rendering (`showsTools(c, ids)`), so a vote on one of

@@ -1,3 +1,4 @@
+// Shared HTTP middleware: the page cache (reading the freshness declaration), input checks, form and JSON helpers.
 import type { Context, MiddlewareHandler } from 'hono';
 import { accelExpires, ACCEL_EXPIRES_HEADER, etagMatches, etagOf, type CachedPage } from './cache.js';
 import { chooseEncoding, compressVariants, variantEtag } from './compression.js';

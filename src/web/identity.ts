@@ -1,3 +1,4 @@
+// The request side of community identity: the signed visitor cookie, per-request community state, HTTPS and client address.
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { parse as parseCookies } from 'hono/utils/cookie';

@@ -1,3 +1,4 @@
+// The page layout every HTML page renders in (head, meta and share tags, header, footer) and renderPage.
 import type { Child } from 'hono/jsx';
 import { CSS, JS, TOOL_SEARCH } from './assets.js';
 import type { Site } from './site.js';

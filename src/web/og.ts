@@ -1,3 +1,4 @@
+// Share images (1200x630 PNG) for tool and compare pages, drawn with satori and resvg, and their routes.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Context } from 'hono';
@@ -7,7 +8,7 @@ import { communityCounts } from '../catalog/tool.js';
 import type { Comparison } from '../domain/compare.js';
 import { slugSchema } from '../domain/schemas.js';
 import { excerpt } from '../domain/text.js';
-import { summarizeVotes, type CommunitySummary, type PanelSummary, percentText } from '../domain/summary.js';
+import { countsText, summarizeVotes, type CommunitySummary, type PanelSummary, percentText } from '../domain/summary.js';
 import { notFound } from '../errors.js';
 import type { App } from './app.js';
 import type { Site } from './site.js';
@@ -103,7 +104,7 @@ export interface ToolCardData {
 
 export function toolCard(site: Site, d: ToolCardData): El {
   const name = drawable(d.name) || d.slug; // a name entirely in other scripts still gets a title
-  const counts = d.panel.label ? `${d.panel.ships} ship / ${d.panel.skips} skip${d.panel.abstentions ? ` / ${d.panel.abstentions} abstain` : ''} · ${d.critics} critics` : `${d.critics} critics on the panel`;
+  const counts = d.panel.label ? `${countsText(d.panel.ships, d.panel.skips)}${d.panel.abstentions ? ` / ${d.panel.abstentions} abstain` : ''} · ${d.critics} critics` : `${d.critics} critics on the panel`;
   return frame(
     brand(pill(excerpt(d.category, 40), C.muted, C.surface2, 24)),
     box(

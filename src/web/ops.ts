@@ -1,15 +1,16 @@
+// The monitoring endpoints /healthz, /readyz and /metrics, on the site and on the worker's own port.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type Env } from 'hono';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { pingDatabase } from '../db/statistics.repo.js';
 import { AppError } from '../errors.js';
-import { listWorkerHeartbeats, workerHeartbeat } from '../jobs/heartbeats.repo.js';
-import { queueFigures } from '../jobs/jobs.repo.js';
+import { listWorkerHeartbeats, workerHeartbeat } from '../queue/heartbeats.repo.js';
+import { queueFigures } from '../queue/jobs.repo.js';
 import { log } from '../ops/log.js';
 import { collectProcessMetrics, jobsOldestAge, jobsQueued, registry, workerHeartbeatAge, workersAlive } from '../ops/metrics.js';
 
@@ -105,10 +106,13 @@ async function refreshDbGauges(db: Db): Promise<void> {
   }
 }
 
-/** /healthz, /readyz and /metrics as a Hono app; mounted first in the site's app, or served alone by `verdict worker`. */
-export function opsApp(deps: OpsDeps): Hono {
+/**
+ * Registers /healthz, /readyz and /metrics on an app, like every page's register function: first in the site's app
+ * (before the page cache), or alone on `verdict worker`'s own app. Takes the few deps it reads rather than a Site,
+ * because the worker has no site.
+ */
+export function registerOps<E extends Env>(app: Hono<E>, deps: OpsDeps): void {
   collectProcessMetrics();
-  const app = new Hono({ strict: true });
   app.get('/healthz', (c) => c.json({ status: 'ok' }, 200, NO_STORE));
   app.get('/readyz', async (c) => {
     const r = await readiness(deps);
@@ -123,12 +127,12 @@ export function opsApp(deps: OpsDeps): Hono {
     await refreshDbGauges(deps.db);
     return c.body(await registry.metrics(), 200, { ...NO_STORE, 'content-type': registry.contentType });
   });
-  return app;
 }
 
 /** `verdict worker` with METRICS_PORT: /healthz, /readyz and /metrics on their own port (the worker has no site). */
 export function startOpsServer(deps: OpsDeps, port: number, host: string): Promise<{ url: string; close(): Promise<void> }> {
-  const app = opsApp(deps);
+  const app = new Hono({ strict: true });
+  registerOps(app, deps);
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'Only /healthz, /readyz and /metrics are served here.' } }, 404));
   app.onError((err, c) => {
     if (err instanceof AppError) return c.json({ error: { code: err.code, message: err.message } }, err.status as 404);

@@ -1,3 +1,4 @@
+// Request ids, one log line and the HTTP metrics per request, for both the cache's fast path and the Hono app.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';

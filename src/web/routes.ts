@@ -1,3 +1,4 @@
+// The one list where every feature registers its routes, so every URL is found from one place.
 import type { App } from './app.js';
 import type { Site } from './site.js';
 import { registerVotes } from './pages/votes.page.js';

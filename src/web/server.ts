@@ -1,3 +1,4 @@
+// Serves the app over node:http: the raw page-cache fast path before Hono, request ids and logging, and graceful stop.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';

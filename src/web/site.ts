@@ -1,3 +1,4 @@
+// The Site: everything the web layer needs (store, config, critics, page cache, data versions and touches), built once per process.
 import type { Config } from '../config.js';
 import type { Store } from '../db/db.js';
 import { claimCdnPurge, readVersions, toolsTouchedSince } from '../db/data-version.repo.js';

@@ -1,3 +1,4 @@
+// Migration: creates the catalog (tools, critics, reviews, panel runs and failures), the tables every page reads.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

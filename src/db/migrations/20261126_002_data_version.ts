@@ -1,3 +1,4 @@
+// Migration: adds the data_version counter and the triggers that bump it on every catalog write, so page caches know when pages are stale.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

@@ -1,3 +1,4 @@
+// Migration: adds community votes (one per visitor per tool), with their data-version triggers.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

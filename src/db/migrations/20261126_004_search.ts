@@ -1,3 +1,4 @@
+// Migration: adds full-text search over tools (SQLite FTS5 with triggers, PostgreSQL expression index), kept in step by the database itself.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

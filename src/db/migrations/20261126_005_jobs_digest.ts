@@ -1,3 +1,4 @@
+// Migration: adds the durable job queue and the weekly digest's subscribers, issues and deliveries.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

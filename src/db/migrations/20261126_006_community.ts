@@ -1,3 +1,4 @@
+// Migration: adds community tables (settings, accounts, visitors, magic links, bookmarks, submissions) for voting, bookmarking and submitting.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

@@ -1,3 +1,4 @@
+// Migration: adds the stored panel and community figures on `tools`, so lists, filters and sorts run in SQL with LIMIT.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 /**

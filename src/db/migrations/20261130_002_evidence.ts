@@ -1,3 +1,4 @@
+// Migration: adds evidence snapshots of each tool's public sources, so research can detect material changes and reviews cite facts.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

@@ -1,3 +1,4 @@
+// Migration: adds eval_runs, one row per `verdict eval` report, apart from panel runs so the site never shows them.
 import { PostgresAdapter, type Kysely } from 'kysely';
 
 /**

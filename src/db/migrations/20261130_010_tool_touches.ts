@@ -1,3 +1,4 @@
+// Migration: adds a second data-version row and tools.touched, so a vote drops only the pages of the tools it changed.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 /**

@@ -1,3 +1,4 @@
+// Migration: adds tools.best_for (a short use-case, with an index) so alternatives are found by use-case rather than tagline.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely, so each stays as it ran.

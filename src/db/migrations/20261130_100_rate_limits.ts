@@ -1,3 +1,4 @@
+// Migration: adds rate_limits, GCRA buckets in the database so every process shares the same limits.
 import type { Kysely } from 'kysely';
 
 /**

@@ -1,3 +1,4 @@
+// Migration: replaces reviews.source with origin, import source and author, so provenance says exactly what is known.
 import { sql, type Kysely } from 'kysely';
 
 /**

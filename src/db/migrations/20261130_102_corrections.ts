@@ -1,3 +1,4 @@
+// Migration: adds error reports and corrections, so readers can report an error in a take and accepted ones are recorded.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

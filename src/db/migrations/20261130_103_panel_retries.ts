@@ -1,3 +1,4 @@
+// Migration: adds panel_retries, every retried attempt of a panel run with its reason, shown on the run's page.
 import { PostgresAdapter, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

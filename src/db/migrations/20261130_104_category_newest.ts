@@ -1,3 +1,4 @@
+// Migration: adds an index on (category, created_at, id) so a category's newest tools are read in index order, not sorted.
 import type { Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

@@ -1,3 +1,4 @@
+// Migration: adds the panel's synthesised "best for" (and its run) beside the catalog's, so an import never erases it and a catalog value wins.
 import type { Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

@@ -1,3 +1,4 @@
+// Migration: stores each tool's search document on PostgreSQL, so ranking no longer rebuilds a tsvector per matching row.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

@@ -1,3 +1,4 @@
+// Migration: adds indexes so lists (newest, by ship %, by score) are read in index order instead of sorting every tool.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

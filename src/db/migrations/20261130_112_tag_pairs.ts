@@ -1,3 +1,4 @@
+// Migration: adds an index of tag pairs on PostgreSQL, so alternatives (tools sharing two tags) are found without a slow tsquery.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

@@ -1,3 +1,4 @@
+// Migration: stores each category's tool count, kept by triggers, because most pages show it and counting from `tools` is slow.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

@@ -1,3 +1,4 @@
+// Migration: indexes reviews by time, so the weekly digest finds a week's revisions in one index range instead of reading every review.
 import type { Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

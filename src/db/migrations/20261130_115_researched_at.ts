@@ -1,3 +1,4 @@
+// Migration: stores tools.researched_at, so choosing the tools due for a re-check does not scan all evidence.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

@@ -1,3 +1,4 @@
+// Migration: stores which revision is each critic's latest (reviews.latest) and per-critic tallies, so critic pages stop grouping every review.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

@@ -1,3 +1,4 @@
+// Migration: adds when a reporter's email was confirmed, so only confirmed addresses are ever emailed about a report.
 import type { Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

@@ -1,3 +1,4 @@
+// Migration: renames panel_retries/panel_failures.critic to step, because the column also holds the best-for step, which is no critic.
 import type { Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

@@ -1,3 +1,4 @@
+// Migration: adds a data-version trigger on panel_retries, so a cached run page shows retries made after it was cached.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

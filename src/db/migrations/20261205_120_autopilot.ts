@@ -1,3 +1,4 @@
+// Migration: adds the autopilot's tables and columns (discovered drafts in the submissions queue, candidate keys, stage runs, LLM usage).
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

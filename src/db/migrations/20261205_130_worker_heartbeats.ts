@@ -1,3 +1,4 @@
+// Migration: adds worker_heartbeats, so /readyz, /metrics and `verdict status` can tell whether a worker is alive.
 import type { Kysely } from 'kysely';
 
 /**

@@ -1,3 +1,4 @@
+// Migration: adds the indexes relevance search needs to rank a bounded set of candidates (decision 026).
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Migrations import nothing but kysely (not app code, not each other), so each stays as it ran.

@@ -1,3 +1,4 @@
+// Migration: adds cdn_purged, how far the CDN purge of data-version and vote-touch changes has been claimed (decision 028).
 import type { Kysely } from 'kysely';
 
 /**

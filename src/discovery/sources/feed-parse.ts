@@ -1,3 +1,4 @@
+// Parses RSS 2.0, Atom and JSON Feed documents into entries for the feeds discovery source.
 import { XMLParser } from 'fast-xml-parser';
 import { stripHtml } from './hn.js';
 

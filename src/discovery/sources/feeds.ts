@@ -1,3 +1,4 @@
+// Discovery source: the RSS, Atom or JSON Feed URLs the operator lists in DISCOVERY_FEEDS.
 import { isHttp, type DiscoveredItem, type DiscoverySource } from '../source.js';
 import { FEED_TYPES, parseFeed } from './feed-parse.js';
 

@@ -1,3 +1,4 @@
+// Discovery source: GitHub repositories under AI topics, through the search API, by stars.
 import { arr, isHttp, num, str, strings, type DiscoveredItem, type DiscoverySource } from '../source.js';
 
 /** The AI topics searched, one search each. */

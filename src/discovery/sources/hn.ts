@@ -1,3 +1,4 @@
+// Discovery source: Hacker News "Show HN" posts through the Algolia search API, by points.
 import { arr, isHttp, num, str, type DiscoveredItem, type DiscoverySource } from '../source.js';
 
 /**

@@ -1,3 +1,4 @@
+// Discovery source: Hugging Face Hub models and spaces, trending and newest.
 import { arr, num, str, strings, type DiscoveredItem, type DiscoverySource } from '../source.js';
 
 /**

@@ -1,3 +1,4 @@
+// Every discovery source by its id, as DISCOVERY_SOURCES and `verdict discover --source` name them.
 import type { DiscoverySourceId } from '../../config.js';
 import type { DiscoverySource } from '../source.js';
 import { hnSource } from './hn.js';

@@ -1,3 +1,4 @@
+// Discovery source: npm packages found by AI keywords, by weekly downloads.
 import { arr, isHttp, num, str, strings, type DiscoveredItem, type DiscoverySource } from '../source.js';
 
 export const NPM_QUERIES = ['keywords:llm', 'keywords:ai-agent', 'keywords:generative-ai'] as const;

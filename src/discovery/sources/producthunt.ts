@@ -1,3 +1,4 @@
+// Discovery source: Product Hunt's newest posts, only with the operator's own PRODUCT_HUNT_TOKEN.
 import { arr, isHttp, num, str, type DiscoveredItem, type DiscoverySource } from '../source.js';
 
 const QUERY = `query Newest($first: Int!, $after: DateTime!) {

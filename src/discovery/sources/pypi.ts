@@ -1,3 +1,4 @@
+// Discovery source: PyPI's newest packages whose words suggest AI, looked up for a homepage and repository.
 import { isHttp, str, type DiscoveredItem, type DiscoverySource } from '../source.js';
 import { relevance } from '../relevance.js';
 import { FEED_TYPES, parseFeed } from './feed-parse.js';

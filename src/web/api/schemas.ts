@@ -1,3 +1,4 @@
+// The JSON API's response and parameter schemas, built from the domain schemas so the OpenAPI document matches what the app validates.
 import { z } from '@hono/zod-openapi';
 import { criticIdSchema, criticSchema, slugSchema, toolFieldsSchema, VERDICTS } from '../../domain/schemas.js';
 import type { CommunitySummary, PanelReview, PanelSummary } from '../../domain/summary.js';

@@ -1,3 +1,4 @@
+// The /admin page's list of readers' error reports, with accept and reject forms.
 import type { Context } from 'hono';
 import { csrfField } from '../csrf.js';
 import type { ReportWithTool } from '../../community/corrections.repo.js';

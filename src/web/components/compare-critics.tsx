@@ -1,3 +1,4 @@
+// The compare page's "critic by critic" table (cards on a phone), with each take's lead and an expander.
 import type { Comparison, CriticPick, ScorecardRow } from '../../domain/compare.js';
 import type { PanelReview } from '../../domain/summary.js';
 import type { Critic } from '../../domain/schemas.js';

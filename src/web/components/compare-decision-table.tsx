@@ -1,3 +1,4 @@
+// The compare page's decision table: panel figures, pricing and checked facts side by side, the winning cell marked.
 import type { Comparison } from '../../domain/compare.js';
 import { decisionRows } from '../../domain/compare.js';
 import type { DecisionFacts } from '../../research/evidence.service.js';

@@ -1,3 +1,4 @@
+// The compare page's one-line answer (the pick, a close call, or no single pick) and how the pick is made.
 import type { Comparison } from '../../domain/compare.js';
 import { avgText } from '../../domain/summary.js';
 import { DECISION_RULE, differentJobsText, overallText } from '../../domain/compare.js';

@@ -1,3 +1,4 @@
+// The compare page's view: the comparison of 2–4 tools laid out section by section, and links to keep comparing.
 import type { Comparison } from '../../domain/compare.js';
 import { MAX_COMPARE } from '../../domain/compare.js';
 import type { Critic } from '../../domain/schemas.js';

@@ -1,3 +1,4 @@
+// The evidence a take cites and a tool's checked sources, as shown on tool and compare pages.
 import type { Source, ToolEvidence } from '../../research/evidence.service.js';
 import { formatDate, safeHref } from './tool-helpers.js';
 import { excerpt } from '../../domain/text.js';

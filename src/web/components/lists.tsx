@@ -1,3 +1,4 @@
+// Shared list pieces: pagination, tool grids, category chips, ship bars, section heads and select fields.
 import type { Child } from 'hono/jsx';
 import type { CategoryCount } from '../../catalog/categories.repo.js';
 import type { ToolWithPanel } from '../../catalog/catalog.service.js';

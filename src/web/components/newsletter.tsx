@@ -1,3 +1,4 @@
+// The digest subscribe form and the footer block around it.
 import { currentCommunity } from '../identity.js';
 import { CSRF_FIELD } from '../csrf.js';
 import { DIGEST_NAME } from '../../digest/issue.js';

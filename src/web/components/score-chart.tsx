@@ -1,3 +1,4 @@
+// The SVG chart of each critic's score against the ship line, and the single score bar.
 import { NO_PANEL_TAKE, type PanelReview } from '../../domain/summary.js';
 import { palette } from '../../palette.js';
 

@@ -1,3 +1,4 @@
+// A critic's scorecard: score with its ship/skip pill, or an abstention, with the review's provenance.
 import type { ReviewRow } from '../../db/types.js';
 import { NO_PANEL_TAKE } from '../../domain/summary.js';
 import { formatDate } from './tool-helpers.js';

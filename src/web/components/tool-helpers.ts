@@ -1,3 +1,4 @@
+// Small helpers for tool views: critic order and names, dates, safe links and attribute escaping.
 import type { Critic } from '../../domain/schemas.js';
 
 /** Critics in panel order (critics/*.md `order`), as the site loaded them. */

@@ -1,3 +1,4 @@
+// The tool picker: a GET form without JavaScript, an ARIA combobox over /api/v1/suggest with it.
 import { urls } from '../../urls.js';
 
 /**

@@ -10,7 +10,7 @@ import { type ToolWithPanel } from '../../catalog/catalog.service.js';
 import { ToolSearch } from './tool-search.js';
 import { MIN_SHARED_TAGS } from '../../domain/compare.js';
 import { toPanelReview } from '../../catalog/reviews.repo.js';
-import { disagree, disagreementText, type CommunitySummary, type PanelSummary } from '../../domain/summary.js';
+import { disagree, disagreementText, percentText, type CommunitySummary, type PanelSummary } from '../../domain/summary.js';
 import { badgeFor, badgeWidth } from '../badge.js';
 import { PRICING_LABELS, pricingText } from '../../domain/pricing.js';
 import { absolute, urls } from '../../urls.js';
@@ -135,7 +135,7 @@ export function ToolPage({ site, item, community, history, neighbours, alternati
             <p class="panel-summary">
               {summary.label ? (
                 <>
-                  <strong>{summary.text}</strong> — {summary.shipPct}% of the critics who took a position would ship with {tool.name}.
+                  <strong>{summary.text}</strong> — {percentText(summary.shipPct!)} of the critics who took a position would ship with {tool.name}.
                   {summary.abstentions > 0 && ` ${summary.abstentions} ${summary.abstentions === 1 ? 'critic' : 'critics'} had no panel take.`}
                 </>
               ) : (

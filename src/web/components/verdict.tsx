@@ -1,3 +1,4 @@
+// The panel and community verdict chips, the critic avatar and the tool card used across pages.
 import { chipParts, type CommunitySummary, type PanelSummary } from '../../domain/summary.js';
 import type { ToolWithPanel } from '../../catalog/catalog.service.js';
 import { BookmarkButton } from './community.js';

@@ -1,3 +1,4 @@
+// /admin: the operator's moderation of submissions and reports and the autopilot panel, behind ADMIN_TOKEN.
 import { createHash, randomBytes } from 'node:crypto';
 import type { App } from '../app.js';
 import { type Context } from 'hono';

@@ -1,3 +1,4 @@
+// /categories and /categories/:slug: every category with its count, and one category's tools paged.
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
 import { renderPage } from '../layout.js';

@@ -1,3 +1,4 @@
+// /compare pages: the comparison of 2–4 tools, and the picker that adds tools to it without JavaScript.
 import type { Context } from 'hono';
 import type { App } from '../app.js';
 import type { Site } from '../site.js';

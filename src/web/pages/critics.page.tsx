@@ -1,3 +1,4 @@
+// /critics and /critics/:id: the panel's critics with their ship rates, and one critic's lens and verdicts paged.
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
 import { renderPage } from '../layout.js';
@@ -6,7 +7,7 @@ import { Avatar } from '../components/verdict.js';
 import { Pagination, SelectField, ShipBar } from '../components/lists.js';
 import { criticsWithStats, criticStatsText, criticVerdicts, type CriticStats, type CriticVerdicts } from '../../catalog/critics.service.js';
 import { listCategories, type CategoryCount } from '../../catalog/categories.repo.js';
-import { NO_PANEL_TAKE } from '../../domain/summary.js';
+import { countsText, NO_PANEL_TAKE, percentText } from '../../domain/summary.js';
 import { excerpt } from '../../domain/text.js';
 import type { Critic } from '../../domain/schemas.js';
 import { urls } from '../../urls.js';
@@ -20,10 +21,10 @@ function ShipRate({ stats, large }: { stats: CriticStats; large?: boolean }) {
           <span class="muted">{criticStatsText(stats)}</span>
         ) : (
           <>
-            <strong class="ship-rate-pct">Ships {stats.shipPct}%</strong>
+            <strong class="ship-rate-pct">Ships {percentText(stats.shipPct)}</strong>
             <span class="muted small">
               <span class="ship-rate-sep"> · </span>
-              {stats.ships} ship / {stats.skips} skip of {stats.takes} {stats.takes === 1 ? 'take' : 'takes'} · {stats.abstentions}{' '}
+              {countsText(stats.ships, stats.skips)} of {stats.takes} {stats.takes === 1 ? 'take' : 'takes'} · {stats.abstentions}{' '}
               {stats.abstentions === 1 ? 'abstention' : 'abstentions'}
             </span>
           </>
@@ -241,7 +242,7 @@ export function registerCritics(app: App, site: Site): void {
         site,
         {
           title: categoryName ? `${critic.name}’s verdicts on ${categoryName}` : `${critic.name}, the critic`,
-          description: `“${critic.motto}” ${critic.name} ${data.stats.shipPct === null ? 'has no takes yet' : `ships ${data.stats.shipPct}% of the ${data.stats.takes} tools it took a view on`}. Its lens, its verdicts and what makes it abstain.`,
+          description: `“${critic.motto}” ${critic.name} ${data.stats.shipPct === null ? 'has no takes yet' : `ships ${percentText(data.stats.shipPct)} of the ${data.stats.takes} tools it took a view on`}. Its lens, its verdicts and what makes it abstain.`,
           path: urls.critic(critic.id, { category: known, page: page > 1 ? page : undefined }),
           nav: 'critics',
           noindex: unknownCategory !== undefined,

@@ -1,3 +1,4 @@
+// The digest on the site: subscribe, confirm, one-click unsubscribe, and the archive of sent issues.
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { App } from '../app.js';
@@ -16,7 +17,7 @@ import { parseIssue, previewIssue } from '../../digest/digest.service.js';
 import { findSubscriberByEmail } from '../../digest/subscribers.repo.js';
 import { findIssue, listIssues } from '../../digest/issues.repo.js';
 import { DIGEST_NAME } from '../../digest/issue.js';
-import { isoWeek, weekLabel, weekSchema } from '../../digest/week.js';
+import { isoWeek, weekLabel, weekSchema } from '../../domain/week.js';
 import { urls } from '../../urls.js';
 
 /**

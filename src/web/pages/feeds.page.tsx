@@ -1,3 +1,4 @@
+// /feeds: what the site's feeds are and how to follow one.
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
 import { renderPage } from '../layout.js';

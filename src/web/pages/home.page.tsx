@@ -1,3 +1,4 @@
+// The home page: latest verdicts, the categories, and suggested comparisons of recent tools doing the same job.
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
 import { renderPage } from '../layout.js';

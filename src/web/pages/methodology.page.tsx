@@ -1,3 +1,4 @@
+// /methodology: how the panel decides (the ship line, labels, means), the critics, and the models used lately.
 import { urls } from '../../urls.js';
 import type { App } from '../app.js';
 import type { Site } from '../site.js';

@@ -1,3 +1,4 @@
+// "Report an error": a tool's report form (optionally about one take), its thanks page, and the reporter's email confirmation.
 import { parseRowId } from '../../domain/ids.js';
 import type { App } from '../app.js';
 import { urls } from '../../urls.js';

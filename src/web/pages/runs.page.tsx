@@ -1,3 +1,4 @@
+// /runs/:id: what one panel run did (model, prompt, retries, failures, reviews), so every revision is traceable.
 import { urls } from '../../urls.js';
 import { parseRowId } from '../../domain/ids.js';
 import type { App } from '../app.js';

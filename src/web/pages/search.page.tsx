@@ -1,3 +1,4 @@
+// /tools and /search: the catalog list and full-text search with filters, sorts and pages.
 import type { App } from '../app.js';
 import type { Site } from '../site.js';
 import { renderPage } from '../layout.js';

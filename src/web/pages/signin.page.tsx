@@ -1,3 +1,4 @@
+// Sign-in by emailed magic link, and sign-out.
 import { type Context } from 'hono';
 import type { App } from '../app.js';
 import * as metrics from '../../ops/metrics.js';

@@ -1,3 +1,4 @@
+// /submit: readers suggest a tool for the panel, for an operator to approve on /admin.
 import { type Context } from 'hono';
 import type { App } from '../app.js';
 import * as metrics from '../../ops/metrics.js';

@@ -1,3 +1,4 @@
+// Vote and bookmark actions (POST then 303, or JSON for the script) and the /bookmarks page.
 import type { App } from '../app.js';
 import * as metrics from '../../ops/metrics.js';
 import type { Site } from '../site.js';

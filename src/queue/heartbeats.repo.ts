@@ -1,3 +1,4 @@
+// SQL for worker heartbeats, so /readyz, /metrics and `verdict status` can tell whether a worker is alive.
 import type { DbOrTx } from '../db/db.js';
 import type { WorkerHeartbeatRow } from '../db/types.js';
 

@@ -1,7 +1,8 @@
+// The low half of jobs: every job type's payload schema and `enqueue`, the only thing features import to start background work.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { DbOrTx } from '../db/db.js';
-import { weekSchema } from '../digest/week.js';
+import { weekSchema } from '../domain/week.js';
 import { insertJob } from './jobs.repo.js';
 
 /**
@@ -63,8 +64,13 @@ export async function enqueue(db: DbOrTx, job: EnqueueInput): Promise<{ id: numb
 
 export const newWorkerId = () => `${process.pid}-${randomUUID().slice(0, 8)}`;
 
-/** Exponential backoff: base, 2×base, 4×base … capped, with up to 20% jitter so failing jobs don't retry in lockstep. */
-export function backoffMs(attempt: number, baseMs: number, maxMs = 6 * 60 * 60 * 1000): number {
-  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exp + exp * 0.2 * Math.random());
-}
+/** The stage of the daily loop a job type belongs to (`verdict status`). */
+export const STAGE_OF: Record<string, string> = {
+  'discovery.run': 'discovery',
+  'research.tool': 'research',
+  'research.recheck': 'research',
+  'schedule.daily-review': 'review',
+  'panel.review': 'review',
+  'digest.send': 'digest',
+};
+export const stageOf = (type: string) => STAGE_OF[type] ?? type;

@@ -1,3 +1,4 @@
+// The worker: claims due jobs with a lease, runs their handlers, retries with backoff, runs the schedule and beats its heartbeat.
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { Config } from '../config.js';
@@ -7,24 +8,19 @@ import type { Critic } from '../domain/schemas.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
 import type { LlmClient } from '../panel/llm.js';
 import { defaultHandlers, JobDeferred, type JobContext, type JobHandlers } from './handlers.js';
-import { claimJob, completeJob, extendLease, failExhaustedLeases, failJob } from './jobs.repo.js';
-import { HEARTBEAT_MS, markWorkerStopped, pruneHeartbeats, recordHeartbeat } from './heartbeats.repo.js';
-import { backoffMs, newWorkerId } from './queue.js';
-import { runSchedule } from './scheduler.js';
+import { claimJob, completeJob, extendLease, failExhaustedLeases, failJob } from '../queue/jobs.repo.js';
+import { HEARTBEAT_MS, markWorkerStopped, pruneHeartbeats, recordHeartbeat } from '../queue/heartbeats.repo.js';
+import { newWorkerId, stageOf } from '../queue/queue.js';
+import { runSchedule } from '../queue/schedule.js';
 import { log as rootLog, scrub } from '../ops/log.js';
 import { jobDuration, jobRuns } from '../ops/metrics.js';
-import { recordStageRun } from './stage-runs.repo.js';
+import { recordStageRun } from '../queue/stage-runs.repo.js';
 
-/** The stage of the daily loop a job type belongs to (`verdict status`). */
-export const STAGE_OF: Record<string, string> = {
-  'discovery.run': 'discovery',
-  'research.tool': 'research',
-  'research.recheck': 'research',
-  'schedule.daily-review': 'review',
-  'panel.review': 'review',
-  'digest.send': 'digest',
-};
-export const stageOf = (type: string) => STAGE_OF[type] ?? type;
+/** Exponential backoff: base, 2×base, 4×base … capped, with up to 20% jitter so failing jobs don't retry in lockstep. */
+export function backoffMs(attempt: number, baseMs: number, maxMs = 6 * 60 * 60 * 1000): number {
+  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exp + exp * 0.2 * Math.random());
+}
 
 export interface WorkerDeps {
   db: Db;

@@ -1,3 +1,4 @@
+// ISO-8601 weeks in UTC ("2026-W48"): parsing, current and previous week, their start, range and label.
 import { z } from 'zod';
 
 /** ISO-8601 weeks (Monday first; week 1 holds the year's first Thursday), in UTC: "2026-W48". */

@@ -1,12 +1,13 @@
+// The daily and weekly schedule: which jobs to enqueue when (review batch, re-check, discovery, digest), idempotent per tick.
 import type { DbOrTx } from '../db/db.js';
-import { isoWeek, previousWeek, weekStart } from '../digest/week.js';
+import { isoWeek, previousWeek, weekStart } from '../domain/week.js';
 import { enqueue, type JobInput, type JobName } from './queue.js';
 
 /**
  * The schedule only enqueues; the worker does the work. Idempotency keys make every tick safe to repeat,
  * from any number of workers: the first enqueue of a key wins, the rest are no-ops.
  *  - daily: `schedule:daily-review:YYYY-MM-DD` → a panel review for each tool without one, the oldest
- *    DAILY_REVIEW_BATCH (src/jobs/handlers.ts) a day.
+ *    DAILY_REVIEW_BATCH (src/worker/handlers.ts) a day.
  *  - daily: `research.recheck:YYYY-MM-DD` → re-check tools whose facts are older than the re-check period
  *    (weekly by default), so each tool is re-checked about once a period, a bounded batch per day.
  *  - daily: `discovery.run:YYYY-MM-DD` → read the enabled discovery sources once (src/discovery); what it queues is

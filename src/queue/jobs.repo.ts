@@ -1,3 +1,4 @@
+// SQL for the durable job queue (`jobs`): inserting, claiming with a lease, completing and failing jobs, and the queue's figures.
 import { sql } from 'kysely';
 import { executeTx, type DbOrTx } from '../db/db.js';
 import { isPostgres } from '../db/dialect.js';

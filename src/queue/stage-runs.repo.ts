@@ -1,3 +1,4 @@
+// SQL for stage runs, one row per run of a daily-loop stage, read by `verdict status`.
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/db.js';
 import type { StageRunsTable } from '../db/types.js';

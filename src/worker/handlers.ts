@@ -1,3 +1,4 @@
+// The high half of jobs: each job type's handler, dispatching to the features (panel, research, discovery, digest).
 import { z } from 'zod';
 import { LLM_NOT_CONFIGURED, type Config } from '../config.js';
 import type { Db } from '../db/db.js';
@@ -9,11 +10,11 @@ import { hasReviews } from '../catalog/reviews.repo.js';
 import { createLlmClient, type LlmClient } from '../panel/llm.js';
 import { runPanel } from '../panel/runner.js';
 import { sendIssue } from '../digest/digest.service.js';
-import { hasActiveJob } from './jobs.repo.js';
+import { hasActiveJob } from '../queue/jobs.repo.js';
 import { toolsDueForResearch } from '../research/evidence.repo.js';
 import { recheckCutoff } from '../research/freshness.service.js';
 import { createFetcher, queueReviewForChanges, researchTool } from '../research/research.service.js';
-import { enqueue, jobPayloads, type JobName, type JobPayload } from './queue.js';
+import { enqueue, jobPayloads, type JobName, type JobPayload } from '../queue/queue.js';
 import { budgetMessage, budgetState } from '../panel/budget.js';
 import { runDiscovery } from '../discovery/discovery.service.js';
 
