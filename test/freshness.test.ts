@@ -23,6 +23,8 @@ import { findToolBySlug } from '../src/catalog/tools.repo.js';
  *  - Every table a cached page reads is one whose writes drop cached pages (a data-version trigger), or derived
  *    from one in the same transaction; a page that read another table would serve stale bytes silently.
  *  - A page declared 'catalog' does not change when votes arrive.
+ *  - A page declared 'votes' is kept through votes on its tools, and what it then serves (its vote slots re-spliced
+ *    from the stored counts, docs/decisions/029) is byte for byte what a render would give.
  */
 
 /** GET routes that are never cached, and why: they are personal, change state on follow-up, or are assets. */
@@ -182,6 +184,28 @@ describe('the freshness declaration (SQLite)', () => {
     await site.refreshVersion();
     const after = await render();
     const changed = catalog.filter((r) => before.get(r.path) !== after.get(r.path)).map((r) => r.path);
-    assert.deepEqual(changed, [], "these show vote counts: declare them 'tools' (naming the tools) or 'any-votes'");
+    assert.deepEqual(changed, [], "these show vote counts: declare them 'votes' (slots), 'tools' (naming the tools) or 'any-votes'");
+  });
+
+  test("a page declared 'votes' is kept through votes on its tools and serves what a render would", async () => {
+    const spliced = CACHED_ROUTES.filter((r) => r.shows === 'votes');
+    assert.ok(spliced.length >= 3, 'the tool page and both compare addresses');
+    const ids = (await store.db.selectFrom('tools').select('id').execute()).map((t) => t.id);
+    for (const r of spliced) {
+      site.cache.clear();
+      const url = samples.get(r.path)!;
+      await (await get(url)).arrayBuffer();
+      const misses = site.cache.stats.misses;
+      // Enough votes on every tool to cross MIN_VOTES and flip labels, so every vote-dependent part moves.
+      for (const id of ids) for (let i = 0; i < 11; i++) await castVote(store.db, id, `v:splice-${r.path}-${i}`, (id + i) % 4 ? 'skip' : 'ship');
+      await site.refreshVersion();
+      const kept = await get(url);
+      const keptText = await kept.text();
+      assert.equal(kept.headers.get('x-cache'), 'hit', `${r.path}: kept, not rendered`);
+      assert.equal(site.cache.stats.misses, misses, `${r.path}: no render`);
+      site.cache.clear();
+      const rendered = await (await get(url)).text();
+      assert.equal(keptText, rendered, `${r.path} (${url}): a vote-dependent part is outside a <VoteSlot>`);
+    }
   });
 });

@@ -9,6 +9,9 @@
  *  4. starts the server (time to first 200), weighs each kind of page, browses a few hundred pages (RSS),
  *     and runs wrk (64 connections, 10 s) on a warm compare page without writes and while votes arrive at
  *     20/s over many tools from fresh visitors;
+ *  5. issue 19 point 3 (bench/votes.ts): the warm tool and compare pages while distinct readers vote 20/s on the very
+ *     tools they show (req/s and p99 against the same page without votes), and the server CPU a vote costs: the
+ *     vote request itself, and what it adds to the next view of a page showing the tool (a splice, decision 029);
  * then prints one table. PostgreSQL is the tests' throwaway server (test/helpers/postgres.sh) with a fresh
  * database per run, dropped at the end. Loopback only. Needs wrk (installed from Debian if missing).
  */
@@ -24,6 +27,7 @@ import { parseDatabaseUrl } from '../../src/config.js';
 import { loadCritics } from '../../src/panel/critics.js';
 import { generateVotes, rng, toolSlug, writeCatalog } from './generate.js';
 import type { Series, VocabSeries } from './measure.js';
+import { pageUnderVotes, voteCost, type PageUnderVotes, type VoteCost } from '../votes.js';
 
 const { values } = parseArgs({
   options: {
@@ -219,6 +223,8 @@ interface Result {
   quiet: Wrk;
   voting: Wrk;
   voteLoop: { sent: number; ok: number; failed: number; firstError?: string };
+  ownVotes: { tool: PageUnderVotes; compare: PageUnderVotes };
+  voteCost: VoteCost;
   reviews: number;
   quietCache: string;
   error?: string;
@@ -293,6 +299,10 @@ async function serverFigures(databaseUrl: string, r: Partial<Result>) {
     await sleep(1000);
     r.voting = await wrk(BASE + compare);
     r.voteLoop = await voting.stop();
+    // Votes on the tools the measured page shows (each one used to cost that page a render), as browsers ask (br).
+    const br = { 'accept-encoding': 'gzip, deflate, br' };
+    r.ownVotes = { tool: await pageUnderVotes(BASE, pages.tool!, DURATION, VOTE_RATE, br), compare: await pageUnderVotes(BASE, compare, DURATION, VOTE_RATE, br) };
+    r.voteCost = await voteCost(BASE, server.pid!, compare, at(0.9));
   } finally {
     server.kill('SIGTERM');
     await new Promise((res) => (server.exitCode !== null ? res(null) : server.once('exit', res)));
@@ -381,6 +391,24 @@ function table(results: Partial<Record<'sqlite' | 'postgres', Result>>) {
         `${r.voting.rps.toFixed(0)} req/s (${((100 * r.voting.rps) / r.quiet.rps).toFixed(0)}%), p99 ${atLeast(r.voting.p99)} ms${r.voting.errors ? `, ${r.voting.errors} errors` : ''} ${mark(r.voting.rps >= 0.7 * r.quiet.rps && r.voting.p99 < 30)}`,
     ],
     ['votes cast during that run', `${VOTE_RATE}/s`, (r) => `${r.voteLoop.ok} ok of ${r.voteLoop.sent}${r.voteLoop.failed ? `, ${r.voteLoop.failed} failed (${r.voteLoop.firstError})` : ''}`],
+    ...(['tool', 'compare'] as const).map(
+      (p) =>
+        [
+          `warm ${p} (br), ${VOTE_RATE} votes/s on its own tools by distinct readers`,
+          '>=0.9 of its req/s; p99 <=2x',
+          (r: Result) => {
+            const o = r.ownVotes[p];
+            const ratio = o.voting.rps / o.quiet.rps;
+            const p99 = o.voting.p99 / o.quiet.p99;
+            return `${o.voting.rps.toFixed(0)} of ${o.quiet.rps.toFixed(0)} req/s (${ratio.toFixed(2)}), p99 ${atLeast(o.voting.p99)} vs ${ms(o.quiet.p99)} ms (${p99.toFixed(1)}x); ${o.votes.ok}/${o.votes.sent} votes ${mark(ratio >= 0.9 && p99 <= 2 && !o.votes.failed)}`;
+          },
+        ] as [string, string, (r: Result) => string],
+    ),
+    [
+      'server CPU per vote: the request; its cost to the next view of a page showing the tool',
+      'page <1 ms',
+      (r) => `${r.voteCost.request.toFixed(2)} ms; ${r.voteCost.page.toFixed(2)} ms ${mark(r.voteCost.page < 1)} (${r.voteCost.rounds} rounds)`,
+    ],
     ...(['home', 'tool', 'compare', 'search', 'category', 'critic'] as const).map(
       (p) => [`${p} page size`, '<100 KB', (r: Result) => `${kb(r.sizes[p]!)} ${mark(r.sizes[p]! >= 0 && r.sizes[p]! < 100 * 1024)}`] as [string, string, (r: Result) => string],
     ),

@@ -24,20 +24,25 @@ export async function readVersions(db: DbOrTx): Promise<{ data: number; touch: n
 }
 
 /**
- * Tools touched after `after`, in (touch, id) order, at most `limit` (an index range on tools_by_touched). Keyset
+ * Tools touched after `after`, with their stored vote counts as of that touch (the page cache splices them into
+ * the pages that show them, docs/decisions/029), in (touch, id) order, at most `limit` (an index range on tools_by_touched). Keyset
  * on both: one write stamps many tools with one touch, and a page can end inside such a run.
  */
-export async function toolsTouchedSince(db: DbOrTx, after: { touched: number; id: number }, limit: number): Promise<{ id: number; touched: number }[]> {
+export async function toolsTouchedSince(
+  db: DbOrTx,
+  after: { touched: number; id: number },
+  limit: number,
+): Promise<{ id: number; touched: number; ships: number; skips: number }[]> {
   const rows = await db
     .selectFrom('tools')
-    .select(['id', 'touched'])
+    .select(['id', 'touched', 'communityShips', 'communitySkips'])
     .where('touched', '>=', after.touched)
     .where((eb) => eb.or([eb('touched', '>', after.touched), eb('id', '>', after.id)]))
     .orderBy('touched')
     .orderBy('id')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ id: r.id, touched: Number(r.touched) }));
+  return rows.map((r) => ({ id: r.id, touched: Number(r.touched), ships: Number(r.communityShips), skips: Number(r.communitySkips) }));
 }
 
 /**

@@ -97,6 +97,8 @@ export interface PageCacheStats {
   misses: number;
   evictedForSize: number;
   droppedStale: number;
+  /** Pages kept after a vote, their vote slots re-spliced instead of a render (docs/decisions/029). */
+  spliced: number;
   bytes: number;
   entries: number;
 }
@@ -124,6 +126,7 @@ const mirrored = (name: string, help: string, label: string | undefined, read: (
   });
 mirrored('verdict_page_cache_hits_total', 'Requests answered from the page cache', undefined, () => ({ all: sumOf('hits') }));
 mirrored('verdict_page_cache_misses_total', 'Cacheable pages rendered because the page cache had no current copy', undefined, () => ({ all: sumOf('misses') }));
+mirrored('verdict_page_cache_spliced_total', 'Cached pages kept after a vote, the counts they show spliced in without a render', undefined, () => ({ all: sumOf('spliced') }));
 mirrored('verdict_page_cache_evictions_total', 'Pages dropped from the page cache: to make room (size) or because the data they show changed (stale)', 'reason', () => ({
   size: sumOf('evictedForSize'),
   stale: sumOf('droppedStale'),

@@ -1,6 +1,7 @@
 // The in-memory page cache: rendered responses keyed by path and valid for one data version, with ETags.
 import { createHash } from 'node:crypto';
 import type { Variants } from './compression.js';
+import type { PlacedSlot } from './vote-slots.js';
 
 /** A rendered response kept in memory, valid for one data version. */
 export interface CachedPage extends Variants {
@@ -14,6 +15,8 @@ export interface CachedPage extends Variants {
   since?: number;
   tools?: readonly number[];
   storedAt?: number;
+  /** Where its vote slots sit in `body` (routes that show 'votes'): a vote re-splices them instead of dropping the page. */
+  slots?: readonly PlacedSlot[];
   /** The route pattern that rendered it (`/tools/:slug`), for the request log and metrics of cache hits. */
   route?: string;
 }
@@ -50,29 +53,37 @@ export function etagMatches(ifNoneMatch: string | undefined | null, etag: string
 /** Memory a cached page holds: its bytes and their compressed copies. */
 const sizeOf = (p: CachedPage) => p.body.length + (p.br?.length ?? 0) + (p.gzip?.length ?? 0);
 
-/** LRU bounded by bytes. Entries of an older data version, or that `fresh` rejects (a vote since), are dropped when read. */
+/**
+ * LRU bounded by bytes. Entries of an older data version, or that `current` rejects (a vote since), are dropped when
+ * read; `current` may instead answer a new version of the page (its vote slots re-spliced), which replaces it.
+ */
 export class PageCache {
   private readonly map = new Map<string, CachedPage>();
   private bytes = 0;
   /** For /metrics, read at scrape time: callers count hits and misses, the cache counts what it drops. */
-  readonly stats = { hits: 0, misses: 0, evictedForSize: 0, droppedStale: 0 };
+  readonly stats = { hits: 0, misses: 0, evictedForSize: 0, droppedStale: 0, spliced: 0 };
 
   constructor(
     private readonly maxBytes: number,
-    private readonly fresh?: (page: CachedPage) => boolean,
+    private readonly current?: (page: CachedPage) => CachedPage | undefined,
   ) {}
 
   get(key: string, version: number): CachedPage | undefined {
     const page = this.map.get(key);
     if (!page) return undefined;
     this.map.delete(key);
-    if (page.version !== version || (this.fresh && !this.fresh(page))) {
+    const now = page.version !== version ? undefined : this.current ? this.current(page) : page;
+    if (!now) {
       this.bytes -= sizeOf(page);
       this.stats.droppedStale++;
       return undefined;
     }
-    this.map.set(key, page); // most recently used goes last
-    return page;
+    if (now !== page) {
+      this.bytes += sizeOf(now) - sizeOf(page);
+      this.stats.spliced++;
+    }
+    this.map.set(key, now); // most recently used goes last
+    return now;
   }
 
   set(key: string, page: CachedPage): void {

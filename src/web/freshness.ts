@@ -10,14 +10,18 @@
  *    one poll (decision 002);
  *  - on a vote, by what the route `shows`:
  *    - 'catalog': no vote counts (lists sort and filter by panel figures only), so votes never drop it;
- *    - 'tools': the vote counts of the tools it names while rendering (`showsTools(c, ids)`), so a vote on one of
- *      those drops it, and a vote on any other tool does not (decision 017);
+ *    - 'votes': the vote counts of the tools it names while rendering (`showsTools(c, ids)`), every one of them in a
+ *      vote slot (src/web/vote-slots.tsx): a vote on one of those tools re-renders just the slots from the tools'
+ *      stored counts and splices them into the kept page, which is not dropped (decision 029); a vote on any other
+ *      tool changes nothing;
+ *    - 'tools': the vote counts of the tools it names while rendering (`showsTools(c, ids)`), outside slots (JSON), so
+ *      a vote on one of those drops it, and a vote on any other tool does not (decision 017);
  *    - 'any-votes': vote counts of tools it does not name (the feed, badges, share images): after a vote
  *      anywhere it is kept at most LIST_STALE_MS (src/web/site.ts).
  * A route that is not listed is never cached. A personal render (markPersonal) is never cached, whatever is listed.
  */
 
-export type Shows = 'catalog' | 'tools' | 'any-votes';
+export type Shows = 'catalog' | 'votes' | 'tools' | 'any-votes';
 
 export interface CachedRoute {
   /** The route's pattern, exactly as registered with Hono (sub-apps with their mount path). */
@@ -36,11 +40,11 @@ export const CACHED_ROUTES: readonly CachedRoute[] = [
   // q: /tools sends words on to /search; without it in the key, a cached /tools would answer /tools?q=x.
   { path: '/tools', shows: 'catalog', params: LIST_PARAMS, sitemap: true },
   { path: '/search', shows: 'catalog', params: LIST_PARAMS },
-  { path: '/tools/:slug', shows: 'tools' },
+  { path: '/tools/:slug', shows: 'votes' },
   { path: '/tools/:slug/report', shows: 'catalog', params: ['review'] },
   { path: '/tools/:slug/report/thanks', shows: 'catalog' },
-  { path: '/compare', shows: 'tools', params: ['tools', 'add', 'takes'], sitemap: true },
-  { path: '/compare/:pair', shows: 'tools', params: ['takes'] },
+  { path: '/compare', shows: 'votes', params: ['tools', 'add', 'takes'], sitemap: true },
+  { path: '/compare/:pair', shows: 'votes', params: ['takes'] },
   { path: '/critics', shows: 'catalog', sitemap: true },
   { path: '/critics/:id', shows: 'catalog', params: ['category', 'page'] },
   { path: '/categories', shows: 'catalog', sitemap: true },

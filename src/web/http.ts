@@ -10,6 +10,7 @@ import { routePath } from 'hono/route';
 import { cachedRoute, paramsOf } from './freshness.js';
 import { log } from '../ops/log.js';
 import { surrogateKeys } from './cdn.js';
+import { markedSlots, placeSlots, type PlacedSlot } from './vote-slots.js';
 
 /** Public pages: browsers revalidate with the ETag each time; a CDN or proxy may keep them a minute. */
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=30';
@@ -21,6 +22,22 @@ export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while
 export const cacheKey = (url: string) => {
   // Plain paths without a query are their own key; anything a URL parser might rewrite (dots, escapes, a full URL) is parsed.
   if (/^\/[\w\-/]*$/.test(url) && !url.includes('//')) return url;
+  // Parsing a URL and its query costs a few microseconds, a tenth of a cache hit (/compare?tools=…, /search?q=…):
+  // the keys of recent request targets are remembered, bounded (made-up targets only cost the parse again).
+  if (url.length > 300) return parsedKey(url);
+  let key = parsedKeys.get(url);
+  if (key === undefined) {
+    key = parsedKey(url);
+    if (parsedKeys.size >= PARSED_KEYS) parsedKeys.clear();
+    parsedKeys.set(url, key);
+  }
+  return key;
+};
+
+const PARSED_KEYS = 2000;
+const parsedKeys = new Map<string, string>();
+
+function parsedKey(url: string): string {
   // A request target ("//x", "///") is appended to an origin, as the server does; resolved against a base it would
   // name another host ("//x/a" -> "/a") or throw ("///"), and a throw here is outside Hono's error handler.
   let u: URL;
@@ -35,13 +52,13 @@ export const cacheKey = (url: string) => {
   for (const name of names) for (const v of u.searchParams.getAll(name)) kept.append(name, v);
   const q = kept.toString();
   return q ? `${u.pathname}?${q}` : u.pathname;
-};
+}
 
 export type AppEnv = { Variables: { tools?: readonly number[] } };
 
 /**
  * Names the tools whose vote counts a page shows, so a vote on one of them (and only those) drops it. A route
- * declared `shows: 'tools'` in freshness.ts must call it before answering 200, or its answer is not cached.
+ * declared `shows: 'votes'` or `'tools'` in freshness.ts must call it before answering 200, or its answer is not cached.
  */
 export const showsTools = (c: Context<AppEnv>, ids: readonly number[]) => c.set('tools', ids);
 
@@ -66,6 +83,16 @@ export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
       }
     }
     await next();
+    // A render with vote slots (vote-slots.tsx): the markers come out here, stored or not.
+    const slots = markedSlots(c);
+    let marked: { body: Buffer; placed: PlacedSlot[] } | undefined;
+    if (slots?.length) {
+      marked = placeSlots(await c.res.text(), slots);
+      const old = c.res;
+      old.headers.delete('content-length');
+      c.res = undefined;
+      c.res = new Response(new Uint8Array(marked.body), { status: old.status, headers: old.headers });
+    }
     const res = c.res;
     // Only what freshness.ts declares is cached: the handler that answered decides, by its route pattern.
     const route = cachedRoute(routePath(c));
@@ -77,8 +104,9 @@ export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
     }
     site.cache.stats.misses++;
     if (res.status !== 200 || res.headers.has('set-cookie')) return;
-    const tools = route.shows === 'catalog' ? [] : route.shows === 'tools' ? c.get('tools') : undefined;
-    if (route.shows === 'tools' && !tools) {
+    const named = route.shows === 'tools' || route.shows === 'votes';
+    const tools = route.shows === 'catalog' ? [] : named ? c.get('tools') : undefined;
+    if (named && !tools) {
       log().error({ route: route.path }, 'page cache: a route declared to show tools named none (showsTools); not cached');
       return;
     }
@@ -88,12 +116,12 @@ export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
     const tags = surrogateKeys(route.shows, tools);
     res.headers.set('surrogate-key', tags.join(' '));
     res.headers.set('cache-tag', tags.join(','));
-    const body = Buffer.from(await res.arrayBuffer());
+    const body = marked?.body ?? Buffer.from(await res.arrayBuffer());
     const etag = etagOf(body);
     const headers: [string, string][] = [...res.headers.entries()].filter(([k]) => k !== 'content-length' && k !== 'etag' && k !== 'vary');
     // Compressed once, here; every reader of this entry gets the variant their Accept-Encoding asks for.
     headers.push(['etag', etag], ['vary', 'accept-encoding']);
-    const page: CachedPage = { status: 200, body, etag, headers, version, since, tools, storedAt: Date.now(), route: route.path, ...compressVariants(body, res.headers.get('content-type') ?? undefined) };
+    const page: CachedPage = { status: 200, body, etag, headers, version, since, tools, storedAt: Date.now(), route: route.path, ...(route.shows === 'votes' ? { slots: marked?.placed ?? [] } : {}), ...compressVariants(body, res.headers.get('content-type') ?? undefined) };
     site.cache.set(key, page);
     c.res = undefined;
     c.res = fromCache(c, page, false);

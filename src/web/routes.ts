@@ -2,6 +2,7 @@
 import type { App } from './app.js';
 import type { Site } from './site.js';
 import { registerVotes } from './pages/votes.page.js';
+import { registerBookmarks } from './pages/bookmarks.page.js';
 import { registerSubmit } from './pages/submit.page.js';
 import { registerReports } from './pages/report.page.js';
 import { registerSignin } from './pages/signin.page.js';
@@ -25,6 +26,7 @@ import { registerMethodology } from './pages/methodology.page.js';
 /** Each feature registers its routes here, in one list, so a newcomer finds every URL from one place. */
 export function registerPages(app: App, site: Site): void {
   registerVotes(app, site);
+  registerBookmarks(app, site);
   registerSubmit(app, site);
   registerReports(app, site);
   registerSignin(app, site);

@@ -4,6 +4,7 @@ import { currentCommunity } from '../identity.js';
 import { CSRF_FIELD } from '../csrf.js';
 import { summarizeVotes } from '../../domain/summary.js';
 import { urls } from '../../urls.js';
+import { VoteSlot } from '../vote-slots.js';
 
 /**
  * Vote and bookmark controls. Plain forms (POST, then 303 back to this page) that 40-community.js turns
@@ -56,17 +57,25 @@ const pillClass = (label: string | null) => `pill pill-${label ? label.toLowerCa
 export function VoteForm({ tool, counts, showSummary = true }: { tool: ToolRef; counts?: { ships: number; skips: number }; showSummary?: boolean }) {
   const state = currentCommunity();
   const mine = state?.personal?.votes.get(tool.id);
-  const summary = counts ? summarizeVotes(counts.ships, counts.skips) : undefined;
   const done = doneFor(tool.slug, ['voted', 'unvoted']);
   // The pressed button sends "none": pressing your vote again withdraws it.
   const value = (v: 'ship' | 'skip') => (mine === v ? 'none' : v);
   return (
     <form class="vote-form" id={done && formId('vote', tool.slug)} method="post" action={urls.toolVote(tool.slug)} data-community="vote" data-tool={tool.slug}>
       <Hidden />
-      {showSummary && summary && (
-        <span class={pillClass(summary.label)} data-community-summary={tool.slug}>
-          {summary.text}
-        </span>
+      {showSummary && counts && (
+        <VoteSlot
+          tools={[tool.id]}
+          counts={[counts]}
+          render={([v]) => {
+            const summary = summarizeVotes(v!.ships, v!.skips);
+            return (
+              <span class={pillClass(summary.label)} data-community-summary={tool.slug}>
+                {summary.text}
+              </span>
+            );
+          }}
+        />
       )}
       <span class="vote-buttons" role="group" aria-label={`Your vote on ${tool.name}`}>
         <button type="submit" name="vote" value={value('ship')} data-vote="ship" class="vote-btn vote-ship" aria-pressed={mine === 'ship' ? 'true' : 'false'}>

@@ -6,6 +6,8 @@ import { CommunityVerdict, PanelVerdict } from './verdict.js';
 import { ScoreBar } from './score-chart.js';
 import { formatDate } from './tool-helpers.js';
 import { urls } from '../../urls.js';
+import { summarizeVotes, type CommunitySummary } from '../../domain/summary.js';
+import { VoteSlot } from '../vote-slots.js';
 
 /** Decision-table rows from checked evidence, shown only when some tool has a value (issue 20, point 5). */
 const FACT_ROWS: [string, Exclude<keyof DecisionFacts, 'checkedAt'>][] = [
@@ -40,14 +42,28 @@ export function factRows(c: Comparison, facts: readonly DecisionFacts[]): { labe
   return rows.filter((r) => r.cells.some((x) => x.value));
 }
 
+/** The community row, left out while no tool has a vote (issue 20, point 5): then the cards above say it once. */
+function CommunityRow({ names, communities }: { names: readonly string[]; communities: CommunitySummary[] }) {
+  if (!communities.some((x) => x.votes > 0)) return null;
+  return (
+    <tr class="row-community">
+      <th scope="row">Community</th>
+      {communities.map((summary, i) => (
+        <td data-label={names[i]}>
+          <CommunityVerdict summary={summary} />
+        </td>
+      ))}
+    </tr>
+  );
+}
+
 /**
  * "Side by side": the rows of decisionRows (the figures the rule uses among them) and the checked facts. Every cell
  * carries its tool's name (data-label): on a phone, three or four tools sit two to a row, and each cell says whose
  * it is; two tools keep their names in a header that stays in view (issue 20, point 2).
  */
-export function DecisionTable({ comparison: c, facts }: { comparison: Comparison; facts: DecisionFacts[] }) {
-  // A row no tool has a value for is left out (issue 20, point 5): without a vote on any tool, the cards above say it once.
-  const rows = decisionRows(c).filter((r) => r.label !== 'Community' || c.communities.some((x) => x.votes > 0));
+export function DecisionTable({ comparison: c, facts, toolIds }: { comparison: Comparison; facts: DecisionFacts[]; toolIds: readonly number[] }) {
+  const rows = decisionRows(c);
   const shownFacts = factRows(c, facts);
   const checked = facts.length === c.tools.length && facts.some((f) => f.checkedAt);
   // Only the figures the rule used get the winner's colour, so the table never points at another tool than the pick.
@@ -70,7 +86,11 @@ export function DecisionTable({ comparison: c, facts }: { comparison: Comparison
             </tr>
           </thead>
           <tbody>
-            {rows.map((row) => (
+            {rows.map((row) =>
+              // Vote counts: a slot the page cache redraws after a vote (src/web/vote-slots.tsx).
+              row.label === 'Community' ? (
+                <VoteSlot tools={toolIds} counts={c.communities} render={(counts) => <CommunityRow names={names} communities={counts.map((v) => summarizeVotes(v.ships, v.skips))} />} />
+              ) : (
               <tr class={`row-${row.label.toLowerCase().replace(/[^a-z]+/g, '-')}`}>
                 <th scope="row">{row.label}</th>
                 {row.values.map((value, i) => {
@@ -96,16 +116,11 @@ export function DecisionTable({ comparison: c, facts }: { comparison: Comparison
                         {panel.shipPct != null && <ScoreBar score={panel.shipPct} verdict={panel.label === 'Skip' ? 'skip' : 'ship'} threshold={50} />}
                       </td>
                     );
-                  if (row.label === 'Community')
-                    return (
-                      <td data-label={label}>
-                        <CommunityVerdict summary={c.communities[i]!} />
-                      </td>
-                    );
                   return <td data-label={label}>{value}</td>;
                 })}
               </tr>
-            ))}
+              ),
+            )}
             {shownFacts.map((row) => (
               <tr class="row-fact">
                 <th scope="row">{row.label}</th>

@@ -6,7 +6,8 @@ import { ToolSearch } from './tool-search.js';
 import type { ToolWithPanel } from '../../catalog/catalog.service.js';
 import { Avatar, PanelVerdict } from './verdict.js';
 import { CommunityActions } from './community.js';
-import { disagree, disagreementText } from '../../domain/summary.js';
+import { disagree, disagreementText, summarizeVotes } from '../../domain/summary.js';
+import { VoteSlot } from '../vote-slots.js';
 import { pricingText } from '../../domain/pricing.js';
 import { urls } from '../../urls.js';
 import type { DecisionFacts } from '../../research/evidence.service.js';
@@ -75,7 +76,14 @@ export function ComparePage({
                 <PanelVerdict summary={c.panels[i]!} explain />
               </div>
               <CommunityActions tool={t.tool} counts={c.communities[i]} />
-              {disagree(c.panels[i]!, c.communities[i]!) && <p class="small disagree-note">{disagreementText(c.panels[i]!, c.communities[i]!)}</p>}
+              <VoteSlot
+                tools={[t.tool.id]}
+                counts={[c.communities[i]!]}
+                render={([v]) => {
+                  const community = summarizeVotes(v!.ships, v!.skips);
+                  return disagree(c.panels[i]!, community) && <p class="small disagree-note">{disagreementText(c.panels[i]!, community)}</p>;
+                }}
+              />
             </li>
           ))}
         </ul>
@@ -83,7 +91,7 @@ export function ComparePage({
 
       <section aria-labelledby="decision-title">
         <h2 id="decision-title">Side by side</h2>
-        <DecisionTable comparison={c} facts={facts} />
+        <DecisionTable comparison={c} facts={facts} toolIds={tools.map((t) => t.tool.id)} />
       </section>
 
       <section aria-labelledby="critics-title">

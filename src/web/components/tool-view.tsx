@@ -10,7 +10,8 @@ import { type ToolWithPanel } from '../../catalog/catalog.service.js';
 import { ToolSearch } from './tool-search.js';
 import { MIN_SHARED_TAGS } from '../../domain/compare.js';
 import { toPanelReview } from '../../catalog/reviews.repo.js';
-import { disagree, disagreementText, percentText, type CommunitySummary, type PanelSummary } from '../../domain/summary.js';
+import { disagree, disagreementText, percentText, summarizeVotes, type CommunitySummary, type PanelSummary } from '../../domain/summary.js';
+import { VoteSlot } from '../vote-slots.js';
 import { badgeFor, badgeWidth } from '../badge.js';
 import { PRICING_LABELS, pricingText } from '../../domain/pricing.js';
 import { absolute, urls } from '../../urls.js';
@@ -33,6 +34,12 @@ export interface ToolPageProps {
   evidence: ToolEvidence;
   /** How the tool came to be listed, when it came through the moderation queue. */
   listing?: Listing;
+}
+
+/** The notice when critics and voters disagree (a vote slot: redrawn from the stored counts after a vote). */
+function Disagreement({ summary, community }: { summary: PanelSummary; community: CommunitySummary }) {
+  if (!disagree(summary, community)) return null;
+  return <p class="notice disagree">{disagreementText(summary, community)} Read the takes below and decide which side sounds like your situation.</p>;
 }
 
 export function ToolPage({ site, item, community, history, neighbours, alternatives, corrections, evidence, listing }: ToolPageProps) {
@@ -79,7 +86,7 @@ export function ToolPage({ site, item, community, history, neighbours, alternati
             <div class="verdict-line">
               <span class="verdict-label">Community</span>
               <div class="verdict-values">
-                <CommunityVerdict summary={community} />
+                <VoteSlot tools={[tool.id]} counts={[community]} render={([v]) => <CommunityVerdict summary={summarizeVotes(v!.ships, v!.skips)} />} />
                 <CommunityActions tool={tool} />
               </div>
             </div>
@@ -89,11 +96,7 @@ export function ToolPage({ site, item, community, history, neighbours, alternati
               <div class="verdict-values">{pricingText({ model: tool.pricingModel, entry: tool.pricingEntry, license: tool.pricingLicense })}</div>
             </div>
           </div>
-          {disagree(summary, community) && (
-            <p class="notice disagree">
-              {disagreementText(summary, community)} Read the takes below and decide which side sounds like your situation.
-            </p>
-          )}
+          <VoteSlot tools={[tool.id]} counts={[community]} render={([v]) => <Disagreement summary={summary} community={summarizeVotes(v!.ships, v!.skips)} />} />
           <p class="tool-actions">
             {website && (
               <a class="btn" href={website} rel="noopener">
