@@ -1,3 +1,4 @@
+// The vote slots: the parts of a cached page that votes change, rendered from stored counts and re-spliced after a vote instead of re-rendering the page.
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { tryGetContext } from 'hono/context-storage';

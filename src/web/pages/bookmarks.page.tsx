@@ -1,3 +1,4 @@
+// The bookmarks page and the bookmark toggle: a reader's saved tools, personal and never cached.
 import type { App } from '../app.js';
 import * as metrics from '../../ops/metrics.js';
 import type { Site } from '../site.js';
