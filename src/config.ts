@@ -72,6 +72,11 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   LLM_PRICE_IN: optionalString.pipe(z.coerce.number<string>().min(0).optional()),
   LLM_PRICE_OUT: optionalString.pipe(z.coerce.number<string>().min(0).optional()),
+  CDN_PURGE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  CLOUDFLARE_ZONE_ID: optionalString.pipe(z.string().regex(/^[0-9a-f]{32}$/i, 'must be the 32 hex digits of the zone id').optional()),
+  CLOUDFLARE_API_TOKEN: optionalString,
+  /** Tests only: where Cloudflare's API is (a fake server on 127.0.0.1). */
+  CLOUDFLARE_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
 });
 
 /** Every discovery source, by the name DISCOVERY_SOURCES and `verdict discover --source` use. */
@@ -174,6 +179,15 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** LLM prices per million tokens (in and out), for the cost figure on /metrics; unset = no cost figure. */
   llmPrice: { in: number; out: number } | undefined;
+  /** Where to purge cached pages by tag after writes (src/web/cdn.ts); both, either or none. */
+  cdn: CdnConfig;
+}
+
+export interface CdnConfig {
+  /** CDN_PURGE_URL: a generic webhook, POSTed {"tags":[...]}. */
+  webhookUrl: string | undefined;
+  /** Cloudflare's purge-by-tag API, when CLOUDFLARE_ZONE_ID and CLOUDFLARE_API_TOKEN are both set. */
+  cloudflare: { zoneId: string; apiToken: string; apiUrl: string } | undefined;
 }
 
 export type TrustProxy = boolean | number | string[];
@@ -264,6 +278,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     llmPrice: e.LLM_PRICE_IN !== undefined || e.LLM_PRICE_OUT !== undefined ? { in: e.LLM_PRICE_IN ?? 0, out: e.LLM_PRICE_OUT ?? 0 } : undefined,
     discovery: parseDiscovery(e),
     llmDailyTokenBudget: e.LLM_DAILY_TOKEN_BUDGET,
+    cdn: parseCdn(e),
+  };
+}
+
+function parseCdn(e: z.infer<typeof envSchema>): CdnConfig {
+  if (!e.CLOUDFLARE_ZONE_ID !== !e.CLOUDFLARE_API_TOKEN) {
+    throw new AppError('config', `${e.CLOUDFLARE_ZONE_ID ? 'CLOUDFLARE_ZONE_ID' : 'CLOUDFLARE_API_TOKEN'} is set but ${e.CLOUDFLARE_ZONE_ID ? 'CLOUDFLARE_API_TOKEN' : 'CLOUDFLARE_ZONE_ID'} is not: set both to purge Cloudflare's cache`);
+  }
+  return {
+    webhookUrl: e.CDN_PURGE_URL,
+    cloudflare:
+      e.CLOUDFLARE_ZONE_ID && e.CLOUDFLARE_API_TOKEN
+        ? { zoneId: e.CLOUDFLARE_ZONE_ID, apiToken: e.CLOUDFLARE_API_TOKEN, apiUrl: (e.CLOUDFLARE_API_URL ?? 'https://api.cloudflare.com/client/v4').replace(/\/+$/, '') }
+        : undefined,
   };
 }
 

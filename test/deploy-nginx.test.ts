@@ -64,6 +64,7 @@ describe('deploy/nginx.conf in front of the app (TLS, X-Forwarded-For and -Proto
       replace('listen [::]:443 ssl http2;', '');
       replace(`/etc/letsencrypt/live/${NAME}/fullchain.pem`, cert);
       replace(`/etc/letsencrypt/live/${NAME}/privkey.pem`, key);
+      replace('/var/cache/nginx/verdict', join(dir, 'cache'));
       writeFileSync(join(dir, 'verdict.conf'), site);
       // What Debian's /etc/nginx/nginx.conf gives a site, with every path in this directory.
       writeFileSync(
@@ -119,7 +120,9 @@ http {
       assert.match(String(home.headers['x-request-id']), /^[0-9a-f]{32}$/, "the app kept nginx's $request_id");
       const tool = await https('/tools/smolvlm2');
       assert.equal(tool.status, 200);
-      const again = await https('/tools/smolvlm2');
+      // nginx keeps one copy per encoding (deploy/nginx.conf's cache): a gzip reader is nginx's miss and the app's hit.
+      const again = await https('/tools/smolvlm2', { headers: { 'accept-encoding': 'gzip' } });
+      assert.equal(again.headers['x-cache-status'], 'MISS');
       assert.equal(again.headers['x-cache'], 'hit', 'the second view comes from the page cache (the raw fast path)');
       assert.match(String(again.headers['strict-transport-security']), /max-age/, 'the fast path reads X-Forwarded-Proto the same way');
       assert.ok(!app.lines().some((l) => l.level === 'error'), 'no error logged');

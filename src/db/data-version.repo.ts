@@ -1,4 +1,6 @@
-// SQL for the data versions that page caches poll: the catalog's (bumped by triggers) and the votes' (bumped in code), and the tools touched since.
+// SQL for the data versions that page caches poll: the catalog's (bumped by triggers) and the votes' (bumped in code), and the tools touched since,
+// and how far the CDN purge has been claimed (src/web/cdn.ts).
+import { sql } from 'kysely';
 import type { DbOrTx } from './db.js';
 
 /**
@@ -41,4 +43,14 @@ export async function toolsTouchedSince(
     .limit(limit)
     .execute();
   return rows.map((r) => ({ id: r.id, touched: Number(r.touched), ships: Number(r.communityShips), skips: Number(r.communitySkips) }));
+}
+
+/**
+ * Claims the CDN purge of a change a process saw (data version or vote touch; src/web/cdn.ts): true when no process
+ * has claimed it or a later one yet. One conditional update of cdn_purged: the process that moves the row purges.
+ */
+export async function claimCdnPurge(db: DbOrTx, kind: 'data' | 'touch', value: number): Promise<boolean> {
+  const col = kind === 'data' ? 'data_version' : 'touch_version';
+  const r = await sql`update cdn_purged set ${sql.ref(col)} = ${value} where id = 1 and ${sql.ref(col)} < ${value}`.execute(db);
+  return Number(r.numAffectedRows ?? 0) > 0;
 }

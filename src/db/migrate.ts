@@ -31,6 +31,7 @@ import * as m20261205_119 from './migrations/20261205_119_panel_retries_version.
 import * as m20261205_120 from './migrations/20261205_120_autopilot.js';
 import * as m20261205_130 from './migrations/20261205_130_worker_heartbeats.js';
 import * as m20261205_150 from './migrations/20261205_150_bounded_search.js';
+import * as m20261205_160 from './migrations/20261205_160_cdn_purged.js';
 
 /** Listed by hand so the same code runs under tsx, from a bundle, or from compiled output. Names sort by time. */
 const migrations: Record<string, Migration> = {
@@ -64,6 +65,7 @@ const migrations: Record<string, Migration> = {
   '20261205_120_autopilot': m20261205_120,
   '20261205_130_worker_heartbeats': m20261205_130,
   '20261205_150_bounded_search': m20261205_150,
+  '20261205_160_cdn_purged': m20261205_160,
 };
 
 /**

@@ -165,6 +165,13 @@ export interface DataVersionTable {
   version: number;
 }
 
+/** Up to which data version and vote touch the CDN purge has been claimed (src/web/cdn.ts); one row, id 1. */
+export interface CdnPurgedTable {
+  id: number;
+  dataVersion: number;
+  touchVersion: number;
+}
+
 export interface VotesTable {
   id: Generated<number>;
   toolId: number;
@@ -402,6 +409,7 @@ export interface DB {
   bookmarks: BookmarksTable;
   submissions: SubmissionsTable;
   dataVersion: DataVersionTable;
+  cdnPurged: CdnPurgedTable;
   tools: ToolsTable;
   categories: CategoriesTable;
   panelRuns: PanelRunsTable;

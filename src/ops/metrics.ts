@@ -174,3 +174,8 @@ export const researchFetches = counter(
 );
 export const dbBusyRetries = counter('verdict_db_busy_retries_total', "SQLite statements retried because another process held the write lock");
 export const dbBusyErrors = counter('verdict_db_busy_errors_total', 'Writes given up after the lock wait (answered 503 on the web)');
+
+// ── CDN purges (src/web/cdn.ts) ────────────────────────────────────────────────────────────────────────────
+export const cdnPurges = counter('verdict_cdn_purge_requests_total', 'Purge requests sent to the CDN, by target (webhook, cloudflare) and outcome (ok, failed)', ['target', 'outcome']);
+export const cdnPurgedTags = counter('verdict_cdn_purged_tags_total', 'Tags purged at the CDN (requests that succeeded), by target', ['target']);
+export const cdnPurgeFallbacks = counter('verdict_cdn_purge_fallbacks_total', 'Batches purged as "catalog" (everything) because their tags needed more requests than the rate limit had left');

@@ -21,6 +21,24 @@ export interface CachedPage extends Variants {
   route?: string;
 }
 
+/**
+ * X-Accel-Expires for a cached page: "@<this second>", so nginx in front (deploy/nginx.conf) keeps the page until this
+ * second ends and then revalidates it with its ETag (a 304 from the page cache while nothing changed). nginx counts
+ * validity in whole seconds: a relative "1" keeps a page 1-2 s, this keeps it at most 1 s, so a vote or review
+ * shows through nginx within ~1 s (docs/decisions/028). nginx never passes the header on to clients.
+ */
+let accelSecond = 0;
+let accelValue = '';
+export function accelExpires(): string {
+  const s = Math.floor(Date.now() / 1000);
+  if (s !== accelSecond) {
+    accelSecond = s;
+    accelValue = `@${s}`;
+  }
+  return accelValue;
+}
+export const ACCEL_EXPIRES_HEADER = 'x-accel-expires';
+
 export const etagOf = (body: Buffer | string) => `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
 
 /** If-None-Match matches when any listed tag (weak or not) equals ours, or on "*". */

@@ -1,7 +1,8 @@
 /**
  * Every page the shared cache keeps, and what makes each one stale: the one place to read (and the one list to
- * extend) when a page is cached. The page cache, the raw fast path's cache key, the sitemap and the fuzz suite
- * all read it; test/freshness.test.ts holds it true (docs/decisions/027).
+ * extend) when a page is cached. The page cache, the raw fast path's cache key, the sitemap, the fuzz suite and the
+ * CDN tags (src/web/cdn.ts: `catalog`, `tool-<id>`, `votes`) all read it; test/freshness.test.ts holds it true
+ * (docs/decisions/027, 028).
  *
  * A cached page is dropped:
  *  - on any catalog change: a write to a table with a data-version trigger (src/db/migrations; test/freshness.test.ts

@@ -1,6 +1,6 @@
 // Shared HTTP middleware: the page cache (reading the freshness declaration), input checks, form and JSON helpers.
 import type { Context, MiddlewareHandler } from 'hono';
-import { etagMatches, etagOf, type CachedPage } from './cache.js';
+import { accelExpires, ACCEL_EXPIRES_HEADER, etagMatches, etagOf, type CachedPage } from './cache.js';
 import { chooseEncoding, compressVariants, variantEtag } from './compression.js';
 import type { Site } from './site.js';
 import { hasPersonalCookie } from './identity.js';
@@ -9,6 +9,7 @@ import { isStorableText } from '../domain/schemas.js';
 import { routePath } from 'hono/route';
 import { cachedRoute, paramsOf } from './freshness.js';
 import { log } from '../ops/log.js';
+import { surrogateKeys } from './cdn.js';
 import { markedSlots, placeSlots, type PlacedSlot } from './vote-slots.js';
 
 /** Public pages: browsers revalidate with the ETag each time; a CDN or proxy may keep them a minute. */
@@ -110,6 +111,11 @@ export function pageCache(site: Site): MiddlewareHandler<AppEnv> {
       return;
     }
     if (!res.headers.has('cache-control')) res.headers.set('cache-control', PUBLIC_CACHE_CONTROL);
+    // What the page shows, for a CDN's purge by tag (src/web/cdn.ts): stored with the page, so hits, misses and every
+    // encoding carry the same tags; personal answers returned above and carry none.
+    const tags = surrogateKeys(route.shows, tools);
+    res.headers.set('surrogate-key', tags.join(' '));
+    res.headers.set('cache-tag', tags.join(','));
     const body = marked?.body ?? Buffer.from(await res.arrayBuffer());
     const etag = etagOf(body);
     const headers: [string, string][] = [...res.headers.entries()].filter(([k]) => k !== 'content-length' && k !== 'etag' && k !== 'vary');
@@ -128,6 +134,7 @@ function fromCache(c: Context, page: CachedPage, hit = true): Response {
   const etag = variantEtag(page.etag, encoding);
   const h = new Headers(page.headers);
   h.set('x-cache', hit ? 'hit' : 'miss');
+  h.set(ACCEL_EXPIRES_HEADER, accelExpires());
   if (encoding) {
     h.set('etag', etag);
     h.set('content-encoding', encoding);

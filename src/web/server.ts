@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.js';
-import { etagMatches, type CachedPage } from './cache.js';
+import { accelExpires, ACCEL_EXPIRES_HEADER, etagMatches, type CachedPage } from './cache.js';
 import { chooseEncoding, variantEtag, type Encoding } from './compression.js';
 import { cacheKey } from './http.js';
 import { REQUEST_ID_HEADER, requestDone, requestIdFor, requestKind, track, trackedRoute, UNMATCHED, type RequestKind } from './request-log.js';
@@ -33,7 +33,8 @@ export function startServer(site: Site, port: number, host = '0.0.0.0'): Promise
   const listener = getRequestListener(app.fetch);
   // Per cached page and encoding, made once: its header lists, flattened (writeHead with a flat array is the cheapest
   // way out; the last slot holds this request's id, written just before each writeHead, which copies the list at
-  // once), and the metric series and log line parts of its hits (request-log.ts).
+  // once; the slot before it holds X-Accel-Expires, this second's), and the metric series and log line parts of its
+  // hits (request-log.ts).
   type Raw = { ok: string[]; notModified: string[]; etag: string; body: Buffer; okKind: RequestKind; notModifiedKind: RequestKind };
   const rawHeaders = new WeakMap<CachedPage, Partial<Record<Encoding | 'identity', Raw>>>();
   const rawOf = (hit: CachedPage, encoding: Encoding | undefined): Raw => {
@@ -46,8 +47,8 @@ export function startServer(site: Site, port: number, host = '0.0.0.0'): Promise
       const base = [...hit.headers.filter(([k]) => !encoding || k !== 'etag').flat(), ...(encoding ? ['etag', etag, 'content-encoding', encoding] : []), 'x-cache', 'hit'];
       const route = hit.route ?? UNMATCHED;
       h = all[encoding ?? 'identity'] = {
-        ok: [...base, 'content-length', String(body.length), REQUEST_ID_HEADER, ''],
-        notModified: [...base, REQUEST_ID_HEADER, ''],
+        ok: [...base, 'content-length', String(body.length), ACCEL_EXPIRES_HEADER, '', REQUEST_ID_HEADER, ''],
+        notModified: [...base, ACCEL_EXPIRES_HEADER, '', REQUEST_ID_HEADER, ''],
         etag,
         body,
         okKind: requestKind('GET', route, hit.status, 'hit'),
@@ -73,10 +74,12 @@ export function startServer(site: Site, port: number, host = '0.0.0.0'): Promise
         const raw = rawOf(hit, chooseEncoding(req.headers['accept-encoding'], hit));
         if (etagMatches(req.headers['if-none-match'], raw.etag)) {
           raw.notModified[raw.notModified.length - 1] = id;
+          raw.notModified[raw.notModified.length - 3] = accelExpires();
           res.writeHead(304, raw.notModified).end();
           requestDone(raw.notModifiedKind, id, (performance.now() - start) / 1000);
         } else {
           raw.ok[raw.ok.length - 1] = id;
+          raw.ok[raw.ok.length - 3] = accelExpires();
           res.writeHead(hit.status, raw.ok).end(raw.body);
           requestDone(raw.okKind, id, (performance.now() - start) / 1000);
         }

@@ -1,12 +1,14 @@
 // The Site: everything the web layer needs (store, config, critics, page cache, data versions and touches), built once per process.
 import type { Config } from '../config.js';
 import type { Store } from '../db/db.js';
-import { readVersions, toolsTouchedSince } from '../db/data-version.repo.js';
+import { claimCdnPurge, readVersions, toolsTouchedSince } from '../db/data-version.repo.js';
 import type { Critic } from '../domain/schemas.js';
 import { etagOf, PageCache, type CachedPage } from './cache.js';
 import { compressVariants } from './compression.js';
 import { respliceSlots } from './vote-slots.js';
 import { reportPageCache } from '../ops/metrics.js';
+import { CATALOG_TAG, CdnPurger, targetsOf, voteTags } from './cdn.js';
+import { log } from '../ops/log.js';
 
 /** Everything the web layer needs, built once per process. */
 export interface Site {
@@ -38,6 +40,8 @@ export interface Site {
    * the process is stopping (then it reports not ready, so a load balancer sends new requests elsewhere).
    */
   ops: { workerId?: string; stopping: boolean };
+  /** Purges pages at the CDN after writes, when one is configured (src/web/cdn.ts). */
+  cdn: CdnPurger | undefined;
 }
 
 const VERSION_POLL_MS = 250;
@@ -55,6 +59,18 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
   const touches = new Map<number, { touched: number; ships: number; skips: number }>();
   // perVersion's values, oldest first; every one of them is stale once the data version moves.
   const memo = new Map<string, { version: number; since: number; tools?: readonly number[]; at: number; value: Promise<unknown> }>();
+  // The CDN is told what this process's cache just dropped, whoever wrote it (this process, another, the worker, the
+  // CLI): the first process to see a change claims its purge in the database, so N web processes purge it once.
+  const targets = config.cdn ? targetsOf(config.cdn) : [];
+  const cdn = targets.length ? new CdnPurger(store.db, targets) : undefined;
+  const purge = (claims: ['data' | 'touch', number][], tags: () => string[]) => {
+    if (!cdn) return;
+    void (async () => {
+      let won = false;
+      for (const [kind, value] of claims) if (await claimCdnPurge(store.db, kind, value)) won = true;
+      if (won) cdn.add(tags());
+    })().catch((err) => log().warn({ err }, 'cdn purge: could not claim a change (the next poll tries again)'));
+  };
   const read = async () => {
     const v = await readVersions(store.db);
     if (v.data !== version) {
@@ -62,18 +78,26 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
       touches.clear();
       memo.clear();
       cursor = v.touch;
+      // Every page went, votes before this read included: purge `catalog`, and the touches up to here with it.
+      purge([['data', v.data], ['touch', v.touch]], () => [CATALOG_TAG]);
       return version;
     }
     // Only the tools touched since the last poll: one index range, usually empty or a few rows.
     if (v.touch > cursor) {
       let from = { touched: cursor, id: 0 };
+      const touched = new Set<number>();
       for (;;) {
         const rows = await toolsTouchedSince(store.db, from, TOUCH_PAGE);
-        for (const r of rows) touches.set(r.id, r);
+        for (const r of rows) {
+          touches.set(r.id, r);
+          // The keyset starts at (cursor, 0): tools stamped with the cursor itself were seen last time.
+          if (r.touched > cursor) touched.add(r.id);
+        }
         if (rows.length > 0) from = rows.at(-1)!;
         if (rows.length < TOUCH_PAGE) break;
       }
       cursor = Math.max(v.touch, from.touched);
+      purge([['touch', cursor]], () => voteTags(touched));
     }
     return version;
   };
@@ -149,7 +173,9 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
       clearInterval(timer);
       unreport();
       await polling;
+      await cdn?.close();
     },
     ops: { stopping: false },
+    cdn,
   };
 }

@@ -1,4 +1,4 @@
-// Vote slots: the parts of a cached page that votes change, re-spliced from stored counts instead of a render.
+// The vote slots: the parts of a cached page that votes change, rendered from stored counts and re-spliced after a vote instead of re-rendering the page.
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { tryGetContext } from 'hono/context-storage';

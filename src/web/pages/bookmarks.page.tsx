@@ -1,4 +1,4 @@
-// The bookmark action (POST then 303, or JSON for the script) and the personal /bookmarks pages.
+// The bookmarks page and the bookmark toggle: a reader's saved tools, personal and never cached.
 import type { App } from '../app.js';
 import * as metrics from '../../ops/metrics.js';
 import type { Site } from '../site.js';
