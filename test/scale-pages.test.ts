@@ -177,7 +177,7 @@ for (const { dialect, skip } of DIALECTS) {
       }
     });
 
-    test("a vote drops the voted tool's pages and leaves every other cached page cached", async () => {
+    test("a vote re-splices the voted tool's pages, without a render, and leaves every other cached page as it was", async () => {
       const [x, y, z] = [toolSlug(10), toolSlug(11), toolSlug(12)];
       const pair = (p: string, q: string) => `/compare/${[p, q].sort().join('-vs-')}`;
       const watched = [`/tools/${x}`, `/tools/${y}`, pair(x, z), pair(y, z), '/', '/search?q=swift'];
@@ -189,10 +189,14 @@ for (const { dialect, skip } of DIALECTS) {
       await castVote(s.store.db, tool.id, 'v:scale-test-voter', 'ship');
       assert.equal(await readDataVersion(s.store.db), version, 'a vote is not a catalog change');
       await new Promise((r) => setTimeout(r, 700));
+      const misses = s.site.cache.stats.misses;
       const voted = await get(`/tools/${x}`);
-      assert.equal(voted.cache, 'miss', 'the voted tool is rendered afresh');
+      assert.equal(voted.cache, 'hit', 'the voted tool is kept (docs/decisions/029)');
       assert.ok(voted.body.includes('1 vote so far · 1 ship / 0 skip'), 'with the new count');
-      assert.equal((await get(pair(x, z))).cache, 'miss', 'a comparison that shows it too');
+      const compared = await get(pair(x, z));
+      assert.equal(compared.cache, 'hit', 'a comparison that shows it too');
+      assert.ok(compared.body.includes('1 vote so far · 1 ship / 0 skip'), 'with the new count');
+      assert.equal(s.site.cache.stats.misses, misses, 'no render');
       for (const path of [`/tools/${y}`, pair(y, z), '/', '/search?q=swift']) assert.equal((await get(path)).cache, 'hit', `${path} untouched`);
       // A catalog change (a new review) still shows at once, everywhere.
       const changed = generateTool(11, { seed: SEED + 1, critics: CRITIC_IDS });

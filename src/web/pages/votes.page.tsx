@@ -1,4 +1,4 @@
-// Vote and bookmark actions (POST then 303, or JSON for the script) and the /bookmarks page.
+// The vote action (POST then 303, or JSON for the script); bookmarks are in bookmarks.page.tsx.
 import type { App } from '../app.js';
 import * as metrics from '../../ops/metrics.js';
 import type { Site } from '../site.js';
