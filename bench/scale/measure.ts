@@ -106,7 +106,8 @@ for (const q of queries)
   for (const f of filters)
     for (const sort of sorts) {
       if (sort === 'relevance' && !q) continue;
-      searchPaths.push(`/search?${new URLSearchParams({ ...(q ? { q } : {}), ...f, sort })}`);
+      // Without words the catalog list lives at /tools (/search answers 301 there).
+      searchPaths.push(`${q ? '/search' : '/tools'}?${new URLSearchParams({ ...(q ? { q } : {}), ...f, sort })}`);
     }
 
 // The search vocabulary (bench/scale/vocabulary.ts), sorted by relevance: each word on its first page, a later page,
