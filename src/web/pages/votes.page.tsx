@@ -33,9 +33,9 @@ export function registerVotes(app: App, site: Site): void {
     else await castVote(db, tool.id, visitor.ownerId, vote);
     metrics.votes.inc({ vote });
     await site.refreshVersion();
-    // The counts the vote's transaction stored on the tool, as every page shows them: no recount of `votes`.
-    const counts = communityCounts((await findToolById(db, tool.id))!);
     if (wantsJson(c)) {
+      // The counts the vote's transaction stored on the tool, as every page shows them: no recount of `votes`.
+      const counts = communityCounts((await findToolById(db, tool.id))!);
       return c.json({ ok: true, tool: tool.slug, vote: vote === 'none' ? null : vote, counts, community: summarizeVotes(counts.ships, counts.skips), csrf: communityState(c).csrf });
     }
     return c.redirect(backTo(body.return_to, tool.slug, vote === 'none' ? 'unvoted' : 'voted', 'vote'), 303);
