@@ -1,12 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { freshStore } from './helpers/db.js';
-import { freePort, root, sleep, startServerProcess } from './helpers/process.js';
+import { freePort, startServerProcess } from './helpers/process.js';
+import { NAME, nginxSkip, startNginx, type RunningNginx } from './helpers/nginx.js';
 
 /**
  * Issue 18.6: deploy/nginx.conf, as shipped, in front of the app as deploy/verdict.service runs it (HOST=127.0.0.1,
@@ -18,25 +14,10 @@ import { freePort, root, sleep, startServerProcess } from './helpers/process.js'
  * Needs nginx and openssl: CI installs them (.ci/run) and refuses to skip; elsewhere the test is skipped, saying why.
  */
 
-const NAME = 'verdict.example.org';
-const nginx = ['/usr/sbin/nginx', 'nginx'].find((n) => spawnSync(n, ['-v'], { stdio: 'ignore' }).status === 0);
-const openssl = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
-const missing = !nginx ? 'nginx' : !openssl ? 'openssl' : undefined;
-const skip = missing && process.env.CI !== 'true' ? `no ${missing} (apt-get install nginx openssl): the reverse-proxy test cannot run` : false;
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-describe('deploy/nginx.conf in front of the app (TLS, X-Forwarded-For and -Proto, X-Request-Id)', { skip }, () => {
+describe('deploy/nginx.conf in front of the app (TLS, X-Forwarded-For and -Proto, X-Request-Id)', { skip: nginxSkip }, () => {
   test('pages, a vote, the client address and HTTPS detection work through the proxy', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'verdict-nginx-'));
-    chmodSync(dir, 0o755); // nginx's workers (nobody, when the test runs as root) create their temp files here
     const store = await freshStore('sqlite');
-    const [appPort, httpPort, httpsPort] = [await freePort(), await freePort(), await freePort()];
-    let proxy: ChildProcess | undefined;
+    const appPort = await freePort();
     const app = await startServerProcess({
       PORT: String(appPort),
       DATABASE_URL: store.location,
@@ -45,72 +26,10 @@ describe('deploy/nginx.conf in front of the app (TLS, X-Forwarded-For and -Proto
       WORKER: 'false',
       SECRET: 'nginx-test-secret-0123456789abcdef',
     });
+    let proxy: RunningNginx | undefined;
     try {
-      // A certificate for the name, as certbot would leave one.
-      const cert = join(dir, 'fullchain.pem');
-      const key = join(dir, 'privkey.pem');
-      const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${NAME}`, '-addext', `subjectAltName=DNS:${NAME}`, '-keyout', key, '-out', cert], { encoding: 'utf8' });
-      assert.equal(made.status, 0, made.stderr);
-
-      let site = readFileSync(join(root, 'deploy/nginx.conf'), 'utf8');
-      const replace = (from: string, to: string) => {
-        assert.ok(site.includes(from), `deploy/nginx.conf still says ${from}`);
-        site = site.replaceAll(from, to);
-      };
-      replace('server 127.0.0.1:3000;', `server 127.0.0.1:${appPort};`);
-      replace('listen 80;', `listen 127.0.0.1:${httpPort};`);
-      replace('listen [::]:80;', '');
-      replace('listen 443 ssl http2;', `listen 127.0.0.1:${httpsPort} ssl http2;`);
-      replace('listen [::]:443 ssl http2;', '');
-      replace(`/etc/letsencrypt/live/${NAME}/fullchain.pem`, cert);
-      replace(`/etc/letsencrypt/live/${NAME}/privkey.pem`, key);
-      replace('/var/cache/nginx/verdict', join(dir, 'cache'));
-      writeFileSync(join(dir, 'verdict.conf'), site);
-      // What Debian's /etc/nginx/nginx.conf gives a site, with every path in this directory.
-      writeFileSync(
-        join(dir, 'nginx.conf'),
-        `worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log ${dir}/access.log;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fastcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  include ${dir}/verdict.conf;
-}
-`,
-      );
-      const checked = spawnSync(nginx!, ['-t', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { encoding: 'utf8' });
-      assert.equal(checked.status, 0, `nginx -t: ${checked.stderr}`);
-      proxy = spawn(nginx!, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let proxyErr = '';
-      proxy.stderr!.on('data', (d) => (proxyErr += d));
-
-      const ca = readFileSync(cert);
-      /** A request to nginx over TLS for NAME, from 127.0.0.2. */
-      const https = (path: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}) =>
-        new Promise<Reply>((resolve, reject) => {
-          const req = request(
-            { host: '127.0.0.1', port: httpsPort, localAddress: '127.0.0.2', servername: NAME, ca, path, method: opts.method ?? 'GET', headers: { host: NAME, ...opts.headers } },
-            (res) => {
-              let body = '';
-              res.setEncoding('utf8');
-              res.on('data', (d) => (body += d));
-              res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-            },
-          );
-          req.on('error', reject);
-          req.end(opts.body);
-        });
-      for (let i = 0; ; i++) {
-        try {
-          await https('/healthz');
-          break;
-        } catch (err) {
-          if (i > 100) throw new Error(`nginx did not answer: ${(err as Error).message}\n${proxyErr}`);
-          await sleep(100);
-        }
-      }
+      proxy = await startNginx(appPort);
+      const { https, httpPort } = proxy;
 
       // Pages over TLS. HSTS is the app's answer to X-Forwarded-Proto: https from a trusted proxy.
       const home = await https('/');
@@ -159,14 +78,9 @@ http {
       assert.equal(big.status, 413);
       assert.match(String(big.headers.server), /nginx/, 'refused by nginx, before the app');
     } finally {
-      if (proxy && proxy.exitCode === null) {
-        const exited = new Promise((r) => proxy!.once('exit', r));
-        proxy.kill('SIGQUIT');
-        await exited;
-      }
+      await proxy?.stop();
       assert.equal(await app.stop(), 0);
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -9,8 +9,8 @@ import { freePort, root, sleep } from './process.js';
 /**
  * deploy/nginx.conf as shipped, in front of an app on `appPort`, with only what must differ on a test machine
  * replaced: the ports, a self-signed certificate for NAME, IPv6 listens and the cache directory. Each replacement
- * must find its text, so a changed file fails rather than being tested half. (deploy-nginx.test.ts does the same
- * inline; this is the shared form for the cache tests.)
+ * must find its text, so a changed file fails rather than being tested half. Used by deploy-nginx.test.ts and the
+ * cache tests.
  */
 export const NAME = 'verdict.example.org';
 export const nginxBin = ['/usr/sbin/nginx', 'nginx'].find((n) => spawnSync(n, ['-v'], { stdio: 'ignore' }).status === 0);
@@ -28,6 +28,7 @@ export interface Reply {
 export interface RunningNginx {
   dir: string;
   cacheDir: string;
+  httpPort: number;
   httpsPort: number;
   /** A request to nginx over TLS for NAME, from 127.0.0.2. */
   https(path: string, opts?: { method?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<Reply>;
@@ -109,6 +110,7 @@ http {
   return {
     dir,
     cacheDir,
+    httpPort,
     httpsPort,
     https,
     stop: async () => {
