@@ -27,7 +27,7 @@ import { parseDatabaseUrl } from '../../src/config.js';
 import { loadCritics } from '../../src/panel/critics.js';
 import { generateVotes, rng, toolSlug, writeCatalog } from './generate.js';
 import type { Series, VocabSeries } from './measure.js';
-import { pageUnderVotes, voteCost, type PageUnderVotes, type VoteCost } from '../votes.js';
+import { pageUnderVotes, startVoting, voteCost, type PageUnderVotes, type VoteCost } from '../votes.js';
 
 const { values } = parseArgs({
   options: {
@@ -157,56 +157,6 @@ async function wrk(url: string): Promise<Wrk> {
   return { rps, p99: Math.max(p99, p99Floor), errors: non2xx + (sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0) };
 }
 
-/**
- * Votes at `rate`/s on tools spread over the catalog, each from a fresh visitor (no cookie), as a browser
- * form post: the public page's CSRF token and Sec-Fetch-Site: same-origin. Each vote says it comes from a
- * different client address through X-Forwarded-For, which the site honours from a loopback peer (a reverse
- * proxy), so the per-address limit on new visitors applies per simulated reader as in production.
- */
-function startVoting(csrf: string): { stop: () => Promise<{ sent: number; ok: number; failed: number; firstError?: string }> } {
-  const rand = rng(SEED ^ 0x5eed);
-  let sent = 0;
-  let ok = 0;
-  let failed = 0;
-  let firstError: string | undefined;
-  const inflight = new Set<Promise<void>>();
-  const timer = setInterval(() => {
-    const i = sent++;
-    const slug = toolSlug(Math.floor(rand() * TOOLS));
-    const p = fetch(`${BASE}/tools/${slug}/vote`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'sec-fetch-site': 'same-origin',
-        origin: BASE,
-        'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
-      },
-      body: new URLSearchParams({ vote: rand() < 0.6 ? 'ship' : 'skip', _csrf: csrf }),
-    })
-      .then(async (res) => {
-        await res.arrayBuffer();
-        if (res.status === 303 || res.status === 200) ok++;
-        else {
-          failed++;
-          firstError ??= `${res.status} on ${slug}`;
-        }
-      })
-      .catch((err) => {
-        failed++;
-        firstError ??= String(err);
-      })
-      .finally(() => inflight.delete(p));
-    inflight.add(p);
-  }, 1000 / VOTE_RATE);
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await Promise.all(inflight);
-      return { sent, ok, failed, firstError };
-    },
-  };
-}
 
 interface Result {
   importMs: number;
@@ -295,7 +245,10 @@ async function serverFigures(databaseUrl: string, r: Partial<Result>) {
     // The anonymous token a public page carries; any cached page has the same one.
     const csrf = /name="_csrf" value="([^"]+)"/.exec((await get(pages.tool!)).body)?.[1];
     if (!csrf) throw new Error('no _csrf field on the tool page');
-    const voting = startVoting(csrf);
+    // Fresh readers (no cookie, each its own X-Forwarded-For address, honoured from a loopback peer as from a reverse
+    // proxy) voting by form post on tools spread over the catalog.
+    const rand = rng(SEED ^ 0x5eed);
+    const voting = startVoting(BASE, csrf, VOTE_RATE, () => toolSlug(Math.floor(rand() * TOOLS)), rand);
     await sleep(1000);
     r.voting = await wrk(BASE + compare);
     r.voteLoop = await voting.stop();
