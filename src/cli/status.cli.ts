@@ -1,6 +1,6 @@
 // Registers `verdict status`: whether the daily loop (discovery, research, review, digest) is working, with a failing exit code when not.
 import type { Command } from 'commander';
-import { ageText, loadStatus } from '../status/status.service.js';
+import { ageText, loadStatus, minuteText as when } from '../status/status.service.js';
 import type { CliContext } from './context.js';
 import { fmtInt, table } from './format.js';
 
@@ -17,7 +17,6 @@ export function registerStatus(program: Command, ctx: () => CliContext) {
       const { db } = await c.store();
       const s = await loadStatus(db, c.config);
       c.out(s, () => {
-        const when = (iso: string | null | undefined) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
         const rows = s.stages.map((st) => [
           `${st.warning ? '! ' : ''}${st.label}`,
           st.lastRun ? `${when(st.lastRun.at)} ${st.lastRun.ok ? 'ok' : 'FAILED'}` : 'never',

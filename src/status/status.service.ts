@@ -95,7 +95,7 @@ export async function loadStatus(db: DbOrTx, config: Config, now = new Date()): 
   const warnings = stages.filter((s) => s.warning).map((s) => `${s.label.replace(/^· /, 'discovery source ')} failed on each of its last 3 runs${s.lastRun?.error ? `: ${s.lastRun.error}` : ''}`);
   const worker = await workerStatus(db, now);
   if (!worker.recent) warnings.push(workerWarning(worker));
-  if (tokens.exhausted) warnings.push(`LLM_DAILY_TOKEN_BUDGET spent (${tokens.spent} of ${tokens.budget} tokens): panel reviews and classification wait until ${tokens.resetsAt.slice(0, 16).replace('T', ' ')} UTC`);
+  if (tokens.exhausted) warnings.push(`LLM_DAILY_TOKEN_BUDGET spent (${tokens.spent} of ${tokens.budget} tokens): panel reviews and classification wait until ${minuteText(tokens.resetsAt)} UTC`);
   return {
     at: now.toISOString(),
     stages,
@@ -128,7 +128,7 @@ function workerWarning(w: WorkerStatus): string {
   const seen = !last
     ? 'no worker has ever reported a heartbeat'
     : last.stoppedAt
-      ? `no worker is running (the last one, ${last.hostname} pid ${last.pid}, stopped at ${last.stoppedAt.slice(0, 16).replace('T', ' ')} UTC)`
+      ? `no worker is running (the last one, ${last.hostname} pid ${last.pid}, stopped at ${minuteText(last.stoppedAt)} UTC)`
       : `no worker heartbeat in the last ${w.staleAfterS} s (the last, from ${last.hostname} pid ${last.pid}, ${ageText(last.ageS)} ago)`;
   return `${seen[0]!.toUpperCase()}${seen.slice(1)}: nothing runs panel reviews, research, digests or the schedule${w.dueJobs ? ` (${w.dueJobs} due job${w.dueJobs === 1 ? '' : 's'} waiting)` : ''}. Start \`verdict worker\`, or \`npm start\` without WORKER=false.`;
 }
@@ -143,6 +143,9 @@ function nextDigest(now: Date): string {
 }
 
 /** "3 h", "2 d", "45 s". */
+/** An ISO time to the minute, as the status views show it (UTC, "2026-12-05 20:48"); "—" when there is none. */
+export const minuteText = (iso: string | null | undefined): string => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+
 export function ageText(s: number | null): string {
   if (s === null) return '—';
   if (s < 90) return `${s} s`;

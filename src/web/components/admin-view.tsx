@@ -8,7 +8,7 @@ import type { SubmissionRow } from '../../db/types.js';
 import type { ReportWithTool } from '../../community/corrections.repo.js';
 import { AdminReports } from './admin-reports.js';
 import { urls } from '../../urls.js';
-import { ageText, type Status } from '../../status/status.service.js';
+import { ageText, minuteText as when, type Status } from '../../status/status.service.js';
 import { foundByText, parseFoundBy } from '../../discovery/found-by.js';
 
 export function adminLoginPage(site: Site, c: Context, message?: string): string {
@@ -98,7 +98,7 @@ export function adminPage(site: Site, c: Context, pending: SubmissionRow[], deci
                     </span>
                   </td>
                   <td class="small">
-                    {s.createdAt.slice(0, 16).replace('T', ' ')}
+                    {when(s.createdAt)}
                     {s.email && (
                       <>
                         <br />
@@ -153,7 +153,6 @@ export function adminPage(site: Site, c: Context, pending: SubmissionRow[], deci
 
 /** Each worker's last heartbeat; a stale or stopped one is red (the warning above says when none is recent). */
 function WorkersTable({ worker }: { worker: Status['worker'] }) {
-  const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
   if (!worker.workers.length) return <p class="small">Worker heartbeat: none reported.</p>;
   return (
     <>
@@ -193,7 +192,6 @@ function WorkersTable({ worker }: { worker: Status['worker'] }) {
 
 /** The operator's view of the daily loop, the same figures as `verdict status`; a stage failing its last three runs is red. */
 function AutopilotPanel({ status }: { status: Status }) {
-  const when = (iso: string | null | undefined) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
   const b = status.tokens;
   return (
     <section aria-labelledby="autopilot-title">
