@@ -54,7 +54,7 @@ for (const path of ['/tools/cursor', '/compare/cursor-vs-github-copilot', '/comp
   }
   const render = ((performance.now() - t0) * 1000) / 100;
   console.log(
-    `${path}: ${page.body.length} bytes, ${page.slots!.length} slots; splice + ETag ${splice.toFixed(0)} µs; brotli+gzip at first store ${compress.toFixed(0)} µs, after a splice ${recompress.toFixed(0)} µs (levels 4/4); full render (cache miss) ${render.toFixed(0)} µs; load ${loadavg()[0]!.toFixed(1)}`,
+    `${path}: ${page.body.length} bytes, ${page.slots!.length} slots; splice + ETag ${splice.toFixed(0)} µs; brotli+gzip at first store ${compress.toFixed(0)} µs, after a splice ${recompress.toFixed(0)} µs (brotli 3, gzip 2); full render (cache miss) ${render.toFixed(0)} µs; load ${loadavg()[0]!.toFixed(1)}`,
   );
 }
 await site.close();

@@ -244,12 +244,19 @@ for (const { dialect, skip } of DIALECTS) {
     test('per-address limit: many fresh visitors from one address get 429', async () => {
       setLimiter(s.site, new RateLimiter(s.site.store.db, { voteIp: { capacity: 5, refill: 5, perMs: 60_000 } }));
       try {
+        const rows = async () => ({
+          visitors: Number((await s.site.store.db.selectFrom('visitors').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+          votes: Number((await s.site.store.db.selectFrom('votes').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+        });
+        const before = await rows();
         const statuses: number[] = [];
         for (let i = 0; i < 8; i++) {
           const a = new Agent(s, '192.0.2.77');
           statuses.push((await a.post('/tools/cursor/vote', { vote: 'ship' }, { json: true })).status);
         }
         assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429, 429]);
+        // The limits, the new reader's visitor row and the vote are one transaction: a refused reader leaves no row.
+        assert.deepEqual(await rows(), { visitors: before.visitors + 5, votes: before.votes + 5 });
       } finally {
         setLimiter(s.site, new RateLimiter(s.site.store.db));
       }

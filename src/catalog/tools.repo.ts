@@ -9,6 +9,10 @@ import { searchTerms } from './search.repo.js';
 export const findToolBySlug = (db: DbOrTx, slug: string): Promise<ToolRow | undefined> =>
   db.selectFrom('tools').select(TOOL_COLUMNS).where('slug', '=', slug).executeTakeFirst();
 
+/** Just the id and slug of the tool with this slug (what a vote or bookmark needs). */
+export const findToolRefBySlug = (db: DbOrTx, slug: string): Promise<Pick<ToolRow, 'id' | 'slug'> | undefined> =>
+  db.selectFrom('tools').select(['id', 'slug']).where('slug', '=', slug).executeTakeFirst();
+
 export async function findToolsBySlugs(db: DbOrTx, slugs: readonly string[]): Promise<ToolRow[]> {
   if (slugs.length === 0) return [];
   return db.selectFrom('tools').select(TOOL_COLUMNS).where('slug', 'in', slugs).execute();

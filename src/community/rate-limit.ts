@@ -1,6 +1,6 @@
 // Rate limits per address, visitor or email, kept in the database so that every process shares them (GCRA buckets).
 import { AppError } from '../errors.js';
-import { executeTx, type Db } from '../db/db.js';
+import { executeTx, type Db, type DbOrTx } from '../db/db.js';
 import { advanceTat, bucketTat, deleteBuckets, deleteFullBuckets } from './rate-limits.repo.js';
 
 /**
@@ -69,14 +69,14 @@ export class RateLimiter {
   /**
    * Takes one token from every named bucket, or from none: a request refused by one limit does not use up
    * the others (the transaction rolls back). Throws RateLimitError (429) with the wait until every bucket has
-   * a token again.
+   * a token again. Given a transaction, takes in it: the tokens are spent only if the caller's write commits.
    */
-  async take(checks: readonly [LimitName, string][], message = 'Too many requests. Please wait a moment and try again.'): Promise<void> {
+  async take(checks: readonly [LimitName, string][], message = 'Too many requests. Please wait a moment and try again.', tx?: DbOrTx): Promise<void> {
     const t = this.now();
     const rows = checks.map(([name, key]) => ({ name, bucket: this.scope + name, key: bucketKey(key) }));
     // One lock order for every take, so two takes of overlapping buckets cannot deadlock on PostgreSQL.
     rows.sort((a, b) => (a.bucket === b.bucket ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.bucket < b.bucket ? -1 : 1));
-    await executeTx(this.db, async (tx) => {
+    await executeTx(tx ?? this.db, async (tx) => {
       let wait = 0;
       for (const r of rows) {
         const spec = this.specs[r.name];
@@ -89,8 +89,9 @@ export class RateLimiter {
         throw new RateLimitError(`${message} Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`, seconds);
       }
     });
-    // Now and then forget full buckets (they behave like absent rows), keeping the table small.
-    if (Math.random() < 0.002) await deleteFullBuckets(this.db, t).catch(() => {});
+    // Now and then forget full buckets (they behave like absent rows), keeping the table small: in its own statement,
+    // not awaited, so a caller's transaction neither waits for it nor fails with it.
+    if (Math.random() < 0.002) void deleteFullBuckets(this.db, t).catch(() => {});
   }
 
   /**

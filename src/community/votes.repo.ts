@@ -1,4 +1,5 @@
-// SQL for community votes: casting, removing and merging them with the tool's stored vote counts refreshed in the same transaction.
+// SQL for community votes: casting, removing and merging them, with the tool's stored vote counts kept in the same transaction.
+import { sql } from 'kysely';
 import { executeTx, type DbOrTx } from '../db/db.js';
 import { refreshVoteCounts } from '../catalog/figures.repo.js';
 
@@ -22,28 +23,45 @@ export async function voteCounts(db: DbOrTx, toolIds: readonly number[]): Promis
 
 export type VoteValue = 'ship' | 'skip';
 
-/**
- * Records a voter's ship/skip on a tool; voting again replaces the earlier vote. One statement
- * (INSERT … ON CONFLICT (tool_id, voter_id) DO UPDATE) on both dialects, so concurrent requests from one
- * voter still leave exactly one row. The tool's stored vote counts are recounted in the same transaction.
- */
-export async function castVote(db: DbOrTx, toolId: number, voterId: string, vote: VoteValue, now = new Date().toISOString()): Promise<void> {
-  await executeTx(db, async (trx) => {
-    await trx
-      .insertInto('votes')
-      .values({ toolId, voterId, vote, createdAt: now, updatedAt: now })
-      .onConflict((oc) => oc.columns(['toolId', 'voterId']).doUpdateSet({ vote, updatedAt: now }))
-      .execute();
-    await refreshVoteCounts(trx, [toolId]);
-  });
+/** A tool's vote counts as its vote transaction stored them, and the touch that stamped them (docs/decisions/017). */
+export interface StoredVotes {
+  touched: number;
+  ships: number;
+  skips: number;
 }
 
-/** Withdraws a voter's vote on a tool. */
-export async function removeVote(db: DbOrTx, toolId: number, voterId: string): Promise<boolean> {
+/**
+ * Records a voter's ship/skip on a tool; voting again replaces the earlier vote. The tool's stored counts move by
+ * what changed, in the same transaction (see changeVote), and are returned with the touch that stamped them.
+ */
+export const castVote = (db: DbOrTx, toolId: number, voterId: string, vote: VoteValue, now = new Date().toISOString()): Promise<StoredVotes> =>
+  changeVote(db, toolId, voterId, vote, now);
+
+/** Withdraws a voter's vote on a tool (a no-op when there is none); returns the tool's stored counts as castVote does. */
+export const removeVote = (db: DbOrTx, toolId: number, voterId: string): Promise<StoredVotes> => changeVote(db, toolId, voterId, null, '');
+
+/**
+ * One vote write: bump the touch counter first (its row lock queues every vote writer on PostgreSQL, as BEGIN
+ * IMMEDIATE does on SQLite), then read the voter's earlier vote, write the new one and move the tool's stored counts
+ * by the difference. Read after the lock, the earlier vote is the committed one, so the counts stay exact without
+ * recounting the tool's votes (a recount costs a scan of them all: 0.25 ms at a few thousand votes, and grows).
+ */
+async function changeVote(db: DbOrTx, toolId: number, voterId: string, vote: VoteValue | null, now: string): Promise<StoredVotes> {
   return executeTx(db, async (trx) => {
-    const r = await trx.deleteFrom('votes').where('toolId', '=', toolId).where('voterId', '=', voterId).executeTakeFirst();
-    await refreshVoteCounts(trx, [toolId]);
-    return Number(r.numDeletedRows) > 0;
+    await sql`update data_version set version = version + 1 where id = 2`.execute(trx);
+    const before = (await trx.selectFrom('votes').select('vote').where('toolId', '=', toolId).where('voterId', '=', voterId).executeTakeFirst())?.vote;
+    if (vote === null) {
+      if (before) await trx.deleteFrom('votes').where('toolId', '=', toolId).where('voterId', '=', voterId).execute();
+    } else if (before) await trx.updateTable('votes').set({ vote, updatedAt: now }).where('toolId', '=', toolId).where('voterId', '=', voterId).execute();
+    else await trx.insertInto('votes').values({ toolId, voterId, vote, createdAt: now, updatedAt: now }).execute();
+    const delta = (v: VoteValue) => (vote === v ? 1 : 0) - (before === v ? 1 : 0);
+    const { rows } = await sql<StoredVotes>`update tools set
+        community_ships = community_ships + ${delta('ship')}, community_skips = community_skips + ${delta('skip')},
+        touched = (select version from data_version where id = 2)
+      where id = ${toolId}
+      returning touched, community_ships as ships, community_skips as skips`.execute(trx);
+    const row = rows[0]!;
+    return { touched: Number(row.touched), ships: Number(row.ships), skips: Number(row.skips) };
   });
 }
 

@@ -20,13 +20,14 @@ const COMPRESSIBLE = /^(?:text\/|application\/(?:json|xml|atom\+xml|javascript)|
 /**
  * Brotli at quality 5 and gzip at level 6: about 0.6 and 0.4 ms for a 30 KB page, within a point or two of the
  * best ratio (quality 11 saves 3% more for 35 ms). A variant that does not come out smaller is not kept.
- * `quick` (a page re-spliced after a vote, docs/decisions/029): brotli 4 and gzip 4, about 0.4 and 0.3 ms for a 37 KB
- * page, for 6% more bytes until its next render, so a vote costs the page under 1 ms of CPU in all.
+ * `quick` (a page re-spliced after a vote, docs/decisions/029): brotli 3 and gzip 2, about 0.2 ms each for a 32 KB
+ * page, for 10% more bytes until its next render (still under a quarter of the page), so a vote costs the page
+ * under 1 ms of CPU in all.
  */
 export function compressVariants(body: Buffer, contentType: string | undefined, quick = false): Variants {
   if (body.length < MIN_BYTES || !COMPRESSIBLE.test(contentType ?? '')) return {};
-  const br = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: quick ? 4 : 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
-  const gzip = gzipSync(body, { level: quick ? 4 : 6 });
+  const br = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: quick ? 3 : 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+  const gzip = gzipSync(body, { level: quick ? 2 : 6 });
   return { ...(br.length < body.length ? { br } : {}), ...(gzip.length < body.length ? { gzip } : {}) };
 }
 

@@ -7,6 +7,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import proxyAddr from 'proxy-addr';
 import type { IncomingMessage } from 'node:http';
 import type { Config, TrustProxy } from '../config.js';
+import type { DbOrTx } from '../db/db.js';
 import type { Site } from './site.js';
 import { getSecret, hmac, signValue, unsignValue } from '../community/secret.js';
 import { createVisitor, keepVisitor, loadVisitor, signOut, type Visitor } from '../community/visitor.js';
@@ -173,15 +174,16 @@ function adopt(c: Context, site: Site, visitor: Visitor): Visitor {
 
 /**
  * The visitor of this request, creating an anonymous one (and its cookie) on first interaction.
- * Call only from state-changing routes, after `verifyCsrf`.
+ * Call only from state-changing routes, after `verifyCsrf`; given a transaction, the row is written in it (a cookie
+ * naming a row that was rolled back reads as a fresh anonymous visitor, and its row comes back on the next write).
  */
-export async function ensureVisitor(c: Context, site: Site): Promise<Visitor> {
+export async function ensureVisitor(c: Context, site: Site, db: DbOrTx = site.store.db): Promise<Visitor> {
   const known = communityState(c).visitor;
   if (known) {
-    await keepVisitor(site.store.db, known);
+    await keepVisitor(db, known);
     return known;
   }
-  return adopt(c, site, await createVisitor(site.store.db));
+  return adopt(c, site, await createVisitor(db));
 }
 
 /** Signs this browser in to an account (after a magic link): a fresh visitor id linked to the account, in a new cookie. */

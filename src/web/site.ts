@@ -9,6 +9,7 @@ import { respliceSlots } from './vote-slots.js';
 import { reportPageCache } from '../ops/metrics.js';
 import { CATALOG_TAG, CdnPurger, targetsOf, voteTags } from './cdn.js';
 import { log } from '../ops/log.js';
+import type { StoredVotes } from '../community/votes.repo.js';
 
 /** Everything the web layer needs, built once per process. */
 export interface Site {
@@ -28,6 +29,11 @@ export interface Site {
   untouched(since: number, tools: readonly number[] | undefined, storedAt: number): boolean;
   /** Re-reads the versions now (call after a write, so this process sees it at once). */
   refreshVersion(): Promise<number>;
+  /**
+   * Takes in a vote this process just wrote, with the counts and touch its transaction stored: when that touch is the
+   * very next one, the cursor moves on to it without reading the database; otherwise the versions are read again.
+   */
+  noteVote(toolId: number, stored: StoredVotes): Promise<void>;
   /**
    * A value derived from the data, loaded once per data version (shared by concurrent callers). A value that
    * shows community figures names its tools with `toolsOf`, so a vote on one of them reloads it.
@@ -89,17 +95,26 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
       for (;;) {
         const rows = await toolsTouchedSince(store.db, from, TOUCH_PAGE);
         for (const r of rows) {
-          touches.set(r.id, r);
+          // Never back: noteVote may have put in a newer touch of this tool while these rows were read.
+          if ((touches.get(r.id)?.touched ?? -1) <= r.touched) touches.set(r.id, r);
           // The keyset starts at (cursor, 0): tools stamped with the cursor itself were seen last time.
           if (r.touched > cursor) touched.add(r.id);
         }
         if (rows.length > 0) from = rows.at(-1)!;
         if (rows.length < TOUCH_PAGE) break;
       }
-      cursor = Math.max(v.touch, from.touched);
+      cursor = Math.max(cursor, v.touch, from.touched);
       purge([['touch', cursor]], () => voteTags(touched));
     }
     return version;
+  };
+  // Touches are numbered in commit order (every vote transaction bumps the counter first, under its lock), so when
+  // this vote's touch is the cursor's next, every touch up to it has been seen.
+  const noteVote = async (toolId: number, stored: StoredVotes) => {
+    if (stored.touched !== cursor + 1) return void (await read());
+    touches.set(toolId, stored);
+    cursor = stored.touched;
+    purge([['touch', cursor]], () => voteTags([toolId]));
   };
   const untouched = (since: number, tools: readonly number[] | undefined, storedAt: number) =>
     tools ? tools.every((id) => (touches.get(id)?.touched ?? 0) <= since) : cursor === since || Date.now() - storedAt < LIST_STALE_MS;
@@ -169,6 +184,7 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
     touchCursor: () => cursor,
     untouched,
     refreshVersion: read,
+    noteVote,
     close: async () => {
       clearInterval(timer);
       unreport();
