@@ -141,9 +141,10 @@ export async function voteCost(base: string, pid: number, path: string, elsewher
       if (vote) {
         const status = await voteOnce(base, csrf, vote(i), i % 2 ? 'ship' : 'skip');
         if (status !== 303) throw new Error(`vote answered ${status}`);
-        // A reader a moment later (the brotli and gzip of a spliced page are made on zlib's pool meanwhile).
-        await new Promise((r) => setTimeout(r, 5));
       }
+      // A reader a moment later; the same pause in every loop, so the page's view costs the same in each whatever an
+      // idle moment does to the CPU's caches, and the differences are the vote's.
+      await new Promise((r) => setTimeout(r, 5));
       await view();
     }
     return ((cpuOf(pid) - t) * 1000) / rounds;
