@@ -1,7 +1,7 @@
 // Rate limits per address, visitor or email, kept in the database so that every process shares them (GCRA buckets).
 import { AppError } from '../errors.js';
 import { executeTx, type Db, type DbOrTx } from '../db/db.js';
-import { advanceTat, bucketTat, deleteBuckets, deleteFullBuckets } from './rate-limits.repo.js';
+import { advanceTats, bucketTat, deleteBuckets, deleteFullBuckets } from './rate-limits.repo.js';
 
 /**
  * Rate limits per client address, visitor or email, stored in the database so that several processes share
@@ -77,13 +77,10 @@ export class RateLimiter {
     // One lock order for every take, so two takes of overlapping buckets cannot deadlock on PostgreSQL.
     rows.sort((a, b) => (a.bucket === b.bucket ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.bucket < b.bucket ? -1 : 1));
     await executeTx(tx ?? this.db, async (tx) => {
-      let wait = 0;
-      for (const r of rows) {
-        const spec = this.specs[r.name];
-        const interval = spec.perMs / spec.refill;
-        const tat = await advanceTat(tx, r.bucket, r.key, t, interval);
-        wait = Math.max(wait, tat - spec.capacity * interval - t);
-      }
+      const specs = rows.map((r) => this.specs[r.name]);
+      const intervals = specs.map((spec) => spec.perMs / spec.refill);
+      const tats = await advanceTats(tx, rows.map((r, i) => ({ name: r.bucket, key: r.key, interval: intervals[i]! })), t);
+      const wait = Math.max(0, ...tats.map((tat, i) => tat - specs[i]!.capacity * intervals[i]! - t));
       if (wait > 1e-6) {
         const seconds = Math.max(1, Math.ceil(wait / 1000));
         throw new RateLimitError(`${message} Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`, seconds);

@@ -19,6 +19,23 @@ export async function advanceTat(db: DbOrTx, name: string, key: string, now: num
   return Number(row.tat);
 }
 
+/**
+ * advanceTat for several buckets in one statement, each by its own interval (the inserted value less `now`); rows
+ * are written, and locked, in the order given. Returns the new values in that order. Names and keys must differ.
+ */
+export async function advanceTats(db: DbOrTx, buckets: readonly { name: string; key: string; interval: number }[], now: number): Promise<number[]> {
+  const rows = await db
+    .insertInto('rateLimits')
+    .values(buckets.map((b) => ({ name: b.name, key: b.key, tat: now + b.interval })))
+    .onConflict((oc) =>
+      oc.columns(['name', 'key']).doUpdateSet({ tat: sql<number>`case when rate_limits.tat > ${now} then rate_limits.tat else ${now} end + (excluded.tat - ${now})` }),
+    )
+    .returning(['name', 'key', 'tat'])
+    .execute();
+  const tats = new Map(rows.map((r) => [`${r.name}\u0000${r.key}`, Number(r.tat)]));
+  return buckets.map((b) => tats.get(`${b.name}\u0000${b.key}`)!);
+}
+
 /** Deletes full buckets (tat in the past): they behave exactly like absent rows. */
 export async function deleteFullBuckets(db: DbOrTx, now: number): Promise<void> {
   await db.deleteFrom('rateLimits').where('tat', '<=', now).execute();
