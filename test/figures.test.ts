@@ -262,6 +262,20 @@ for (const { dialect, skip } of DIALECTS) {
       assert.deepEqual(merged, { communityShips: before.communityShips - 1, communitySkips: before.communitySkips });
     });
 
+    test('racing votes and withdrawals by one voter on one tool leave one row and counts that add up', async () => {
+      // Counts move by each vote's difference from the voter's earlier one, read after the touch counter's lock: on
+      // PostgreSQL these transactions run on separate connections, and an earlier read would miss a racing insert.
+      const [tool] = (await db.selectFrom('tools').select('id').orderBy('id', 'desc').limit(1).execute()).map((r) => r.id);
+      const rand = prng(19);
+      const results = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) => (i % 7 === 3 ? removeVote(db, tool!, 'v:racer') : castVote(db, tool!, 'v:racer', rand() < 0.5 ? 'ship' : 'skip'))),
+      );
+      assert.deepEqual(results.filter((r) => r.status === 'rejected'), []);
+      const rows = await db.selectFrom('votes').select('vote').where('toolId', '=', tool!).execute();
+      assert.ok(rows.length <= 1);
+      await assertFiguresMatch(db, 'racing votes');
+    });
+
     test('sort=ship|score and label=ship|skip|split|none agree with a recomputation from the reviews', async () => {
       const all = new Map((await recomputed(db)).map((x) => [x.item.tool.id, x.item]));
       const cases: Partial<SearchParams>[] = [];
