@@ -83,6 +83,9 @@ export const mergeVotes = (db: DbOrTx, fromVoter: string, toVoter: string) => ex
 async function mergeVotesIn(db: DbOrTx, fromVoter: string, toVoter: string): Promise<{ moved: number; replaced: number; dropped: number }> {
   const result = { moved: 0, replaced: 0, dropped: 0 };
   if (fromVoter === toVoter) return result;
+  // Every vote writer takes the touch counter's row lock before any vote row (changeVote): the same order here, so a
+  // merge and a vote by the same reader cannot deadlock on PostgreSQL.
+  await sql`update data_version set version = version + 1 where id = 2`.execute(db);
   const from = await db.selectFrom('votes').select(['id', 'toolId', 'vote', 'createdAt', 'updatedAt']).where('voterId', '=', fromVoter).execute();
   if (from.length === 0) return result;
   const to = new Map(
