@@ -27,7 +27,7 @@ import { parseDatabaseUrl } from '../../src/config.js';
 import { loadCritics } from '../../src/panel/critics.js';
 import { generateVotes, rng, toolSlug, writeCatalog } from './generate.js';
 import type { Series, VocabSeries } from './measure.js';
-import { pageUnderVotes, startVoting, voteCost, type PageUnderVotes, type VoteCost } from '../votes.js';
+import { pageUnderVotes, startVoting, voteCost, wrk, type PageUnderVotes, type VoteCost, type Wrk } from '../votes.js';
 
 const { values } = parseArgs({
   options: {
@@ -135,29 +135,6 @@ async function get(path: string, headers: Record<string, string> = {}): Promise<
   return { status: res.status, body: await res.text(), headers: res.headers };
 }
 
-interface Wrk {
-  rps: number;
-  p99: number;
-  errors: number;
-}
-
-/** wrk -t1 -c64 --latency: req/s, p99 (ms), and non-2xx/socket errors. */
-async function wrk(url: string): Promise<Wrk> {
-  const { stdout } = await run('wrk', ['-t1', '-c64', `-d${DURATION}s`, '--latency', url], {});
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
-  const m = /\s99%\s+([\d.]+)(us|ms|s)\b/.exec(stdout);
-  const p99 = m ? Number(m[1]) * ({ us: 1e-3, ms: 1, s: 1000 }[m[2] as 'us' | 'ms' | 's']) : NaN;
-  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
-  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
-  const done = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0);
-  const timeouts = Number(sock?.[4] ?? 0);
-  // wrk leaves requests slower than its 2 s timeout out of the latency histogram; when they are over 1%,
-  // the true p99 is at least 2 s, whatever the histogram of the rest says.
-  const p99Floor = timeouts > 0.01 * (done + timeouts) ? 2000 : 0;
-  return { rps, p99: Math.max(p99, p99Floor), errors: non2xx + (sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0) };
-}
-
-
 interface Result {
   importMs: number;
   importPeak: number;
@@ -239,7 +216,7 @@ async function serverFigures(databaseUrl: string, r: Partial<Result>) {
     r.rss = rssOf(server.pid!);
 
     await get(compare);
-    r.quiet = await wrk(BASE + compare);
+    r.quiet = await wrk(BASE + compare, DURATION);
     // Still a cache hit after the run means no write invalidated it meanwhile: the run measured the cache.
     r.quietCache = (await get(compare)).headers.get('x-cache') ?? '?';
     // The anonymous token a public page carries; any cached page has the same one.
@@ -250,7 +227,7 @@ async function serverFigures(databaseUrl: string, r: Partial<Result>) {
     const rand = rng(SEED ^ 0x5eed);
     const voting = startVoting(BASE, csrf, VOTE_RATE, () => toolSlug(Math.floor(rand() * TOOLS)), rand);
     await sleep(1000);
-    r.voting = await wrk(BASE + compare);
+    r.voting = await wrk(BASE + compare, DURATION);
     r.voteLoop = await voting.stop();
     // Votes on the tools the measured page shows (each one used to cost that page a render), as browsers ask (br).
     const br = { 'accept-encoding': 'gzip, deflate, br' };
