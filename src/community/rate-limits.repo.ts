@@ -1,4 +1,4 @@
-// SQL for rate-limit buckets: one atomic upsert that advances a bucket, and pruning full buckets.
+// SQL for rate-limit buckets: one atomic upsert that advances buckets, and pruning full buckets.
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/db.js';
 
@@ -8,15 +8,7 @@ import type { DbOrTx } from '../db/db.js';
  * takes on one key, from any process, queue up instead of reading the same old value.
  */
 export async function advanceTat(db: DbOrTx, name: string, key: string, now: number, interval: number): Promise<number> {
-  const row = await db
-    .insertInto('rateLimits')
-    .values({ name, key, tat: now + interval })
-    .onConflict((oc) =>
-      oc.columns(['name', 'key']).doUpdateSet({ tat: sql<number>`case when rate_limits.tat > ${now} then rate_limits.tat else ${now} end + ${interval}` }),
-    )
-    .returning('tat')
-    .executeTakeFirstOrThrow();
-  return Number(row.tat);
+  return (await advanceTats(db, [{ name, key, interval }], now))[0]!;
 }
 
 /**

@@ -62,7 +62,7 @@ export async function createSite(store: Store, config: Config, critics: Critic[]
   let cursor = 0;
   // Tools touched since the data version last changed, with their touch and stored vote counts at that touch (a
   // catalog change drops every page anyway).
-  const touches = new Map<number, { touched: number; ships: number; skips: number }>();
+  const touches = new Map<number, StoredVotes>();
   // perVersion's values, oldest first; every one of them is stale once the data version moves.
   const memo = new Map<string, { version: number; since: number; tools?: readonly number[]; at: number; value: Promise<unknown> }>();
   // The CDN is told what this process's cache just dropped, whoever wrote it (this process, another, the worker, the
