@@ -44,24 +44,29 @@ async function acknowledged(acks: Ack[], n: number) {
   assert.ok(acks.length >= n, `only ${acks.length} votes acknowledged`);
 }
 
-/** Readers voting as fast as the site answers until `until` resolves: each acknowledged vote with the time of its answer. */
+/**
+ * Readers voting as fast as the site answers until `until` resolves: each acknowledged vote with the time of its answer.
+ * A reader who has voted on every tool comes back as a new reader (another address, no cookie), so the burst never
+ * runs dry before the backup ends, however fast votes are.
+ */
 async function voteBurst(server: ServerProc, until: Promise<unknown>, acks: Ack[], readers = 24): Promise<Ack[]> {
   let over = false;
   void until.finally(() => (over = true));
   await Promise.all(
     Array.from({ length: readers }, async (_, r) => {
-      const b = new Browser(server.url, { 'x-forwarded-for': `198.51.100.${r + 1}` });
-      const token = await b.token('/tools/smolvlm2');
-      let csrf = token;
-      for (const [i, slug] of SLUGS.entries()) {
-        if (over && i > 2) break;
-        const vote = (r + i) % 3 ? 'ship' : 'skip';
-        const res = await b.post(`/tools/${slug}/vote`, { vote }, { json: true, token: csrf });
-        assert.equal(res.status, 200, await res.clone().text());
-        const body = (await res.json()) as { csrf: string };
-        csrf = body.csrf;
-        const cookie = b.cookies.get('verdict_v')!;
-        acks.push({ visitor: cookie.slice(0, cookie.lastIndexOf('.')), slug, vote, at: performance.now() });
+      for (let pass = 0; pass === 0 || !over; pass++) {
+        const b = new Browser(server.url, { 'x-forwarded-for': `198.51.${100 + pass}.${r + 1}` });
+        let csrf = await b.token('/tools/smolvlm2');
+        for (const [i, slug] of SLUGS.entries()) {
+          if (over && i > 2) break;
+          const vote = (r + i) % 3 ? 'ship' : 'skip';
+          const res = await b.post(`/tools/${slug}/vote`, { vote }, { json: true, token: csrf });
+          assert.equal(res.status, 200, await res.clone().text());
+          const body = (await res.json()) as { csrf: string };
+          csrf = body.csrf;
+          const cookie = b.cookies.get('verdict_v')!;
+          acks.push({ visitor: cookie.slice(0, cookie.lastIndexOf('.')), slug, vote, at: performance.now() });
+        }
       }
     }),
   );
